@@ -1,0 +1,46 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "squeeze",
+    products: [
+        .executable(name: "squeeze", targets: ["SqueezeCLI"]),
+        .library(name: "SqueezeKit", targets: ["SqueezeKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Bit-stream core: byte buffers, bit reader/writer, universal codes, CRC32.
+        .target(name: "BitIO"),
+        // The Codec protocol, the registry and our own codecs.
+        .target(name: "Codecs", dependencies: ["BitIO"]),
+        // The .sqz frame.
+        .target(name: "Container", dependencies: ["BitIO", "Codecs"]),
+
+        // System compression libraries, used only as comparison baselines.
+        .systemLibrary(name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBzip2", path: "Sources/System/CBzip2",
+                       providers: [.apt(["libbz2-dev"])]),
+        .systemLibrary(name: "CLzma", path: "Sources/System/CLzma", pkgConfig: "liblzma",
+                       providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .target(name: "Baselines", dependencies: ["Codecs", "CZlib", "CBzip2", "CLzma", "CZstd"]),
+
+        // Everything a library user needs: `import SqueezeKit`.
+        .target(name: "SqueezeKit", dependencies: ["BitIO", "Codecs", "Container", "Baselines"]),
+        .executableTarget(
+            name: "SqueezeCLI",
+            dependencies: ["SqueezeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["SqueezeKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "BitIOTests", dependencies: ["BitIO", "TestSupport"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
+        .testTarget(name: "ContainerTests", dependencies: ["Container", "TestSupport"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

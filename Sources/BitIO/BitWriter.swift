@@ -1,0 +1,80 @@
+/// Writes bit fields most-significant-bit first into a `ByteBuffer`.
+///
+/// Pending bits sit left-aligned in a 64-bit accumulator; whole bytes are
+/// stored eight at a time with one unaligned big-endian store, so a write is
+/// a shift, an OR and (rarely) a flush.
+public struct BitWriter: Sendable {
+    @usableFromInline var out: ByteBuffer
+    /// Pending bits, left-aligned (bit 63 is the oldest).
+    @usableFromInline var acc: UInt64 = 0
+    /// Number of pending bits in `acc` (0...64).
+    @usableFromInline var pending: Int = 0
+
+    public init(capacity: Int = 0) {
+        out = ByteBuffer(capacity: Swift.max(capacity, 16))
+    }
+
+    /// Continues after the existing contents of `buffer` (which stay as they are).
+    public init(appendingTo buffer: ByteBuffer) {
+        out = buffer
+    }
+
+    /// Total number of bits written so far.
+    @inlinable public var bitCount: Int { out.count * 8 + pending }
+
+    /// Writes the low `count` bits of `value`, most significant first.
+    /// `count` must be in 0...57; higher bits of `value` are ignored.
+    @inlinable @inline(__always)
+    public mutating func write(_ value: UInt64, count: Int) {
+        if pending &+ count > 64 { flushWholeBytes() }
+        let masked = value & ((1 &<< UInt64(truncatingIfNeeded: count)) &- 1)
+        acc |= masked &<< UInt64(truncatingIfNeeded: 64 &- pending &- count)
+        pending &+= count
+    }
+
+    /// Writes one bit.
+    @inlinable @inline(__always)
+    public mutating func write(bit: Bool) {
+        write(bit ? 1 : 0, count: 1)
+    }
+
+    /// Writes up to 64 bits (two calls when needed).
+    @inlinable
+    public mutating func writeWide(_ value: UInt64, count: Int) {
+        if count > 32 {
+            write(value >> 32, count: count - 32)
+            write(value & 0xFFFF_FFFF, count: 32)
+        } else {
+            write(value, count: count)
+        }
+    }
+
+    /// Moves every whole pending byte into the buffer.
+    @inlinable
+    public mutating func flushWholeBytes() {
+        let bytes = pending >> 3
+        guard bytes > 0 else { return }
+        out.reserve(8)
+        let at = out.count
+        let word = acc.bigEndian
+        out.withUnsafeMutableStorage { raw in
+            raw.baseAddress.unsafelyUnwrapped.advanced(by: at).storeBytes(of: word, as: UInt64.self)
+        }
+        out.setCount(at + bytes)
+        acc = bytes == 8 ? 0 : acc << UInt64(bytes * 8)
+        pending &= 7
+    }
+
+    /// Pads with zero bits up to the next byte boundary.
+    public mutating func alignToByte() {
+        let r = pending & 7
+        if r != 0 { write(0, count: 8 - r) }
+    }
+
+    /// Pads to a byte boundary and returns everything written.
+    public mutating func finish() -> ByteBuffer {
+        alignToByte()
+        flushWholeBytes()
+        return out
+    }
+}

@@ -1,0 +1,7 @@
+/// The codecs written in this package. Ids are stable: they are stored in
+/// `.sqz` frames (see docs/FORMAT.md for the table of assigned ids).
+public enum BuiltinCodecs {
+    public static let all: [CodecDescriptor] = [
+        StoreCodec.descriptor,
+    ]
+}

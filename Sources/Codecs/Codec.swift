@@ -1,0 +1,113 @@
+@_exported import BitIO
+
+/// A lossless coder of one block of bytes.
+///
+/// `encode` appends the coded form of `input` to `out`; `decode` appends
+/// exactly `originalCount` bytes to `out` or throws. A decoder must never
+/// trap, loop forever or allocate beyond `originalCount` plus a small bound,
+/// whatever `input` holds.
+public protocol Codec: Sendable {
+    func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError)
+    func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError)
+}
+
+/// Where a codec comes from: written here, or a system library used as a baseline.
+public enum CodecOrigin: String, Sendable, Codable {
+    case ours
+    case system
+}
+
+/// Everything the registry, the container and the CLI need to know about a
+/// codec: stable name and id, levels, block size, and how to make one.
+public struct CodecDescriptor: Sendable {
+    /// Stable name used on the command line and in reports ("huffman", "zstd").
+    public let name: String
+    /// Stable id written into `.sqz` frames; never reused.
+    public let id: UInt8
+    /// One line for `squeeze algos`.
+    public let summary: String
+    public let origin: CodecOrigin
+    /// Every valid level, in increasing strength.
+    public let levels: [Int]
+    public let defaultLevel: Int
+    /// The level used when a report asks for "the strongest".
+    public let strongestLevel: Int
+    /// How a level is shown and typed ("9e" for xz extreme); nil: the number.
+    public let levelLabel: (@Sendable (Int) -> String)?
+    /// Default raw block size for a level.
+    public let blockSize: @Sendable (Int) -> Int
+    /// Makes a codec for a level (the level must be one of `levels`).
+    public let make: @Sendable (Int) -> any Codec
+
+    public init(
+        name: String, id: UInt8, summary: String, origin: CodecOrigin = .ours,
+        levels: [Int], defaultLevel: Int, strongestLevel: Int? = nil,
+        levelLabel: (@Sendable (Int) -> String)? = nil,
+        blockSize: @escaping @Sendable (Int) -> Int = { _ in 1 << 20 },
+        make: @escaping @Sendable (Int) -> any Codec
+    ) {
+        self.name = name
+        self.id = id
+        self.summary = summary
+        self.origin = origin
+        self.levels = levels
+        self.defaultLevel = defaultLevel
+        self.strongestLevel = strongestLevel ?? levels.last ?? defaultLevel
+        self.levelLabel = levelLabel
+        self.blockSize = blockSize
+        self.make = make
+    }
+
+    /// The text for a level, as the user types it.
+    public func label(forLevel level: Int) -> String {
+        levelLabel?(level) ?? String(level)
+    }
+
+    /// Parses a level as typed ("6", "9e"); nil if it is not one of `levels`.
+    public func level(parsing text: String) -> Int? {
+        levels.first { label(forLevel: $0) == text }
+    }
+
+    /// The levels as the user types them, compressed into ranges ("1-9", "0-9, 0e-9e").
+    public var levelsDescription: String {
+        var parts: [String] = []
+        var i = 0
+        while i < levels.count {
+            var j = i
+            while j + 1 < levels.count, levels[j + 1] == levels[j] + 1,
+                  label(forLevel: levels[j + 1]).hasSuffix("e") == label(forLevel: levels[i]).hasSuffix("e") { j += 1 }
+            parts.append(i == j ? label(forLevel: levels[i]) : "\(label(forLevel: levels[i]))-\(label(forLevel: levels[j]))")
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Name and id lookup over a set of codecs.
+public struct CodecRegistry: Sendable {
+    public private(set) var descriptors: [CodecDescriptor]
+
+    public init(_ descriptors: [CodecDescriptor]) {
+        self.descriptors = []
+        for d in descriptors { register(d) }
+    }
+
+    /// Adds a codec; a later registration with the same name or id replaces the earlier one.
+    public mutating func register(_ d: CodecDescriptor) {
+        descriptors.removeAll { $0.name == d.name || $0.id == d.id }
+        descriptors.append(d)
+    }
+
+    public func named(_ name: String) -> CodecDescriptor? {
+        descriptors.first { $0.name == name.lowercased() }
+    }
+
+    public func withID(_ id: UInt8) -> CodecDescriptor? {
+        descriptors.first { $0.id == id }
+    }
+
+    public var names: [String] { descriptors.map(\.name) }
+
+    /// Our own codecs (no system libraries).
+    public static let ours = CodecRegistry(BuiltinCodecs.all)
+}

@@ -1,0 +1,2 @@
+import SqueezeKit
+print(CodecRegistry.standard.names)

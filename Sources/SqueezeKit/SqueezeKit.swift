@@ -1,0 +1,9 @@
+@_exported import BitIO
+@_exported import Codecs
+@_exported import Container
+@_exported import Baselines
+
+extension CodecRegistry {
+    /// Every codec this build knows: ours and the system baselines.
+    public static let standard: CodecRegistry = CodecRegistry(BuiltinCodecs.all + Baselines.all)
+}
