@@ -87,8 +87,8 @@ public enum TestCorpus {
 
     /// Every file listed in corpora/MANIFEST.tsv.
     public static var manifest: [Entry] {
-        guard let text = try? readFile("\(root)/MANIFEST.tsv"),
-              let s = String(bytes: text, encoding: .utf8) else { return [] }
+        guard let text = try? readFile("\(root)/MANIFEST.tsv") else { return [] }
+        let s = String(decoding: text, as: UTF8.self)
         return s.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: "\t").map(String.init)
             guard f.count == 4, let n = Int(f[2]) else { return nil }
