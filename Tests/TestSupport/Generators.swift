@@ -128,9 +128,9 @@ public func readFile(_ path: String) throws -> [UInt8] {
 @discardableResult
 public func roundTrip(_ codec: any Codec, _ input: [UInt8]) throws -> [UInt8] {
     var coded = ByteBuffer()
-    try input.withUnsafeBytes { raw throws(CodecError) in try codec.encode(raw, into: &coded) }
+    try input.withUnsafeBytes { raw in try codec.encode(raw, into: &coded) }
     var decoded = ByteBuffer()
-    try coded.withUnsafeBytes { raw throws(CodecError) in try codec.decode(raw, originalCount: input.count, into: &decoded) }
+    try coded.withUnsafeBytes { raw in try codec.decode(raw, originalCount: input.count, into: &decoded) }
     guard decoded.bytes == input else {
         throw TestIOError(description: "round trip changed the data (\(input.count) bytes in, \(decoded.count) out)")
     }
