@@ -13,8 +13,12 @@ let package = Package(
     targets: [
         // Bit-stream core: byte buffers, bit reader/writer, universal codes, CRC32.
         .target(name: "BitIO"),
+        // Estimators, frequency models, Huffman and arithmetic coders.
+        .target(name: "Entropy", dependencies: ["BitIO"]),
+        // Transforms: suffix array, BWT, MTF, recency rank, run lengths.
+        // (added with the block-sorting issue)
         // The Codec protocol, the registry and our own codecs.
-        .target(name: "Codecs", dependencies: ["BitIO"]),
+        .target(name: "Codecs", dependencies: ["BitIO", "Entropy"]),
         // The .sqz frame.
         .target(name: "Container", dependencies: ["BitIO", "Codecs"]),
 
@@ -30,14 +34,17 @@ let package = Package(
         .target(name: "Baselines", dependencies: ["Codecs", "CZlib", "CBzip2", "CLzma", "CZstd"]),
 
         // Everything a library user needs: `import SqueezeKit`.
-        .target(name: "SqueezeKit", dependencies: ["BitIO", "Codecs", "Container", "Baselines"]),
+        .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Codecs", "Container", "Baselines"]),
+        // Benchmarks behind `squeeze bench`, always measured beside a system library.
+        .target(name: "Bench", dependencies: ["SqueezeKit"]),
         .executableTarget(
             name: "SqueezeCLI",
-            dependencies: ["SqueezeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SqueezeKit", "Bench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .target(name: "TestSupport", dependencies: ["SqueezeKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BitIOTests", dependencies: ["BitIO", "TestSupport"]),
+        .testTarget(name: "EntropyTests", dependencies: ["Entropy", "TestSupport"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
         .testTarget(name: "ContainerTests", dependencies: ["Container", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),

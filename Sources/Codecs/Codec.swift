@@ -1,4 +1,5 @@
 @_exported import BitIO
+@_exported import Entropy
 
 /// A lossless coder of one block of bytes.
 ///

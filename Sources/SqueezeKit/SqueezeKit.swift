@@ -1,4 +1,5 @@
 @_exported import BitIO
+@_exported import Entropy
 @_exported import Codecs
 @_exported import Container
 @_exported import Baselines

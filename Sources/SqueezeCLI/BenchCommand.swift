@@ -1,0 +1,14 @@
+import ArgumentParser
+import Bench
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a benchmark (build with -c release for meaningful figures).")
+
+    @Argument(help: "Which benchmark to run.")
+    var name: String
+
+    func run() throws {
+        throw ValidationError("unknown benchmark '\(name)'")
+    }
+}

@@ -1,2 +1,0 @@
-import SqueezeKit
-print(CodecRegistry.standard.names)
