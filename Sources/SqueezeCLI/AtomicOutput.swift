@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SqueezeKit
+
+/// An error to report for one file: "squeeze: FILE: message".
+struct FileError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// The temporary file of the output being written, removed by the signal
+/// handler if the user interrupts us: an interrupted run leaves nothing behind.
+nonisolated(unsafe) private var pendingTemporaryPath: UnsafeMutablePointer<CChar>? = nil
+
+private func removePendingAndExit(_ signal: Int32) {
+    if let p = pendingTemporaryPath { unlink(p) }
+    _exit(128 + signal)
+}
+
+enum InterruptCleanup {
+    static func install() {
+        signal(SIGINT, removePendingAndExit)
+        signal(SIGTERM, removePendingAndExit)
+        signal(SIGHUP, removePendingAndExit)
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    static func setPending(_ path: String?) {
+        let old = pendingTemporaryPath
+        pendingTemporaryPath = path.map { strdup($0) }
+        free(old)
+    }
+}
+
+/// Output written to a temporary file beside its final name, then fsynced and
+/// renamed into place, so a failed or interrupted run never leaves a partial file.
+struct AtomicOutput {
+    let finalPath: String
+    let temporaryPath: String
+    let fd: Int32
+
+    /// Creates the temporary file; refuses when `path` exists unless `force`.
+    static func create(_ path: String, force: Bool) throws(FileError) -> AtomicOutput {
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            if !force { throw FileError("\(path) already exists; use -f to overwrite") }
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw FileError("\(path) is a directory") }
+        }
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(base).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FileError("cannot create a file in \(dir): \(systemErrorMessage())") }
+        let temp = String(cString: template.map { UInt8(bitPattern: $0) })
+        InterruptCleanup.setPending(temp)
+        return AtomicOutput(finalPath: path, temporaryPath: temp, fd: fd)
+    }
+
+    /// Makes the file durable and gives it its final name (and the input's mode and times).
+    func commit(like input: stat?) throws(FileError) {
+        if let input {
+            fchmod(fd, input.st_mode & 0o7777)
+            var times = [input.st_atim, input.st_mtim]
+            futimens(fd, &times)
+        }
+        guard fsync(fd) == 0 else {
+            let msg = systemErrorMessage()
+            discard()
+            throw FileError("cannot write \(finalPath): \(msg)")
+        }
+        close(fd)
+        guard rename(temporaryPath, finalPath) == 0 else {
+            let msg = systemErrorMessage()
+            unlink(temporaryPath)
+            InterruptCleanup.setPending(nil)
+            throw FileError("cannot rename to \(finalPath): \(msg)")
+        }
+        InterruptCleanup.setPending(nil)
+    }
+
+    /// Removes the temporary file.
+    func discard() {
+        close(fd)
+        unlink(temporaryPath)
+        InterruptCleanup.setPending(nil)
+    }
+}

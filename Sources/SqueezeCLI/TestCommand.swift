@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import SqueezeKit
+
+/// One archive's facts, as `list` and `test` print them (and as JSON).
+struct ArchiveReport: Codable {
+    var file: String
+    var ok: Bool
+    var error: String?
+    var codec: String?
+    var level: String?
+    var formatVersion: Int?
+    var blockSize: Int?
+    var blocks: Int?
+    var storedBlocks: Int?
+    var compressedBytes: Int64?
+    var uncompressedBytes: Int64?
+    var ratio: Double?
+    var bitsPerByte: Double?
+    var contentCRC32: String?
+    var checksums: String?
+
+    init(file: String, summary: FrameSummary?, error: Error?) {
+        self.file = file
+        ok = error == nil
+        self.error = error.map { "\($0)" }
+        guard let s = summary else { return }
+        codec = s.codecName
+        level = s.levelLabel
+        formatVersion = Int(s.header.version)
+        blockSize = s.header.blockSize
+        blocks = s.blocks
+        storedBlocks = s.storedBlocks
+        compressedBytes = s.frameBytes
+        uncompressedBytes = s.rawBytes
+        ratio = s.rawBytes == 0 ? nil : Double(s.rawBytes) / Double(max(1, s.frameBytes))
+        bitsPerByte = s.rawBytes == 0 ? nil : 8 * Double(s.frameBytes) / Double(s.rawBytes)
+        contentCRC32 = s.verified ? String(format: "%08x", s.contentCRC) : nil
+        checksums = s.verified ? "verified" : "not checked (use -v or `squeeze test`)"
+    }
+
+    static func printJSON(_ reports: [ArchiveReport]) {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let data = try? enc.encode(reports), let s = String(data: data, encoding: .utf8) { print(s) }
+    }
+}
+
+/// Reads an archive to the end, decoding (test, list -v) or only walking its structure (list).
+func examineArchive(_ path: String, decode: Bool) -> (FrameSummary?, Error?) {
+    do {
+        let input = try InputFile.open(path)
+        defer { input.close() }
+        var sink = DiscardingSink()
+        let s = try SqzDecompressor(registry: .standard).decompress(from: FileSource(fd: input.fd), to: &sink, decode: decode)
+        return (s, nil)
+    } catch {
+        return (nil, error)
+    }
+}
+
+struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check archives without writing anything; also `squeeze -t`.",
+        discussion: "Decodes every block and checks every checksum. Exit status 1 if any archive is damaged.",
+        aliases: ["t"])
+
+    @Flag(name: .long, help: "Print one JSON array with a record per archive.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print a line for each good archive too.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing; the exit status tells.")
+    var quiet = false
+
+    @Argument(help: ArgumentHelp("Archives to test; - is standard input.", valueName: "file"))
+    var files: [String] = []
+
+    func run() throws {
+        var reports: [ArchiveReport] = []
+        for file in files.isEmpty ? ["-"] : files {
+            let (summary, error) = examineArchive(file, decode: true)
+            let name = file == "-" ? "(stdin)" : file
+            reports.append(ArchiveReport(file: name, summary: summary, error: error))
+            if json || quiet { continue }
+            if let error { Terminal.warn("\(name): \(error)") }
+            else if verbose, let s = summary {
+                print("\(name): OK (\(s.rawBytes) bytes, \(s.blocks) blocks, \(s.codecName) -l \(s.levelLabel))")
+            }
+        }
+        if json { ArchiveReport.printJSON(reports) }
+        if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what archives hold: codec, level, sizes, ratio, blocks; also `squeeze -l`.",
+        discussion: "Walks the frame structure without decoding. With -v, decodes too and verifies every checksum.",
+        aliases: ["l"])
+
+    @Flag(name: .long, help: "Print one JSON array with a record per archive.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Decode and verify the checksums as well.")
+    var verbose = false
+
+    @Argument(help: ArgumentHelp("Archives to list; - is standard input.", valueName: "file"))
+    var files: [String] = []
+
+    func run() throws {
+        var reports: [ArchiveReport] = []
+        for file in files.isEmpty ? ["-"] : files {
+            let (summary, error) = examineArchive(file, decode: verbose)
+            reports.append(ArchiveReport(file: file == "-" ? "(stdin)" : file, summary: summary, error: error))
+        }
+        if json {
+            ArchiveReport.printJSON(reports)
+        } else {
+            var rows: [[String]] = []
+            for r in reports {
+                if let e = r.error { Terminal.warn("\(r.file): \(e)"); continue }
+                rows.append([r.codec ?? "", r.level ?? "", String(r.blocks ?? 0), String(r.compressedBytes ?? 0),
+                             String(r.uncompressedBytes ?? 0), r.ratio.map { Format.fixed($0, 3) } ?? "-",
+                             r.bitsPerByte.map { Format.fixed($0, 3) } ?? "-",
+                             r.contentCRC32.map { "ok " + $0 } ?? "unchecked", r.file])
+            }
+            if !rows.isEmpty {
+                print(TextTable.render(header: ["codec", "level", "blocks", "compressed", "uncompressed", "ratio",
+                                                "bits/byte", "crc32", "name"], rows: rows))
+            }
+        }
+        if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
+}
