@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "BitIOTests", dependencies: ["BitIO", "TestSupport"]),
         .testTarget(name: "EntropyTests", dependencies: ["Entropy", "TestSupport"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
-        .testTarget(name: "ContainerTests", dependencies: ["Container", "TestSupport"]),
+        .testTarget(name: "ContainerTests", dependencies: ["Container", "SqueezeKit", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]

@@ -1,1 +1,237 @@
 import Testing
+import SqueezeKit
+import TestSupport
+
+/// A tiny run-length codec used only here, so the container's coded-block path
+/// is tested without depending on any real coder.
+struct TestRunLengthCodec: Codec {
+    static let descriptor = CodecDescriptor(
+        name: "test-rle", id: 250, summary: "test only", levels: [1, 2], defaultLevel: 1,
+        blockSize: { _ in 4096 }, make: { _ in TestRunLengthCodec() })
+
+    func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
+        var i = 0
+        while i < input.count {
+            let b = input[i]
+            var run = 1
+            while i + run < input.count, input[i + run] == b, run < 255 { run += 1 }
+            out.append(UInt8(run))
+            out.append(b)
+            i += run
+        }
+    }
+
+    func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
+        var produced = 0
+        var i = 0
+        while i + 1 < input.count {
+            let run = Int(input[i])
+            guard run > 0, produced + run <= originalCount else { throw .corrupt("bad run at \(i)") }
+            for _ in 0..<run { out.append(input[i + 1]) }
+            produced += run
+            i += 2
+        }
+        guard i == input.count else { throw .corrupt("odd length") }
+        guard produced == originalCount else { throw .truncated }
+    }
+}
+
+let testRegistry = CodecRegistry([StoreCodec.descriptor, TestRunLengthCodec.descriptor])
+
+func pack(_ data: [UInt8], _ d: CodecDescriptor = TestRunLengthCodec.descriptor, blockSize: Int? = nil,
+          threads: Int = 1) throws -> [UInt8] {
+    var src = MemorySource(data)
+    var sink = MemorySink()
+    _ = try SqzCompressor(descriptor: d, blockSize: blockSize, threads: threads).compress(from: &src, to: &sink)
+    return sink.bytes
+}
+
+func unpack(_ frame: [UInt8], registry: CodecRegistry = testRegistry) throws(SqzError) -> [UInt8] {
+    var sink = MemorySink()
+    _ = try SqzDecompressor(registry: registry).decompress(from: MemorySource(frame), to: &sink)
+    return sink.bytes
+}
+
+/// Data with runs (codes well) and noise (falls back to stored blocks).
+func mixedData(parts: Int = 6) -> [UInt8] {
+    var d: [UInt8] = []
+    for i in 0..<parts {
+        d += [UInt8](repeating: UInt8(65 + i), count: 1500)
+        d += Generators.random(700, seed: UInt64(i))
+    }
+    return d
+}
+
+@Suite struct FrameRoundTrip {
+    @Test(arguments: Generators.adversarial())
+    func roundTrips(_ c: (String, [UInt8])) throws {
+        for d in [StoreCodec.descriptor, TestRunLengthCodec.descriptor] {
+            for bs in [1024, 65536] {
+                let frame = try pack(c.1, d, blockSize: bs)
+                #expect(try unpack(frame) == c.1, "\(c.0) with \(d.name), block \(bs)")
+            }
+        }
+    }
+
+    @Test func sameBytesWhateverTheThreadCount() throws {
+        let data = mixedData() + Generators.repetitive(50_000)
+        let one = try pack(data, blockSize: 1024, threads: 1)
+        for t in [2, 3, 8] {
+            #expect(try pack(data, blockSize: 1024, threads: t) == one)
+        }
+        #expect(try unpack(one) == data)
+    }
+
+    @Test func emptyInputIsHeaderAndEndMarker() throws {
+        let frame = try pack([])
+        #expect(frame.count == SqzFormat.headerSize + 1 + 1 + 1 + 8)
+        #expect(try unpack(frame) == [])
+    }
+
+    @Test func incompressibleBlocksAreStored() throws {
+        var src = MemorySource(Generators.random(10_000))
+        var sink = MemorySink()
+        let s = try SqzCompressor(descriptor: TestRunLengthCodec.descriptor, blockSize: 4096)
+            .compress(from: &src, to: &sink)
+        #expect(s.blocks == 3 && s.storedBlocks == 3)
+        #expect(s.frameBytes == Int64(sink.bytes.count))
+        #expect(sink.bytes.count < 10_000 + 16 + 3 * 20 + 20)
+    }
+
+    @Test func listReadsStructureWithoutDecoding() throws {
+        let data = mixedData()
+        let frame = try pack(data, blockSize: 2048)
+        let s = try SqzDecompressor(registry: testRegistry).list(from: MemorySource(frame))
+        #expect(s.rawBytes == Int64(data.count))
+        #expect(s.blocks == (data.count + 2047) / 2048)
+        #expect(s.frameBytes == Int64(frame.count))
+        #expect(!s.verified)
+        #expect(s.codecName == "test-rle")
+    }
+
+    @Test func everyCorpusFileThroughStore() throws {
+        for e in TestCorpus.manifest {
+            let data = try TestCorpus.bytes(e.set, e.name)
+            #expect(data.count == e.size)
+            #expect(try unpack(pack(data, StoreCodec.descriptor, blockSize: 1 << 18, threads: 2)) == data, "\(e)")
+        }
+    }
+}
+
+@Suite struct DamagedFrames {
+    /// A small archive with coded and stored blocks (about 2.5 KB).
+    let frame: [UInt8]
+
+    init() throws {
+        frame = try pack(mixedData(parts: 2), blockSize: 1024)
+    }
+
+    @Test func truncationAtEveryByteIsAnError() throws {
+        for n in 0..<frame.count {
+            #expect(throws: SqzError.self, "prefix \(n)") { try unpack(Array(frame[0..<n])) }
+        }
+        #expect(throws: SqzError.empty) { try unpack([]) }
+    }
+
+    @Test func everySingleBitFlipIsDetected() throws {
+        for i in 0..<frame.count {
+            for bit in 0..<8 {
+                var bad = frame
+                bad[i] ^= UInt8(1 << bit)
+                #expect(throws: SqzError.self, "byte \(i) bit \(bit)") { try unpack(bad) }
+            }
+        }
+    }
+
+    @Test func trailingDataIsAnError() throws {
+        #expect(throws: SqzError.trailingData) { try unpack(frame + [0]) }
+    }
+
+    @Test func notSqz() throws {
+        #expect(throws: SqzError.notSqz) { try unpack(Array("hello, world, this is text".utf8)) }
+        #expect(throws: SqzError.notSqz) { try unpack([0x1F, 0x8B]) }
+    }
+}
+
+/// Builds a frame header with a valid checksum and chosen fields.
+func header(version: UInt8 = SqzFormat.version, codec: UInt8 = 0, level: UInt8 = 0, blockSize: UInt32 = 1 << 20,
+            flags: UInt8 = 0) -> [UInt8] {
+    var h = SqzFormat.magic + [version, codec, level, flags]
+    for i in 0..<4 { h.append(UInt8(truncatingIfNeeded: blockSize >> (8 * UInt32(i)))) }
+    let c = CRC32.checksum(h)
+    for i in 0..<4 { h.append(UInt8(truncatingIfNeeded: c >> (8 * UInt32(i)))) }
+    return h
+}
+
+func varint(_ v: UInt64) -> [UInt8] {
+    var out: [UInt8] = []
+    var x = v
+    while x >= 0x80 { out.append(UInt8(x & 0x7F) | 0x80); x >>= 7 }
+    out.append(UInt8(x))
+    return out
+}
+
+func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * UInt32($0))) } }
+
+@Suite struct HostileHeaders {
+    @Test func unknownVersion() {
+        #expect(throws: SqzError.unsupportedVersion(9)) { try unpack(header(version: 9)) }
+    }
+
+    @Test func unknownCodec() {
+        #expect(throws: SqzError.unknownCodec(77)) { try unpack(header(codec: 77)) }
+    }
+
+    @Test func unknownLevel() {
+        #expect(throws: SqzError.unsupportedLevel(codec: "store", level: 5)) { try unpack(header(level: 5)) }
+    }
+
+    @Test func unknownFlags() {
+        #expect(throws: SqzError.self) { try unpack(header(flags: 1)) }
+    }
+
+    @Test func hugeFrameBlockSizeIsRejectedBeforeAllocation() {
+        #expect(throws: SqzError.self) { try unpack(header(blockSize: 0xFFFF_FFFF)) }
+    }
+
+    /// A 20-odd-byte file declaring a 1 TiB block must fail at once, allocating nothing.
+    @Test func blockDeclaringOneTebibyte() {
+        var block: [UInt8] = [1] + varint(1 << 40) + varint(1 << 40) + le32(0)
+        block += le32(CRC32.checksum(block))
+        #expect(throws: SqzError.blockHeaderCorrupt(block: 1, "raw size 1099511627776 outside 1...1048576")) {
+            try unpack(header() + block)
+        }
+    }
+
+    /// Within the limits, but far more data declared than the file holds: truncated, and memory
+    /// grows only with the bytes actually present.
+    @Test func declaredPayloadLargerThanFile() {
+        var block: [UInt8] = [2] + varint(1 << 20) + varint(1 << 20) + le32(0)
+        block += le32(CRC32.checksum(block))
+        #expect(throws: SqzError.truncated("in block 1 data")) { try unpack(header() + block + [1, 2, 3]) }
+    }
+
+    @Test func codedPayloadLargerThanRawIsRejected() {
+        var block: [UInt8] = [1] + varint(10) + varint(11) + le32(0)
+        block += le32(CRC32.checksum(block))
+        #expect(throws: SqzError.self) { try unpack(header() + block + [UInt8](repeating: 0, count: 11)) }
+    }
+
+    @Test func missingEndMarker() throws {
+        let f = try pack([1, 2, 3], StoreCodec.descriptor)
+        #expect(throws: SqzError.truncated("before block 2 (no end marker)")) { try unpack(Array(f.dropLast(11))) }
+    }
+}
+
+/// Every codec of the standard registry, through the container, on every corpus file.
+@Suite struct StandardCodecsThroughContainer {
+    @Test(arguments: CodecRegistry.standard.names)
+    func everyCorpusFile(_ name: String) throws {
+        let d = try #require(CodecRegistry.standard.named(name))
+        for e in TestCorpus.manifest {
+            let data = try TestCorpus.bytes(e.set, e.name)
+            let frame = try pack(data, d, threads: 2)
+            #expect(try unpack(frame, registry: .standard) == data, "\(name) on \(e)")
+        }
+    }
+}
