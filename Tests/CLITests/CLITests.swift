@@ -1,1 +1,208 @@
+import Foundation
 import Testing
+import TestSupport
+
+private let fm = FileManager.default
+
+private func write(_ bytes: [UInt8], _ path: String) throws {
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
+
+private func read(_ path: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+/// Files in `dir` (including hidden temporaries).
+private func listing(_ dir: String) throws -> [String] {
+    try fm.contentsOfDirectory(atPath: dir).sorted()
+}
+
+@Suite struct ArchiverCommands {
+    @Test func compressDecompressRoundTrip() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let data = try TestCorpus.bytes("canterbury", "alice29.txt")
+        try write(data, "\(dir)/alice")
+        var r = try SqueezeCommand.run(["compress", "alice"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try listing(dir) == ["alice", "alice.sqz"])
+        try fm.removeItem(atPath: "\(dir)/alice")
+        r = try SqueezeCommand.run(["decompress", "alice.sqz"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try read("\(dir)/alice") == data)
+        #expect(try listing(dir) == ["alice", "alice.sqz"])
+    }
+
+    @Test func gzipStyleFlags() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let data = Generators.repetitive(300_000)
+        try write(data, "\(dir)/f")
+        var r = try SqueezeCommand.run(["-a", "store", "-0", "-v", "f"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("f:") && r.stderr.contains("f.sqz"))
+        r = try SqueezeCommand.run(["-t", "f.sqz"], in: dir)
+        #expect(r.status == 0 && r.stderr.isEmpty)
+        r = try SqueezeCommand.run(["-l", "f.sqz"], in: dir)
+        #expect(r.status == 0 && r.stdoutText.contains("store") && r.stdoutText.contains("300000"))
+        r = try SqueezeCommand.run(["-dc", "f.sqz"], in: dir)
+        #expect(r.status == 0 && r.stdout == data)
+        r = try SqueezeCommand.run(["-d", "f.sqz"], in: dir)
+        #expect(r.status == 1 && r.stderr.contains("f.sqz") && r.stderr.contains("already exists"))
+        r = try SqueezeCommand.run(["-d", "-f", "--rm", "f.sqz"], in: dir)
+        #expect(r.status == 0)
+        #expect(try listing(dir) == ["f"])
+        #expect(try read("\(dir)/f") == data)
+    }
+
+    @Test func removeInputOnlyAfterVerifiedOutput() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        try write(Generators.skewed(50_000), "\(dir)/a")
+        let r = try SqueezeCommand.run(["compress", "--rm", "a"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try listing(dir) == ["a.sqz"])
+    }
+
+    @Test func standardInputAndOutput() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let data = Generators.random(70_000)
+        let packed = try SqueezeCommand.run(["compress", "-B", "16K", "-"], in: dir, input: data)
+        #expect(packed.status == 0, "\(packed.stderr)")
+        #expect(try listing(dir).isEmpty)
+        let unpacked = try SqueezeCommand.run(["decompress"], in: dir, input: packed.stdout)
+        #expect(unpacked.status == 0 && unpacked.stdout == data)
+    }
+
+    @Test func outputOptionAndOverwriteRules() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        try write([1, 2, 3], "\(dir)/x")
+        try write([9], "\(dir)/y.sqz")
+        var r = try SqueezeCommand.run(["compress", "-o", "y.sqz", "x"], in: dir)
+        #expect(r.status == 1 && r.stderr.contains("y.sqz already exists"))
+        #expect(try read("\(dir)/y.sqz") == [9])
+        r = try SqueezeCommand.run(["compress", "-f", "-o", "y.sqz", "x"], in: dir)
+        #expect(r.status == 0)
+        r = try SqueezeCommand.run(["decompress", "-o", "z", "y.sqz"], in: dir)
+        #expect(r.status == 0)
+        #expect(try read("\(dir)/z") == [1, 2, 3])
+        #expect(try listing(dir) == ["x", "y.sqz", "z"])
+    }
+
+    @Test func jsonOutput() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        try write(Generators.repetitive(10_000), "\(dir)/j")
+        _ = try SqueezeCommand.run(["compress", "j"], in: dir)
+        for cmd in [["test", "--json", "j.sqz"], ["list", "--json", "-v", "j.sqz"]] {
+            let r = try SqueezeCommand.run(cmd, in: dir)
+            #expect(r.status == 0)
+            let parsed = try JSONSerialization.jsonObject(with: Data(r.stdout)) as? [[String: Any]]
+            let record = try #require(parsed?.first)
+            #expect(record["ok"] as? Bool == true)
+            #expect(record["uncompressedBytes"] as? Int == 10_000)
+            #expect(record["checksums"] as? String == "verified")
+        }
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        for args in [["compress", "--no-such-flag"], ["compress", "-a", "nonesuch", "x"], ["compress", "-a", "store", "-l", "99", "x"],
+                     ["compress", "-o", "a", "b", "c"], ["compress", "-B", "12"]] {
+            let r = try SqueezeCommand.run(args, in: dir)
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+            #expect(!r.stderr.isEmpty)
+        }
+    }
+
+    @Test func algosListsCodecs() throws {
+        let r = try SqueezeCommand.run(["algos"], in: TestCorpus.root)
+        #expect(r.status == 0)
+        #expect(r.stdoutText.contains("store") && r.stdoutText.contains("ours"))
+    }
+
+    @Test func missingInputNamesTheFile() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let r = try SqueezeCommand.run(["compress", "nothere"], in: dir)
+        #expect(r.status == 1 && r.stderr.contains("squeeze: nothere:"))
+        #expect(try listing(dir).isEmpty)
+    }
+
+    @Test func refusesToWriteCompressedDataToATerminalOnlyOnATerminal() throws {
+        // Piped stdout is fine (not a terminal); the test just makes sure -c works through a pipe.
+        let dir = try SqueezeCommand.temporaryDirectory()
+        try write([7, 7, 7], "\(dir)/t")
+        let r = try SqueezeCommand.run(["-c", "t"], in: dir)
+        #expect(r.status == 0 && r.stdout.starts(with: [0x89, 0x53, 0x51, 0x5A]))
+    }
+}
+
+/// Bad archives: a clear message naming the file, exit 1, no output file, input untouched, no hang.
+@Suite struct BadArchives {
+    /// Checks one damaged archive through `decompress` and `test`.
+    func expectRejected(_ bytes: [UInt8], _ what: String, message: String? = nil) throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        defer { try? fm.removeItem(atPath: dir) }
+        try write(bytes, "\(dir)/bad.sqz")
+        let r = try SqueezeCommand.run(["decompress", "bad.sqz"], in: dir, timeout: 30)
+        #expect(r.status == 1, "\(what): status \(r.status)")
+        #expect(r.stderr.hasPrefix("squeeze: bad.sqz: "), "\(what): \(r.stderr)")
+        if let message { #expect(r.stderr.contains(message), "\(what): \(r.stderr)") }
+        #expect(try listing(dir) == ["bad.sqz"], "\(what): output left behind")
+        #expect(try read("\(dir)/bad.sqz") == bytes, "\(what): input changed")
+        let t = try SqueezeCommand.run(["test", "bad.sqz"], in: dir, timeout: 30)
+        #expect(t.status == 1, "\(what): test status \(t.status)")
+    }
+
+    func smallArchive() throws -> [UInt8] {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        defer { try? fm.removeItem(atPath: dir) }
+        let r = try SqueezeCommand.run(["compress", "-B", "1K", "-c", "-"], in: dir,
+                                       input: Array("squeeze me, squeeze me again! ".utf8) + Generators.random(40))
+        #expect(r.status == 0)
+        return r.stdout
+    }
+
+    @Test func emptyFile() throws { try expectRejected([], "empty", message: "empty") }
+
+    @Test func notAnArchive() throws {
+        try expectRejected(Array("just some text, not an archive\n".utf8), "text", message: "not in .sqz format")
+    }
+
+    @Test func truncatedAtEveryByte() throws {
+        let a = try smallArchive()
+        for n in 1..<a.count {
+            try expectRejected(Array(a[0..<n]), "truncated to \(n)")
+        }
+    }
+
+    @Test func flippedBitInEveryByte() throws {
+        let a = try smallArchive()
+        for i in 0..<a.count {
+            var b = a
+            b[i] ^= UInt8(1 << (i % 8))
+            try expectRejected(b, "bit flip at \(i)")
+        }
+    }
+
+    @Test func headerDeclaringATebibyteBlock() throws {
+        var h: [UInt8] = [0x89, 0x53, 0x51, 0x5A, 1, 0, 0, 0, 0, 0, 0, 1]  // block size 16 MiB
+        h += withUnsafeBytes(of: crc32(h).littleEndian, Array.init)
+        var block: [UInt8] = [2, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0, 0, 0, 0]
+        block += withUnsafeBytes(of: crc32(block).littleEndian, Array.init)
+        try expectRejected(h + block, "1 TiB block", message: "block 1: header corrupt: raw size 1099511627776")
+    }
+
+    @Test func unknownCodecAndVersion() throws {
+        var h: [UInt8] = [0x89, 0x53, 0x51, 0x5A, 1, 99, 0, 0, 0, 0, 1, 0]
+        try expectRejected(h + withUnsafeBytes(of: crc32(h).littleEndian, Array.init), "codec", message: "unknown codec id 99")
+        h = [0x89, 0x53, 0x51, 0x5A, 7, 0, 0, 0, 0, 0, 1, 0]
+        try expectRejected(h + withUnsafeBytes(of: crc32(h).littleEndian, Array.init), "version", message: "unsupported format version 7")
+    }
+
+    /// Bitwise CRC32, independent of the product's table-driven one.
+    func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            c ^= UInt32(b)
+            for _ in 0..<8 { c = (c >> 1) ^ (c & 1 == 1 ? 0xEDB8_8320 : 0) }
+        }
+        return ~c
+    }
+}

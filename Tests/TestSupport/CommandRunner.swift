@@ -1,0 +1,61 @@
+import Foundation
+
+/// Runs the built `squeeze` executable (found beside the test bundle) for CLI tests.
+public enum SqueezeCommand {
+    public static var executablePath: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // On Linux the test runner is `<products>/squeezePackageTests.xctest`; the CLI sits beside it.
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("squeeze").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return TestCorpus.root.replacingOccurrences(of: "/corpora", with: "/.build/debug/squeeze")
+    }
+
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: [UInt8]
+        public let stderr: String
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// Runs `squeeze ARGS` in `directory` with `input` on stdin; kills it after `timeout` seconds.
+    public static func run(_ args: [String], in directory: String, input: [UInt8] = [], timeout: Double = 120) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executablePath)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        try p.run()
+        let writer = Thread {
+            try? inPipe.fileHandleForWriting.write(contentsOf: Data(input))
+            try? inPipe.fileHandleForWriting.close()
+        }
+        writer.start()
+        nonisolated(unsafe) var out = Data()
+        nonisolated(unsafe) var err = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { out = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { err = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            p.terminate()
+            throw TestIOError(description: "squeeze \(args.joined(separator: " ")) did not finish in \(timeout) s")
+        }
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: [UInt8](out), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A fresh empty directory under the system temporary directory.
+    public static func temporaryDirectory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squeeze-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
+    }
+}
