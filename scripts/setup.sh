@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs what squeeze needs beyond the Swift toolchain: the development
+# packages of the system compression libraries it compares against.
+# Installs only what is missing; uses sudo when not run as root.
+set -eu
+need=""
+for pkg in zlib1g-dev libbz2-dev liblzma-dev libzstd-dev; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
+done
+if [ -n "$need" ]; then
+    echo "setup: installing$need" >&2
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $need >/dev/null
+fi
+command -v swift >/dev/null || { echo "setup: the Swift toolchain is not on PATH" >&2; exit 1; }
