@@ -33,8 +33,11 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .target(name: "Baselines", dependencies: ["Codecs", "CZlib", "CBzip2", "CLzma", "CZstd"]),
 
+        // The comparison harness: corpus walk, round-trip checks, timing, memory, reports.
+        .target(name: "Harness", dependencies: ["Codecs"]),
+
         // Everything a library user needs: `import SqueezeKit`.
-        .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Codecs", "Container", "Baselines"]),
+        .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Codecs", "Container", "Baselines", "Harness"]),
         // Benchmarks behind `squeeze bench`, always measured beside a system library.
         .target(name: "Bench", dependencies: ["SqueezeKit"]),
         .executableTarget(
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
         .testTarget(name: "ContainerTests", dependencies: ["Container", "SqueezeKit", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "SqueezeKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

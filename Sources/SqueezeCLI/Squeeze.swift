@@ -25,6 +25,7 @@ struct Squeeze: ParsableCommand {
             Decompress.self,
             Test.self,
             List.self,
+            Compare.self,
             Algos.self,
             Bench.self,
         ]

@@ -3,6 +3,7 @@
 @_exported import Codecs
 @_exported import Container
 @_exported import Baselines
+@_exported import Harness
 
 extension CodecRegistry {
     /// Every codec this build knows: ours and the system baselines.

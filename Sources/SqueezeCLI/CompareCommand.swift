@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import SqueezeKit
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every codec over a corpus, check every round trip, and report size, speed and memory.",
+        discussion: """
+        Directories are walked in sorted order; the files directly in a directory form one \
+        corpus (totals are per corpus), and each subdirectory is a corpus of its own. Hidden \
+        files and README*/MANIFEST* are skipped.
+
+        Each file is coded in memory by each codec in the codec's default block size, decoded \
+        and compared with the original: a failed round trip is an error row (and exit status \
+        1), never a silent number. Speeds are medians of --repeat timed runs over data already \
+        in memory; reading files and checking results are outside the timed regions.
+
+        Fair timings: by default one file is coded at a time. With -j N, N files run at once \
+        on N threads, which is faster overall but makes the codecs share cores and memory \
+        bandwidth, so speeds are lower and per-codec memory is not measured.
+
+        External programs join with --external NAME='COMPRESS {in} {out}'::'DECOMPRESS {in} {out}' \
+        (run through /bin/sh; timed as whole processes, so start-up time counts), or with \
+        --external-file FILE.json holding [{"name":…,"compress":…,"decompress":…}].
+
+        Examples:
+          squeeze compare corpora/canterbury
+          squeeze compare corpora/ --levels both -o reports/
+          squeeze compare corpora/calgary --algos huffman,arith:3 --baselines xz:9e
+          squeeze compare corpora/calgary --external ppmd='7zz a -m0=PPMd {out} {in}'::'7zz e -so {in} > {out}'
+          squeeze compare --recommend corpora/large/bible.txt
+        """)
+
+    @Argument(help: ArgumentHelp("Corpus directories or files.", valueName: "path"))
+    var paths: [String] = []
+
+    @Option(help: ArgumentHelp("Our codecs: all, none, or a list like huffman,arith:3.", valueName: "list"))
+    var algos = "all"
+
+    @Option(help: ArgumentHelp("System baselines: default (\(CandidateSelection.defaultBaselines)), none, or a list.", valueName: "list"))
+    var baselines = "default"
+
+    @Option(help: ArgumentHelp("Levels of our codecs named without one: default, strongest, both, all, or a list.", valueName: "levels"))
+    var levels = "default"
+
+    @Option(help: "Timed runs per figure (the median is reported).")
+    var `repeat` = 1
+
+    @Option(name: [.customShort("j"), .long], help: "Files run at once (see the note on fair timings).")
+    var jobs = 1
+
+    @Option(help: "What to print on standard output: table, md, csv, json or html.")
+    var format: ReportFormat = .table
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Also write results.{md,csv,json,html} into this directory.", valueName: "dir"))
+    var outputDirectory: String?
+
+    @Option(help: ArgumentHelp("An external codec: NAME='CMD {in} {out}'::'CMD {in} {out}' (repeatable).", valueName: "spec"))
+    var external: [String] = []
+
+    @Option(help: ArgumentHelp("A JSON file listing external codecs.", valueName: "file"))
+    var externalFile: String?
+
+    @Option(help: "Seconds an external command may run before it counts as failed.")
+    var timeout: Double = 300
+
+    @Option(help: ArgumentHelp("Print a one-line recommendation for this file and stop.", valueName: "file"))
+    var recommend: String?
+
+    @Flag(name: .shortAndLong, help: "No progress line.")
+    var quiet = false
+
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, md, csv, json, html
+    }
+
+    struct ExternalSpec: Codable {
+        var name: String
+        var compress: String
+        var decompress: String
+        var timeout: Double?
+    }
+
+    func validate() throws {
+        if paths.isEmpty && recommend == nil { throw ValidationError("give a corpus directory or files to compare (e.g. corpora/)") }
+        if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        var candidates: [Candidate]
+        do {
+            candidates = try CandidateSelection.select(algos: algos, baselines: baselines, levels: levels, registry: .standard)
+            for spec in external { candidates.append(.external(try ExternalCodec.parse(spec, timeout: timeout))) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let externalFile {
+            guard let data = FileManager.default.contents(atPath: externalFile) else {
+                throw FileError("\(externalFile): cannot read")
+            }
+            let specs: [ExternalSpec]
+            do { specs = try JSONDecoder().decode([ExternalSpec].self, from: data) } catch {
+                throw FileError("\(externalFile): not a JSON list of {name, compress, decompress}: \(error)")
+            }
+            candidates += specs.map { .external(ExternalCodec(name: $0.name, compress: $0.compress, decompress: $0.decompress, timeout: $0.timeout ?? timeout)) }
+        }
+        guard !candidates.isEmpty else { throw ValidationError("no codecs selected") }
+
+        let corpora: [Corpus]
+        do {
+            corpora = try CorpusWalker.walk(recommend.map { [$0] } ?? paths)
+        } catch {
+            throw FileError(error.description)
+        }
+        guard !corpora.isEmpty else { throw FileError("\(paths.joined(separator: " ")): no files to compare") }
+
+        let showProgress = !quiet && Terminal.stderrIsTTY
+        let started = Measurement.now()
+        let runner = ComparisonRunner(candidates: candidates, repeats: `repeat`, jobs: jobs)
+        let report: @Sendable (ComparisonRunner.Progress) -> Void = { p in
+            let elapsed = Measurement.now() - started
+            let eta = p.bytesDone > 0 ? elapsed * Double(p.bytesTotal - p.bytesDone) / Double(p.bytesDone) : 0
+            let left = p.bytesDone > 0 ? " · about \(Int(eta.rounded())) s left" : ""
+            Terminal.errorText("\r\u{1B}[K[\(p.filesDone)/\(p.filesTotal)] \(p.file) · \(p.codec)" + left)
+        }
+        let comparison = runner.run(corpora, progress: showProgress ? report : nil)
+        if showProgress { Terminal.errorText("\r\u{1B}[K") }
+
+        if let recommend {
+            let corpus = corpora[0]
+            print(comparison.recommendation(corpus: corpus.name, file: corpus.files.first?.name ?? recommend))
+            if !comparison.failures.isEmpty { throw ExitCode(1) }
+            return
+        }
+
+        let command = "squeeze " + CommandLine.arguments.dropFirst().joined(separator: " ")
+        let writer = ReportWriter(comparison, command: command, environment: Self.environment())
+        switch format {
+        case .table: print(tableSummary(comparison))
+        case .md: print(writer.markdown(), terminator: "")
+        case .csv: print(writer.csv(), terminator: "")
+        case .json: print(writer.json(), terminator: "")
+        case .html: print(writer.html(), terminator: "")
+        }
+        if let dir = outputDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                let reports: [(String, String)] = [("results.md", writer.markdown()), ("results.csv", writer.csv()),
+                                                   ("results.json", writer.json()), ("results.html", writer.html())]
+                for (name, text) in reports {
+                    try text.write(toFile: dir + "/" + name, atomically: true, encoding: String.Encoding.utf8)
+                }
+            } catch {
+                throw FileError("\(dir): cannot write reports: \(error.localizedDescription)")
+            }
+        }
+        let overhead = comparison.wallSeconds > 0 ? 100 * (1 - comparison.timedSeconds / comparison.wallSeconds) : 0
+        if !quiet {
+            Terminal.errorLine("squeeze: \(comparison.results.count) runs in \(Format.fixed(comparison.wallSeconds, 1)) s; "
+                + "codecs timed for \(Format.fixed(comparison.timedSeconds, 1)) s (harness overhead \(Format.fixed(overhead, 1))%)")
+        }
+        if !comparison.failures.isEmpty {
+            for f in comparison.failures { Terminal.warn("\(f.corpus)/\(f.file): \(f.codec): \(f.error ?? "failed")") }
+            throw ExitCode(1)
+        }
+    }
+
+    static func environment() -> [(String, String)] {
+        var env: [(String, String)] = []
+        var u = utsname()
+        uname(&u)
+        let machine = withUnsafeBytes(of: u.machine) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        let release = withUnsafeBytes(of: u.release) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        env.append(("machine", "\(machine), \(ProcessInfo.processInfo.activeProcessorCount) cores, Linux \(release)"))
+        for (name, version) in SystemLibraries.versions { env.append((name, version)) }
+        return env
+    }
+
+    func tableSummary(_ c: Comparison) -> String {
+        var out: [String] = []
+        for corpus in c.corpora {
+            let bytes = corpus.files.reduce(Int64(0)) { $0 + $1.size }
+            out.append("\(corpus.name): \(corpus.files.count) files, \(bytes) bytes")
+            let rows = c.totals(corpus: corpus.name).map { t in
+                [t.codec, String(t.compressedBytes), Format.fixed(t.bitsPerByte, 3), Format.fixed(t.ratio, 3),
+                 Format.fixed(t.compressMBps, 1), Format.fixed(t.decompressMBps, 1), t.failed == 0 ? "ok" : "\(t.failed) FAILED"]
+            }
+            out.append(TextTable.render(header: ["codec", "compressed", "bits/byte", "ratio", "comp MB/s", "decomp MB/s", "round trip"], rows: rows))
+            out.append("recommendation: " + c.recommendation(corpus: corpus.name))
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+}
