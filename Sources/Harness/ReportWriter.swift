@@ -1,7 +1,8 @@
 import Foundation
 
 /// Renders a `Comparison` as Markdown, CSV, JSON or a self-contained HTML page.
-/// With `maskTimings`, every time-dependent figure prints as "-" (golden tests).
+/// With `maskTimings`, every time-dependent figure prints as "-" and local paths
+/// are left out, so the output depends only on the data (golden tests).
 public struct ReportWriter: Sendable {
     public var comparison: Comparison
     /// What produced the report (the command line), shown at the top.
@@ -159,7 +160,7 @@ public struct ReportWriter: Sendable {
 
     struct JSONCorpus: Codable {
         var name: String
-        var path: String
+        var path: String?
         var files: Int
         var originalBytes: Int64
         var totals: [JSONTotal]
@@ -193,7 +194,7 @@ public struct ReportWriter: Sendable {
             repeats: comparison.repeats, jobs: comparison.jobs, candidates: comparison.candidates,
             corpora: comparison.corpora.map { c in
                 JSONCorpus(
-                    name: c.name, path: c.path, files: c.files.count, originalBytes: c.files.reduce(0) { $0 + $1.size },
+                    name: c.name, path: maskTimings ? nil : c.path, files: c.files.count, originalBytes: c.files.reduce(0) { $0 + $1.size },
                     totals: comparison.totals(corpus: c.name).map {
                         JSONTotal(codec: $0.codec, compressedBytes: $0.compressedBytes, bitsPerByte: ($0.bitsPerByte * 1e4).rounded() / 1e4,
                                   failed: $0.failed, compressMBps: maskTimings ? nil : $0.compressMBps,
