@@ -125,6 +125,18 @@ public struct ByteBuffer: Sendable, Equatable {
         return try result.get()
     }
 
+    /// Stores `word` big-endian at the end (growing so 8 bytes fit) and makes
+    /// its first `validBytes` (0...8) bytes part of the contents: the bit writer's flush.
+    @inlinable @inline(__always)
+    public mutating func appendBigEndianWord(_ word: UInt64, validBytes: Int) {
+        let at = _count
+        if at &+ 8 > storage.count { grow(to: at &+ 8) }
+        storage.withUnsafeMutableBytes { raw in
+            raw.baseAddress.unsafelyUnwrapped.storeBytes(of: word.bigEndian, toByteOffset: at, as: UInt64.self)
+        }
+        _count = at &+ Swift.min(Swift.max(validBytes, 0), 8)
+    }
+
     /// Sets the number of valid bytes (at most the capacity).
     @inlinable
     public mutating func setCount(_ n: Int) {
