@@ -17,8 +17,12 @@ public struct BitIOBenchmarkReport: Sendable, CustomStringConvertible {
         public let codedBytes: Int
         /// Values (fields or integers) per run.
         public let values: Int
+        /// MB/s over thread CPU time.
         public let writeMBps: Double
         public let readMBps: Double
+        /// MB/s over wall-clock time (lower when neighbours share the cores).
+        public var writeWallMBps: Double = 0
+        public var readWallMBps: Double = 0
     }
     public let runs: Int
     public let rows: [Row]
@@ -26,6 +30,7 @@ public struct BitIOBenchmarkReport: Sendable, CustomStringConvertible {
     public var description: String {
         var s = "BitIO throughput (MB/s of coded data, thread CPU time, median of \(runs) runs)\n"
         s += pad("stream", 24) + pad("coded MiB", 11) + pad("Mvalues", 9) + pad("write MB/s", 12) + pad("read MB/s", 11)
+            + pad("wall write", 12) + pad("wall read", 11)
         s += "\n"
         for r in rows {
             s += pad(r.name, 24)
@@ -33,6 +38,8 @@ public struct BitIOBenchmarkReport: Sendable, CustomStringConvertible {
             s += pad(fmt(Double(r.values) / 1e6, 1), 9)
             s += pad(fmt(r.writeMBps, 0), 12)
             s += pad(fmt(r.readMBps, 0), 11)
+            s += pad(fmt(r.writeWallMBps, 0), 12)
+            s += pad(fmt(r.readWallMBps, 0), 11)
             s += "\n"
         }
         return s
@@ -103,9 +110,12 @@ public enum BitIOBenchmark {
         var coded = ByteBuffer(capacity: byteCount + 16)
         var writeTimes: [Double] = []
         var readTimes: [Double] = []
+        var writeWall: [Double] = []
+        var readWall: [Double] = []
         for _ in 0..<runs {
             coded.removeAll()
             let start = threadSeconds()
+            let wallStart = ContinuousClock.now
             fields.withUnsafeBufferPointer { f in
                 var w = BitWriter(continuing: &coded)
                 for x in f {
@@ -114,9 +124,11 @@ public enum BitIOBenchmark {
                 w.finish(into: &coded)
             }
             writeTimes.append(threadSeconds() - start)
+            writeWall.append(seconds(ContinuousClock.now - wallStart))
         }
         for _ in 0..<runs {
             let start = threadSeconds()
+            let wallStart = ContinuousClock.now
             let (sum, mismatch) = fields.withUnsafeBufferPointer { f -> (UInt64, UInt64) in
                 coded.withUnsafeBytes { raw -> (UInt64, UInt64) in
                     var r = BitReader(raw)
@@ -132,14 +144,18 @@ public enum BitIOBenchmark {
                 }
             }
             readTimes.append(threadSeconds() - start)
+            readWall.append(seconds(ContinuousClock.now - wallStart))
             if sum != expectedSum || mismatch != 0 || coded.count != byteCount {
                 return .init(name: "fields 1-24 bits: MISMATCH", codedBytes: byteCount, values: fields.count,
                              writeMBps: 0, readMBps: 0)
             }
         }
-        return .init(name: "fields 1-24 bits", codedBytes: byteCount, values: fields.count,
-                     writeMBps: Double(byteCount) / median(writeTimes) / 1e6,
-                     readMBps: Double(byteCount) / median(readTimes) / 1e6)
+        var row = BitIOBenchmarkReport.Row(name: "fields 1-24 bits", codedBytes: byteCount, values: fields.count,
+                                           writeMBps: Double(byteCount) / median(writeTimes) / 1e6,
+                                           readMBps: Double(byteCount) / median(readTimes) / 1e6)
+        row.writeWallMBps = Double(byteCount) / median(writeWall) / 1e6
+        row.readWallMBps = Double(byteCount) / median(readWall) / 1e6
+        return row
     }
 
     // Generic over the code so each row is specialized and the code inlines into the loop.
@@ -157,18 +173,23 @@ public enum BitIOBenchmark {
         var coded = ByteBuffer(capacity: byteCount + 16)
         var writeTimes: [Double] = []
         var readTimes: [Double] = []
+        var writeWall: [Double] = []
+        var readWall: [Double] = []
         for _ in 0..<runs {
             coded.removeAll()
             let start = threadSeconds()
+            let wallStart = ContinuousClock.now
             values.withUnsafeBufferPointer { v in
                 var w = BitWriter(continuing: &coded)
                 for n in v { Code.encode(n, to: &w) }
                 w.finish(into: &coded)
             }
             writeTimes.append(threadSeconds() - start)
+            writeWall.append(seconds(ContinuousClock.now - wallStart))
         }
         for _ in 0..<runs {
             let start = threadSeconds()
+            let wallStart = ContinuousClock.now
             let ok = values.withUnsafeBufferPointer { v -> Bool in
                 coded.withUnsafeBytes { raw -> Bool in
                     var r = BitReader(raw)
@@ -184,14 +205,23 @@ public enum BitIOBenchmark {
                 }
             }
             readTimes.append(threadSeconds() - start)
+            readWall.append(seconds(ContinuousClock.now - wallStart))
             if !ok || coded.count != byteCount {
                 return .init(name: name + ": MISMATCH", codedBytes: byteCount, values: values.count,
                              writeMBps: 0, readMBps: 0)
             }
         }
-        return .init(name: name, codedBytes: byteCount, values: values.count,
-                     writeMBps: Double(byteCount) / median(writeTimes) / 1e6,
-                     readMBps: Double(byteCount) / median(readTimes) / 1e6)
+        var row = BitIOBenchmarkReport.Row(name: name, codedBytes: byteCount, values: values.count,
+                                           writeMBps: Double(byteCount) / median(writeTimes) / 1e6,
+                                           readMBps: Double(byteCount) / median(readTimes) / 1e6)
+        row.writeWallMBps = Double(byteCount) / median(writeWall) / 1e6
+        row.readWallMBps = Double(byteCount) / median(readWall) / 1e6
+        return row
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        let c = d.components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }
 
     /// CPU time of this thread: the machine is shared, so wall time would mostly measure the neighbours.

@@ -11,15 +11,14 @@
 public struct BitReader {
     @usableFromInline let base: UnsafeRawPointer?
     @usableFromInline let byteCount: Int
-    /// Next byte to load into the accumulator.
+    /// Next byte to load into the accumulator; past the end it keeps counting
+    /// the zero bytes supplied, so the overrun needs no separate counter.
     @usableFromInline var position: Int = 0
     /// Loaded bits, left-aligned. Bits below `available` are either zero or
     /// already hold the following input bits, so ORing a reload over them is harmless.
     @usableFromInline var acc: UInt64 = 0
     /// Valid bits at the top of `acc` (0...64).
     @usableFromInline var available: Int = 0
-    /// Zero bits supplied past the end of the input.
-    @usableFromInline var padding: Int = 0
 
     public init(_ bytes: UnsafeRawBufferPointer) {
         base = bytes.baseAddress
@@ -27,7 +26,7 @@ public struct BitReader {
     }
 
     /// Bits consumed so far (including any zero padding read past the end).
-    @inlinable public var bitPosition: Int { position &* 8 &+ padding &- available }
+    @inlinable public var bitPosition: Int { position &* 8 &- available }
 
     /// Total bits in the input.
     @inlinable public var totalBits: Int { byteCount &* 8 }
@@ -52,33 +51,34 @@ public struct BitReader {
 
     /// Loads whole bytes until at least 57 bits are available.
     /// Requires `available < 64` (the shift below would wrap at 64).
+    /// Everything here is inline and the tail load is a pure function, so the
+    /// reader's fields stay in registers in a decoder's loop.
     @inlinable @inline(__always)
     mutating func fill() {
+        let word: UInt64
         if position &+ 8 <= byteCount, let base {
-            let word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            acc |= word &>> UInt64(truncatingIfNeeded: available)
-            let take = (64 &- available) &>> 3
-            position &+= take
-            available &+= take &<< 3
+            word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
         } else {
-            fillNearEnd()
+            word = BitReader.tailWord(base, byteCount, position)
         }
+        acc |= word &>> UInt64(truncatingIfNeeded: available)
+        let take = (64 &- available) &>> 3
+        position &+= take
+        available &+= take &<< 3
     }
 
-    /// Byte-by-byte refill for the last seven bytes, then zero padding.
+    /// The bytes from `position` to the end, big-endian in a word, zero-padded
+    /// (zero once `position` is past the end).
     @usableFromInline
-    mutating func fillNearEnd() {
-        while available <= 56 {
-            var byte: UInt64 = 0
-            if position < byteCount, let base {
-                byte = UInt64(base.load(fromByteOffset: position, as: UInt8.self))
-                position &+= 1
-            } else {
-                padding &+= 8
-            }
-            acc |= byte &<< UInt64(truncatingIfNeeded: 56 &- available)
-            available &+= 8
+    static func tailWord(_ base: UnsafeRawPointer?, _ byteCount: Int, _ position: Int) -> UInt64 {
+        guard let base, position < byteCount, position >= 0 else { return 0 }
+        var word: UInt64 = 0
+        var shift: UInt64 = 56
+        for i in position..<Swift.min(byteCount, position &+ 8) {
+            word |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
+            shift &-= 8
         }
+        return word
     }
 
     /// Returns the next `count` bits (0...57) without consuming them.
@@ -139,28 +139,32 @@ public struct BitReader {
             available &-= zeros
             return zeros
         }
-        return try readLongZeroRun(limit: limit)
+        // Out of line and by value, so the reader is not forced into memory in the caller's loop.
+        let (reader, run) = try BitReader.readLongZeroRun(self, limit: limit)
+        self = reader
+        return run
     }
 
     @usableFromInline
-    mutating func readLongZeroRun(limit: Int) throws(CodecError) -> Int {
+    static func readLongZeroRun(_ reader: BitReader, limit: Int) throws(CodecError) -> (BitReader, Int) {
+        var r = reader
         var run = 0
         while true {
-            if available < 57 { fill() }
-            let zeros = acc.leadingZeroBitCount
+            if r.available < 57 { r.fill() }
+            let zeros = r.acc.leadingZeroBitCount
             if zeros < 57 {
                 run &+= zeros
                 if run > limit {
-                    throw .corrupt("more than \(limit) zero bits before a one (overlong code) at bit \(bitPosition)")
+                    throw .corrupt("more than \(limit) zero bits before a one (overlong code) at bit \(r.bitPosition)")
                 }
-                skip(zeros)
-                return run
+                r.skip(zeros)
+                return (r, run)
             }
-            skip(57)
+            r.skip(57)
             run &+= 57
-            if isOverrun { throw .truncated }
+            if r.isOverrun { throw .truncated }
             if run > limit {
-                throw .corrupt("more than \(limit) zero bits before a one (overlong code) at bit \(bitPosition)")
+                throw .corrupt("more than \(limit) zero bits before a one (overlong code) at bit \(r.bitPosition)")
             }
         }
     }

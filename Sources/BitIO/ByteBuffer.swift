@@ -43,6 +43,16 @@ public struct ByteBuffer: Sendable, Equatable {
         storage.append(contentsOf: repeatElement(0, count: newCapacity - storage.count))
     }
 
+    /// `storage` enlarged (by value, so a hot caller's state is not forced into memory).
+    @usableFromInline
+    static func grown(_ storage: [UInt8], toAtLeast need: Int) -> [UInt8] {
+        var s = storage
+        var newCapacity = Swift.max(s.count * 2, 64)
+        while newCapacity < need { newCapacity *= 2 }
+        s.append(contentsOf: repeatElement(0, count: newCapacity - s.count))
+        return s
+    }
+
     /// Forgets the contents, keeping the capacity.
     public mutating func removeAll() { _count = 0 }
 
@@ -130,7 +140,7 @@ public struct ByteBuffer: Sendable, Equatable {
     @inlinable @inline(__always)
     public mutating func appendBigEndianWord(_ word: UInt64, validBytes: Int) {
         let at = _count
-        if at &+ 8 > storage.count { grow(to: at &+ 8) }
+        if at &+ 8 > storage.count { storage = ByteBuffer.grown(storage, toAtLeast: at &+ 8) }
         storage.withUnsafeMutableBytes { raw in
             raw.baseAddress.unsafelyUnwrapped.storeBytes(of: word.bigEndian, toByteOffset: at, as: UInt64.self)
         }
