@@ -56,7 +56,9 @@ public struct BitReader {
     @inlinable @inline(__always)
     mutating func fill() {
         let word: UInt64
-        if position &+ 8 <= byteCount, let base {
+        // Unsigned compare: even a position driven negative by misuse (counts outside
+        // 0...57) can never load outside the input.
+        if UInt(bitPattern: position) &+ 8 <= UInt(bitPattern: byteCount), let base {
             word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
         } else {
             word = BitReader.tailWord(base, byteCount, position)
@@ -96,7 +98,8 @@ public struct BitReader {
         available &-= count
     }
 
-    /// Reads `count` bits (0...57).
+    /// Reads `count` bits (0...57). Other counts give unspecified bits but
+    /// never trap or touch memory outside the input.
     @inlinable @inline(__always)
     public mutating func read(_ count: Int) -> UInt64 {
         if available < count { fill() }

@@ -252,4 +252,32 @@ struct BitStreamTests {
             #expect(w.finish().count == out.count + 1)
         }
     }
+
+    @Test("counts outside 0...57 give unspecified bits but never trap")
+    func badCounts() {
+        var g = SplitMix64(seed: 13)
+        let data = Generators.random(40, seed: 14)
+        withReader(data) { r in
+            for _ in 0..<5000 {
+                let n = Int(truncatingIfNeeded: g.next() % 200) - 100
+                switch g.next() % 4 {
+                case 0: _ = r.read(n)
+                case 1: _ = r.peek(n)
+                case 2: r.skip(n)
+                default: _ = r.readWide(n)
+                }
+                _ = r.isOverrun
+            }
+        }
+        var w = BitWriter()
+        for _ in 0..<5000 {
+            w.write(g.next(), count: Int(truncatingIfNeeded: g.next() % 200) - 100)
+            if g.next() % 50 == 0 { w.flushWholeBytes() }
+        }
+        _ = w.finish()
+        // A writer used correctly afterwards still works.
+        var v = BitWriter()
+        v.write(0b1011, count: 4)
+        #expect(v.finish().bytes == [0xB0])
+    }
 }
