@@ -32,12 +32,22 @@ public struct BitWriter: Sendable {
 
     /// Writes the low `count` bits of `value`, most significant first.
     /// `count` must be in 0...57; higher bits of `value` are ignored.
+    /// When the field does not fit, the accumulator is topped up to exactly
+    /// 64 bits, stored as 8 bytes, and the rest of the field starts it again.
     @inlinable @inline(__always)
     public mutating func write(_ value: UInt64, count: Int) {
-        if pending &+ count > 64 { flushWholeBytes() }
         let masked = value & ((1 &<< UInt64(truncatingIfNeeded: count)) &- 1)
-        acc |= masked &<< UInt64(truncatingIfNeeded: 64 &- pending &- count)
-        pending &+= count
+        let free = 64 &- pending
+        if count <= free {
+            acc |= masked &<< UInt64(truncatingIfNeeded: free &- count)
+            pending &+= count
+        } else {
+            let spill = count &- free
+            acc |= masked &>> UInt64(truncatingIfNeeded: spill)
+            out.appendBigEndianWord(acc, validBytes: 8)
+            acc = masked &<< UInt64(truncatingIfNeeded: 64 &- spill)
+            pending = spill
+        }
     }
 
     /// Writes one bit.
