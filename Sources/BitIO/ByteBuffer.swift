@@ -73,7 +73,8 @@ public struct ByteBuffer: Sendable, Equatable {
         reserve(bytes.count)
         let start = count
         storage.withUnsafeMutableBytes { dst in
-            dst.baseAddress!.advanced(by: start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            guard let to = dst.baseAddress, let from = bytes.baseAddress else { return }
+            to.advanced(by: start).copyMemory(from: from, byteCount: bytes.count)
         }
         _count += bytes.count
     }
