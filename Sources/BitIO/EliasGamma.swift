@@ -36,7 +36,12 @@ public enum EliasGamma {
         if reader.available < 57 { reader.fill() }
         let zeros = reader.acc.leadingZeroBitCount
         if zeros <= 28 {
-            return reader.read(2 &* zeros &+ 1)
+            // The codeword is n itself in 2·zeros + 1 bits, all loaded already.
+            let length = 2 &* zeros &+ 1
+            let n = reader.acc &>> UInt64(truncatingIfNeeded: 64 &- length)
+            reader.acc &<<= UInt64(truncatingIfNeeded: length)
+            reader.available &-= length
+            return n
         }
         let l = try reader.readZerosBeforeOne(limit: 63)
         return reader.readWide(l &+ 1)

@@ -38,6 +38,16 @@ public enum RiceCode {
     @inlinable @inline(__always)
     public static func decode(k: Int, from reader: inout BitReader) throws(CodecError) -> UInt64 {
         guard parameterRange.contains(k) else { throw .invalidParameter("Rice parameter k = \(k) is not in 0...63") }
+        // Fast path: the whole codeword is within the 57+ loaded bits; one check, one shift.
+        if reader.available < 57 { reader.fill() }
+        let zeros = reader.acc.leadingZeroBitCount
+        let length = zeros &+ 1 &+ k
+        if length <= 57 {
+            let low = ((reader.acc &<< UInt64(truncatingIfNeeded: zeros &+ 1)) &>> 1) &>> UInt64(truncatingIfNeeded: 63 &- k)
+            reader.acc &<<= UInt64(truncatingIfNeeded: length)
+            reader.available &-= length
+            return UInt64(truncatingIfNeeded: zeros) &<< UInt64(truncatingIfNeeded: k) | low
+        }
         let limit = Swift.min(UnaryCode.defaultLimit, UInt64.max &>> UInt64(truncatingIfNeeded: k))
         let q = try reader.readZerosBeforeOne(limit: Int(truncatingIfNeeded: limit))
         reader.skip(1)
