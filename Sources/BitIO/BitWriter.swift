@@ -19,17 +19,35 @@ public struct BitWriter: Sendable {
         out = buffer
     }
 
+    /// Continues after the existing contents of `buffer`, taking its storage
+    /// (leaving `buffer` empty) so the first write does not copy it; hand the
+    /// bytes back with `finish(into:)`.
+    public init(continuing buffer: inout ByteBuffer) {
+        out = buffer
+        buffer = ByteBuffer()
+    }
+
     /// Total number of bits written so far.
     @inlinable public var bitCount: Int { out.count * 8 + pending }
 
     /// Writes the low `count` bits of `value`, most significant first.
     /// `count` must be in 0...57; higher bits of `value` are ignored.
+    /// When the field does not fit, the accumulator is topped up to exactly
+    /// 64 bits, stored as 8 bytes, and the rest of the field starts it again.
     @inlinable @inline(__always)
     public mutating func write(_ value: UInt64, count: Int) {
-        if pending &+ count > 64 { flushWholeBytes() }
         let masked = value & ((1 &<< UInt64(truncatingIfNeeded: count)) &- 1)
-        acc |= masked &<< UInt64(truncatingIfNeeded: 64 &- pending &- count)
-        pending &+= count
+        let free = 64 &- pending
+        if count <= free {
+            acc |= masked &<< UInt64(truncatingIfNeeded: free &- count)
+            pending &+= count
+        } else {
+            let spill = count &- free
+            acc |= masked &>> UInt64(truncatingIfNeeded: spill)
+            out.appendBigEndianWord(acc, validBytes: 8)
+            acc = masked &<< UInt64(truncatingIfNeeded: 64 &- spill)
+            pending = spill
+        }
     }
 
     /// Writes one bit.
@@ -38,10 +56,10 @@ public struct BitWriter: Sendable {
         write(bit ? 1 : 0, count: 1)
     }
 
-    /// Writes up to 64 bits (two calls when needed).
-    @inlinable
+    /// Writes up to 64 bits (two calls when more than 57).
+    @inlinable @inline(__always)
     public mutating func writeWide(_ value: UInt64, count: Int) {
-        if count > 32 {
+        if count > 57 {
             write(value >> 32, count: count - 32)
             write(value & 0xFFFF_FFFF, count: 32)
         } else {
@@ -50,18 +68,13 @@ public struct BitWriter: Sendable {
     }
 
     /// Moves every whole pending byte into the buffer.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func flushWholeBytes() {
-        let bytes = pending >> 3
+        let bytes = pending &>> 3
         guard bytes > 0 else { return }
-        out.reserve(8)
-        let at = out.count
-        let word = acc.bigEndian
-        out.withUnsafeMutableStorage { raw in
-            raw.baseAddress.unsafelyUnwrapped.advanced(by: at).storeBytes(of: word, as: UInt64.self)
-        }
-        out.setCount(at + bytes)
-        acc = bytes == 8 ? 0 : acc << UInt64(bytes * 8)
+        // One 8-byte store; only the first `bytes` of it become valid.
+        out.appendBigEndianWord(acc, validBytes: bytes)
+        acc = bytes == 8 ? 0 : acc &<< UInt64(truncatingIfNeeded: bytes &<< 3)
         pending &= 7
     }
 
@@ -69,6 +82,15 @@ public struct BitWriter: Sendable {
     public mutating func alignToByte() {
         let r = pending & 7
         if r != 0 { write(0, count: 8 - r) }
+    }
+
+    /// Pads to a byte boundary and moves everything written into `buffer`
+    /// (replacing its contents), leaving the writer empty.
+    public mutating func finish(into buffer: inout ByteBuffer) {
+        alignToByte()
+        flushWholeBytes()
+        buffer = out
+        out = ByteBuffer()
     }
 
     /// Pads to a byte boundary and returns everything written.

@@ -43,6 +43,16 @@ public struct ByteBuffer: Sendable, Equatable {
         storage.append(contentsOf: repeatElement(0, count: newCapacity - storage.count))
     }
 
+    /// `storage` enlarged (by value, so a hot caller's state is not forced into memory).
+    @usableFromInline
+    static func grown(_ storage: [UInt8], toAtLeast need: Int) -> [UInt8] {
+        var s = storage
+        var newCapacity = Swift.max(s.count * 2, 64)
+        while newCapacity < need { newCapacity *= 2 }
+        s.append(contentsOf: repeatElement(0, count: newCapacity - s.count))
+        return s
+    }
+
     /// Forgets the contents, keeping the capacity.
     public mutating func removeAll() { _count = 0 }
 
@@ -63,7 +73,8 @@ public struct ByteBuffer: Sendable, Equatable {
         reserve(bytes.count)
         let start = count
         storage.withUnsafeMutableBytes { dst in
-            dst.baseAddress!.advanced(by: start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            guard let to = dst.baseAddress, let from = bytes.baseAddress else { return }
+            to.advanced(by: start).copyMemory(from: from, byteCount: bytes.count)
         }
         _count += bytes.count
     }
@@ -123,6 +134,18 @@ public struct ByteBuffer: Sendable, Equatable {
             Result { () throws(E) -> R in try body(all) }
         }
         return try result.get()
+    }
+
+    /// Stores `word` big-endian at the end (growing so 8 bytes fit) and makes
+    /// its first `validBytes` (0...8) bytes part of the contents: the bit writer's flush.
+    @inlinable @inline(__always)
+    public mutating func appendBigEndianWord(_ word: UInt64, validBytes: Int) {
+        let at = _count
+        if at &+ 8 > storage.count { storage = ByteBuffer.grown(storage, toAtLeast: at &+ 8) }
+        storage.withUnsafeMutableBytes { raw in
+            raw.baseAddress.unsafelyUnwrapped.storeBytes(of: word.bigEndian, toByteOffset: at, as: UInt64.self)
+        }
+        _count = at &+ Swift.min(Swift.max(validBytes, 0), 8)
     }
 
     /// Sets the number of valid bytes (at most the capacity).
