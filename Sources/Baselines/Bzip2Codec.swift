@@ -48,7 +48,7 @@ public struct Bzip2Codec: Codec {
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
-        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
+        try Baselines.checkOriginalCount(originalCount, "bzip2")
         let stream = UnsafeMutablePointer<bz_stream>.allocate(capacity: 1)
         stream.initialize(to: bz_stream())
         defer { stream.deinitialize(count: 1); stream.deallocate() }

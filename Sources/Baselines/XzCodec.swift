@@ -71,7 +71,7 @@ public struct XzCodec: Codec {
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
-        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
+        try Baselines.checkOriginalCount(originalCount, "xz")
         let stream = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)
         stream.initialize(to: lzma_stream())  // all zero: LZMA_STREAM_INIT
         defer { stream.deinitialize(count: 1); stream.deallocate() }

@@ -60,7 +60,7 @@ public struct ZlibCodec: Codec {
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
-        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
+        try Baselines.checkOriginalCount(originalCount, "gzip")
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         defer { stream.deinitialize(count: 1); stream.deallocate() }

@@ -51,7 +51,7 @@ public struct ZstdCodec: Codec {
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
-        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
+        try Baselines.checkOriginalCount(originalCount, "zstd")
         // Exactly one frame, whole: a short frame is truncation, anything after it is damage.
         let frameSize = ZSTD_findFrameCompressedSize(input.baseAddress, input.count)
         if ZSTD_isError(frameSize) != 0 {

@@ -65,6 +65,13 @@ struct BaselineDamageTests {
             }
             guard case .corrupt = error else { Issue.record("\(name): \(count) bytes gave \(error)"); continue }
         }
+        // Sizes no block can have are refused before any allocation or arithmetic.
+        guard case .failure(.invalidParameter) = BaselineCoding.decode(codec, coded, count: -1) else {
+            Issue.record("\(name): a negative original size was not refused"); return
+        }
+        guard case .failure(.limitExceeded) = BaselineCoding.decode(codec, coded, count: .max) else {
+            Issue.record("\(name): an Int.max original size was not refused"); return
+        }
     }
 
     @Test(arguments: ["zlib", "bzip2", "xz", "zstd"])
