@@ -11,6 +11,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         switch name {
         case "bitio": print(BitIOBenchmark.run())
+        case "baselines": print(try BaselineSizes.run().report)
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }

@@ -1,0 +1,116 @@
+import CBzip2
+import Codecs
+
+/// bzip2 (Seward; Burrows & Wheeler 1994 block sorting, then move-to-front,
+/// run lengths and Huffman coding) through the system libbz2: each block is a
+/// complete .bz2 stream, which `bzip2 -d` reads. The format carries a CRC32
+/// per bzip2 block and one for the whole stream.
+public struct Bzip2Codec: Codec {
+    public let level: Int
+
+    public init(level: Int = 9) { self.level = level }
+
+    /// Level n sorts blocks of 100 000·n bytes; the format's block holds at most
+    /// 19 bytes less than that (after its first run-length stage). Matching the
+    /// container's block to it keeps one bzip2 block per container block on
+    /// data without long runs, instead of a full block and a 19-byte straggler.
+    public static let descriptor = CodecDescriptor(
+        name: "bzip2", id: 129, summary: "bzip2 (system libbz2): BWT block sorting, MTF, RLE and Huffman coding",
+        origin: .system, levels: Array(1...9), defaultLevel: 9, strongestLevel: 9,
+        blockSize: { level in 100_000 * min(max(level, 1), 9) - 19 },
+        make: { Bzip2Codec(level: $0) })
+
+    /// libbz2 counts bytes in 32-bit `unsigned int`.
+    static let chunkLimit = 1 << 30
+
+    public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
+        guard (1...9).contains(level) else { throw .invalidParameter("bzip2 level \(level) is not in 1...9") }
+        guard input.count <= Self.chunkLimit else {
+            throw .invalidParameter("bzip2 blocks are limited to \(Self.chunkLimit) bytes, got \(input.count)")
+        }
+        // The bound documented by libbz2: 1% more than the input plus 600 bytes.
+        let bound = input.count + input.count / 100 + 600
+        var empty: CChar = 0
+        _ = try out.withUnsafeAppendingSpace(maxCount: bound) { dst throws(CodecError) -> Int in
+            guard let outBase = dst.baseAddress?.assumingMemoryBound(to: CChar.self) else {
+                throw .library("bzip2: no output buffer")
+            }
+            var outCount = UInt32(dst.count)
+            // libbz2 rejects a null source even for zero bytes.
+            let source = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
+            let result = withUnsafeMutablePointer(to: &empty) { emptyPointer in
+                BZ2_bzBuffToBuffCompress(outBase, &outCount, source ?? emptyPointer, UInt32(input.count),
+                                         Int32(level), 0, 0)
+            }
+            guard result == BZ_OK else { throw .library("bzip2 compress: \(Self.describe(result))") }
+            return Int(outCount)
+        }
+    }
+
+    public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
+        try Baselines.checkOriginalCount(originalCount, "bzip2")
+        let stream = UnsafeMutablePointer<bz_stream>.allocate(capacity: 1)
+        stream.initialize(to: bz_stream())
+        defer { stream.deinitialize(count: 1); stream.deallocate() }
+        // small = 0: the fast decoder; its memory (at most ~3.7 MB) is set by the
+        // block size digit in the stream header, which the format caps at 9.
+        let initResult = BZ2_bzDecompressInit(stream, 0, 0)
+        guard initResult == BZ_OK else { throw .library("bzip2 decompress init: \(Self.describe(initResult))") }
+        defer { BZ2_bzDecompressEnd(stream) }
+
+        // One byte of room beyond `originalCount` detects a stream that holds more.
+        _ = try out.withUnsafeAppendingSpace(maxCount: originalCount + 1) { dst throws(CodecError) -> Int in
+            var inPos = 0, outPos = 0
+            while true {
+                let inChunk = min(input.count - inPos, Self.chunkLimit)
+                let outChunk = min(dst.count - outPos, Self.chunkLimit)
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?
+                    .advanced(by: inPos).assumingMemoryBound(to: CChar.self))
+                stream.pointee.avail_in = UInt32(inChunk)
+                stream.pointee.next_out = dst.baseAddress?.advanced(by: outPos).assumingMemoryBound(to: CChar.self)
+                stream.pointee.avail_out = UInt32(outChunk)
+                let result = BZ2_bzDecompress(stream)
+                let consumed = inChunk - Int(stream.pointee.avail_in)
+                let produced = outChunk - Int(stream.pointee.avail_out)
+                inPos += consumed
+                outPos += produced
+                guard outPos <= originalCount else {
+                    throw .corrupt("bzip2 stream decodes to more than \(originalCount) bytes")
+                }
+                switch result {
+                case BZ_STREAM_END:
+                    guard inPos == input.count else {
+                        throw .corrupt("bzip2: \(input.count - inPos) bytes after the end of the stream")
+                    }
+                    guard outPos == originalCount else {
+                        throw .corrupt("bzip2 stream decodes to \(outPos) bytes, expected \(originalCount)")
+                    }
+                    return outPos
+                case BZ_OK:
+                    if consumed == 0 && produced == 0 {
+                        if inPos == input.count { throw .truncated }
+                        throw .library("bzip2 decompress made no progress at input byte \(inPos)")
+                    }
+                case BZ_DATA_ERROR, BZ_DATA_ERROR_MAGIC:
+                    throw .corrupt("bzip2 near input byte \(inPos): \(Self.describe(result))")
+                default:
+                    throw .library("bzip2 decompress: \(Self.describe(result))")
+                }
+            }
+        }
+    }
+
+    /// libbz2 returns bare codes; these are their meanings from its manual.
+    static func describe(_ code: Int32) -> String {
+        switch code {
+        case BZ_DATA_ERROR: "data integrity error (bad block, CRC mismatch or invalid code)"
+        case BZ_DATA_ERROR_MAGIC: "not a bzip2 stream (bad magic bytes)"
+        case BZ_MEM_ERROR: "out of memory"
+        case BZ_PARAM_ERROR: "invalid parameter"
+        case BZ_SEQUENCE_ERROR: "calls in the wrong order"
+        case BZ_OUTBUFF_FULL: "output buffer full"
+        case BZ_CONFIG_ERROR: "library misconfigured"
+        default: "error code \(code)"
+        }
+    }
+}
