@@ -131,7 +131,7 @@ public struct HuffmanCodec: Codec {
                     for k in 0..<count { dst[done + k] = UInt8(truncatingIfNeeded: reader.read(8)) }
                 case Self.modeHuffman:
                     let lengths = try CodeLengthHeader.read(from: &reader, alphabetSize: 256)
-                    let table = try HuffmanDecodingTable(lengths: lengths, tableBits: 11)
+                    let table = try HuffmanDecodingTable(lengths: lengths, tableBits: 12)
                     guard table.decodeBytes(&reader, count: count, into: dst + done) else {
                         throw .corrupt("invalid Huffman code word in sub-block at byte \(done)")
                     }

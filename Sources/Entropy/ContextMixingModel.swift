@@ -28,7 +28,10 @@ public struct ContextMixingModel {
     @usableFromInline let stretched: UnsafeMutablePointer<Int32>
     @usableFromInline let contextHash: UnsafeMutablePointer<UInt32>
     @usableFromInline let bucket: UnsafeMutablePointer<Int>
-    @usableFromInline let tables_: Tables
+    @usableFromInline let stretchTable: UnsafeMutablePointer<Int32>
+    @usableFromInline let squashTable: UnsafeMutablePointer<Int32>
+    @usableFromInline let rateTable: UnsafeMutablePointer<Int32>
+    @usableFromInline let orderCount: Int
     @usableFromInline var history: UInt64 = 0
     /// Bits of the current byte so far with a leading 1 (1...255).
     @usableFromInline var partial: Int = 1
@@ -91,7 +94,7 @@ public struct ContextMixingModel {
         let initial: UInt32 = (1 << 21) << 10
         for k in orders {
             let size = k == 0 ? 256 : k == 1 ? 1 << 16 : 1 << Self.hashedLog2
-            let p = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
+            let p = Self.allocateTable(count: size)
             p.initialize(repeating: initial, count: size)
             t.append(p)
         }
@@ -110,14 +113,38 @@ public struct ContextMixingModel {
         contextHash.initialize(repeating: 0, count: inputCount)
         bucket = .allocate(capacity: inputCount)
         bucket.initialize(repeating: 0, count: inputCount)
-        tables_ = Tables.shared
+        let shared = Tables.shared
+        stretchTable = .allocate(capacity: 4096)
+        stretchTable.initialize(from: shared.stretch, count: 4096)
+        squashTable = .allocate(capacity: 4096)
+        squashTable.initialize(from: shared.squash, count: 4096)
+        rateTable = .allocate(capacity: 1024)
+        rateTable.initialize(from: shared.rate, count: 1024)
+        orderCount = orders.count
         startByte()
     }
 
+    /// Large tables are 2 MiB aligned and marked for huge pages: the model's
+    /// random accesses are otherwise dominated by TLB misses.
+    static func allocateTable(count: Int) -> UnsafeMutablePointer<UInt32> {
+        let bytes = count * MemoryLayout<UInt32>.stride
+        var raw: UnsafeMutableRawPointer? = nil
+        let align = bytes >= 1 << 21 ? 1 << 21 : 64
+        if posix_memalign(&raw, align, bytes) != 0 || raw == nil {
+            raw = malloc(bytes)
+        }
+        guard let raw else { fatalError("out of memory allocating a \(bytes)-byte model table") }
+        #if os(Linux)
+        if bytes >= 1 << 21 { _ = madvise(raw, bytes, 14 /* MADV_HUGEPAGE */) }
+        #endif
+        return raw.bindMemory(to: UInt32.self, capacity: count)
+    }
+
     func release() {
-        for p in tables { p.deallocate() }
+        for p in tables { free(p) }
         tablePointers.deallocate(); orderOf.deallocate(); weights.deallocate()
         index.deallocate(); stretched.deallocate(); contextHash.deallocate(); bucket.deallocate()
+        stretchTable.deallocate(); squashTable.deallocate(); rateTable.deallocate()
     }
 
     @inlinable @inline(__always)
@@ -130,7 +157,7 @@ public struct ContextMixingModel {
 
     @usableFromInline
     mutating func startByte() {
-        for i in 0..<orders.count {
+        for i in 0..<orderCount {
             let k = orderOf[i]
             let mask: UInt64 = k >= 8 ? ~0 : (1 << UInt64(8 * k)) &- 1
             contextHash[i] = Self.hash(history & mask, UInt64(k) &+ 1)
@@ -141,7 +168,7 @@ public struct ContextMixingModel {
     @usableFromInline
     mutating func setBuckets(nibbleSalt: UInt64) {
         let shift = UInt32(32 - (Self.hashedLog2 - 4))
-        for i in 0..<orders.count where orderOf[i] >= 2 {
+        for i in 0..<orderCount where orderOf[i] >= 2 {
             bucket[i] = Int(Self.hash(UInt64(contextHash[i]), nibbleSalt &+ 17) >> shift) << 4
         }
     }
@@ -149,50 +176,46 @@ public struct ContextMixingModel {
     /// P(next bit = 1) scaled to 2^16, in 16...65520.
     @inlinable @inline(__always)
     public mutating func probabilityOfOne() -> UInt32 {
-        let n = orders.count
+        let n = orderCount
         let c1 = Int(history & 0xFF)
         var dot: Int64 = 0
         let w = weights + partial &* inputCount
-        tables_.stretch.withUnsafeBufferPointer { st in
-            for i in 0..<n {
-                let k = orderOf[i]
-                let idx: Int
-                if k == 0 { idx = partial } else if k == 1 { idx = c1 &<< 8 | partial } else { idx = bucket[i] | nibble }
-                index[i] = idx
-                let s = st[Int(tablePointers[i][idx] >> 20)]
-                stretched[i] = s
-                dot &+= Int64(w[i]) &* Int64(s)
-            }
+        for i in 0..<n {
+            let k = orderOf[i]
+            let idx: Int
+            if k == 0 { idx = partial } else if k == 1 { idx = c1 &<< 8 | partial } else { idx = bucket[i] | nibble }
+            index[i] = idx
+            let s = stretchTable[Int(tablePointers[i][idx] >> 20)]
+            stretched[i] = s
+            dot &+= Int64(w[i]) &* Int64(s)
         }
         stretched[n] = 256
         dot &+= Int64(w[n]) &* 256
         var x = Int32(truncatingIfNeeded: dot >> 16)
         x = Swift.min(2047, Swift.max(-2047, x))
         mixed = x
-        p12 = tables_.squash.withUnsafeBufferPointer { $0[Int(x &+ 2048)] }
+        p12 = squashTable[Int(x &+ 2048)]
         return UInt32(p12) << 4
     }
 
     /// Learns from the coded bit (after `probabilityOfOne()`).
     @inlinable @inline(__always)
     public mutating func update(_ bit: Bool) {
-        let n = orders.count
+        let n = orderCount
         let err = ((bit ? 4096 : 0) &- p12) &* Self.learningRate
         let w = weights + partial &* inputCount
         for i in 0...n {
             w[i] &+= (stretched[i] &* err) >> 14
         }
         let target: Int64 = bit ? (1 << 22) - 1 : 0
-        tables_.rate.withUnsafeBufferPointer { rate in
-            for i in 0..<n {
-                let cell = tablePointers[i] + index[i]
-                let s = cell.pointee
-                let count = Int(s & 1023)
-                let p = Int64(s >> 10)
-                let np = p &+ (((target &- p) &* Int64(rate[count])) >> 16)
-                let nc = count < Self.countLimit ? count &+ 1 : count
-                cell.pointee = UInt32(truncatingIfNeeded: np) << 10 | UInt32(nc)
-            }
+        for i in 0..<n {
+            let cell = tablePointers[i] + index[i]
+            let s = cell.pointee
+            let count = Int(s & 1023)
+            let p = Int64(s >> 10)
+            let np = p &+ (((target &- p) &* Int64(rateTable[count])) >> 16)
+            let nc = count < Self.countLimit ? count &+ 1 : count
+            cell.pointee = UInt32(truncatingIfNeeded: np) << 10 | UInt32(nc)
         }
         partial = partial &<< 1 | (bit ? 1 : 0)
         nibble = nibble &<< 1 | (bit ? 1 : 0)

@@ -8,17 +8,17 @@ public struct RangeDecoder {
     @usableFromInline let count: Int
     @usableFromInline var position: Int = 0
     @usableFromInline var overrun: Int = 0
-    @usableFromInline var code: UInt32 = 0
-    @usableFromInline var range: UInt32 = 0xFFFF_FFFF
+    @usableFromInline var code: UInt64 = 0
+    @usableFromInline var range: UInt64 = .max
     /// range / total of the pending `decodeTarget`, used by `consume`.
-    @usableFromInline var step: UInt32 = 1
+    @usableFromInline var step: UInt64 = 1
 
     /// Starts decoding `bytes` (which must stay valid while decoding).
     public init(_ bytes: UnsafeRawBufferPointer) {
         base = bytes.baseAddress
         count = bytes.count
         _ = nextByte() // the encoder's first byte is always the initial (zero) cache
-        for _ in 0..<4 { code = code << 8 | UInt32(nextByte()) }
+        for _ in 0..<8 { code = code << 8 | UInt64(nextByte()) }
     }
 
     @inlinable @inline(__always)
@@ -34,8 +34,8 @@ public struct RangeDecoder {
 
     @inlinable @inline(__always)
     mutating func normalize() {
-        while range < 1 << 24 {
-            code = code << 8 | UInt32(nextByte())
+        while range < 1 << 32 {
+            code = code << 8 | UInt64(nextByte())
             range &<<= 8
         }
     }
@@ -45,24 +45,25 @@ public struct RangeDecoder {
     /// outside [0, total). Follow with `consume(cumulative:frequency:)`.
     @inlinable @inline(__always)
     public mutating func decodeTarget(total: UInt32) throws(CodecError) -> UInt32 {
-        step = range / total
+        guard total > 0 else { throw .invalidParameter("range decoder total of zero") }
+        step = range / UInt64(total)
         let v = code / step
-        guard v < total else { throw .corrupt("range decoder value outside the model's total at input byte \(position)") }
-        return v
+        guard v < UInt64(total) else { throw .corrupt("range decoder value outside the model's total at input byte \(position)") }
+        return UInt32(truncatingIfNeeded: v)
     }
 
     /// Second half: removes the decoded symbol's interval.
     @inlinable @inline(__always)
     public mutating func consume(cumulative: UInt32, frequency: UInt32) {
-        code &-= step &* cumulative
-        range = step &* frequency
+        code &-= step &* UInt64(cumulative)
+        range = step &* UInt64(frequency)
         normalize()
     }
 
     /// Decodes one bit coded with `encodeBit(_:probabilityOfOne:)` and the same probability.
     @inlinable @inline(__always)
     public mutating func decodeBit(probabilityOfOne p: UInt32) -> Bool {
-        let bound = (range >> 16) &* p
+        let bound = (range >> 16) &* UInt64(p)
         let bit: Bool
         if code < bound {
             range = bound

@@ -1,14 +1,19 @@
 /// A range coder (Martin, "Range encoding: an algorithm for removing redundancy
-/// from a digitised message", 1979) with a 32-bit range, a 33-bit low and
-/// carry propagation through a pending byte and a count of pending 0xFF bytes,
-/// so no precision is given away to avoid carries.
+/// from a digitised message", 1979) with a 64-bit range kept at or above 2^32
+/// and carry propagation through one pending byte plus a count of pending 0xFF
+/// bytes (the scheme LZMA uses, widened to 64 bits). A range of at least 2^32
+/// divided by a total of at most 2^16 leaves a quotient of at least 2^16, so
+/// the integer arithmetic wastes under 2^-16 of a bit per symbol and the
+/// output stays within a few bytes of the ideal −Σ log2 p.
 ///
 /// Two ways to code: `encode(cumulative:frequency:total:)` for multi-symbol
 /// frequency models (total ≤ 2^16) and `encodeBit(_:probabilityOfOne:)` for
 /// binary models with 16-bit probabilities. Both may be mixed in one stream.
 public struct RangeEncoder: Sendable {
     @usableFromInline var low: UInt64 = 0
-    @usableFromInline var range: UInt32 = 0xFFFF_FFFF
+    /// A carry out of `low` not yet added to the pending bytes.
+    @usableFromInline var carry: Bool = false
+    @usableFromInline var range: UInt64 = .max
     /// The byte not yet written because a carry may still change it.
     @usableFromInline var cache: UInt8 = 0
     /// 1 + number of 0xFF bytes waiting behind `cache`.
@@ -27,26 +32,35 @@ public struct RangeEncoder: Sendable {
     /// Requires frequency ≥ 1, cumulative + frequency ≤ total ≤ 2^16.
     @inlinable @inline(__always)
     public mutating func encode(cumulative: UInt32, frequency: UInt32, total: UInt32) {
-        let r = range / total
-        low &+= UInt64(r &* cumulative)
-        range = r &* frequency
-        while range < 1 << 24 {
-            range &<<= 8
-            shiftLow()
-        }
+        let r = range / UInt64(total)
+        add(r &* UInt64(cumulative))
+        range = r &* UInt64(frequency)
+        normalize()
     }
 
     /// Codes one bit; `probabilityOfOne` is P(bit = 1) scaled to 2^16, in 1...65535.
     @inlinable @inline(__always)
     public mutating func encodeBit(_ bit: Bool, probabilityOfOne p: UInt32) {
-        let bound = (range >> 16) &* p
+        let bound = (range >> 16) &* UInt64(p)
         if bit {
             range = bound
         } else {
-            low &+= UInt64(bound)
+            add(bound)
             range &-= bound
         }
-        while range < 1 << 24 {
+        normalize()
+    }
+
+    @inlinable @inline(__always)
+    mutating func add(_ x: UInt64) {
+        let (sum, overflow) = low.addingReportingOverflow(x)
+        low = sum
+        if overflow { carry = true }
+    }
+
+    @inlinable @inline(__always)
+    mutating func normalize() {
+        while range < 1 << 32 {
             range &<<= 8
             shiftLow()
         }
@@ -55,23 +69,24 @@ public struct RangeEncoder: Sendable {
     /// Moves the top byte of `low` out, resolving a carry into the pending bytes.
     @inlinable @inline(__always)
     mutating func shiftLow() {
-        if low < 0xFF00_0000 || low >= 1 << 32 {
-            let carry = UInt8(truncatingIfNeeded: low >> 32)
-            out.append(cache &+ carry)
+        if low < 0xFF00_0000_0000_0000 || carry {
+            let c: UInt8 = carry ? 1 : 0
+            out.append(cache &+ c)
             while pendingCount > 1 {
-                out.append(0xFF &+ carry)
+                out.append(0xFF &+ c)
                 pendingCount &-= 1
             }
             pendingCount = 0
-            cache = UInt8(truncatingIfNeeded: low >> 24)
+            cache = UInt8(truncatingIfNeeded: low >> 56)
+            carry = false
         }
         pendingCount &+= 1
-        low = (low & 0x00FF_FFFF) << 8
+        low &<<= 8
     }
 
     /// Flushes the final state and returns the buffer with the coded bytes appended.
     public mutating func finish() -> ByteBuffer {
-        for _ in 0..<5 { shiftLow() }
+        for _ in 0..<9 { shiftLow() }
         return out
     }
 }
