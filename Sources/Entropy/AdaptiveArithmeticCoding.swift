@@ -25,14 +25,20 @@ public enum AdaptiveArithmeticCoding {
         let n = input.count
         if let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self), n > 0 {
             if model <= 2 {
-                try OrderKFrequencyModel.withModel(order: model, symbolCount: n) { (m) throws(CodecError) in
+                try OrderKFrequencyModel.withModel(order: model, symbolCount: n) { (model) throws(CodecError) in
+                    // Local copies keep the coder and model state in registers.
+                    var enc = encoder
+                    encoder = RangeEncoder()
+                    var m = model
                     for i in 0..<n {
                         let s = Int(p[i])
                         let ctx = m.currentContext()
                         let (cum, freq) = AdaptiveFrequencyModel.interval(of: s, in: ctx)
-                        encoder.encode(cumulative: cum, frequency: freq, total: AdaptiveFrequencyModel.total(ctx))
+                        enc.encode(cumulative: cum, frequency: freq, total: AdaptiveFrequencyModel.total(ctx))
                         m.update(s, in: ctx)
                     }
+                    model = m
+                    encoder = enc
                 }
             } else {
                 try ContextMixingModel.withModel(orders: mixedOrders(model: model)) { (m) throws(CodecError) in
@@ -59,12 +65,15 @@ public enum AdaptiveArithmeticCoding {
         guard n > 0 else { return }
         var decoder = RangeDecoder(input)
         if model <= 2 {
-            try OrderKFrequencyModel.withModel(order: model, symbolCount: n) { (m) throws(CodecError) in
+            try OrderKFrequencyModel.withModel(order: model, symbolCount: n) { (model) throws(CodecError) in
+                var dec = decoder
+                var m = model
+                defer { decoder = dec; model = m }
                 for i in 0..<n {
                     let ctx = m.currentContext()
-                    let target = try decoder.decodeTarget(total: AdaptiveFrequencyModel.total(ctx))
+                    let target = try dec.decodeTarget(total: AdaptiveFrequencyModel.total(ctx))
                     let (s, cum, freq) = AdaptiveFrequencyModel.symbol(at: target, in: ctx)
-                    decoder.consume(cumulative: cum, frequency: freq)
+                    dec.consume(cumulative: cum, frequency: freq)
                     destination[i] = UInt8(truncatingIfNeeded: s)
                     m.update(s, in: ctx)
                 }

@@ -51,7 +51,7 @@ func roundTripsAdversarialInputsAndEveryCorpusFile(config: String) throws {
     let input = Generators.random(16 << 20, seed: 99)
     for c in [HuffmanCodec(level: 1) as any Codec, HuffmanCodec(level: 3), ArithCodec(level: 0), ArithCodec(level: 2)] {
         let coded = try roundTrip(c, input)
-        #expect(coded.count <= input.count + 64)
+        #expect(coded.count <= input.count + input.count / 8192 + 64)
     }
 }
 
