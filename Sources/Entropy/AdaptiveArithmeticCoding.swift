@@ -71,8 +71,8 @@ public enum AdaptiveArithmeticCoding {
                 defer { decoder = dec; model = m }
                 for i in 0..<n {
                     let ctx = m.currentContext()
-                    let target = try dec.decodeTarget(total: AdaptiveFrequencyModel.total(ctx))
-                    let (s, cum, freq) = AdaptiveFrequencyModel.symbol(at: target, in: ctx)
+                    let (offset, width) = try dec.decodeScaledTarget(total: AdaptiveFrequencyModel.total(ctx))
+                    let (s, cum, freq) = AdaptiveFrequencyModel.symbol(atOffset: offset, width: width, in: ctx)
                     dec.consume(cumulative: cum, frequency: freq)
                     destination[i] = UInt8(truncatingIfNeeded: s)
                     m.update(s, in: ctx)

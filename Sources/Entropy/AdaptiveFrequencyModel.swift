@@ -70,6 +70,30 @@ public enum AdaptiveFrequencyModel {
         return (s, cum, UInt32(ctx[s]))
     }
 
+    /// The symbol whose interval, scaled by `width`, holds `offset` (from
+    /// `RangeDecoder.decodeScaledTarget`); compares by multiplying instead of
+    /// dividing the offset first. Requires offset < total · width.
+    @inlinable @inline(__always)
+    public static func symbol(atOffset offset: UInt64, width: UInt64, in ctx: UnsafeMutablePointer<UInt16>) -> (symbol: Int, cumulative: UInt32, frequency: UInt32) {
+        var cum: UInt32 = 0
+        var g = 0
+        while g < 15 {
+            let next = cum &+ UInt32(ctx[groupBase &+ g])
+            if UInt64(next) &* width > offset { break }
+            cum = next
+            g &+= 1
+        }
+        var s = g &<< 4
+        let last = s &+ 15
+        while s < last {
+            let next = cum &+ UInt32(ctx[s])
+            if UInt64(next) &* width > offset { break }
+            cum = next
+            s &+= 1
+        }
+        return (s, cum, UInt32(ctx[s]))
+    }
+
     /// Counts one occurrence of `symbol`, rescaling when the total grows too large.
     @inlinable @inline(__always)
     public static func update(_ symbol: Int, in ctx: UnsafeMutablePointer<UInt16>) {

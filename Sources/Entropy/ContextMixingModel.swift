@@ -82,21 +82,30 @@ public struct ContextMixingModel {
         guard !orders.isEmpty, orders.count <= 8, orders.allSatisfy({ (0...7).contains($0) }) else {
             throw .invalidParameter("context-mixing orders \(orders) must be 1 to 8 orders in 0...7")
         }
-        var model = ContextMixingModel(orders: orders)
+        var tables: [UnsafeMutablePointer<UInt32>] = []
+        for k in orders {
+            guard let p = allocateTable(count: tableSize(order: k)) else {
+                for p in tables { free(p) }
+                throw .limitExceeded("cannot allocate the context-mixing tables")
+            }
+            tables.append(p)
+        }
+        var model = ContextMixingModel(orders: orders, tables: tables)
         defer { model.release() }
         return try body(&model)
     }
 
-    init(orders: [Int]) {
+    static func tableSize(order k: Int) -> Int {
+        k == 0 ? 256 : k == 1 ? 1 << 16 : 1 << hashedLog2
+    }
+
+    init(orders: [Int], tables t: [UnsafeMutablePointer<UInt32>]) {
         self.orders = orders
         inputCount = orders.count + 1
-        var t: [UnsafeMutablePointer<UInt32>] = []
+        // Every counter starts at p = 1/2 with no hits.
         let initial: UInt32 = (1 << 21) << 10
-        for k in orders {
-            let size = k == 0 ? 256 : k == 1 ? 1 << 16 : 1 << Self.hashedLog2
-            let p = Self.allocateTable(count: size)
-            p.initialize(repeating: initial, count: size)
-            t.append(p)
+        for (k, p) in zip(orders, t) {
+            p.initialize(repeating: initial, count: Self.tableSize(order: k))
         }
         tables = t
         tablePointers = .allocate(capacity: orders.count)
@@ -126,14 +135,14 @@ public struct ContextMixingModel {
 
     /// Large tables are 2 MiB aligned and marked for huge pages: the model's
     /// random accesses are otherwise dominated by TLB misses.
-    static func allocateTable(count: Int) -> UnsafeMutablePointer<UInt32> {
+    static func allocateTable(count: Int) -> UnsafeMutablePointer<UInt32>? {
         let bytes = count * MemoryLayout<UInt32>.stride
         var raw: UnsafeMutableRawPointer? = nil
         let align = bytes >= 1 << 21 ? 1 << 21 : 64
         if posix_memalign(&raw, align, bytes) != 0 || raw == nil {
             raw = malloc(bytes)
         }
-        guard let raw else { fatalError("out of memory allocating a \(bytes)-byte model table") }
+        guard let raw else { return nil }
         #if os(Linux)
         if bytes >= 1 << 21 { _ = madvise(raw, bytes, 14 /* MADV_HUGEPAGE */) }
         #endif

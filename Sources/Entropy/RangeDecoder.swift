@@ -52,6 +52,20 @@ public struct RangeDecoder {
         return UInt32(truncatingIfNeeded: v)
     }
 
+    /// Like `decodeTarget` without the second division: returns the coder's
+    /// offset and the width of one count (`range / total`); the symbol is the
+    /// one whose [cumulative, cumulative + frequency) · width holds the offset.
+    /// Throws `.corrupt` if the offset is beyond total · width.
+    @inlinable @inline(__always)
+    public mutating func decodeScaledTarget(total: UInt32) throws(CodecError) -> (offset: UInt64, width: UInt64) {
+        guard total > 0 else { throw .invalidParameter("range decoder total of zero") }
+        step = range / UInt64(total)
+        guard code < step &* UInt64(total) else {
+            throw .corrupt("range decoder value outside the model's total at input byte \(position)")
+        }
+        return (code, step)
+    }
+
     /// Second half: removes the decoded symbol's interval.
     @inlinable @inline(__always)
     public mutating func consume(cumulative: UInt32, frequency: UInt32) {

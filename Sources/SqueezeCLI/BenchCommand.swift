@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         switch name {
-        case "entropy": print(EntropyBenchmark.run(ratios: false))
+        case "entropy": print(EntropyBenchmark.run())
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }
