@@ -11,10 +11,10 @@ public struct HuffmanDecodingTable: Sendable {
     /// Per `tableBits`-bit prefix: symbol << 4 | length, or 0 when the code is longer
     /// than `tableBits` (or the prefix is not a valid code).
     @usableFromInline let entries: [UInt16]
-    /// For byte alphabets: per prefix, up to two symbols that both fit in it —
-    /// first | second << 8 | bits used << 16 | symbol count << 24 (count 0:
-    /// long code). Halves the lookups on typical data.
-    @usableFromInline let pairEntries: [UInt32]
+    /// For byte alphabets: per prefix, the up to three symbols whose codes all
+    /// fit in it — symbols in bytes 0...2, bits used << 24, symbol count << 28
+    /// (count 0: a long code). Cuts the lookups two- to threefold on typical data.
+    @usableFromInline let multiEntries: [UInt32]
     @usableFromInline let maxLength: Int
     /// Canonical search data for long codes: first code word, first index into
     /// `sortedSymbols`, and number of codes, per length.
@@ -30,7 +30,9 @@ public struct HuffmanDecodingTable: Sendable {
         guard lengths.count <= 4096 else { throw .limitExceeded("Huffman alphabet of \(lengths.count) symbols > 4096") }
         let code = try CanonicalHuffmanCode(lengths: lengths)
         guard code.maxLength > 0 else { throw .corrupt("Huffman table uses no symbol") }
-        let bits = Swift.max(1, Swift.min(requested, code.maxLength))
+        // The table may be wider than the longest code (then several short
+        // codes share a lookup); `decodeLong` covers lengths beyond it.
+        let bits = Swift.max(1, Swift.min(requested, 15))
         tableBits = bits
         maxLength = code.maxLength
         var entries = [UInt16](repeating: 0, count: 1 << bits)
@@ -57,24 +59,25 @@ public struct HuffmanDecodingTable: Sendable {
                 }
             }
         }
-        var pairs: [UInt32] = []
+        var multi: [UInt32] = []
         if lengths.count <= 256 {
-            pairs = [UInt32](repeating: 0, count: 1 << bits)
+            multi = [UInt32](repeating: 0, count: 1 << bits)
             let mask = (1 << bits) - 1
             for x in 0..<(1 << bits) {
-                let e1 = entries[x]
-                let l1 = Int(e1 & 15)
-                guard l1 != 0 else { continue }
-                let e2 = entries[(x << l1) & mask]
-                let l2 = Int(e2 & 15)
-                if l2 != 0 && l1 + l2 <= bits {
-                    pairs[x] = UInt32(e1 >> 4) | UInt32(e2 >> 4) << 8 | UInt32(l1 + l2) << 16 | 2 << 24
-                } else {
-                    pairs[x] = UInt32(e1 >> 4) | UInt32(l1) << 16 | 1 << 24
+                var used = 0, count = 0
+                var value: UInt32 = 0
+                while count < 3 {
+                    let e = entries[(x << used) & mask]
+                    let l = Int(e & 15)
+                    guard l != 0, used + l <= bits else { break }
+                    value |= UInt32(e >> 4) << UInt32(8 * count)
+                    used += l
+                    count += 1
                 }
+                multi[x] = count == 0 ? 0 : value | UInt32(used) << 24 | UInt32(count) << 28
             }
         }
-        self.pairEntries = pairs
+        self.multiEntries = multi
         self.entries = entries
         self.firstCode = firstCode
         self.firstIndex = firstIndex
@@ -116,22 +119,21 @@ public struct HuffmanDecodingTable: Sendable {
     @inlinable
     public func decodeBytes(_ reader: inout BitReader, count: Int, into destination: UnsafeMutablePointer<UInt8>) -> Bool {
         let bits = tableBits
-        guard pairEntries.count == 1 << bits else { return false }
-        return pairEntries.withUnsafeBufferPointer { table -> Bool in
+        guard multiEntries.count == 1 << bits else { return false }
+        return multiEntries.withUnsafeBufferPointer { table -> Bool in
             guard let t = table.baseAddress else { return false }
             var i = 0
-            // Pairs are stored as two bytes at once, so keep one spare byte of room.
-            while i &+ 2 <= count {
+            // Up to three symbols are stored as four bytes at once, so keep three spare bytes of room.
+            while i &+ 4 <= count {
                 // Four lookups of at most `bits` ≤ 12 bits fit in one 57-bit refill.
                 reader.refill()
                 var k = 0
-                while k < 4 && i &+ 2 <= count {
+                while k < 4 && i &+ 4 <= count {
                     let e = t[Int(truncatingIfNeeded: reader.peek(bits))]
-                    let n = Int(e >> 24)
+                    let n = Int(e >> 28)
                     if n != 0 {
-                        reader.skip(Int((e >> 16) & 31))
-                        UnsafeMutableRawPointer(destination + i).storeBytes(
-                            of: UInt16(truncatingIfNeeded: e).littleEndian, as: UInt16.self)
+                        reader.skip(Int((e >> 24) & 15))
+                        UnsafeMutableRawPointer(destination + i).storeBytes(of: e.littleEndian, as: UInt32.self)
                         i &+= n
                     } else {
                         guard let s = try? decodeLong(&reader), s < 256 else { return false }
