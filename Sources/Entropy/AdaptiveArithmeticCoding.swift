@@ -21,7 +21,6 @@ public enum AdaptiveArithmeticCoding {
         guard input.count > 0 else { return } // nothing to code, not even the flush
         var encoder = RangeEncoder(appendingTo: out)
         out = ByteBuffer()
-        out.reserve(0)
         let n = input.count
         if let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self), n > 0 {
             if model <= 2 {

@@ -38,7 +38,6 @@ public struct ContextMixingModel {
     @usableFromInline var bitInByte: Int = 0
     /// Bits of the current nibble so far with a leading 1 (1...15).
     @usableFromInline var nibble: Int = 1
-    @usableFromInline var mixed: Int32 = 0
     @usableFromInline var p12: Int32 = 2048
 
     public static let hashedLog2 = 22
@@ -202,7 +201,6 @@ public struct ContextMixingModel {
         dot &+= Int64(w[n]) &* 256
         var x = Int32(truncatingIfNeeded: dot >> 16)
         x = Swift.min(2047, Swift.max(-2047, x))
-        mixed = x
         p12 = squashTable[Int(x &+ 2048)]
         return UInt32(p12) << 4
     }
