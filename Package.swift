@@ -39,7 +39,7 @@ let package = Package(
         // Everything a library user needs: `import SqueezeKit`.
         .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Codecs", "Container", "Baselines", "Harness"]),
         // Benchmarks behind `squeeze bench`, always measured beside a system library.
-        .target(name: "Bench", dependencies: ["SqueezeKit"]),
+        .target(name: "Bench", dependencies: ["SqueezeKit", "CZlib"]),
         .executableTarget(
             name: "SqueezeCLI",
             dependencies: ["SqueezeKit", "Bench", .product(name: "ArgumentParser", package: "swift-argument-parser")]

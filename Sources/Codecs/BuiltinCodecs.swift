@@ -3,5 +3,7 @@
 public enum BuiltinCodecs {
     public static let all: [CodecDescriptor] = [
         StoreCodec.descriptor,
+        HuffmanCodec.descriptor,
+        ArithCodec.descriptor,
     ]
 }

@@ -12,6 +12,7 @@ struct Bench: ParsableCommand {
         switch name {
         case "bitio": print(BitIOBenchmark.run())
         case "baselines": print(try BaselineSizes.run().report)
+        case "entropy": print(EntropyBenchmark.run())
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }
