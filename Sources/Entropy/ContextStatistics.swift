@@ -1,0 +1,271 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The figures for one context order k, all in bits for the whole input.
+///
+/// Conventions (shared by every order so that order k+1 refines order k):
+/// the context of byte i is the k bytes before it, and bytes before the start
+/// of the input count as 0x00. Every one of the n bytes is predicted, so
+/// `empiricalBits` = n·Hk and the adaptive code lengths cover all n bytes.
+public struct OrderStatistics: Sendable, Codable, Equatable {
+    /// k: how many preceding bytes form the context.
+    public let order: Int
+    /// n: number of predicted bytes (the input size).
+    public let symbolCount: Int
+    /// Number of distinct k-byte contexts that occur (D_k).
+    public let distinctContexts: Int
+    /// Number of distinct (context, next byte) pairs that occur (P_k).
+    public let distinctPairs: Int
+    /// n·Hk: Σ over contexts s and bytes x of −c(s,x)·log2(c(s,x)/c(s)).
+    public let empiricalBits: Double
+    /// Adaptive order-k code length with the Krichevsky–Trofimov estimator
+    /// over 256 byte values: P(x | s) = (c(s,x) + 1/2) / (c(s) + 128).
+    public let ktBits: Double
+    /// Adaptive order-k code length with Laplace's estimator over 256 byte
+    /// values: P(x | s) = (c(s,x) + 1) / (c(s) + 256).
+    public let laplaceBits: Double
+    /// KT over the m byte values that occur in the input, P = (c + 1/2)/(c(s) + m/2),
+    /// plus 256 bits that tell the decoder which m values occur.
+    public let ktInputAlphabetBits: Double
+    /// Miller–Madow estimate of how far n·Hk lies below the true conditional
+    /// entropy because of sparse counts: (P_k − D_k) / (2 ln 2) bits.
+    public let sparseBiasBits: Double
+
+    /// Hk in bits per byte.
+    public var conditionalEntropy: Double { symbolCount > 0 ? empiricalBits / Double(symbolCount) : 0 }
+    /// The best of the adaptive code lengths for this order.
+    public var bestAdaptiveBits: Double { Swift.min(ktBits, laplaceBits, ktInputAlphabetBits) }
+
+    /// True when the contexts are too sparse for Hk to mean much: the
+    /// Miller–Madow bias exceeds 5% of n·Hk (or Hk is 0 while contexts still
+    /// split). Such an Hk mostly measures how unique long contexts are in a
+    /// finite file, not the source; see docs/ESTIMATE.md.
+    public var isSparse: Bool {
+        if symbolCount == 0 { return false }
+        if empiricalBits <= 0 { return distinctPairs > distinctContexts || (distinctContexts > 1 && order > 0 && distinctContexts * 2 > symbolCount) }
+        return sparseBiasBits > 0.05 * empiricalBits
+    }
+
+    public init(order: Int, symbolCount: Int, distinctContexts: Int, distinctPairs: Int,
+                empiricalBits: Double, ktBits: Double, laplaceBits: Double,
+                ktInputAlphabetBits: Double, sparseBiasBits: Double) {
+        self.order = order
+        self.symbolCount = symbolCount
+        self.distinctContexts = distinctContexts
+        self.distinctPairs = distinctPairs
+        self.empiricalBits = empiricalBits
+        self.ktBits = ktBits
+        self.laplaceBits = laplaceBits
+        self.ktInputAlphabetBits = ktInputAlphabetBits
+        self.sparseBiasBits = sparseBiasBits
+    }
+}
+
+/// Context statistics for orders 0…K in K+1 linear passes (sorted contexts).
+///
+/// Method: an LSD radix sort of positions. After stable counting-sort passes
+/// by the byte at offset 0, −1, …, −k, positions are sorted by the (k+1)-gram
+/// ending at them with the predicted byte least significant, so every context
+/// is a contiguous run and every (context, byte) pair a sub-run. One more pass
+/// by the byte at −(k+1) gives order k+1, so all orders come from the same two
+/// index arrays; each pass also scans the runs of the previous order. The
+/// adaptive code lengths need only the final counts: an additive estimator's
+/// sequential probability of a sequence is Π_x Γ(c_x+a)/Γ(a) · Γ(A·a)/Γ(n+A·a)
+/// whatever the order of arrival (Krichevsky & Trofimov 1981; Cover & Thomas,
+/// Elements of Information Theory, 13.2).
+///
+/// Memory: the input padded (n + K + 16 bytes) and two UInt32 index arrays
+/// (8n bytes), plus ≤ 40 MiB of log tables: about 9n bytes, 9 GiB for a 1 GiB
+/// input. Inputs must be shorter than 2^32 bytes.
+public struct ContextStatistics: Sendable {
+    public let orders: [OrderStatistics]
+    /// Number of distinct byte values in the input (m).
+    public let alphabetSize: Int
+
+    public static let maximumOrder = 32
+
+    /// Statistics for orders 0…`maxOrder` (clamped to 0…`maximumOrder`).
+    public static func compute(_ bytes: UnsafeRawBufferPointer, maxOrder: Int) -> ContextStatistics {
+        let n = bytes.count
+        let K = Swift.max(0, Swift.min(maxOrder, maximumOrder))
+        var histogram = [Int](repeating: 0, count: 256)
+        for b in bytes { histogram[Int(b)] += 1 }
+        let m = histogram.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        guard n > 0 else {
+            let zero = (0...K).map {
+                OrderStatistics(order: $0, symbolCount: 0, distinctContexts: 0, distinctPairs: 0, empiricalBits: 0,
+                                ktBits: 0, laplaceBits: 0, ktInputAlphabetBits: 0, sparseBiasBits: 0)
+            }
+            return ContextStatistics(orders: zero, alphabetSize: 0)
+        }
+        precondition(n < Int(UInt32.max), "ContextStatistics supports inputs below 4 GiB")
+
+        let tables = Tables(
+            cLogC: CountEntropyTable(maxCount: n),
+            ktPair: CountLogTable(offset: 0.5, maxCount: n),
+            ktContext: CountLogTable(offset: 128, maxCount: n),
+            lapPair: CountLogTable(offset: 1, maxCount: n),
+            lapContext: CountLogTable(offset: 256, maxCount: n),
+            ktmContext: CountLogTable(offset: Double(m) / 2, maxCount: n))
+
+        // Padded copy: `front` zero bytes, the input, 8 zero bytes for word loads.
+        let front = K + 8
+        var padded = [UInt8](repeating: 0, count: front + n + 8)
+        padded.withUnsafeMutableBytes { dst in
+            dst.baseAddress!.advanced(by: front).copyMemory(from: bytes.baseAddress!, byteCount: n)
+        }
+
+        var result: [OrderStatistics] = []
+        result.reserveCapacity(K + 1)
+        var indexA = [UInt32](repeating: 0, count: n)
+        var indexB = [UInt32](repeating: 0, count: n)
+
+        padded.withUnsafeBytes { yRaw in
+            let y = yRaw.baseAddress!
+            // Order 0 sort: counting sort of positions by their own byte.
+            indexA.withUnsafeMutableBufferPointer { a in
+                var start = [Int](repeating: 0, count: 256)
+                var s = 0
+                for v in 0..<256 { start[v] = s; s += histogram[v] }
+                for i in 0..<n {
+                    let b = Int(y.load(fromByteOffset: front + i, as: UInt8.self))
+                    a[start[b]] = UInt32(i)
+                    start[b] += 1
+                }
+            }
+            // shifted[v] = number of positions whose byte at offset −j is v (bytes before the start are 0).
+            var shifted = histogram
+            for k in 0...K {
+                // Histogram of the byte at offset −(k+1), from the one at −k.
+                shifted[Int(y.load(fromByteOffset: front + n - 1 - k, as: UInt8.self))] -= 1
+                shifted[Int(y.load(fromByteOffset: front - 1 - k, as: UInt8.self))] += 1
+                let scatter = k < K
+                let stats = indexA.withUnsafeBufferPointer { src in
+                    indexB.withUnsafeMutableBufferPointer { dst in
+                        scanAndScatter(y: y, front: front, n: n, k: k, src: src, dst: dst,
+                                       histogram: shifted, scatter: scatter, tables: tables)
+                    }
+                }
+                result.append(OrderStatistics(
+                    order: k, symbolCount: n, distinctContexts: stats.contexts, distinctPairs: stats.pairs,
+                    empiricalBits: Swift.max(0, stats.contextCLogC - stats.pairCLogC),
+                    ktBits: Swift.max(0, stats.ktContext - stats.ktPair),
+                    laplaceBits: Swift.max(0, stats.lapContext - stats.lapPair),
+                    ktInputAlphabetBits: Swift.max(0, stats.ktmContext - stats.ktPair) + 256,
+                    sparseBiasBits: Double(stats.pairs - stats.contexts) / (2 * M_LN2)))
+                if scatter { swap(&indexA, &indexB) }
+            }
+        }
+        return ContextStatistics(orders: result, alphabetSize: m)
+    }
+
+    struct Tables {
+        let cLogC: CountEntropyTable
+        let ktPair: CountLogTable
+        let ktContext: CountLogTable
+        let lapPair: CountLogTable
+        let lapContext: CountLogTable
+        let ktmContext: CountLogTable
+    }
+
+    /// Scans the runs of order k in `src` (sorted for order k) and, when
+    /// `scatter`, stably counting-sorts `src` by the byte at offset −(k+1) into `dst`.
+    private static func scanAndScatter(
+        y: UnsafeRawPointer, front: Int, n: Int, k: Int,
+        src: UnsafeBufferPointer<UInt32>, dst: UnsafeMutableBufferPointer<UInt32>,
+        histogram: [Int], scatter: Bool, tables: Tables
+    ) -> RunSums {
+        var sums = RunSums()
+        var next = [Int](repeating: 0, count: 256)
+        var s = 0
+        for v in 0..<256 { next[v] = s; s += histogram[v] }
+        var contextRun = 0
+        var pairRun = 0
+        var previous = -1
+        // Closing a pair run / context run adds its terms.
+        @inline(__always) func closePair(_ c: Int) {
+            sums.pairs += 1
+            sums.pairCLogC += tables.cLogC.cLogC(c)
+            sums.ktPair += tables.ktPair.rising(c)
+            sums.lapPair += tables.lapPair.rising(c)
+        }
+        @inline(__always) func closeContext(_ c: Int) {
+            sums.contexts += 1
+            sums.contextCLogC += tables.cLogC.cLogC(c)
+            sums.ktContext += tables.ktContext.rising(c)
+            sums.lapContext += tables.lapContext.rising(c)
+            sums.ktmContext += tables.ktmContext.rising(c)
+        }
+        next.withUnsafeMutableBufferPointer { next in
+            for j in 0..<n {
+                let p = front + Int(src[j])
+                if scatter {
+                    let b = Int(y.load(fromByteOffset: p - k - 1, as: UInt8.self))
+                    dst[next[b]] = UInt32(truncatingIfNeeded: p - front)
+                    next[b] += 1
+                }
+                if previous >= 0 {
+                    if !sameBytes(y, endingBefore: p, and: previous, length: k) {
+                        closePair(pairRun)
+                        closeContext(contextRun)
+                        pairRun = 0
+                        contextRun = 0
+                    } else if y.load(fromByteOffset: p, as: UInt8.self) != y.load(fromByteOffset: previous, as: UInt8.self) {
+                        closePair(pairRun)
+                        pairRun = 0
+                    }
+                }
+                pairRun += 1
+                contextRun += 1
+                previous = p
+            }
+        }
+        if n > 0 {
+            closePair(pairRun)
+            closeContext(contextRun)
+        }
+        return sums
+    }
+
+    /// Whether the `length` bytes before offset `a` equal those before `b`
+    /// (needs at least 8 readable bytes before each; the padding gives them).
+    @inline(__always)
+    private static func sameBytes(_ y: UnsafeRawPointer, endingBefore a: Int, and b: Int, length: Int) -> Bool {
+        var left = length
+        var ea = a
+        var eb = b
+        while left >= 8 {
+            if y.loadUnaligned(fromByteOffset: ea - 8, as: UInt64.self)
+                != y.loadUnaligned(fromByteOffset: eb - 8, as: UInt64.self) { return false }
+            ea -= 8
+            eb -= 8
+            left -= 8
+        }
+        if left == 0 { return true }
+        // Little-endian: the byte just before `ea` is the word's top byte.
+        let shift = UInt64(8 * (8 - left))
+        let wa = UInt64(littleEndian: y.loadUnaligned(fromByteOffset: ea - 8, as: UInt64.self)) >> shift
+        let wb = UInt64(littleEndian: y.loadUnaligned(fromByteOffset: eb - 8, as: UInt64.self)) >> shift
+        return wa == wb
+    }
+
+    struct RunSums {
+        var contexts = 0
+        var pairs = 0
+        var contextCLogC = 0.0
+        var pairCLogC = 0.0
+        var ktContext = 0.0
+        var ktPair = 0.0
+        var lapContext = 0.0
+        var lapPair = 0.0
+        var ktmContext = 0.0
+    }
+
+    private init(orders: [OrderStatistics], alphabetSize: Int) {
+        self.orders = orders
+        self.alphabetSize = alphabetSize
+    }
+}

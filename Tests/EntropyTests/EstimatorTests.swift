@@ -1,0 +1,138 @@
+import Testing
+import Entropy
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private func stats(_ bytes: [UInt8], _ k: Int) -> ContextStatistics {
+    bytes.withUnsafeBytes { ContextStatistics.compute($0, maxOrder: k) }
+}
+
+private func text(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+/// Plug-in Hk straight from the definition, with dictionaries (reference).
+private func referenceHk(_ bytes: [UInt8], _ k: Int) -> Double {
+    guard !bytes.isEmpty else { return 0 }
+    let padded = [UInt8](repeating: 0, count: k) + bytes
+    var ctx: [[UInt8]: Int] = [:]
+    var pair: [[UInt8]: Int] = [:]
+    for i in 0..<bytes.count {
+        let c = Array(padded[i..<(i + k)])
+        ctx[c, default: 0] += 1
+        pair[c + [bytes[i]], default: 0] += 1
+    }
+    var bits = 0.0
+    for (p, c) in pair {
+        let s = ctx[Array(p.dropLast())]!
+        bits -= Double(c) * log2(Double(c) / Double(s))
+    }
+    return bits / Double(bytes.count)
+}
+
+@Suite struct EmpiricalEntropyTests {
+    @Test func abracadabraH0() {
+        // counts a5 b2 r2 c1 d1 of 11: hand-computed 2.04039...
+        let h = EmpiricalEntropy.h0(text("abracadabra"))
+        #expect(abs(h - 2.0404) < 0.00005)
+        let s = stats(text("abracadabra"), 0).orders[0]
+        #expect(abs(s.conditionalEntropy - 2.0404) < 0.00005)
+    }
+
+    @Test func abracadabraH1ByHand() {
+        // Contexts (previous byte, 0x00 before the start): 0→a; a→b,c,d,b,(end none) = a followed by b,c,d,b;
+        // b→r,r; r→a,a; c→a; d→a. Only context 'a' has uncertainty: {b:2,c:1,d:1} → 4·1.5 = 6 bits.
+        let s = stats(text("abracadabra"), 1).orders[1]
+        #expect(abs(s.empiricalBits - 6) < 1e-9)
+        #expect(s.distinctContexts == 6)
+    }
+
+    @Test func constantAndTwoSymbols() {
+        #expect(EmpiricalEntropy.h0([UInt8](repeating: 7, count: 1000)) == 0)
+        let two = (0..<1000).map { UInt8($0 % 2) }
+        #expect(abs(EmpiricalEntropy.h0(two) - 1) < 1e-12)
+        // Alternating 1,0,1,0…: with the 0x00 start context, order 1 knows everything.
+        let alternating = (0..<1000).map { UInt8(($0 + 1) % 2) }
+        #expect(stats(alternating, 1).orders[1].empiricalBits < 1e-9)
+    }
+
+    @Test func randomBytesNearEight() {
+        let r = Generators.random(1 << 20, seed: 5)
+        let s = stats(r, 0).orders[0]
+        #expect(abs(s.conditionalEntropy - 8) < 0.001)
+        #expect(abs(s.ktBits / Double(r.count) - 8) < 0.01)
+        #expect(abs(s.laplaceBits / Double(r.count) - 8) < 0.01)
+    }
+
+    @Test func matchesDefinitionAndIsNonIncreasing() {
+        var inputs = Generators.adversarial()
+        inputs.append(("abracadabra", text("abracadabra")))
+        for (name, bytes) in inputs {
+            let sample = Array(bytes.prefix(20_000))
+            let s = stats(sample, 9)
+            for k in 0...9 {
+                let h = s.orders[k].conditionalEntropy
+                #expect(abs(h - referenceHk(sample, k)) < 1e-9, "\(name) H\(k)")
+                if k > 0 { #expect(h <= s.orders[k - 1].conditionalEntropy + 1e-12, "\(name) H\(k) > H\(k - 1)") }
+            }
+        }
+    }
+
+    @Test func corpusOrdersAreConsistent() throws {
+        let book = try TestCorpus.bytes("calgary", "paper1")
+        let s = stats(book, 16)
+        #expect(s.orders.count == 17)
+        for k in 1...16 {
+            #expect(s.orders[k].conditionalEntropy <= s.orders[k - 1].conditionalEntropy + 1e-12)
+            #expect(s.orders[k].distinctContexts >= s.orders[k - 1].distinctContexts)
+        }
+        #expect(abs(s.orders[3].conditionalEntropy - referenceHk(book, 3)) < 1e-9)
+        #expect(abs(s.orders[12].conditionalEntropy - referenceHk(book, 12)) < 1e-9)
+        // Long contexts in a 53 kB file are nearly unique: flagged as sparse.
+        #expect(s.orders[16].isSparse)
+        #expect(!s.orders[0].isSparse)
+    }
+}
+
+@Suite struct AdaptiveCodeLengthTests {
+    @Test func closedFormMatchesSequentialCoder() {
+        for (name, bytes) in Generators.adversarial() {
+            let sample = Array(bytes.prefix(3000))
+            for k in [0, 1, 2, 5] {
+                for e in AdaptiveEstimator.allCases {
+                    let closed = AdaptiveCodeLength.bits(sample, order: k, estimator: e)
+                    let seq = AdaptiveCodeLength.sequentialBits(sample, order: k, estimator: e)
+                    #expect(abs(closed - seq) <= 1e-6 * Swift.max(1, seq), "\(name) k=\(k) \(e)")
+                }
+            }
+        }
+    }
+
+    @Test func atLeastEmpiricalAndFinite() {
+        var inputs = Generators.adversarial()
+        inputs.append(("abracadabra", text("abracadabra")))
+        for (name, bytes) in inputs {
+            let s = stats(bytes, 6)
+            for o in s.orders {
+                for v in [o.ktBits, o.laplaceBits, o.ktInputAlphabetBits, o.empiricalBits] {
+                    #expect(v.isFinite && v >= 0, "\(name) k=\(o.order)")
+                }
+                #expect(o.ktBits >= o.empiricalBits - 1e-6, "\(name) KT k=\(o.order)")
+                #expect(o.laplaceBits >= o.empiricalBits - 1e-6, "\(name) Laplace k=\(o.order)")
+                #expect(o.ktInputAlphabetBits >= o.empiricalBits - 1e-6, "\(name) KT-m k=\(o.order)")
+            }
+        }
+    }
+
+    @Test func oneByteCostsItsProbability() {
+        // One byte, empty context: KT gives (0+1/2)/(0+128) → 8 bits; Laplace 1/256 → 8 bits.
+        let s = stats([0x41], 3)
+        for o in s.orders {
+            #expect(abs(o.ktBits - 8) < 1e-9)
+            #expect(abs(o.laplaceBits - 8) < 1e-9)
+            #expect(o.empiricalBits == 0)
+        }
+        let e = stats([], 3)
+        #expect(e.orders.allSatisfy { $0.ktBits == 0 && $0.empiricalBits == 0 })
+    }
+}
