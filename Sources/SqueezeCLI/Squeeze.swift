@@ -14,6 +14,7 @@ struct Squeeze: ParsableCommand {
         subcommands: [
             Algos.self,
             Bench.self,
+            Estimate.self,
         ]
     )
 }
