@@ -78,7 +78,7 @@ public struct OrderStatistics: Sendable, Codable, Equatable {
 /// Elements of Information Theory, 13.2).
 ///
 /// Memory: the input padded (n + K + 16 bytes) and two UInt32 index arrays
-/// (8n bytes), plus ≤ 40 MiB of log tables: about 9n bytes, 9 GiB for a 1 GiB
+/// (8n bytes), plus ≤ 4 MiB of tables: about 9n bytes, 9 GiB for a 1 GiB
 /// input. Inputs must be shorter than 2^32 bytes.
 public struct ContextStatistics: Sendable {
     public let orders: [OrderStatistics]
@@ -86,13 +86,16 @@ public struct ContextStatistics: Sendable {
     public let alphabetSize: Int
 
     public static let maximumOrder = 32
+    /// Positions are UInt32: only the first `maximumInputSize` bytes are analysed
+    /// (callers that can meet larger inputs should refuse or split them).
+    public static let maximumInputSize = Int(UInt32.max) - 1
 
     /// Statistics for orders 0…`maxOrder` (clamped to 0…`maximumOrder`).
     public static func compute(_ bytes: UnsafeRawBufferPointer, maxOrder: Int) -> ContextStatistics {
-        let n = bytes.count
+        let n = Swift.min(bytes.count, maximumInputSize)
+        let bytes = UnsafeRawBufferPointer(rebasing: bytes[0..<n])
         let K = Swift.max(0, Swift.min(maxOrder, maximumOrder))
-        var histogram = [Int](repeating: 0, count: 256)
-        for b in bytes { histogram[Int(b)] += 1 }
+        let histogram = EmpiricalEntropy.histogram(bytes)
         let m = histogram.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         guard n > 0 else {
             let zero = (0...K).map {
@@ -101,15 +104,15 @@ public struct ContextStatistics: Sendable {
             }
             return ContextStatistics(orders: zero, alphabetSize: 0)
         }
-        precondition(n < Int(UInt32.max), "ContextStatistics supports inputs below 4 GiB")
 
+        let tableSize = Swift.min(n, 1 << 16)
         let tables = Tables(
-            cLogC: CountEntropyTable(maxCount: n),
-            ktPair: CountLogTable(offset: 0.5, maxCount: n),
-            ktContext: CountLogTable(offset: 128, maxCount: n),
-            lapPair: CountLogTable(offset: 1, maxCount: n),
-            lapContext: CountLogTable(offset: 256, maxCount: n),
-            ktmContext: CountLogTable(offset: Double(m) / 2, maxCount: n))
+            cLogC: CountEntropyTable(maxCount: tableSize),
+            ktPair: CountLogTable(offset: 0.5, maxCount: tableSize),
+            ktContext: CountLogTable(offset: 128, maxCount: tableSize),
+            lapPair: CountLogTable(offset: 1, maxCount: tableSize),
+            lapContext: CountLogTable(offset: 256, maxCount: tableSize),
+            ktmContext: CountLogTable(offset: Double(m) / 2, maxCount: tableSize))
 
         // Padded copy: `front` zero bytes, the input, 8 zero bytes for word loads.
         let front = K + 8
@@ -173,60 +176,83 @@ public struct ContextStatistics: Sendable {
 
     /// Scans the runs of order k in `src` (sorted for order k) and, when
     /// `scatter`, stably counting-sorts `src` by the byte at offset −(k+1) into `dst`.
+    /// Run lengths are only tallied in the loop (how many runs of each length);
+    /// the logarithms are applied once per distinct length afterwards.
     private static func scanAndScatter(
         y: UnsafeRawPointer, front: Int, n: Int, k: Int,
         src: UnsafeBufferPointer<UInt32>, dst: UnsafeMutableBufferPointer<UInt32>,
         histogram: [Int], scatter: Bool, tables: Tables
     ) -> RunSums {
-        var sums = RunSums()
         var next = [Int](repeating: 0, count: 256)
         var s = 0
         for v in 0..<256 { next[v] = s; s += histogram[v] }
-        var contextRun = 0
-        var pairRun = 0
-        var previous = -1
-        // Closing a pair run / context run adds its terms.
-        @inline(__always) func closePair(_ c: Int) {
-            sums.pairs += 1
-            sums.pairCLogC += tables.cLogC.cLogC(c)
-            sums.ktPair += tables.ktPair.rising(c)
-            sums.lapPair += tables.lapPair.rising(c)
-        }
-        @inline(__always) func closeContext(_ c: Int) {
-            sums.contexts += 1
-            sums.contextCLogC += tables.cLogC.cLogC(c)
-            sums.ktContext += tables.ktContext.rising(c)
-            sums.lapContext += tables.lapContext.rising(c)
-            sums.ktmContext += tables.ktmContext.rising(c)
-        }
+        let tally = Swift.min(n, 1 << 16) + 1
+        var pairRuns = [Int](repeating: 0, count: tally)
+        var contextRuns = [Int](repeating: 0, count: tally)
+        var longPairRuns: [Int] = []
+        var longContextRuns: [Int] = []
         next.withUnsafeMutableBufferPointer { next in
-            for j in 0..<n {
-                let p = front + Int(src[j])
-                if scatter {
-                    let b = Int(y.load(fromByteOffset: p - k - 1, as: UInt8.self))
-                    dst[next[b]] = UInt32(truncatingIfNeeded: p - front)
-                    next[b] += 1
-                }
-                if previous >= 0 {
-                    if !sameBytes(y, endingBefore: p, and: previous, length: k) {
-                        closePair(pairRun)
-                        closeContext(contextRun)
-                        pairRun = 0
-                        contextRun = 0
-                    } else if y.load(fromByteOffset: p, as: UInt8.self) != y.load(fromByteOffset: previous, as: UInt8.self) {
-                        closePair(pairRun)
+            pairRuns.withUnsafeMutableBufferPointer { pairTally in
+                contextRuns.withUnsafeMutableBufferPointer { contextTally in
+                    var contextRun = 0
+                    var pairRun = 0
+                    var previous = -1
+                    @inline(__always) func closePair() {
+                        if pairRun < tally { pairTally[pairRun] += 1 } else { longPairRuns.append(pairRun) }
                         pairRun = 0
                     }
+                    @inline(__always) func closeContext() {
+                        if contextRun < tally { contextTally[contextRun] += 1 } else { longContextRuns.append(contextRun) }
+                        contextRun = 0
+                    }
+                    for j in 0..<n {
+                        let p = front &+ Int(src[j])
+                        if scatter {
+                            let b = Int(y.load(fromByteOffset: p &- k &- 1, as: UInt8.self))
+                            dst[next[b]] = UInt32(truncatingIfNeeded: p &- front)
+                            next[b] &+= 1
+                        }
+                        if previous >= 0 {
+                            if !sameBytes(y, endingBefore: p, and: previous, length: k) {
+                                closePair()
+                                closeContext()
+                            } else if y.load(fromByteOffset: p, as: UInt8.self) != y.load(fromByteOffset: previous, as: UInt8.self) {
+                                closePair()
+                            }
+                        }
+                        pairRun &+= 1
+                        contextRun &+= 1
+                        previous = p
+                    }
+                    if n > 0 {
+                        closePair()
+                        closeContext()
+                    }
                 }
-                pairRun += 1
-                contextRun += 1
-                previous = p
             }
         }
-        if n > 0 {
-            closePair(pairRun)
-            closeContext(contextRun)
+        var sums = RunSums()
+        func addPairs(_ c: Int, _ times: Int) {
+            let t = Double(times)
+            sums.pairs += times
+            sums.pairCLogC += t * tables.cLogC.cLogC(c)
+            sums.ktPair += t * tables.ktPair.rising(c)
+            sums.lapPair += t * tables.lapPair.rising(c)
         }
+        func addContexts(_ c: Int, _ times: Int) {
+            let t = Double(times)
+            sums.contexts += times
+            sums.contextCLogC += t * tables.cLogC.cLogC(c)
+            sums.ktContext += t * tables.ktContext.rising(c)
+            sums.lapContext += t * tables.lapContext.rising(c)
+            sums.ktmContext += t * tables.ktmContext.rising(c)
+        }
+        for c in 1..<tally {
+            if pairRuns[c] > 0 { addPairs(c, pairRuns[c]) }
+            if contextRuns[c] > 0 { addContexts(c, contextRuns[c]) }
+        }
+        for c in longPairRuns { addPairs(c, 1) }
+        for c in longContextRuns { addContexts(c, 1) }
         return sums
     }
 

@@ -193,12 +193,9 @@ struct PPMModel {
                 e = entryNext[ei]
             }
             if distinct > 0 {
-                if symbolCount > 0 {
-                    bits -= log2((2 * Double(symbolCount) - 1) / (2 * Double(total)))
-                    found = true
-                } else {
-                    bits -= log2(Double(distinct) / (2 * Double(total)))
-                }
+                bits += cost(count: symbolCount, total: total, distinct: distinct,
+                             escapable: 256 - excludedCount - distinct > 0)
+                found = symbolCount > 0
             }
             // Update exclusion: every visited order learns the symbol.
             if symbolEntry >= 0 {
@@ -244,11 +241,7 @@ struct PPMModel {
         }
         let c0 = Int(order0[Int(symbol)])
         if distinct > 0 {
-            if c0 > 0 {
-                bits -= log2((2 * Double(c0) - 1) / (2 * Double(total)))
-            } else {
-                bits -= log2(Double(distinct) / (2 * Double(total)))
-            }
+            bits += cost(count: c0, total: total, distinct: distinct, escapable: order0Distinct < 256)
         }
         if c0 == 0 {
             // Order −1: uniform over the byte values never seen.
@@ -258,6 +251,16 @@ struct PPMModel {
         order0[Int(symbol)] += 1
         order0Total += 1
         return bits
+    }
+
+    /// Cost of the symbol (count > 0) or of the escape (count == 0) in a context
+    /// with `total` counts over `distinct` symbols, exclusions applied. When no
+    /// byte value is left to escape to, no probability is reserved for it.
+    @inline(__always)
+    func cost(count: Int, total: Int, distinct: Int, escapable: Bool) -> Double {
+        if !escapable { return -log2(Double(count) / Double(total)) }
+        if count > 0 { return -log2((2 * Double(count) - 1) / (2 * Double(total))) }
+        return -log2(Double(distinct) / (2 * Double(total)))
     }
 
     mutating func insertContext(slot s: Int, key: UInt64, symbol: UInt8) {

@@ -9,6 +9,9 @@ struct Bench: ParsableCommand {
     var name: String
 
     func run() throws {
-        throw ValidationError("unknown benchmark '\(name)'")
+        switch name {
+        case "estimate": print(EstimateBenchmark.run().report)
+        default: throw ValidationError("unknown benchmark '\(name)'")
+        }
     }
 }

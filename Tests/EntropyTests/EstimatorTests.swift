@@ -136,3 +136,118 @@ private func referenceHk(_ bytes: [UInt8], _ k: Int) -> Double {
         #expect(e.orders.allSatisfy { $0.ktBits == 0 && $0.empiricalBits == 0 })
     }
 }
+
+@Suite struct PPMEstimatorTests {
+    @Test func probabilitiesSumToOne() {
+        let prefixes: [[UInt8]] = [[], [0x61], text("abracadabra"), Generators.random(300, seed: 9),
+                                   Array(Generators.repetitive(2000).prefix(2000)), [UInt8](repeating: 0, count: 50),
+                                   (0..<256).map { UInt8($0) }]
+        for prefix in prefixes {
+            for order in [0, 1, 3, 5, 7] {
+                let sum = PPMEstimator.kraftSum(after: prefix, maxOrder: order)
+                #expect(abs(sum - 1) < 1e-9, "order \(order), prefix of \(prefix.count) bytes: Σ = \(sum)")
+            }
+        }
+    }
+
+    @Test func edgeCasesAndRandom() {
+        #expect(PPMEstimator.estimate([]).bits == 0)
+        #expect(abs(PPMEstimator.estimate([0x41]).bits - 8) < 1e-9)
+        let r = Generators.random(1 << 16, seed: 3)
+        let bpb = PPMEstimator.estimate(r).bits / Double(r.count)
+        // Escapes from sparse order-1…5 contexts cost about 0.7 bit/byte on incompressible data.
+        #expect(bpb > 7.99 && bpb < 9, "bits/byte \(bpb)")
+        let rep = Generators.repetitive(100_000)
+        #expect(PPMEstimator.estimate(rep).bits < 0.5 * EmpiricalEntropy.h0(rep) * Double(rep.count))
+    }
+
+    @Test func memoryBudgetKeepsAValidModel() {
+        let book = Generators.repetitive(50_000)
+        let small = book.withUnsafeBytes { PPMEstimator.estimate($0, maxOrder: 5, memoryBudget: 200_000) }
+        let full = PPMEstimator.estimate(book, maxOrder: 5)
+        #expect(small.memoryLimited && !full.memoryLimited)
+        #expect(small.bits.isFinite && small.bits >= full.bits * 0.9)
+    }
+}
+
+@Suite struct LZEntropyEstimatorTests {
+    @Test func abracadabraByHand() {
+        // a|b|r|ac|ad|ab|ra: 7 phrases; index bits 0+1+2+2+3+3+3 = 14, plus 7·8.
+        let e = LZEntropyEstimator.lz78(text("abracadabra"))
+        #expect(e.phrases == 7)
+        #expect(e.codeBits == 70)
+    }
+
+    @Test func edgeCasesAndResets() {
+        #expect(LZEntropyEstimator.lz78([]).phrases == 0)
+        #expect(LZEntropyEstimator.lz78([]).codeBits == 0)
+        #expect(LZEntropyEstimator.lz78([7]).codeBits == 8)
+        // "aaaa…": phrases of length 1, 2, 3, … so c(c+1)/2 ≥ n.
+        let same = [UInt8](repeating: 1, count: 5050)
+        #expect(LZEntropyEstimator.lz78(same).phrases == 100)
+        let r = Generators.random(100_000, seed: 4)
+        let limited = r.withUnsafeBytes { LZEntropyEstimator.lz78($0, maxPhrases: 1000) }
+        #expect(limited.dictionaryResets > 0 && limited.codeBits.isFinite)
+        #expect(LZEntropyEstimator.lz78(r).codeBits > 8 * Double(r.count) * 0.99)
+    }
+}
+
+@Suite struct StaticPrefixCodeCostTests {
+    /// Huffman by repeatedly merging the two smallest weights (quadratic, reference):
+    /// the total cost Σ w·depth equals the sum of all merged weights.
+    func referenceCost(_ counts: [Int]) -> Int {
+        var w = counts.filter { $0 > 0 }
+        guard w.count > 1 else { return 0 }
+        var cost = 0
+        while w.count > 1 {
+            w.sort()
+            let merged = w[0] + w[1]
+            cost += merged
+            w.removeFirst(2)
+            w.append(merged)
+        }
+        return cost
+    }
+
+    @Test func handExample() {
+        let cost = StaticPrefixCodeCost(histogram: [1, 1, 2, 4] + [Int](repeating: 0, count: 252))
+        #expect(Array(cost.lengths.prefix(4)) == [3, 3, 2, 1])
+        #expect(cost.payloadBits == 14)
+    }
+
+    @Test func optimalAndWithinOneBitOfH0() throws {
+        var inputs = Generators.adversarial()
+        inputs.append(("paper1", try TestCorpus.bytes("calgary", "paper1")))
+        inputs.append(("geo", try TestCorpus.bytes("calgary", "geo")))
+        for (name, bytes) in inputs {
+            let hist = EmpiricalEntropy.histogram(bytes)
+            let cost = StaticPrefixCodeCost(histogram: hist)
+            #expect(cost.payloadBits == referenceCost(hist), "\(name)")
+            let used = hist.filter { $0 > 0 }.count
+            if used > 1 {
+                let kraft = cost.lengths.filter { $0 > 0 }.reduce(0.0) { $0 + exp2(-Double($1)) }
+                #expect(abs(kraft - 1) < 1e-12, "\(name)")
+            }
+            guard !bytes.isEmpty else { continue }
+            let l = Double(cost.payloadBits) / Double(bytes.count)
+            let h0 = EmpiricalEntropy.entropy(counts: hist)
+            #expect(h0 <= l + 1e-12 && (l < h0 + 1 || used <= 1), "\(name): L = \(l), H0 = \(h0)")
+        }
+    }
+}
+
+@Suite struct EntropyReportTests {
+    @Test func bestIsTheSmallestAndAllFinite() {
+        var inputs = Generators.adversarial()
+        inputs.append(("abracadabra", text("abracadabra")))
+        for (name, bytes) in inputs {
+            let r = EntropyReport.analyze(bytes, name: name)
+            #expect(r.estimates.allSatisfy { $0.bits.isFinite && $0.bits >= 0 }, "\(name)")
+            #expect(r.estimates.allSatisfy { r.best.bits <= $0.bits }, "\(name)")
+            #expect(r.orders.count == 7)
+            #expect(r.byteCount == bytes.count && r.h0.isFinite)
+        }
+        let empty = EntropyReport.analyze([], name: "empty")
+        #expect(empty.best.bits == 0 && empty.best.ratio == 0)
+    }
+}
