@@ -166,7 +166,7 @@ enum EstimateOutput {
         \(summaryTable(results, markdown: false))
 
         All columns in bits per byte. H0: order-0 entropy. Hk (k): empirical Hk at the highest order
-        whose contexts are not too sparse. adaptive: best adaptive order-k coder (KT or Laplace), PPM:
+        whose contexts are not too sparse. adaptive: best adaptive order-k coder (KT, Laplace or KT over the used bytes), PPM:
         PPM blend of orders, LZ78: LZ78 code, Huffman: static order-0 Huffman with its table; these
         are achievable code lengths, and "best" is the smallest of them (estimator in "by").
         \(whyBest)

@@ -38,7 +38,7 @@ enum EstimatePlot {
             lx += 38 + Double(label.count) * 6.2
         }
         legend("empirical Hk (hollow: contexts too sparse)", "#1f77b4", "", marker: true)
-        legend("adaptive order-k (best of KT, Laplace)", "#ff7f0e", " stroke-dasharray=\"6 3\"", marker: true)
+        legend("adaptive order-k (best of KT, Laplace, KT over used bytes)", "#ff7f0e", " stroke-dasharray=\"6 3\"", marker: true)
         out.append("<text x=\"12\" y=\"42\" fill=\"#444\">horizontal: PPM blend (purple, dotted), best estimate (green), "
                    + "codecs from --compare (grey tones, labelled); y: bits/byte, x: order k</text>")
 
