@@ -40,7 +40,7 @@ public enum EstimateBenchmark {
             }
         }
         lines.append("")
-        lines.append("orders 0-\(maxOrder): one radix pass per order (about 9 bytes of memory per input byte).")
+        lines.append("orders 0-\(maxOrder): one LSD radix pass per order over 8-gram keys (17 bytes of memory per input byte).")
         lines.append("No system-library stage: estimators have no external counterpart to time against.")
         return (lines.joined(separator: "\n"), measurements)
     }

@@ -77,9 +77,14 @@ public struct OrderStatistics: Sendable, Codable, Equatable {
 /// whatever the order of arrival (Krichevsky & Trofimov 1981; Cover & Thomas,
 /// Elements of Information Theory, 13.2).
 ///
-/// Memory: the input padded (n + K + 16 bytes) and two UInt32 index arrays
-/// (8n bytes), plus ≤ 4 MiB of tables: about 9n bytes, 9 GiB for a 1 GiB
-/// input. Inputs must be shorter than 2^32 bytes.
+/// Two implementations of the same passes: for orders ≤ 7 and inputs up to
+/// 256 MiB each position carries its 8-gram as a UInt64 key (sequential memory
+/// access, about 16 MB/s for orders 0…6 at any size); otherwise positions are
+/// UInt32 indexes into the input (random access, slower on large inputs).
+///
+/// Memory: key method 17n bytes (two key arrays and the padded input), at most
+/// 4.3 GiB; index method 9n bytes (two index arrays and the padded input), 9 GiB
+/// for a 1 GiB input; plus < 4 MiB of tables. Inputs must be shorter than 2^32 bytes.
 public struct ContextStatistics: Sendable {
     public let orders: [OrderStatistics]
     /// Number of distinct byte values in the input (m).
@@ -123,6 +128,20 @@ public struct ContextStatistics: Sendable {
 
         var result: [OrderStatistics] = []
         result.reserveCapacity(K + 1)
+        func append(_ k: Int, _ stats: RunSums) {
+            result.append(OrderStatistics(
+                order: k, symbolCount: n, distinctContexts: stats.contexts, distinctPairs: stats.pairs,
+                empiricalBits: Swift.max(0, stats.contextCLogC - stats.pairCLogC),
+                ktBits: Swift.max(0, stats.ktContext - stats.ktPair),
+                laplaceBits: Swift.max(0, stats.lapContext - stats.lapPair),
+                ktInputAlphabetBits: Swift.max(0, stats.ktmContext - stats.ktPair) + 256,
+                sparseBiasBits: Double(stats.pairs - stats.contexts) / (2 * M_LN2)))
+        }
+        if K <= 7 && n <= keyMethodMaximumInput {
+            let all = sortedKeyStatistics(padded: padded, front: front, n: n, K: K, histogram: histogram, tables: tables)
+            for (k, stats) in all.enumerated() { append(k, stats) }
+            return ContextStatistics(orders: result, alphabetSize: m)
+        }
         var indexA = [UInt32](repeating: 0, count: n)
         var indexB = [UInt32](repeating: 0, count: n)
 
@@ -152,17 +171,108 @@ public struct ContextStatistics: Sendable {
                                        histogram: shifted, scatter: scatter, tables: tables)
                     }
                 }
-                result.append(OrderStatistics(
-                    order: k, symbolCount: n, distinctContexts: stats.contexts, distinctPairs: stats.pairs,
-                    empiricalBits: Swift.max(0, stats.contextCLogC - stats.pairCLogC),
-                    ktBits: Swift.max(0, stats.ktContext - stats.ktPair),
-                    laplaceBits: Swift.max(0, stats.lapContext - stats.lapPair),
-                    ktInputAlphabetBits: Swift.max(0, stats.ktmContext - stats.ktPair) + 256,
-                    sparseBiasBits: Double(stats.pairs - stats.contexts) / (2 * M_LN2)))
+                append(k, stats)
                 if scatter { swap(&indexA, &indexB) }
             }
         }
         return ContextStatistics(orders: result, alphabetSize: m)
+    }
+
+    /// Inputs up to this size (and orders ≤ 7) use the faster key method (16 bytes per input byte).
+    public static let keyMethodMaximumInput = 256 << 20
+
+    /// Key method for orders ≤ 7: each position carries its 8-gram as a UInt64
+    /// (predicted byte in byte 0, the byte k back in byte k), so the LSD passes
+    /// and the run scans read memory sequentially instead of jumping around the
+    /// input. Same order of passes and the same runs as the index method.
+    private static func sortedKeyStatistics(padded: [UInt8], front: Int, n: Int, K: Int, histogram: [Int],
+                                            tables: Tables) -> [RunSums] {
+        var keysA = [UInt64](repeating: 0, count: n)
+        var keysB = [UInt64](repeating: 0, count: n)
+        var out: [RunSums] = []
+        padded.withUnsafeBytes { y in
+            keysB.withUnsafeMutableBufferPointer { b in
+                // Pass 0: counting sort by byte 0 (the predicted byte) straight from the text.
+                var next = [Int](repeating: 0, count: 256)
+                var s = 0
+                for v in 0..<256 { next[v] = s; s += histogram[v] }
+                for i in 0..<n {
+                    let key = UInt64(bigEndian: y.loadUnaligned(fromByteOffset: front + i - 7, as: UInt64.self))
+                    let v = Int(truncatingIfNeeded: key & 0xFF)
+                    b[next[v]] = key
+                    next[v] += 1
+                }
+            }
+        }
+        var shifted = histogram
+        for k in 0...K {
+            padded.withUnsafeBytes { y in
+                shifted[Int(y[front + n - 1 - k])] -= 1
+                shifted[Int(y[front - 1 - k])] += 1
+            }
+            let scatter = k < K
+            let tally = Swift.min(n, 1 << 16) + 1
+            var pairRuns = [Int](repeating: 0, count: tally)
+            var contextRuns = [Int](repeating: 0, count: tally)
+            var longPairRuns: [Int] = []
+            var longContextRuns: [Int] = []
+            var next = [Int](repeating: 0, count: 256)
+            var s = 0
+            for v in 0..<256 { next[v] = s; s += shifted[v] }
+            let gramMask: UInt64 = k == 7 ? .max : (1 << UInt64(8 * (k + 1))) - 1
+            let contextMask = gramMask & ~0xFF
+            let nextShift = UInt64(8 * (k + 1) & 63)
+            keysB.withUnsafeBufferPointer { src in
+                keysA.withUnsafeMutableBufferPointer { dst in
+                    next.withUnsafeMutableBufferPointer { next in
+                        pairRuns.withUnsafeMutableBufferPointer { pairTally in
+                            contextRuns.withUnsafeMutableBufferPointer { contextTally in
+                                var pairRun = 0
+                                var contextRun = 0
+                                var previous = src[0] & gramMask
+                                for j in 0..<n {
+                                    let key = src[j]
+                                    if scatter {
+                                        let v = Int(truncatingIfNeeded: (key >> nextShift) & 0xFF)
+                                        dst[next[v]] = key
+                                        next[v] &+= 1
+                                    }
+                                    let x = (key & gramMask) ^ previous
+                                    previous = key & gramMask
+                                    let pairEnds = x != 0 ? 1 : 0
+                                    let contextEnds = (x & contextMask) != 0 ? 1 : 0
+                                    if pairRun < tally && contextRun < tally {
+                                        pairTally[pairRun &* pairEnds] &+= 1
+                                        contextTally[contextRun &* contextEnds] &+= 1
+                                        pairRun = pairRun &* (1 &- pairEnds) &+ 1
+                                        contextRun = contextRun &* (1 &- contextEnds) &+ 1
+                                    } else {
+                                        if contextEnds != 0 {
+                                            if contextRun < tally { contextTally[contextRun] += 1 } else { longContextRuns.append(contextRun) }
+                                            contextRun = 0
+                                        }
+                                        if pairEnds != 0 {
+                                            if pairRun < tally { pairTally[pairRun] += 1 } else { longPairRuns.append(pairRun) }
+                                            pairRun = 0
+                                        }
+                                        pairRun &+= 1
+                                        contextRun &+= 1
+                                    }
+                                }
+                                pairTally[0] = 0
+                                contextTally[0] = 0
+                                if pairRun < tally { pairTally[pairRun] += 1 } else { longPairRuns.append(pairRun) }
+                                if contextRun < tally { contextTally[contextRun] += 1 } else { longContextRuns.append(contextRun) }
+                            }
+                        }
+                    }
+                }
+            }
+            out.append(sums(pairRuns: pairRuns, contextRuns: contextRuns, longPairRuns: longPairRuns,
+                            longContextRuns: longContextRuns, tables: tables))
+            if scatter { swap(&keysA, &keysB) }
+        }
+        return out
     }
 
     struct Tables {
@@ -205,24 +315,62 @@ public struct ContextStatistics: Sendable {
                         if contextRun < tally { contextTally[contextRun] += 1 } else { longContextRuns.append(contextRun) }
                         contextRun = 0
                     }
-                    for j in 0..<n {
-                        let p = front &+ Int(src[j])
-                        if scatter {
-                            let b = Int(y.load(fromByteOffset: p &- k &- 1, as: UInt8.self))
-                            dst[next[b]] = UInt32(truncatingIfNeeded: p &- front)
-                            next[b] &+= 1
+                    if k < 8 && n > 0 {
+                        // Fast path: the (k+1)-gram ending at p is one word (symbol in the top
+                        // byte); runs are closed without branches (slot 0 of a tally is a sink).
+                        let shift = UInt64(8 * (7 - k))
+                        let contextMask: UInt64 = k == 0 ? 0 : (UInt64.max >> UInt64(64 - 8 * k))
+                        @inline(__always) func gram(_ p: Int) -> UInt64 {
+                            UInt64(littleEndian: y.loadUnaligned(fromByteOffset: p &- 7, as: UInt64.self)) >> shift
                         }
-                        if previous >= 0 {
-                            if !sameBytes(y, endingBefore: p, and: previous, length: k) {
-                                closePair()
-                                closeContext()
-                            } else if y.load(fromByteOffset: p, as: UInt8.self) != y.load(fromByteOffset: previous, as: UInt8.self) {
-                                closePair()
+                        var previousGram = gram(front &+ Int(src[0]))
+                        for j in 0..<n {
+                            let p = front &+ Int(src[j])
+                            let g = gram(p)
+                            if scatter {
+                                let b = Int(y.load(fromByteOffset: p &- k &- 1, as: UInt8.self))
+                                dst[next[b]] = UInt32(truncatingIfNeeded: p &- front)
+                                next[b] &+= 1
                             }
+                            let x = g ^ previousGram
+                            let pairEnds = x != 0 ? 1 : 0
+                            let contextEnds = (x & contextMask) != 0 ? 1 : 0
+                            if pairRun < tally && contextRun < tally {
+                                pairTally[pairRun &* pairEnds] &+= 1
+                                contextTally[contextRun &* contextEnds] &+= 1
+                                pairRun = pairRun &* (1 &- pairEnds) &+ 1
+                                contextRun = contextRun &* (1 &- contextEnds) &+ 1
+                            } else {
+                                if contextEnds != 0 { closeContext() }
+                                if pairEnds != 0 { closePair() }
+                                pairRun &+= 1
+                                contextRun &+= 1
+                            }
+                            previousGram = g
                         }
-                        pairRun &+= 1
-                        contextRun &+= 1
-                        previous = p
+                        // Slot 0 counted the positions where no run ended.
+                        pairTally[0] = 0
+                        contextTally[0] = 0
+                    } else {
+                        for j in 0..<n {
+                            let p = front &+ Int(src[j])
+                            if scatter {
+                                let b = Int(y.load(fromByteOffset: p &- k &- 1, as: UInt8.self))
+                                dst[next[b]] = UInt32(truncatingIfNeeded: p &- front)
+                                next[b] &+= 1
+                            }
+                            if previous >= 0 {
+                                if !sameBytes(y, endingBefore: p, and: previous, length: k) {
+                                    closePair()
+                                    closeContext()
+                                } else if y.load(fromByteOffset: p, as: UInt8.self) != y.load(fromByteOffset: previous, as: UInt8.self) {
+                                    closePair()
+                                }
+                            }
+                            pairRun &+= 1
+                            contextRun &+= 1
+                            previous = p
+                        }
                     }
                     if n > 0 {
                         closePair()
@@ -231,6 +379,14 @@ public struct ContextStatistics: Sendable {
                 }
             }
         }
+        return sums(pairRuns: pairRuns, contextRuns: contextRuns, longPairRuns: longPairRuns,
+                    longContextRuns: longContextRuns, tables: tables)
+    }
+
+    /// Turns run-length tallies into the sums of the closed forms.
+    private static func sums(pairRuns: [Int], contextRuns: [Int], longPairRuns: [Int], longContextRuns: [Int],
+                             tables: Tables) -> RunSums {
+        let tally = pairRuns.count
         var sums = RunSums()
         func addPairs(_ c: Int, _ times: Int) {
             let t = Double(times)

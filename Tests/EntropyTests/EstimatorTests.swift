@@ -78,6 +78,16 @@ private func referenceHk(_ bytes: [UInt8], _ k: Int) -> Double {
         }
     }
 
+    @Test func keyAndIndexMethodsAgree() throws {
+        // maxOrder ≤ 7 takes the 8-gram key method, larger orders the index method.
+        for bytes in [try TestCorpus.bytes("calgary", "progc"), Generators.repetitive(70_000),
+                      [UInt8](repeating: 3, count: 70_000), Generators.random(5000)] {
+            let keys = stats(bytes, 7).orders
+            let index = stats(bytes, 8).orders
+            for k in 0...7 { #expect(keys[k] == index[k], "order \(k)") }
+        }
+    }
+
     @Test func corpusOrdersAreConsistent() throws {
         let book = try TestCorpus.bytes("calgary", "paper1")
         let s = stats(book, 16)
