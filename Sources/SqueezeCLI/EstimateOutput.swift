@@ -111,13 +111,19 @@ enum EstimateOutput {
     }
 
     /// Bits (not per byte) per column, so that totals add up.
+    /// File names as shown in tables: the last path component when those are unique.
+    static func displayNames(_ results: [EstimateResult]) -> [String] {
+        let base = results.map { ($0.report.name as NSString).lastPathComponent }
+        return Set(base).count == base.count ? base : results.map(\.report.name)
+    }
+
     static func rows(_ results: [EstimateResult]) -> [Row] {
-        results.map { r in
+        zip(results, displayNames(results)).map { r, display in
             let rep = r.report
             let reliable = rep.orders[rep.highestReliableOrder]
             let adaptive = rep.orders.map(\.bestAdaptiveBits).min() ?? 0
             let bestCodec = r.codecs?.filter { $0.error == nil && $0.verified }.min { $0.bitsPerByte < $1.bitsPerByte }
-            return Row(name: rep.name, n: rep.byteCount, h0: rep.h0 * Double(rep.byteCount),
+            return Row(name: display, n: rep.byteCount, h0: rep.h0 * Double(rep.byteCount),
                        hk: reliable.empiricalBits, adaptive: adaptive, ppm: rep.ppm.bits, lz: rep.lz78.codeBits,
                        huffman: Double(rep.huffman.totalBits), best: rep.best.bits, bestName: rep.best.id,
                        codec: bestCodec.map { ($0.codec, Double($0.compressedBytes) * 8) })
@@ -198,7 +204,8 @@ enum EstimateOutput {
         out.append("""
         - **H0**: order-0 empirical entropy. **Hk (k)**: empirical conditional entropy at the highest \
         order k ≤ \(order) whose contexts are not too sparse (Miller–Madow bias below 5% of Hk).
-        - **adaptive**: best one-pass order-k coder (KT or Laplace estimator, k = 0…\(order)), \
+        - **adaptive**: best one-pass order-k coder (KT, Laplace, or KT over the byte values used; \
+        k = 0…\(order)), \
         learning cost included. **PPM**: blend of orders by escapes (method D, exclusions). \
         **LZ78**: LZ78 code length. **Huffman**: static order-0 Huffman code plus its table.
         - **best**: the smallest of these achievable code lengths, with the estimator that gave it.
@@ -220,13 +227,14 @@ enum EstimateOutput {
         let ks = 0...order
         var hk: [[String]] = []
         var kt: [[String]] = []
-        for r in results {
+        let display = displayNames(results)
+        for (r, name) in zip(results, display) {
             let n = r.report.byteCount
-            hk.append([r.report.name] + ks.map { k in
+            hk.append([name] + ks.map { k in
                 let o = r.report.orders[k]
                 return f(o.conditionalEntropy) + (o.isSparse ? "\\*" : "")
             })
-            kt.append([r.report.name] + ks.map { k in f(bpb(r.report.orders[k].bestAdaptiveBits, n)) })
+            kt.append([name] + ks.map { k in f(bpb(r.report.orders[k].bestAdaptiveBits, n)) })
         }
         out.append(markdownTable(header: ["file"] + ks.map { "H\($0)" }, rows: hk))
         out.append("")
@@ -243,8 +251,8 @@ enum EstimateOutput {
             if names.isEmpty {
                 out.append("No codecs other than `store` are registered in this build.")
             } else {
-                let rows = results.map { r in
-                    [r.report.name, f(r.report.best.bitsPerByte)] + (r.codecs ?? []).map { c in c.error == nil ? f(c.bitsPerByte) : "failed" }
+                let rows = zip(results, display).map { r, name in
+                    [name, f(r.report.best.bitsPerByte)] + (r.codecs ?? []).map { c in c.error == nil ? f(c.bitsPerByte) : "failed" }
                 }
                 out.append(markdownTable(header: ["file", "best estimate"] + names, rows: rows))
             }
