@@ -99,13 +99,20 @@ enum EstimatePlot {
             labels.append((c.bitsPerByte, codecColors[j % codecColors.count], "\(c.codec) \(String(format: "%.2f", c.bitsPerByte))", ""))
         }
         labels.sort { $0.0 > $1.0 }
-        var lastY = -1e9
-        for (value, color, label, dash) in labels {
-            var dy = 4.0
-            let y = py(value)
-            if y + dy < lastY + 11 { dy = lastY + 11 - y }
-            lastY = y + dy
-            hline(value, color, label, dash: dash, labelDy: dy)
+        // Label baselines 11 px apart at least, top-down; if they run below the
+        // panel, push them all up (never above the plot's top).
+        var ys: [Double] = []
+        for (value, _, _, _) in labels {
+            let want = py(value) + 4
+            ys.append(Swift.max(want, (ys.last ?? -1e9) + 11))
+        }
+        let bottom = oy + panelHeight - 4
+        if let last = ys.last, last > bottom {
+            let shift = Swift.min(last - bottom, Swift.max(0, (ys.first ?? 0) - (y0 + 4)))
+            ys = ys.map { $0 - shift }
+        }
+        for (i, (value, color, label, dash)) in labels.enumerated() {
+            hline(value, color, label, dash: dash, labelDy: ys[i] - py(value))
         }
         // Series.
         func polyline(_ values: [Double], _ color: String, _ dash: String) {
