@@ -41,9 +41,14 @@ public struct OrderStatistics: Sendable, Codable, Equatable {
 
     /// True when the contexts are too sparse for Hk to mean much: the
     /// Miller–Madow bias exceeds 5% of n·Hk (or Hk is 0 while contexts still
-    /// split). Such an Hk mostly measures how unique long contexts are in a
+    /// split), at this order or at a lower one (longer contexts are sparser
+    /// still). Such an Hk mostly measures how unique long contexts are in a
     /// finite file, not the source; see docs/ESTIMATE.md.
-    public var isSparse: Bool {
+    public let isSparse: Bool
+
+    /// The criterion for this order alone.
+    static func sparse(symbolCount: Int, distinctContexts: Int, distinctPairs: Int, order: Int,
+                       empiricalBits: Double, sparseBiasBits: Double) -> Bool {
         if symbolCount == 0 { return false }
         if empiricalBits <= 0 { return distinctPairs > distinctContexts || (distinctContexts > 1 && order > 0 && distinctContexts * 2 > symbolCount) }
         return sparseBiasBits > 0.05 * empiricalBits
@@ -51,7 +56,7 @@ public struct OrderStatistics: Sendable, Codable, Equatable {
 
     public init(order: Int, symbolCount: Int, distinctContexts: Int, distinctPairs: Int,
                 empiricalBits: Double, ktBits: Double, laplaceBits: Double,
-                ktInputAlphabetBits: Double, sparseBiasBits: Double) {
+                ktInputAlphabetBits: Double, sparseBiasBits: Double, lowerOrderSparse: Bool = false) {
         self.order = order
         self.symbolCount = symbolCount
         self.distinctContexts = distinctContexts
@@ -61,6 +66,9 @@ public struct OrderStatistics: Sendable, Codable, Equatable {
         self.laplaceBits = laplaceBits
         self.ktInputAlphabetBits = ktInputAlphabetBits
         self.sparseBiasBits = sparseBiasBits
+        self.isSparse = lowerOrderSparse || Self.sparse(
+            symbolCount: symbolCount, distinctContexts: distinctContexts, distinctPairs: distinctPairs, order: order,
+            empiricalBits: empiricalBits, sparseBiasBits: sparseBiasBits)
     }
 }
 
@@ -135,7 +143,8 @@ public struct ContextStatistics: Sendable {
                 ktBits: Swift.max(0, stats.ktContext - stats.ktPair),
                 laplaceBits: Swift.max(0, stats.lapContext - stats.lapPair),
                 ktInputAlphabetBits: Swift.max(0, stats.ktmContext - stats.ktPair) + 256,
-                sparseBiasBits: Double(stats.pairs - stats.contexts) / (2 * M_LN2)))
+                sparseBiasBits: Double(stats.pairs - stats.contexts) / (2 * M_LN2),
+                lowerOrderSparse: result.last?.isSparse ?? false))
         }
         if K <= 7 && n <= keyMethodMaximumInput {
             let all = sortedKeyStatistics(padded: padded, front: front, n: n, K: K, histogram: histogram, tables: tables)

@@ -27,8 +27,8 @@ enum EstimateOutput {
     }
 
     static let sparseNote = """
-    * contexts too sparse: the Miller–Madow bias (P_k − D_k)/(2n ln 2) exceeds 5% of Hk, so Hk is
-      biased low. Empirical Hk always falls towards 0 as k grows on a finite file (contexts become
+    * contexts too sparse: the Miller–Madow bias (P_k − D_k)/(2n ln 2) exceeds 5% of Hk (at this
+      or a lower order), so Hk is biased low. Empirical Hk always falls towards 0 as k grows on a finite file (contexts become
       unique); it is a property of this sample, not an achievable rate.
     """
 
@@ -36,7 +36,9 @@ enum EstimateOutput {
     Why this one: each estimate is the size an ideal coder driven by that model would write in one
     pass, learning its statistics as it goes (the decoder can repeat it), so each is achievable;
     the smallest is the tightest honest bound we have. The empirical Hk are lower but are not
-    achievable: they assume the model's counts are known in advance for free.
+    achievable: they assume the model's counts are known in advance for free. It bounds what is
+    achievable from above: a coder with a better model of this source (long repeats, records,
+    images) can beat it, which a negative gap in --compare shows.
     """
 
     // MARK: - One file, one screen
@@ -181,6 +183,11 @@ enum EstimateOutput {
 
     // MARK: - Markdown
 
+    /// A paragraph on one line, runs of spaces collapsed.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    }
+
     static func markdownTable(header: [String], rows: [[String]]) -> String {
         func line(_ r: [String]) -> String { "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
         let align = header.enumerated().map { i, _ in i == 0 ? "---" : "---:" }
@@ -215,7 +222,7 @@ enum EstimateOutput {
                        + "and its gap to the best estimate (negative: it beat every estimate computed here).")
         }
         out.append("")
-        out.append(whyBest.replacingOccurrences(of: "\n", with: " "))
+        out.append(oneLine(whyBest))
         out.append("")
         if let plotPath {
             out.append("![bits/byte against context order](\(plotPath))")
@@ -238,7 +245,7 @@ enum EstimateOutput {
         }
         out.append(markdownTable(header: ["file"] + ks.map { "H\($0)" }, rows: hk))
         out.append("")
-        out.append(sparseNote.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "*", with: "\\*"))
+        out.append(oneLine(sparseNote).replacingOccurrences(of: "*", with: "\\*"))
         out.append("")
         out.append("## Adaptive order-k code length (best of KT, Laplace, KT over used bytes)")
         out.append("")
