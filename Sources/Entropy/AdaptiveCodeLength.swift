@@ -48,9 +48,53 @@ public enum AdaptiveCodeLength {
         bytes.withUnsafeBytes { bits($0, order: order, estimator: estimator) }
     }
 
+    /// Code length under any additive (Dirichlet) estimator, P(x | s) =
+    /// (c(s,x) + a) / (c(s) + A·a) with a = `pseudoCount` > 0, same context
+    /// convention, computed in closed form from the counts (sorting the
+    /// (k+1)-grams; order ≤ 7). For cross-checks with coders whose counts are
+    /// scaled: an initial count 1 and increment 32 is a = 1/32 (until the
+    /// coder rescales its counts, which this does not model).
+    public static func bits(_ bytes: UnsafeRawBufferPointer, order: Int, pseudoCount a: Double,
+                            alphabetSize: Int = 256) -> Double {
+        let n = bytes.count
+        let k = Swift.max(0, Swift.min(order, 7))
+        guard n > 0, a > 0 else { return 0 }
+        var padded = [UInt8](repeating: 0, count: 8 + n)
+        for i in 0..<n { padded[8 + i] = bytes[i] }
+        let gramMask: UInt64 = k == 7 ? .max : (1 << UInt64(8 * (k + 1))) - 1
+        // Byte 0 of a key is the predicted byte, byte j the byte j back.
+        // Sorted, the predicted byte (least significant) varies fastest within a context.
+        let keys = padded.withUnsafeBytes { y in
+            (0..<n).map { i in UInt64(bigEndian: y.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)) & gramMask }
+        }.sorted()
+        let A = Double(alphabetSize)
+        func rising(_ c: Int, _ offset: Double) -> Double { (lgamma(Double(c) + offset) - lgamma(offset)) / M_LN2 }
+        var total = 0.0
+        var i = 0
+        while i < n {
+            let context = keys[i] >> 8
+            var j = i
+            while j < n && keys[j] >> 8 == context {
+                var l = j
+                while l < n && keys[l] == keys[j] { l += 1 }
+                total -= rising(l - j, a)
+                j = l
+            }
+            total += rising(j - i, A * a)
+            i = j
+        }
+        return Swift.max(0, total)
+    }
+
     /// The same code length computed symbol by symbol, as a coder would:
     /// slow (a dictionary per context), for cross-checks and tests only.
     public static func sequentialBits(_ bytes: [UInt8], order: Int, estimator: AdaptiveEstimator = .kt,
+                                      alphabetSize: Int = 256) -> Double {
+        sequentialBits(bytes, order: order, pseudoCount: estimator.pseudoCount, alphabetSize: alphabetSize)
+    }
+
+    /// `sequentialBits` for any pseudo-count a: P = (c + a) / (c(s) + A·a).
+    public static func sequentialBits(_ bytes: [UInt8], order: Int, pseudoCount a: Double,
                                       alphabetSize: Int = 256) -> Double {
         var contextTotals: [[UInt8]: Int] = [:]
         var pairCounts: [[UInt8]: Int] = [:]
@@ -59,8 +103,8 @@ public enum AdaptiveCodeLength {
         for i in 0..<bytes.count {
             let context = Array(padded[i..<(i + order)])
             let pair = context + [bytes[i]]
-            let p = probability(count: pairCounts[pair, default: 0], contextTotal: contextTotals[context, default: 0],
-                                estimator: estimator, alphabetSize: alphabetSize)
+            let p = (Double(pairCounts[pair, default: 0]) + a)
+                / (Double(contextTotals[context, default: 0]) + Double(alphabetSize) * a)
             total -= log2(p)
             pairCounts[pair, default: 0] += 1
             contextTotals[context, default: 0] += 1

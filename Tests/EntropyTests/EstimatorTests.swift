@@ -118,6 +118,19 @@ private func referenceHk(_ bytes: [UInt8], _ k: Int) -> Double {
         }
     }
 
+    @Test func anyPseudoCountBySortingMatchesTheCoder() throws {
+        let sample = Array(try TestCorpus.bytes("calgary", "progc").prefix(5000))
+        for k in [0, 1, 2, 4, 7] {
+            // a = 1/32: initial count 1, increment 32, before any rescaling.
+            let sorted = sample.withUnsafeBytes { AdaptiveCodeLength.bits($0, order: k, pseudoCount: 1.0 / 32) }
+            let seq = AdaptiveCodeLength.sequentialBits(sample, order: k, pseudoCount: 1.0 / 32)
+            #expect(abs(sorted - seq) <= 1e-6 * seq, "k=\(k)")
+            // a = 1/2 by sorting equals KT from the radix passes.
+            let kt = sample.withUnsafeBytes { AdaptiveCodeLength.bits($0, order: k, pseudoCount: 0.5) }
+            #expect(abs(kt - AdaptiveCodeLength.bits(sample, order: k, estimator: .kt)) <= 1e-6 * kt, "k=\(k)")
+        }
+    }
+
     @Test func atLeastEmpiricalAndFinite() {
         var inputs = Generators.adversarial()
         inputs.append(("abracadabra", text("abracadabra")))
