@@ -59,6 +59,10 @@ struct Estimate: ParsableCommand {
         var results: [EstimateResult] = []
         for path in files {
             let bytes = try readWholeFile(path)
+            guard bytes.count <= ContextStatistics.maximumInputSize else {
+                throw EstimateError("\(path): \(bytes.count) bytes is above the estimator's limit of "
+                                    + "\(ContextStatistics.maximumInputSize) bytes")
+            }
             let report = bytes.withUnsafeBytes {
                 EntropyReport.analyze($0, name: path, options: options, clock: monotonicSeconds)
             }
