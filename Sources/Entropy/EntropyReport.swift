@@ -28,6 +28,9 @@ public struct EntropyReport: Sendable, Codable {
         /// Highest order of the PPM blend (≤ `PPMEstimator.maximumOrder`).
         public var ppmOrder = 5
         public var ppmMemoryBudget = PPMEstimator.defaultMemoryBudget
+        /// Context depth in bytes of the CTW estimate; 0 (the default) skips it:
+        /// it is slow (about 0.3 MB/s at depth 4).
+        public var ctwDepth = 0
         public init() {}
     }
 
@@ -43,6 +46,8 @@ public struct EntropyReport: Sendable, Codable {
     public let orders: [OrderStatistics]
     public let ppm: PPMEstimate
     public let lz78: LZ78Estimate
+    /// nil when `ctwDepth` is 0.
+    public let ctw: CTWEstimate?
     public let huffman: StaticPrefixCodeCost
     /// Every achievable code length computed, in a fixed order.
     public let estimates: [CodeLengthEstimate]
@@ -64,6 +69,8 @@ public struct EntropyReport: Sendable, Codable {
         lap("ppm")
         let lz = LZEntropyEstimator.lz78(bytes)
         lap("lz78")
+        let ctw = options.ctwDepth > 0 ? CTWEstimator.estimate(bytes, depth: options.ctwDepth) : nil
+        lap("ctw")
         let huffman = StaticPrefixCodeCost(histogram: histogram)
 
         var estimates: [CodeLengthEstimate] = []
@@ -80,6 +87,7 @@ public struct EntropyReport: Sendable, Codable {
                 o.ktInputAlphabetBits)
         }
         add("ppm-d-order-\(ppm.maxOrder)", "PPM order \(ppm.maxOrder) (escape D, exclusions)", ppm.bits)
+        if let ctw { add("ctw-depth-\(ctw.depth)", "CTW depth \(ctw.depth) (binary decomposition)", ctw.bits) }
         add("lz78", "LZ78 code", lz.codeBits)
         add("huffman-order-0", "static Huffman order 0 + table", Double(huffman.totalBits))
         // Never empty: PPM, LZ78 and Huffman are always added.
@@ -91,7 +99,7 @@ public struct EntropyReport: Sendable, Codable {
         return EntropyReport(
             name: name, byteCount: n, alphabetSize: context.alphabetSize, mostFrequent: Array(top),
             histogram: histogram, h0: EmpiricalEntropy.entropy(counts: histogram), orders: context.orders,
-            ppm: ppm, lz78: lz, huffman: huffman, estimates: estimates, best: best, seconds: seconds)
+            ppm: ppm, lz78: lz, ctw: ctw, huffman: huffman, estimates: estimates, best: best, seconds: seconds)
     }
 
     public static func analyze(_ bytes: [UInt8], name: String, options: Options = Options()) -> EntropyReport {

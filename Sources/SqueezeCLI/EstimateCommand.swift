@@ -22,6 +22,9 @@ struct Estimate: ParsableCommand {
     @Option(help: "Highest order of the PPM blend (0…\(PPMEstimator.maximumOrder)).")
     var ppmOrder: Int = 5
 
+    @Option(help: "Also compute context-tree weighting to this depth in bytes (1…\(CTWEstimator.maximumDepth); slow: about 0.3 MB/s at depth 4).")
+    var ctwDepth: Int = 0
+
     @Flag(help: "Run every registered codec at its strongest level and show its real bits/byte.")
     var compare = false
 
@@ -47,6 +50,9 @@ struct Estimate: ParsableCommand {
         guard (0...PPMEstimator.maximumOrder).contains(ppmOrder) else {
             throw ValidationError("--ppm-order must be in 0…\(PPMEstimator.maximumOrder)")
         }
+        guard (0...CTWEstimator.maximumDepth).contains(ctwDepth) else {
+            throw ValidationError("--ctw-depth must be in 0…\(CTWEstimator.maximumDepth)")
+        }
         guard [json, csv, markdown].filter({ $0 }).count <= 1 else {
             throw ValidationError("choose at most one of --json, --csv, --markdown")
         }
@@ -56,6 +62,7 @@ struct Estimate: ParsableCommand {
         var options = EntropyReport.Options()
         options.maxOrder = order
         options.ppmOrder = ppmOrder
+        options.ctwDepth = ctwDepth
         var results: [EstimateResult] = []
         for path in files {
             let bytes = try readWholeFile(path)

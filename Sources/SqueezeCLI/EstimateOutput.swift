@@ -276,7 +276,7 @@ enum EstimateOutput {
         var header = ["file", "bytes", "alphabet", "h0"]
         header += ks.map { "h\($0)" } + ks.map { "sparse\($0)" } + ks.map { "contexts\($0)" }
         header += ks.map { "kt\($0)" } + ks.map { "laplace\($0)" } + ks.map { "kt_used\($0)" }
-        header += ["ppm_order", "ppm", "lz78", "lz78_rate", "lz78_phrases", "huffman", "huffman_payload", "huffman_table_bits",
+        header += ["ppm_order", "ppm", "lz78", "lz78_rate", "lz78_phrases", "ctw", "huffman", "huffman_payload", "huffman_table_bits",
                    "best_id", "best", "best_bytes", "best_ratio"]
         header += codecNames.map { "codec_\($0)" }
         var lines = [header.joined(separator: ",")]
@@ -296,6 +296,7 @@ enum EstimateOutput {
             row += ks.map { g(bpb(rep.orders[$0].ktInputAlphabetBits, n)) }
             row += [String(rep.ppm.maxOrder), g(bpb(rep.ppm.bits, n)), g(bpb(rep.lz78.codeBits, n)),
                     g(bpb(rep.lz78.rateEstimateBits, n)), String(rep.lz78.phrases),
+                    rep.ctw.map { g(bpb($0.bits, n)) } ?? "",
                     g(bpb(Double(rep.huffman.totalBits), n)), g(bpb(Double(rep.huffman.payloadBits), n)),
                     String(rep.huffman.tableBits), rep.best.id, g(rep.best.bitsPerByte), String(rep.best.compressedBytes),
                     g(rep.best.ratio)]
@@ -313,6 +314,7 @@ enum EstimateOutput {
             row += ks.map { k in t { $0.orders[k].ktInputAlphabetBits } }
             let best = results.reduce(0) { $0 + $1.report.best.bits }
             row += ["", t { $0.ppm.bits }, t { $0.lz78.codeBits }, t { $0.lz78.rateEstimateBits }, "",
+                    results.allSatisfy { $0.report.ctw != nil } ? t { $0.ctw?.bits ?? 0 } : "",
                     t { Double($0.huffman.totalBits) }, t { Double($0.huffman.payloadBits) }, "",
                     "per-file", g(bpb(best, n)), String(Int((best / 8).rounded(.up))), g(best > 0 ? Double(n) * 8 / best : 0)]
             row += codecNames.indices.map { i in
@@ -365,6 +367,12 @@ enum EstimateOutput {
             let rateEstimateBitsPerByte: Double
             let dictionaryResets: Int
         }
+        struct CTW: Encodable {
+            let depth: Int
+            let bits: Double
+            let bitsPerByte: Double
+            let replacedNodes: Int
+        }
         struct Huffman: Encodable {
             let payloadBits: Int
             let tableBits: Int
@@ -384,6 +392,7 @@ enum EstimateOutput {
         let orders: [Order]
         let ppm: PPM
         let lz78: LZ78
+        let ctw: CTW?
         let huffman: Huffman
         let estimates: [Estimate]
         let best: Estimate
@@ -431,6 +440,7 @@ enum EstimateOutput {
                            contexts: rep.ppm.contexts, entries: rep.ppm.entries, memoryLimited: rep.ppm.memoryLimited),
                 lz78: .init(phrases: rep.lz78.phrases, codeBits: rep.lz78.codeBits, bitsPerByte: bpb(rep.lz78.codeBits, n),
                             rateEstimateBitsPerByte: bpb(rep.lz78.rateEstimateBits, n), dictionaryResets: rep.lz78.dictionaryResets),
+                ctw: rep.ctw.map { .init(depth: $0.depth, bits: $0.bits, bitsPerByte: bpb($0.bits, n), replacedNodes: $0.replacedNodes) },
                 huffman: .init(payloadBits: rep.huffman.payloadBits, tableBits: rep.huffman.tableBits,
                                totalBits: rep.huffman.totalBits, bitsPerByte: bpb(Double(rep.huffman.totalBits), n),
                                payloadBitsPerByte: bpb(Double(rep.huffman.payloadBits), n), maxLength: rep.huffman.maxLength,

@@ -274,3 +274,27 @@ private func referenceHk(_ bytes: [UInt8], _ k: Int) -> Double {
         #expect(empty.best.bits == 0 && empty.best.ratio == 0)
     }
 }
+
+@Suite struct CTWEstimatorTests {
+    @Test func probabilitiesSumToOne() {
+        let prefixes: [[UInt8]] = [[], [0x61], text("abracadabra"), Generators.random(200, seed: 11),
+                                   Array(Generators.repetitive(1500).prefix(1500))]
+        for prefix in prefixes {
+            for depth in [0, 1, 3] {
+                let sum = CTWEstimator.kraftSum(after: prefix, depth: depth)
+                #expect(abs(sum - 1) < 1e-9, "depth \(depth), prefix of \(prefix.count) bytes: Σ = \(sum)")
+            }
+        }
+    }
+
+    @Test func edgeCasesRandomAndRepetitive() {
+        #expect(CTWEstimator.estimate([]).bits == 0)
+        let one = CTWEstimator.estimate([0x41]).bits
+        #expect(abs(one - 8) < 1e-9) // every bit: KT (0 + 1/2)/1 at every depth
+        let r = Generators.random(1 << 15, seed: 8)
+        let bpb = CTWEstimator.estimate(r, depth: 2).bits / Double(r.count)
+        #expect(bpb > 7.99 && bpb < 8.1, "bits/byte \(bpb)")
+        let rep = Generators.repetitive(50_000)
+        #expect(CTWEstimator.estimate(rep, depth: 3).bits < 0.3 * EmpiricalEntropy.h0(rep) * Double(rep.count))
+    }
+}
