@@ -13,6 +13,7 @@ struct Bench: ParsableCommand {
         case "bitio": print(BitIOBenchmark.run())
         case "baselines": print(try BaselineSizes.run().report)
         case "entropy": print(EntropyBenchmark.run())
+        case "estimate": print(EstimateBenchmark.run().report)
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }

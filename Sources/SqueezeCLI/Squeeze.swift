@@ -28,6 +28,7 @@ struct Squeeze: ParsableCommand {
             Compare.self,
             Algos.self,
             Bench.self,
+            Estimate.self,
         ]
     )
 
