@@ -173,7 +173,7 @@ struct Compare: ParsableCommand {
         let machine = withUnsafeBytes(of: u.machine) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
         let release = withUnsafeBytes(of: u.release) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
         env.append(("machine", "\(machine), \(ProcessInfo.processInfo.activeProcessorCount) cores, Linux \(release)"))
-        for (name, version) in SystemLibraries.versions { env.append((name, version)) }
+        for (name, version) in BaselineVersions.all { env.append((name, version)) }
         return env
     }
 
