@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Baselines", dependencies: ["Codecs", "CZlib", "CBzip2", "CLzma", "CZstd"]),
 
         // The comparison harness: corpus walk, round-trip checks, timing, memory, reports.
-        .target(name: "Harness", dependencies: ["Codecs"]),
+        .target(name: "Harness", dependencies: ["Codecs", "Entropy"]),
 
         // Everything a library user needs: `import SqueezeKit`.
         .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Codecs", "Container", "Baselines", "Harness"]),

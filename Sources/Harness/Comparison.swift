@@ -41,6 +41,15 @@ public struct Comparison: Sendable, Codable {
 
     public var failures: [RunResult] { results.filter { !$0.ok } }
 
+    public init(corpora: [Corpus], candidates: [CandidateInfo], results: [RunResult], repeats: Int, jobs: Int, wallSeconds: Double) {
+        self.corpora = corpora
+        self.candidates = candidates
+        self.results = results
+        self.repeats = repeats
+        self.jobs = jobs
+        self.wallSeconds = wallSeconds
+    }
+
     /// Seconds the codecs themselves were timed (all repeats).
     public var timedSeconds: Double {
         results.reduce(0) { $0 + (($1.compressSeconds ?? 0) + ($1.decompressSeconds ?? 0)) * Double(repeats) }
@@ -61,10 +70,10 @@ public struct Comparison: Sendable, Codable {
         }
     }
 
-    /// The smallest output for a file (ties: the faster compressor).
+    /// The smallest output for a file (ties: the candidate listed first, so reports are deterministic).
     public func best(corpus: String, file: String) -> RunResult? {
         results.filter { $0.corpus == corpus && $0.file == file && $0.ok }
-            .min { ($0.compressedBytes ?? .max, $0.compressSeconds ?? 0) < ($1.compressedBytes ?? .max, $1.compressSeconds ?? 0) }
+            .min { ($0.compressedBytes ?? .max) < ($1.compressedBytes ?? .max) }
     }
 
     /// Candidates not beaten on both size and compression speed by another (over a corpus's totals).

@@ -1,4 +1,5 @@
 import Codecs
+import Entropy
 import Dispatch
 import Foundation
 
@@ -13,10 +14,14 @@ public struct ComparisonRunner: Sendable {
     /// bandwidth, so speeds are lower and memory figures are not per codec.
     public var jobs: Int
 
-    public init(candidates: [Candidate], repeats: Int = 1, jobs: Int = 1) {
+    /// Also compute each file's H0 and best achievable bound (as `squeeze estimate` does), untimed.
+    public var estimates: Bool
+
+    public init(candidates: [Candidate], repeats: Int = 1, jobs: Int = 1, estimates: Bool = false) {
         self.candidates = candidates
         self.repeats = max(1, repeats)
         self.jobs = max(1, jobs)
+        self.estimates = estimates
     }
 
     public struct Progress: Sendable {
@@ -34,8 +39,11 @@ public struct ComparisonRunner: Sendable {
         let work = corpora.flatMap { c in c.files.map { (c.name, $0) } }
         let bytesTotal = work.reduce(Int64(0)) { $0 + $1.1.size }
         var results = [[RunResult]](repeating: [], count: work.count)
+        var fileEstimates = [Comparison.FileEstimate?](repeating: nil, count: work.count)
         let state = ProgressState()
         let measureMemory = jobs == 1
+        fileEstimates.withUnsafeMutableBufferPointer { estimateSlots in
+        nonisolated(unsafe) let estimateOut = estimateSlots
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let out = slots
             let body: @Sendable (Int) -> Void = { i in
@@ -48,6 +56,11 @@ public struct ComparisonRunner: Sendable {
                     rows = candidates.map { Self.failed(corpus, file, $0, "cannot read: \(error)") }
                     out[i] = rows
                     return
+                }
+                if estimates {
+                    progress?(state.snapshot(file: file.name, codec: "estimate", total: work.count, bytesTotal: bytesTotal))
+                    let e = EntropyReport.analyze(data, name: file.name)
+                    estimateOut[i] = Comparison.FileEstimate(h0: e.h0, bestBound: e.best.bitsPerByte, bestEstimator: e.best.name)
                 }
                 for c in candidates {
                     progress?(state.snapshot(file: file.name, codec: c.label, total: work.count, bytesTotal: bytesTotal))
@@ -65,9 +78,14 @@ public struct ComparisonRunner: Sendable {
                 }
             }
         }
+        }
         let flat = results.flatMap { $0 }
-        return Comparison(corpora: corpora, candidates: candidates.map(CandidateInfo.init), results: flat,
-                          repeats: repeats, jobs: jobs, wallSeconds: Measurement.now() - started)
+        var comparison = Comparison(corpora: corpora, candidates: candidates.map(CandidateInfo.init), results: flat,
+                                    repeats: repeats, jobs: jobs, wallSeconds: Measurement.now() - started)
+        for (i, e) in fileEstimates.enumerated() {
+            if let e { comparison.estimates[Comparison.estimateKey(work[i].0, work[i].1.name)] = e }
+        }
+        return comparison
     }
 
     static func failed(_ corpus: String, _ file: CorpusFile, _ c: Candidate, _ why: String) -> RunResult {

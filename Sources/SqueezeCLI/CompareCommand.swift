@@ -67,6 +67,9 @@ struct Compare: ParsableCommand {
     @Option(help: ArgumentHelp("Print a one-line recommendation for this file and stop.", valueName: "file"))
     var recommend: String?
 
+    @Flag(help: "Leave out the H0 and best-bound columns (computed as `squeeze estimate` does, untimed).")
+    var noEstimates = false
+
     @Flag(name: .shortAndLong, help: "No progress line.")
     var quiet = false
 
@@ -117,7 +120,7 @@ struct Compare: ParsableCommand {
 
         let showProgress = !quiet && Terminal.stderrIsTTY
         let started = Measurement.now()
-        let runner = ComparisonRunner(candidates: candidates, repeats: `repeat`, jobs: jobs)
+        let runner = ComparisonRunner(candidates: candidates, repeats: `repeat`, jobs: jobs, estimates: !noEstimates && recommend == nil)
         let report: @Sendable (ComparisonRunner.Progress) -> Void = { p in
             let elapsed = Measurement.now() - started
             let eta = p.bytesDone > 0 ? elapsed * Double(p.bytesTotal - p.bytesDone) / Double(p.bytesDone) : 0
