@@ -31,6 +31,8 @@ public struct EntropyReport: Sendable, Codable {
         /// Context depth in bytes of the CTW estimate; 0 (the default) skips it:
         /// it is slow (about 0.3 MB/s at depth 4).
         public var ctwDepth = 0
+        /// Models of the `arith` codec whose exact code length is reported (0–2 are fast).
+        public var arithModels = [0, 1, 2]
         public init() {}
     }
 
@@ -86,6 +88,14 @@ public struct EntropyReport: Sendable, Codable {
             add("kt-alphabet-order-\(o.order)", "adaptive order-\(o.order) KT over the \(context.alphabetSize) used bytes",
                 o.ktInputAlphabetBits)
         }
+        // The exact models of the `arith` codec (levels 0–2): the codec's output is
+        // this code length plus a few bytes, which cross-checks estimator and coder.
+        for k in options.arithModels where AdaptiveArithmeticCoding.models.contains(k) {
+            if let bits = try? AdaptiveModelCost.codeLength(of: bytes, order: k) {
+                add("arith-model-\(k)", "adaptive order-\(k) as the arith codec models it", bits)
+            }
+        }
+        lap("arith")
         add("ppm-d-order-\(ppm.maxOrder)", "PPM order \(ppm.maxOrder) (escape D, exclusions)", ppm.bits)
         if let ctw { add("ctw-depth-\(ctw.depth)", "CTW depth \(ctw.depth) (binary decomposition)", ctw.bits) }
         add("lz78", "LZ78 code", lz.codeBits)

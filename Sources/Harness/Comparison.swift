@@ -23,6 +23,8 @@ public struct Comparison: Sendable, Codable {
     public var repeats: Int
     public var jobs: Int
     public var wallSeconds: Double
+    /// Seconds spent computing the estimate columns (not part of the harness overhead).
+    public var estimateSeconds: Double = 0
     /// Per-file figures from `squeeze estimate` (H0 and the best bound), when computed.
     public var estimates: [String: FileEstimate] = [:]
 
@@ -53,6 +55,13 @@ public struct Comparison: Sendable, Codable {
     /// Seconds the codecs themselves were timed (all repeats).
     public var timedSeconds: Double {
         results.reduce(0) { $0 + (($1.compressSeconds ?? 0) + ($1.decompressSeconds ?? 0)) * Double(repeats) }
+    }
+
+    /// Share of the wall time (estimates aside) not spent inside timed codec work:
+    /// reading files, splitting blocks, checking round trips, bookkeeping.
+    public var harnessOverhead: Double {
+        let wall = wallSeconds - estimateSeconds
+        return wall > 0 ? max(0, 1 - timedSeconds / wall) : 0
     }
 
     public func results(corpus: String) -> [RunResult] { results.filter { $0.corpus == corpus } }

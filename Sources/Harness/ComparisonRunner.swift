@@ -14,6 +14,8 @@ public struct ComparisonRunner: Sendable {
     /// bandwidth, so speeds are lower and memory figures are not per codec.
     public var jobs: Int
 
+    /// Measure each codec's peak memory (only when `jobs` is 1).
+    public var measureMemory = true
     /// Also compute each file's H0 and best achievable bound (as `squeeze estimate` does), untimed.
     public var estimates: Bool
 
@@ -41,7 +43,7 @@ public struct ComparisonRunner: Sendable {
         var results = [[RunResult]](repeating: [], count: work.count)
         var fileEstimates = [Comparison.FileEstimate?](repeating: nil, count: work.count)
         let state = ProgressState()
-        let measureMemory = jobs == 1
+        let measureMemory = jobs == 1 && self.measureMemory
         fileEstimates.withUnsafeMutableBufferPointer { estimateSlots in
         nonisolated(unsafe) let estimateOut = estimateSlots
         results.withUnsafeMutableBufferPointer { slots in
@@ -59,7 +61,9 @@ public struct ComparisonRunner: Sendable {
                 }
                 if estimates {
                     progress?(state.snapshot(file: file.name, codec: "estimate", total: work.count, bytesTotal: bytesTotal))
+                    let t0 = Measurement.now()
                     let e = EntropyReport.analyze(data, name: file.name)
+                    state.addEstimateTime(Measurement.now() - t0)
                     estimateOut[i] = Comparison.FileEstimate(h0: e.h0, bestBound: e.best.bitsPerByte, bestEstimator: e.best.name)
                 }
                 for c in candidates {
@@ -82,6 +86,7 @@ public struct ComparisonRunner: Sendable {
         let flat = results.flatMap { $0 }
         var comparison = Comparison(corpora: corpora, candidates: candidates.map(CandidateInfo.init), results: flat,
                                     repeats: repeats, jobs: jobs, wallSeconds: Measurement.now() - started)
+        comparison.estimateSeconds = state.estimateSeconds
         for (i, e) in fileEstimates.enumerated() {
             if let e { comparison.estimates[Comparison.estimateKey(work[i].0, work[i].1.name)] = e }
         }
@@ -128,17 +133,19 @@ public struct ComparisonRunner: Sendable {
             func block(_ i: Int) -> UnsafeRawBufferPointer {
                 UnsafeRawBufferPointer(rebasing: all[min(all.count, i * bs)..<min(all.count, (i + 1) * bs)])
             }
+            // Memory is read around all repeats, not between them, so the /proc
+            // reads stay out of the timed runs' caches.
+            var base = memory ? Self.startMemory() : 0
             for _ in 0..<repeats {
                 for i in 0..<blockCount { coded[i].removeAll() }
-                let base = memory ? Self.startMemory() : 0
                 let t0 = Measurement.now()
                 for i in 0..<blockCount { try codec.encode(block(i), into: &coded[i]) }
                 compressTimes.append(Measurement.now() - t0)
-                if memory { peak = max(peak, Measurement.residentMemory().peak - base) }
             }
+            if memory { peak = max(peak, Measurement.residentMemory().peak - base) }
+            base = memory ? Self.startMemory() : 0
             for _ in 0..<repeats {
                 decoded.removeAll()
-                let base = memory ? Self.startMemory() : 0
                 let t0 = Measurement.now()
                 for i in 0..<blockCount {
                     let n = block(i).count
@@ -147,8 +154,8 @@ public struct ComparisonRunner: Sendable {
                     }
                 }
                 decompressTimes.append(Measurement.now() - t0)
-                if memory { peak = max(peak, Measurement.residentMemory().peak - base) }
             }
+            if memory { peak = max(peak, Measurement.residentMemory().peak - base) }
             // The round trip: every byte must come back.
             let same = decoded.count == all.count && decoded.withUnsafeBytes { d in
                 all.count == 0 || memcmp(d.baseAddress!, all.baseAddress!, all.count) == 0
@@ -209,6 +216,17 @@ final class ProgressState: @unchecked Sendable {
     private var done = 0
     private var bytes: Int64 = 0
     private var nextIndex = 0
+
+    private var estimateTime = 0.0
+
+    var estimateSeconds: Double {
+        lock.lock(); defer { lock.unlock() }
+        return estimateTime
+    }
+
+    func addEstimateTime(_ t: Double) {
+        lock.lock(); estimateTime += t; lock.unlock()
+    }
 
     func finished(bytes b: Int64) {
         lock.lock(); done += 1; bytes += b; lock.unlock()

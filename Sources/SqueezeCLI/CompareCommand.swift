@@ -158,10 +158,11 @@ struct Compare: ParsableCommand {
                 throw FileError("\(dir): cannot write reports: \(error.localizedDescription)")
             }
         }
-        let overhead = comparison.wallSeconds > 0 ? 100 * (1 - comparison.timedSeconds / comparison.wallSeconds) : 0
+        let overhead = 100 * comparison.harnessOverhead
         if !quiet {
             Terminal.errorLine("squeeze: \(comparison.results.count) runs in \(Format.fixed(comparison.wallSeconds, 1)) s; "
-                + "codecs timed for \(Format.fixed(comparison.timedSeconds, 1)) s (harness overhead \(Format.fixed(overhead, 1))%)")
+                + "codecs timed for \(Format.fixed(comparison.timedSeconds, 1)) s, estimates \(Format.fixed(comparison.estimateSeconds, 1)) s "
+                + "(harness overhead \(Format.fixed(overhead, 1))%)")
         }
         if !comparison.failures.isEmpty {
             for f in comparison.failures { Terminal.warn("\(f.corpus)/\(f.file): \(f.codec): \(f.error ?? "failed")") }
