@@ -163,3 +163,35 @@ func forEachFile(_ files: [String], _ body: (String) throws -> Void) throws {
     }
     if failed { throw ExitCode(1) }
 }
+
+extension OutputOptions {
+    /// Writes one result to standard output, or to `outName` through a temporary
+    /// file renamed into place only after `check` accepts it; then honours --rm.
+    /// On any failure the temporary file is removed and the input is untouched.
+    func writeOutput(
+        input: InputFile, toStdout: Bool, outName: String,
+        check: (String) throws -> Void = { _ in },
+        produce: (inout FileSink) throws -> FrameSummary
+    ) throws -> FrameSummary {
+        let summary: FrameSummary
+        if toStdout {
+            var sink = FileSink(fd: 1)
+            summary = try produce(&sink)
+        } else {
+            let out = try AtomicOutput.create(outName, force: force)
+            do {
+                var sink = FileSink(fd: out.fd)
+                summary = try produce(&sink)
+                try check(out.temporaryPath)
+                try out.commit(like: input.info)
+            } catch {
+                out.discard()
+                throw error
+            }
+        }
+        if remove && !input.isStdin && !toStdout {
+            if unlink(input.path) != 0 { throw FileError("cannot remove input: \(systemErrorMessage())") }
+        }
+        return summary
+    }
+}

@@ -102,34 +102,16 @@ struct Compress: ParsableCommand {
         }
         var source = FileSource(fd: input.fd)
         var progress = ProgressLine(name: input.displayName, total: input.size, quiet: options.quiet)
+        defer { progress.finish() }
         let toStdout = options.toStdout || (input.isStdin && options.output == nil)
-        let summary: FrameSummary
-        let outName: String
-        if toStdout {
-            if Terminal.stdoutIsTTY && !options.force {
-                throw FileError("refusing to write compressed data to a terminal (use -f to force, or redirect)")
-            }
-            var sink = FileSink(fd: 1)
-            summary = try compressor.compress(from: &source, to: &sink) { progress.update($0) }
-            outName = "(stdout)"
-        } else {
-            outName = options.output ?? path + SqzFormat.fileExtension
-            let out = try AtomicOutput.create(outName, force: options.force)
-            do {
-                var sink = FileSink(fd: out.fd)
-                summary = try compressor.compress(from: &source, to: &sink) { progress.update($0) }
-                if options.remove { try verify(out.temporaryPath) }
-                try out.commit(like: input.info)
-            } catch {
-                out.discard()
-                progress.finish()
-                throw error
-            }
+        if toStdout && Terminal.stdoutIsTTY && !options.force {
+            throw FileError("refusing to write compressed data to a terminal (use -f to force, or redirect)")
         }
-        progress.finish()
-        if options.remove && !input.isStdin && !toStdout {
-            if unlink(path) != 0 { throw FileError("cannot remove input: \(systemErrorMessage())") }
-        }
+        let outName = toStdout ? "(stdout)" : options.output ?? path + SqzFormat.fileExtension
+        let summary = try options.writeOutput(
+            input: input, toStdout: toStdout, outName: outName,
+            check: { temporary in if options.remove { try verify(temporary) } },
+            produce: { sink in try compressor.compress(from: &source, to: &sink) { progress.update($0) } })
         if options.verbose {
             let pct = summary.rawBytes == 0 ? 0 : 100 * Double(summary.frameBytes) / Double(summary.rawBytes)
             let bpb = summary.rawBytes == 0 ? 0 : 8 * Double(summary.frameBytes) / Double(summary.rawBytes)

@@ -42,27 +42,13 @@ struct Decompress: ParsableCommand {
             outName = String(path.dropLast(SqzFormat.fileExtension.count))
         }
         var progress = ProgressLine(name: input.displayName, total: input.size, quiet: options.quiet)
+        defer { progress.finish() }
         let decompressor = SqzDecompressor(registry: .standard)
-        let summary: FrameSummary
-        if toStdout {
-            var sink = FileSink(fd: 1)
-            summary = try decompressor.decompress(from: FileSource(fd: input.fd), to: &sink) { progress.update($0) }
-        } else {
-            let out = try AtomicOutput.create(outName!, force: options.force)
-            do {
-                var sink = FileSink(fd: out.fd)
-                summary = try decompressor.decompress(from: FileSource(fd: input.fd), to: &sink) { progress.update($0) }
-                try out.commit(like: input.info)
-            } catch {
-                out.discard()
-                progress.finish()
-                throw error
-            }
-        }
-        progress.finish()
-        if options.remove && !input.isStdin && !toStdout {
-            if unlink(path) != 0 { throw FileError("cannot remove input: \(systemErrorMessage())") }
-        }
+        let summary = try options.writeOutput(
+            input: input, toStdout: toStdout, outName: outName ?? "(stdout)",
+            produce: { sink in
+                try decompressor.decompress(from: FileSource(fd: input.fd), to: &sink) { progress.update($0) }
+            })
         if options.verbose {
             Terminal.errorLine("\(input.displayName): \(summary.rawBytes) bytes, \(summary.codecName) -l \(summary.levelLabel), "
                 + "\(summary.blocks) blocks, checksums OK -> \(toStdout ? "(stdout)" : outName!)")
