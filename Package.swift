@@ -15,10 +15,11 @@ let package = Package(
         .target(name: "BitIO"),
         // Estimators, frequency models, Huffman and arithmetic coders.
         .target(name: "Entropy", dependencies: ["BitIO"]),
-        // Transforms: suffix array, BWT, MTF, recency rank, run lengths.
-        // (added with the block-sorting issue)
+        // Transforms: move-to-front now; suffix array, BWT, recency rank and run lengths
+        // come with the block-sorting issue.
+        .target(name: "Transforms"),
         // The Codec protocol, the registry and our own codecs.
-        .target(name: "Codecs", dependencies: ["BitIO", "Entropy"]),
+        .target(name: "Codecs", dependencies: ["BitIO", "Entropy", "Transforms"]),
         // The .sqz frame.
         .target(name: "Container", dependencies: ["BitIO", "Codecs"]),
 
@@ -37,7 +38,7 @@ let package = Package(
         .target(name: "Harness", dependencies: ["Codecs", "Entropy"]),
 
         // Everything a library user needs: `import SqueezeKit`.
-        .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Codecs", "Container", "Baselines", "Harness"]),
+        .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs", "Container", "Baselines", "Harness"]),
         // Benchmarks behind `squeeze bench`, always measured beside a system library.
         .target(name: "Bench", dependencies: ["SqueezeKit", "CZlib"]),
         .executableTarget(
@@ -48,6 +49,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["SqueezeKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BitIOTests", dependencies: ["BitIO", "TestSupport"]),
         .testTarget(name: "EntropyTests", dependencies: ["Entropy", "TestSupport"]),
+        .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
         .testTarget(name: "ContainerTests", dependencies: ["Container", "SqueezeKit", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),

@@ -1,5 +1,6 @@
 @_exported import BitIO
 @_exported import Entropy
+@_exported import Transforms
 @_exported import Codecs
 @_exported import Container
 @_exported import Baselines
