@@ -6,5 +6,6 @@ public enum BuiltinCodecs {
         HuffmanCodec.descriptor,
         ArithCodec.descriptor,
         LZWCodec.descriptor,
+        LZWArithCodec.descriptor,
     ]
 }

@@ -1,0 +1,60 @@
+/// LZW with the codes sent through the adaptive binary arithmetic coder
+/// (`LZWCodeModel`) instead of as plain bit fields. The parse, the widths and
+/// the CLEAR decisions are exactly those of `LZWCodec` (the ratio monitor sees
+/// the plain-code bit count), so the two differ only in how codes are written.
+///
+/// Format: one byte `maxBits` (9...20), then the range coder's bytes.
+public struct LZWArithCodec: Codec {
+    public let maxBits: Int
+
+    public init(maxBits: Int = 16) {
+        self.maxBits = Swift.min(LZWCodec.widestBits, Swift.max(LZWCodec.minBits, maxBits))
+    }
+
+    public static let descriptor = CodecDescriptor(
+        name: "lzw-arith", id: 7, summary: "LZW parse with codes coded by adaptive binary arithmetic coding; levels 12-20 = max code bits",
+        levels: Array(12...20), defaultLevel: 16, blockSize: { _ in 1 << 22 },
+        make: { LZWArithCodec(maxBits: $0) })
+
+    public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
+        out.append(UInt8(maxBits))
+        var encoder = RangeEncoder(appendingTo: out)
+        out = ByteBuffer()
+        let model = LZWCodeModel(maxBits: maxBits)
+        defer { model.deallocate() }
+        var plainBits = 0
+        LZWParser.parse(input, maxBits: maxBits) { code, width in
+            model.encode(code, width: width, into: &encoder)
+            plainBits &+= width
+        } bitCount: {
+            plainBits
+        }
+        out = encoder.finish()
+    }
+
+    public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
+        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
+        guard let first = input.first else { throw .truncated }
+        let bits = Int(first)
+        guard (LZWCodec.minBits...LZWCodec.widestBits).contains(bits) else { throw .corrupt("LZW max code width \(bits) outside 9...20") }
+        guard originalCount > 0 else { return }
+        let limit = input.count + 16
+        var decoder = RangeDecoder(UnsafeRawBufferPointer(rebasing: input[1...]))
+        var table = LZWStringTable(maxBits: bits, originalCount: originalCount)
+        let model = LZWCodeModel(maxBits: bits)
+        defer { table.deallocate(); model.deallocate() }
+        let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
+            guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+            while table.produced < originalCount {
+                let width = table.nextWidth()
+                let code = model.decode(width: width, from: &decoder)
+                try table.decode(code, into: dst)
+                // Past the end the decoder sees zeros; CLEARs could then repeat forever.
+                if decoder.consumedCount > limit { throw .truncated }
+            }
+            return table.produced
+        }
+        try decoder.finish()
+        guard written == originalCount else { throw .truncated }
+    }
+}
