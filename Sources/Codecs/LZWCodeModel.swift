@@ -5,7 +5,7 @@
 /// bits, close to uniform, get one adaptive probability per (width, position).
 /// (Binary decomposition as in Witten, Neal & Cleary 1987 / LZMA's bit trees.)
 struct LZWCodeModel {
-    static let treeBits = 12, shift = 5
+    static let treeBits = 16, shift = 4
     let maxBits: Int
     let probabilities: UnsafeMutablePointer<AdaptiveBitProbability>
     var count: Int { (maxBits + 1) << (Self.treeBits + 1) }
