@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
         case "entropy": print(EntropyBenchmark.run())
         case "estimate": print(EstimateBenchmark.run().report)
         case "harness": print(try HarnessBenchmark.run())
+        case "lzw": print(LZWBenchmark.run())
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }
