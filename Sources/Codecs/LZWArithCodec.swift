@@ -23,7 +23,9 @@ public struct LZWArithCodec: Codec {
         let model = LZWCodeModel(maxBits: maxBits)
         defer { model.deallocate() }
         var plainBits = 0
-        LZWParser.parse(input, maxBits: maxBits) { code, width in
+        // A frozen dictionary costs the arithmetic coder less than a reset (it learns
+        // the code distribution), so resets need a clearer drop in ratio than for `lzw`.
+        LZWParser.parse(input, maxBits: maxBits, resetMargin: 64) { code, width in
             model.encode(code, width: width, into: &encoder)
             plainBits &+= width
         } bitCount: {

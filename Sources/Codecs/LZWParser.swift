@@ -8,7 +8,7 @@
 enum LZWParser {
 
     @inline(__always)
-    static func parse(_ input: UnsafeRawBufferPointer, maxBits: Int,
+    static func parse(_ input: UnsafeRawBufferPointer, maxBits: Int, resetMargin: Int = 1024,
                       emit: (Int, Int) -> Void, bitCount: () -> Int) {
         guard let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count > 0 else { return }
         let n = input.count
@@ -56,7 +56,7 @@ enum LZWParser {
                 // needlessly and costs 5%); wider margins miss the useful resets on bible.txt.
                 checkpoint = i - 1 + LZWCodec.checkGap
                 let ratio = ((i - 1) << 11) / Swift.max(1, bitCount())
-                if ratio > lastRatio &* 1023 / 1024 {
+                if ratio > lastRatio &* (resetMargin &- 1) / resetMargin {
                     lastRatio = ratio
                 } else {
                     if top >= 1 << width && width < maxBits { width &+= 1 }
