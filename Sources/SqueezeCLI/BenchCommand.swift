@@ -9,11 +9,12 @@ struct Bench: ParsableCommand {
           bitio      bit writer/reader and universal codes, MB/s of coded data
           entropy    huffman and arith speeds against zlib, and their bits/byte on the corpora
           estimate   `squeeze estimate` throughput on 1, 4 and 16 MiB
+          lzw        lzw and lzw-arith beside the `compress` tool on bible.txt (run from the repository)
           baselines  zlib/bzip2/xz/zstd sizes and speeds on the corpora (run from the repository)
           harness    what the comparison harness adds to the codec times it reports
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, baselines or harness.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, baselines or harness.")
     var name: String
 
     func run() throws {
