@@ -5,5 +5,6 @@ public enum BuiltinCodecs {
         StoreCodec.descriptor,
         HuffmanCodec.descriptor,
         ArithCodec.descriptor,
+        LZ77EliasCodec.descriptor,
     ]
 }
