@@ -6,5 +6,6 @@ public enum BuiltinCodecs {
         HuffmanCodec.descriptor,
         ArithCodec.descriptor,
         LZ77EliasCodec.descriptor,
+        LZ77HuffmanCodec.descriptor,
     ]
 }

@@ -3,7 +3,7 @@ import Codecs
 import TestSupport
 
 /// The LZ77 codecs at their default and strongest levels.
-private let lz77Descriptors: [CodecDescriptor] = [LZ77EliasCodec.descriptor]
+private let lz77Descriptors: [CodecDescriptor] = [LZ77EliasCodec.descriptor, LZ77HuffmanCodec.descriptor]
 
 private let lz77Configs: [String] = lz77Descriptors.flatMap { d in
     Array(Set([d.defaultLevel, d.strongestLevel])).sorted().map { "\(d.name) \($0)" }
@@ -36,6 +36,7 @@ private func decodeLZ(_ c: any Codec, _ coded: [UInt8], count: Int) -> Result<[U
 
 @Test func lz77CodecsAreRegistered() {
     #expect(CodecRegistry.ours.named("lz77-elias")?.id == 3)
+    #expect(CodecRegistry.ours.named("lz77-huffman")?.id == 4)
 }
 
 @Test(arguments: lz77Configs)
@@ -72,7 +73,7 @@ func lz77FindsMatchesAtTheWindowsFarEnd(config: String) throws {
     let d = try #require(CodecRegistry.ours.named(String(parts[0])))
     let level = try #require(Int(parts[1]))
     let window: Int
-    if d.name == "lz77-elias" { window = 1 << LZ77EliasCodec.parameters(level: level).windowLog } else { window = 32768 }
+    if d.name == "lz77-elias" { window = 1 << LZ77EliasCodec.parameters(level: level).windowLog } else { window = 1 << LZ77HuffmanCodec.parameters(level: level).windowLog }
     let maxLength = d.name == "lz77-elias" ? LZ77EliasCodec.maxLength : 258
     // Random head, then the same 4 KiB again exactly `window` bytes later: only a maximum-distance match can code it.
     let head = Generators.random(4096, seed: 5)
