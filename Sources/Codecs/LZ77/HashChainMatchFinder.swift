@@ -22,13 +22,16 @@ struct HashChainMatchFinder {
                 guard let head = hb.baseAddress, let prev = pb.baseAddress else { return 0 }
                 var search = Search(p: p, n: n, head: head, prev: prev,
                                     hashShift: 32 - prm.hashLog, window: 1 << prm.windowLog,
-                                    depth: prm.chainDepth, nice: prm.niceLength, maxLength: prm.maxLength,
+                                    nice: prm.niceLength, maxLength: prm.maxLength,
                                     far3: prm.maxDistanceForLength3)
+                let reducedDepth = Swift.max(1, prm.chainDepth >> 2)
                 var t = 0
                 var i = 0
                 var pendingLength = 0, pendingDistance = 0
                 while i < n {
-                    let (length, distance) = search.findAndInsert(i)
+                    // A deferred match that is already good rarely loses to the next one: search that less hard (as deflate does).
+                    let depth = pendingLength >= 32 ? reducedDepth : prm.chainDepth
+                    let (length, distance) = search.findAndInsert(i, depth: depth)
                     if pendingLength > 0 {
                         if length > pendingLength {
                             // The match one byte later is longer: the deferred byte becomes a literal.
@@ -74,7 +77,6 @@ struct HashChainMatchFinder {
         let prev: UnsafeMutablePointer<Int32>
         let hashShift: Int
         let window: Int
-        let depth: Int
         let nice: Int
         let maxLength: Int
         let far3: Int
@@ -115,7 +117,7 @@ struct HashChainMatchFinder {
 
         /// Best (length, distance) at i among the chain, then inserts i.
         @inline(__always)
-        func findAndInsert(_ i: Int) -> (Int, Int) {
+        func findAndInsert(_ i: Int, depth: Int) -> (Int, Int) {
             guard i &+ LZ77Parse.minMatch <= n else { return (0, 0) }
             let h = hash(i)
             var candidate = Int(head[h])
