@@ -7,5 +7,7 @@ public enum BuiltinCodecs {
         ArithCodec.descriptor,
         LZWCodec.descriptor,
         LZWArithCodec.descriptor,
+        LZ77EliasCodec.descriptor,
+        LZ77HuffmanCodec.descriptor,
     ]
 }

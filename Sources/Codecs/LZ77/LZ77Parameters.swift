@@ -1,0 +1,30 @@
+/// Knobs of the LZ77 parse (Ziv & Lempel 1977): how far back to look, how
+/// hard to search, and whether to defer a match by one byte (lazy matching,
+/// as in deflate: RFC 1951 §4).
+public struct LZ77Parameters: Sendable, Hashable {
+    /// log2 of the largest distance a match may have.
+    public var windowLog: Int
+    /// How many earlier positions with the same hash are compared at most.
+    public var chainDepth: Int
+    /// Look one byte ahead before taking a match, and take the later one if longer.
+    public var lazy: Bool
+    /// A match this long is taken at once, without searching further.
+    public var niceLength: Int
+    /// The longest match the back end can code.
+    public var maxLength: Int
+    /// log2 of the number of hash heads.
+    public var hashLog: Int
+    /// Matches of exactly 3 bytes farther than this are not worth their distance.
+    public var maxDistanceForLength3: Int
+
+    public init(windowLog: Int, chainDepth: Int, lazy: Bool, niceLength: Int, maxLength: Int,
+                hashLog: Int = 16, maxDistanceForLength3: Int = 1 << 14) {
+        self.windowLog = Swift.min(26, Swift.max(8, windowLog))
+        self.chainDepth = Swift.max(1, chainDepth)
+        self.maxLength = Swift.max(LZ77Parse.minMatch, maxLength)
+        self.niceLength = Swift.min(self.maxLength, Swift.max(LZ77Parse.minMatch, niceLength))
+        self.lazy = lazy
+        self.hashLog = Swift.min(22, Swift.max(8, hashLog))
+        self.maxDistanceForLength3 = maxDistanceForLength3
+    }
+}

@@ -1,0 +1,158 @@
+import Testing
+import Codecs
+import TestSupport
+
+/// The LZ77 codecs at their default and strongest levels.
+private let lz77Descriptors: [CodecDescriptor] = [LZ77EliasCodec.descriptor, LZ77HuffmanCodec.descriptor]
+
+private let lz77Configs: [String] = lz77Descriptors.flatMap { d in
+    Array(Set([d.defaultLevel, d.strongestLevel])).sorted().map { "\(d.name) \($0)" }
+}
+
+private func lz77Codec(_ config: String) throws -> any Codec {
+    let parts = config.split(separator: " ")
+    let d = try #require(CodecRegistry.ours.named(String(parts[0])))
+    return d.make(try #require(Int(parts[1])))
+}
+
+private func encodeLZ(_ c: any Codec, _ input: [UInt8]) throws -> [UInt8] {
+    var out = ByteBuffer()
+    try input.withUnsafeBytes { raw in try c.encode(raw, into: &out) }
+    return out.bytes
+}
+
+/// Decodes, returning the error on failure.
+private func decodeLZ(_ c: any Codec, _ coded: [UInt8], count: Int) -> Result<[UInt8], CodecError> {
+    var out = ByteBuffer()
+    do {
+        try coded.withUnsafeBytes { raw in try c.decode(raw, originalCount: count, into: &out) }
+    } catch let e as CodecError {
+        return .failure(e)
+    } catch {
+        return .failure(.library("\(error)"))
+    }
+    return .success(out.bytes)
+}
+
+@Test func lz77CodecsAreRegistered() {
+    #expect(CodecRegistry.ours.named("lz77-elias")?.id == 3)
+    #expect(CodecRegistry.ours.named("lz77-huffman")?.id == 4)
+}
+
+@Test(arguments: lz77Configs)
+func lz77RoundTripsAdversarialInputsAndEveryCorpusFile(config: String) throws {
+    let c = try lz77Codec(config)
+    for (name, input) in Generators.adversarial(large: false) {
+        do { try roundTrip(c, input) } catch { Issue.record("\(config) on \(name): \(error)") }
+    }
+    let manifest = TestCorpus.manifest
+    #expect(manifest.count >= 30)
+    // The strongest levels are slow on the multi-MiB files of the large set (about 0.15 MB/s);
+    // those are covered at the default level to keep the suite's time down.
+    let strongest = config.hasSuffix(" 9")
+    for entry in manifest where !(strongest && entry.size > 1 << 20) {
+        let input = try readFile(entry.path)
+        do { try roundTrip(c, input) } catch { Issue.record("\(config) on \(entry): \(error)") }
+    }
+}
+
+@Test(arguments: lz77Configs)
+func lz77CompressesRunsAndRepeats(config: String) throws {
+    let c = try lz77Codec(config)
+    // A long all-equal run is one literal and overlapping matches (distance 1).
+    let run = [UInt8](repeating: 7, count: 1 << 20)
+    #expect(try roundTrip(c, run).count < 4096)
+    // Short-period runs overlap with distances 2...9.
+    for period in 2...9 {
+        let input = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 % period &* 37) }
+        #expect(try roundTrip(c, input).count < 2000)
+    }
+}
+
+@Test(arguments: lz77Configs)
+func lz77FindsMatchesAtTheWindowsFarEnd(config: String) throws {
+    let c = try lz77Codec(config)
+    let parts = config.split(separator: " ")
+    let d = try #require(CodecRegistry.ours.named(String(parts[0])))
+    let level = try #require(Int(parts[1]))
+    let window: Int
+    if d.name == "lz77-elias" { window = 1 << LZ77EliasCodec.parameters(level: level).windowLog } else { window = 1 << LZ77HuffmanCodec.parameters(level: level).windowLog }
+    let maxLength = d.name == "lz77-elias" ? LZ77EliasCodec.maxLength : 258
+    // Random head, then the same 4 KiB again exactly `window` bytes later: only a maximum-distance match can code it.
+    let head = Generators.random(4096, seed: 5)
+    var input = head + Generators.random(window - 4096, seed: 6) + head
+    let coded = try roundTrip(c, input)
+    // Random bytes cost 9 bits each as literals; the repeat must cost almost nothing.
+    #expect(coded.count < window / 8 * 9 + 2000, "\(config): the repeat at distance \(window) was not found")
+    // Maximum-length matches: a long repeat of random data.
+    let block = Generators.random(3 * maxLength, seed: 8)
+    input = block + block + block
+    #expect(try roundTrip(c, input).count < 3 * maxLength / 8 * 9 + 1000)
+}
+
+@Test func lz77EncodingIsDeterministic() throws {
+    let inputs = [Generators.repetitive(60_000), try TestCorpus.bytes("calgary", "progc")]
+    for config in lz77Configs {
+        for input in inputs {
+            #expect(try encodeLZ(lz77Codec(config), input) == encodeLZ(lz77Codec(config), input))
+        }
+    }
+}
+
+@Test func eliasDecoderRejectsBadDistancesLengthsAndTruncation() throws {
+    let c = LZ77EliasCodec(level: 6)
+    // Hand-built streams: header byte 16, then bits.
+    func stream(_ build: (inout BitWriter) -> Void) -> [UInt8] {
+        var w = BitWriter()
+        build(&w)
+        return [16] + w.finish().bytes
+    }
+    // A match before any output: distance 1 > 0 bytes produced.
+    let early = stream { w in w.write(1, count: 1); EliasGamma.encode(1, to: &w); EliasDelta.encode(1, to: &w) }
+    guard case .failure(.corrupt) = decodeLZ(c, early, count: 10) else { Issue.record("distance beyond output accepted"); return }
+    // One literal, then a match of 10 bytes when only 4 remain.
+    let long = stream { w in
+        w.write(0x41, count: 9); w.write(1, count: 1); EliasGamma.encode(8, to: &w); EliasDelta.encode(1, to: &w)
+    }
+    guard case .failure(.corrupt) = decodeLZ(c, long, count: 5) else { Issue.record("length past the end accepted"); return }
+    // One literal, then distance 5 with 1 byte produced.
+    let far = stream { w in
+        w.write(0x41, count: 9); w.write(1, count: 1); EliasGamma.encode(1, to: &w); EliasDelta.encode(5, to: &w)
+    }
+    guard case .failure(.corrupt) = decodeLZ(c, far, count: 5) else { Issue.record("far distance accepted"); return }
+    // The valid form of the same: literal then an overlapping copy of 4.
+    let good = stream { w in
+        w.write(0x41, count: 9); w.write(1, count: 1); EliasGamma.encode(2, to: &w); EliasDelta.encode(1, to: &w)
+    }
+    #expect(try decodeLZ(c, good, count: 5).get() == [0x41, 0x41, 0x41, 0x41, 0x41])
+    // Truncations of a real stream throw, never trap.
+    let input = try TestCorpus.bytes("calgary", "paper5")
+    let coded = try encodeLZ(c, input)
+    for cut in [0, 1, 2, coded.count / 3, coded.count / 2, coded.count - 2] {
+        if case .success(let out) = decodeLZ(c, Array(coded.prefix(cut)), count: input.count) {
+            Issue.record("truncated to \(cut) decoded \(out.count) bytes")
+        }
+    }
+}
+
+@Test(arguments: lz77Configs)
+func lz77DamagedStreamsNeverTrap(config: String) throws {
+    let c = try lz77Codec(config)
+    var g = SplitMix64(seed: 91)
+    for input in [try TestCorpus.bytes("calgary", "paper5"), Generators.repetitive(20_000)] {
+        let coded = try encodeLZ(c, input)
+        for _ in 0..<100 {
+            var bad = coded
+            let flips = 1 + Int(g.next() % 4)
+            for _ in 0..<flips {
+                let at = Int(g.next() % UInt64(bad.count))
+                bad[at] ^= UInt8(1 << (g.next() % 8))
+            }
+            if case .success(let out) = decodeLZ(c, bad, count: input.count) { #expect(out.count == input.count) }
+        }
+        for _ in 0..<50 {
+            let random = Generators.random(1 + Int(g.next() % 3000), seed: g.next())
+            if case .success(let out) = decodeLZ(c, random, count: input.count) { #expect(out.count == input.count) }
+        }
+    }
+}
