@@ -39,7 +39,7 @@ public struct BaselineSizes: Sendable {
         let sets = [("canterbury", "canterbury", canterbury), ("calgary-14", "calgary", calgary14)]
         var inputs: [String: [[UInt8]]] = [:]
         for (label, folder, names) in sets {
-            inputs[label] = try names.map { try readWholeFile("\(corpusRoot)/\(folder)/\($0)") }
+            inputs[label] = try names.map { try CorpusWalker.read("\(corpusRoot)/\(folder)/\($0)") }
         }
         var rows: [Row] = []
         for (name, level) in settings {
@@ -51,14 +51,14 @@ public struct BaselineSizes: Sendable {
                 var raw = 0, coded = 0, encodeTime = 0.0, decodeTime = 0.0
                 for (file, input) in zip(names, inputs[label] ?? []) {
                     var out = ByteBuffer(capacity: input.count + 1024)
-                    let t0 = now()
+                    let t0 = Measurement.now()
                     try input.withUnsafeBytes { try codec.encode($0, into: &out) }
-                    let t1 = now()
+                    let t1 = Measurement.now()
                     var back = ByteBuffer(capacity: input.count + 1)
                     try out.withUnsafeBytes { (c: UnsafeRawBufferPointer) throws(CodecError) in
                         try codec.decode(c, originalCount: input.count, into: &back)
                     }
-                    let t2 = now()
+                    let t2 = Measurement.now()
                     guard back.bytes == input else {
                         throw Failure(description: "\(name) -\(d.label(forLevel: level)) changed \(label)/\(file)")
                     }
@@ -100,23 +100,5 @@ public struct BaselineSizes: Sendable {
         return digits == 0 ? "\(whole)" : "\(whole)." + String(repeating: "0", count: digits - fracText.count) + fracText
     }
 
-    private static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
 
-    private static func readWholeFile(_ path: String) throws -> [UInt8] {
-        guard let f = fopen(path, "rb") else { throw Failure(description: "cannot open \(path)") }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        if ferror(f) != 0 { throw Failure(description: "cannot read \(path)") }
-        return bytes
-    }
 }

@@ -60,7 +60,7 @@ public enum EntropyBenchmark {
     /// `ratios` adds the corpus table (slow: codes every corpus file at every level).
     public static func run(path: String? = nil, runs: Int = 3, ratios: Bool = true) -> Report {
         let file = path ?? corpusPath("large/bible.txt")
-        let data = readAll(file) ?? syntheticText(4 << 20)
+        let data = readCorpusFile(file) ?? syntheticText(4 << 20)
         var speeds: [SpeedRow] = []
         speeds.append(zlibRow(data, runs: runs))
         for level in [1, 2, 3] {
@@ -82,7 +82,7 @@ public enum EntropyBenchmark {
                 for files in sets {
                     var inBytes = 0, outBytes = 0
                     for f in files {
-                        guard let d = readAll(f) else { continue }
+                        guard let d = readCorpusFile(f) else { continue }
                         inBytes += d.count
                         outBytes += encodedSize(codec, d)
                     }
@@ -182,18 +182,6 @@ public enum EntropyBenchmark {
         return [canterbury, calgary, large]
     }
 
-    static func readAll(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n <= 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-        }
-        return out
-    }
 
     static func syntheticText(_ n: Int) -> [UInt8] {
         let words = ["the ", "of ", "and ", "to ", "in ", "a ", "is ", "that ", "for ", "it ", "with ", "as ", "was ", "on "]

@@ -17,7 +17,7 @@ public enum LZWBenchmark {
     }
 
     public static func run(path: String = "corpora/large/bible.txt", runs: Int = 3) -> String {
-        guard let input = readWhole(path) else { return "cannot read \(path)" }
+        guard let input = readCorpusFile(path) else { return "cannot read \(path)" }
         var rows: [Row] = []
         for (name, codec) in [("lzw -16", LZWCodec() as any Codec), ("lzw-arith -16", LZWArithCodec() as any Codec)] {
             var coded = ByteBuffer()
@@ -48,7 +48,7 @@ public enum LZWBenchmark {
                 _ = system("compress -d -c '\(tmp)' > /dev/null")
                 bestDec = Swift.min(bestDec, now() - t1)
             }
-            let size = readWhole(tmp)?.count ?? 0
+            let size = readCorpusFile(tmp)?.count ?? 0
             unlink(tmp)
             rows.append(Row(name: "compress -b16 (process)", codedBytes: size, encodeMBps: mbps(input.count, bestEnc), decodeMBps: mbps(input.count, bestDec)))
         }
@@ -78,16 +78,4 @@ public enum LZWBenchmark {
 
     static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
 
-    static func readWhole(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n <= 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-        }
-        return out
-    }
 }
