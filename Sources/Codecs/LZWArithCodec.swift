@@ -20,13 +20,17 @@ public struct LZWArithCodec: Codec {
         out.append(UInt8(maxBits))
         var encoder = RangeEncoder(appendingTo: out)
         out = ByteBuffer()
-        let model = LZWCodeModel(maxBits: maxBits)
+        var model = LZWPhraseModel(maxBits: maxBits)
         defer { model.deallocate() }
         var plainBits = 0
         // A frozen dictionary costs the arithmetic coder less than a reset (it learns
         // the code distribution), so resets need a clearer drop in ratio than for `lzw`.
         LZWParser.parse(input, maxBits: maxBits, resetMargin: 64) { code, width in
-            model.encode(code, width: width, into: &encoder)
+            if code == LZWCodec.clearCode {
+                model.encodeClear(into: &encoder)
+            } else {
+                model.encode(code, into: &encoder)
+            }
             plainBits &+= width
         } bitCount: {
             plainBits
@@ -43,13 +47,13 @@ public struct LZWArithCodec: Codec {
         let limit = input.count + 16
         var decoder = RangeDecoder(UnsafeRawBufferPointer(rebasing: input[1...]))
         var table = LZWStringTable(maxBits: bits, originalCount: originalCount)
-        let model = LZWCodeModel(maxBits: bits)
+        var model = LZWPhraseModel(maxBits: bits)
         defer { table.deallocate(); model.deallocate() }
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
             guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
             while table.produced < originalCount {
-                let width = table.nextWidth()
-                let code = model.decode(width: width, from: &decoder)
+                _ = table.nextWidth()
+                let code = try model.decode(from: &decoder)
                 try table.decode(code, into: dst)
                 // Past the end the decoder sees zeros; CLEARs could then repeat forever.
                 if decoder.consumedCount > limit { throw .truncated }
