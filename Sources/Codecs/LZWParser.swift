@@ -10,15 +10,28 @@ enum LZWParser {
     @inline(__always)
     static func parse(_ input: UnsafeRawBufferPointer, maxBits: Int, resetMargin: Int = 1024,
                       emit: (Int, Int) -> Void, bitCount: () -> Int) {
+        // 16-bit codes halve the code array: the table is what misses the cache.
+        if maxBits <= 16 {
+            parse(input, maxBits: maxBits, resetMargin: resetMargin, codeType: UInt16.self, emit: emit, bitCount: bitCount)
+        } else {
+            parse(input, maxBits: maxBits, resetMargin: resetMargin, codeType: UInt32.self, emit: emit, bitCount: bitCount)
+        }
+    }
+
+    @inline(__always)
+    static func parse<Code: FixedWidthInteger & UnsignedInteger>(
+        _ input: UnsafeRawBufferPointer, maxBits: Int, resetMargin: Int, codeType: Code.Type,
+        emit: (Int, Int) -> Void, bitCount: () -> Int
+    ) {
         guard let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count > 0 else { return }
         let n = input.count
         let maxCodes = 1 << maxBits
-        // Load factor ≤ 1/4 keeps probe sequences short.
-        let tableBits = maxBits + 2
+        // Load factor ≤ 1/2: short probe runs in a table small enough to stay mostly in L2.
+        let tableBits = maxBits + 1
         let mask = (1 << tableBits) - 1
         // keys[h] = (prefix << 8 | byte) + 1, 0 = empty; codes[h] = the string's code.
         let keys = UnsafeMutablePointer<UInt32>.allocate(capacity: mask + 1)
-        let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: mask + 1)
+        let codes = UnsafeMutablePointer<Code>.allocate(capacity: mask + 1)
         defer { keys.deallocate(); codes.deallocate() }
         keys.initialize(repeating: 0, count: mask + 1)
 
@@ -47,7 +60,7 @@ enum LZWParser {
             top &+= 1
             if nextCode < maxCodes {
                 keys[h] = key
-                codes[h] = UInt32(truncatingIfNeeded: nextCode)
+                codes[h] = Code(truncatingIfNeeded: nextCode)
                 nextCode &+= 1
             } else if i - 1 >= checkpoint {
                 // Dictionary full: keep it while the cumulative ratio (input bytes per output
