@@ -5,7 +5,8 @@ import Entropy
 /// phrases that start with that byte, in order of creation):
 ///
 /// - the first byte is coded with adaptive frequencies in the context of the
-///   previous phrase's last byte, and with *deterministic exclusion*: the
+///   last two bytes before it (hashed to 4096 contexts, each seeded from the
+///   order-1 counts on first use), and with *deterministic exclusion*: the
 ///   greedy parse stopped the previous phrase P because P + c was not in the
 ///   dictionary, so no byte c that extends P (a child of P in the trie) can
 ///   start the next phrase — those counts are set aside for this symbol (the
@@ -26,6 +27,7 @@ struct LZWPhraseModel {
     /// Layout of an `AdaptiveFrequencyModel` context (see its documentation).
     static let stride = AdaptiveFrequencyModel.stride, groupBase = 256, totalIndex = 272
     static let chunkBits = 8
+    static let contextBits = 12, contextCount = 1 << contextBits
 
     let maxCodes: Int
     let chunksPerByte: Int
@@ -46,12 +48,16 @@ struct LZWPhraseModel {
     let chunkTable: UnsafeMutablePointer<Int32>
     let chunks: UnsafeMutablePointer<UInt32>
     var chunksUsed = 0
-    /// First-byte frequencies: 256 contexts (previous phrase's last byte) + one for "no previous phrase".
+    /// First-byte frequencies: `contextCount` hashed order-2 contexts, one for "no previous
+    /// phrase", then 256 order-1 contexts that only seed the order-2 ones. The cell after a
+    /// context's total is 1 once it has been seeded.
     let contexts: UnsafeMutablePointer<UInt16>
     let saved: UnsafeMutablePointer<UInt16>
     var clearFlag = AdaptiveBitProbability()
     var nextCode = LZWCodec.firstFree
     var previous = -1
+    /// The last two bytes before the next phrase.
+    var history = 0
 
     init(maxBits: Int) {
         maxCodes = 1 << maxBits
@@ -70,9 +76,9 @@ struct LZWPhraseModel {
         pool = .allocate(capacity: poolCapacity)
         chunkTable = .allocate(capacity: 256 * chunksPerByte)
         chunks = .allocate(capacity: (256 + chunksPerByte) << Self.chunkBits)
-        contexts = .allocate(capacity: 257 * Self.stride)
+        contexts = .allocate(capacity: (Self.contextCount + 257) * Self.stride)
         saved = .allocate(capacity: 256)
-        for k in 0..<257 { AdaptiveFrequencyModel.initialize(contexts + k * Self.stride) }
+        for k in 0..<(Self.contextCount + 257) { AdaptiveFrequencyModel.initialize(contexts + k * Self.stride) }
         reset()
     }
 
@@ -154,8 +160,9 @@ struct LZWPhraseModel {
     /// (their counts moved to `saved`); returns the context and the number excluded.
     @inline(__always)
     func excludeChildren() -> (UnsafeMutablePointer<UInt16>, Int) {
-        guard previous >= 0 else { return (contexts + 256 * Self.stride, 0) }
-        let ctx = contexts + Int(lastByte[previous]) * Self.stride
+        guard previous >= 0 else { return (contexts + Self.contextCount * Self.stride, 0) }
+        let ctx = contexts + ((history &* 0x9E37_79B1) >> 20 & (Self.contextCount - 1)) * Self.stride
+        if ctx[Self.totalIndex + 1] == 0 { seed(ctx, from: order1(history & 0xFF)) }
         var n = 0
         var c = Int(firstChild[previous])
         while c >= 0 {
@@ -188,6 +195,33 @@ struct LZWPhraseModel {
         }
     }
 
+    @inline(__always)
+    func order1(_ b: Int) -> UnsafeMutablePointer<UInt16> { contexts + (Self.contextCount + 1 + b) * Self.stride }
+
+    /// A hashed order-2 context starts from the counts of its order-1 context, scaled
+    /// down so it still adapts quickly (a cheap stand-in for PPM's escape to order 1).
+    func seed(_ ctx: UnsafeMutablePointer<UInt16>, from o1: UnsafeMutablePointer<UInt16>) {
+        var total: UInt16 = 0
+        for g in 0..<16 {
+            var sum: UInt16 = 0
+            for s in (g << 4)..<((g << 4) + 16) {
+                let c = (o1[s] &+ 3) >> 2
+                ctx[s] = c
+                sum &+= c
+            }
+            ctx[Self.groupBase + g] = sum
+            total &+= sum
+        }
+        ctx[Self.totalIndex] = total
+        ctx[Self.totalIndex + 1] = 1
+    }
+
+    @inline(__always)
+    mutating func noteHistory(_ q: Int) {
+        let p = Int(parent[q])
+        history = (p >= 0 ? Int(lastByte[p]) : history & 0xFF) << 8 | Int(lastByte[q])
+    }
+
     /// Codes the phrase with code `q` (≤ nextCode; = nextCode only for KwKwK).
     @inline(__always)
     mutating func encode(_ q: Int, into encoder: inout RangeEncoder) {
@@ -201,6 +235,7 @@ struct LZWPhraseModel {
         encoder.encode(cumulative: cum, frequency: freq, total: AdaptiveFrequencyModel.total(ctx))
         restoreChildren(ctx, n)
         AdaptiveFrequencyModel.update(b, in: ctx)
+        if previous >= 0 { AdaptiveFrequencyModel.update(b, in: order1(history & 0xFF)) }
         if previous >= 0 && nextCode < maxCodes { addEntry(after: previous, byte: b) }
         let w = treeBits[b]
         if w > 0 {
@@ -217,6 +252,7 @@ struct LZWPhraseModel {
             }
         }
         previous = q
+        noteHistory(q)
     }
 
     /// Codes CLEAR (only sent when the dictionary is full) and empties the dictionary.
@@ -247,6 +283,7 @@ struct LZWPhraseModel {
         guard freq > 0 else { throw .corrupt("LZW first byte excluded after code \(previous)") }
         decoder.consume(cumulative: cum, frequency: freq)
         AdaptiveFrequencyModel.update(b, in: ctx)
+        if previous >= 0 { AdaptiveFrequencyModel.update(b, in: order1(history & 0xFF)) }
         if previous >= 0 && nextCode < maxCodes { addEntry(after: previous, byte: b) }
         let w = treeBits[b]
         var r = 0
@@ -265,6 +302,7 @@ struct LZWPhraseModel {
         guard r < counts[b] else { throw .corrupt("LZW phrase rank \(r) of byte \(b) not in the dictionary") }
         let q = Int(chunks[Int(chunkTable[b &* chunksPerByte &+ (r &>> Self.chunkBits)]) << Self.chunkBits | (r & ((1 << Self.chunkBits) - 1))])
         previous = q
+        noteHistory(q)
         return q
     }
 }
