@@ -24,6 +24,7 @@ import Entropy
 /// CLEAR is a flag coded before each phrase once the dictionary is full.
 struct LZWPhraseModel {
     static let rankShift = 4
+    static let newRootProbability: UInt16 = 4096
     /// Layout of an `AdaptiveFrequencyModel` context (see its documentation).
     static let stride = AdaptiveFrequencyModel.stride, groupBase = 256, totalIndex = 272
     static let chunkBits = 8
@@ -143,6 +144,8 @@ struct LZWPhraseModel {
         let old = pool + treeOffset[f]
         let new = pool + poolUsed
         new.initialize(repeating: AdaptiveBitProbability(), count: size)
+        // The new top half holds one phrase against 2^w below: start the root biased to 0.
+        new[1] = AdaptiveBitProbability(value: Self.newRootProbability)
         if w > 0 {
             var d = 0
             while d < w {
