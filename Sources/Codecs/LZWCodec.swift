@@ -32,10 +32,20 @@ public struct LZWCodec: Codec {
         out.append(UInt8(maxBits))
         var writer = BitWriter(appendingTo: out)
         out = ByteBuffer()
-        LZWParser.parse(input, maxBits: maxBits) { code, width in
-            writer.write(UInt64(code), count: width)
-        } bitCount: {
-            writer.bitCount
+        if maxBits <= 16 {
+            var table = LZWCompactHashTable()
+            defer { table.deallocate() }
+            LZWParser.parse(input, maxBits: maxBits, resetMargin: 1024, table: &table) { code, width in
+                writer.write(UInt64(code), count: width)
+            } bitCount: {
+                writer.bitCount
+            }
+        } else {
+            LZWParser.parse(input, maxBits: maxBits) { code, width in
+                writer.write(UInt64(code), count: width)
+            } bitCount: {
+                writer.bitCount
+            }
         }
         out = writer.finish()
     }

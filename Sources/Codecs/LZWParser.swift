@@ -7,34 +7,29 @@
 /// ratio monitor that decides when to send CLEAR (as `compress` does).
 enum LZWParser {
 
+    /// The parse over the exact table (what `lzw-arith` needs).
     @inline(__always)
     static func parse(_ input: UnsafeRawBufferPointer, maxBits: Int, resetMargin: Int = 1024,
                       emit: (Int, Int) -> Void, bitCount: () -> Int) {
-        // 16-bit codes halve the code array: the table is what misses the cache.
         if maxBits <= 16 {
-            parse(input, maxBits: maxBits, resetMargin: resetMargin, codeType: UInt16.self, emit: emit, bitCount: bitCount)
+            var table = LZWHashTable<UInt16>(maxBits: maxBits)
+            defer { table.deallocate() }
+            parse(input, maxBits: maxBits, resetMargin: resetMargin, table: &table, emit: emit, bitCount: bitCount)
         } else {
-            parse(input, maxBits: maxBits, resetMargin: resetMargin, codeType: UInt32.self, emit: emit, bitCount: bitCount)
+            var table = LZWHashTable<UInt32>(maxBits: maxBits)
+            defer { table.deallocate() }
+            parse(input, maxBits: maxBits, resetMargin: resetMargin, table: &table, emit: emit, bitCount: bitCount)
         }
     }
 
     @inline(__always)
-    static func parse<Code: FixedWidthInteger & UnsignedInteger>(
-        _ input: UnsafeRawBufferPointer, maxBits: Int, resetMargin: Int, codeType: Code.Type,
+    static func parse<Table: LZWPhraseTable>(
+        _ input: UnsafeRawBufferPointer, maxBits: Int, resetMargin: Int, table: inout Table,
         emit: (Int, Int) -> Void, bitCount: () -> Int
     ) {
         guard let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count > 0 else { return }
         let n = input.count
         let maxCodes = 1 << maxBits
-        // Load factor ≤ 1/2: short probe runs in a table small enough to stay mostly in L2.
-        let tableBits = maxBits + 1
-        let mask = (1 << tableBits) - 1
-        // keys[h] = (prefix << 8 | byte) + 1, 0 = empty; codes[h] = the string's code.
-        let keys = UnsafeMutablePointer<UInt32>.allocate(capacity: mask + 1)
-        let codes = UnsafeMutablePointer<Code>.allocate(capacity: mask + 1)
-        defer { keys.deallocate(); codes.deallocate() }
-        keys.initialize(repeating: 0, count: mask + 1)
-
         var nextCode = LZWCodec.firstFree
         var width = LZWCodec.minBits
         var top = 256            // largest value the next code can take
@@ -45,22 +40,13 @@ enum LZWParser {
         while i < n {
             let c = Int(p[i])
             i &+= 1
-            let key = UInt32(truncatingIfNeeded: (prefix &<< 8 | c) &+ 1)
-            var h = Int(truncatingIfNeeded: (key &* 0x9E37_79B1) >> UInt32(32 &- tableBits)) & mask
-            var found = false
-            while true {
-                let k = keys[h]
-                if k == key { prefix = Int(codes[h]); found = true; break }
-                if k == 0 { break }
-                h = (h &+ 1) & mask
-            }
-            if found { continue }
+            let code = table.find(prefix, c)
+            if code >= 0 { prefix = code; continue }
             if top >= 1 << width && width < maxBits { width &+= 1 }
             emit(prefix, width)
             top &+= 1
             if nextCode < maxCodes {
-                keys[h] = key
-                codes[h] = Code(truncatingIfNeeded: nextCode)
+                table.insertMissed(nextCode)
                 nextCode &+= 1
             } else if i - 1 >= checkpoint {
                 // Dictionary full: keep it while the cumulative ratio (input bytes per output
@@ -75,7 +61,7 @@ enum LZWParser {
                     if top >= 1 << width && width < maxBits { width &+= 1 }
                     emit(LZWCodec.clearCode, width)
                     lastRatio = 0
-                    keys.update(repeating: 0, count: mask + 1)
+                    table.removeAll()
                     nextCode = LZWCodec.firstFree
                     width = LZWCodec.minBits
                     top = 256
