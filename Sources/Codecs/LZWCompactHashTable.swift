@@ -13,19 +13,31 @@ struct LZWCompactHashTable: LZWPhraseTable {
     static let tableBits = 17
     static let mask = (1 << tableBits) - 1
     let cells: UnsafeMutablePointer<UInt32>
-    /// Slot and tag for `insertMissed`; slot -1 when past the probe limit.
+    /// Strings of two bytes, indexed directly (0 = absent): every phrase starts with one
+    /// such lookup, and 128 KB of them stay in cache.
+    let pairs: UnsafeMutablePointer<UInt16>
+    /// Slot and tag for `insertMissed`; slot -1 when past the probe limit, -2 - i for pairs[i].
     var missSlot = -1
     var missTag: UInt32 = 0
 
     init() {
         cells = .allocate(capacity: Self.mask + 1)
         cells.initialize(repeating: 0, count: Self.mask + 1)
+        pairs = .allocate(capacity: 1 << 16)
+        pairs.initialize(repeating: 0, count: 1 << 16)
     }
 
-    func deallocate() { cells.deallocate() }
+    func deallocate() { cells.deallocate(); pairs.deallocate() }
 
     @inline(__always)
     mutating func find(_ prefix: Int, _ byte: Int) -> Int {
+        if prefix < 256 {
+            let slot = prefix &<< 8 | byte
+            let code = pairs[slot]
+            if code != 0 { return Int(code) }
+            missSlot = -2 &- slot
+            return -1
+        }
         let mixed = (UInt32(truncatingIfNeeded: prefix &<< 8 | byte) &* 0x9E37_79B1) & 0xFF_FFFF
         var h = Int(truncatingIfNeeded: mixed &>> 7)
         // Occupied bit, remainder, distance 0; the expected tag grows by 1 per probe.
@@ -42,8 +54,15 @@ struct LZWCompactHashTable: LZWPhraseTable {
 
     @inline(__always)
     mutating func insertMissed(_ code: Int) {
-        if missSlot >= 0 { cells[missSlot] = missTag &<< 16 | UInt32(truncatingIfNeeded: code) }
+        if missSlot >= 0 {
+            cells[missSlot] = missTag &<< 16 | UInt32(truncatingIfNeeded: code)
+        } else if missSlot < -1 {
+            pairs[-2 &- missSlot] = UInt16(truncatingIfNeeded: code)
+        }
     }
 
-    mutating func removeAll() { cells.update(repeating: 0, count: Self.mask + 1) }
+    mutating func removeAll() {
+        cells.update(repeating: 0, count: Self.mask + 1)
+        pairs.update(repeating: 0, count: 1 << 16)
+    }
 }
