@@ -49,8 +49,8 @@ public struct LZWArithCodec: Codec {
         var table = LZWStringTable(maxBits: bits, originalCount: originalCount)
         var model = LZWPhraseModel(maxBits: bits)
         defer { table.deallocate(); model.deallocate() }
-        let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
-            guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+        let written = try out.withUnsafeAppendingSpace(maxCount: originalCount + LZWStringTable.slack) { (region) throws(CodecError) -> Int in
+            guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self), region.count >= originalCount + LZWStringTable.slack else { return 0 }
             while table.produced < originalCount {
                 _ = table.nextWidth()
                 let code = try model.decode(from: &decoder)

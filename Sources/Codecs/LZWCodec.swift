@@ -59,8 +59,8 @@ public struct LZWCodec: Codec {
         var reader = BitReader(UnsafeRawBufferPointer(rebasing: input[1...]))
         var decoder = LZWStringTable(maxBits: bits, originalCount: originalCount)
         defer { decoder.deallocate() }
-        let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
-            guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+        let written = try out.withUnsafeAppendingSpace(maxCount: originalCount + LZWStringTable.slack) { (region) throws(CodecError) -> Int in
+            guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self), region.count >= originalCount + LZWStringTable.slack else { return 0 }
             while decoder.produced < originalCount {
                 let width = decoder.nextWidth()
                 let code = Int(truncatingIfNeeded: reader.read(width))

@@ -6,6 +6,8 @@
 /// Checks every code against the dictionary (only the KwKwK code, equal to the
 /// next free entry, may be unknown) and every copy against `originalCount`.
 struct LZWStringTable {
+    /// Bytes the output region must have past `originalCount` (for the 16-byte copies).
+    static let slack = 16
     let maxCodes: Int
     let maxBits: Int
     let originalCount: Int
@@ -71,7 +73,19 @@ struct LZWStringTable {
         let src = offsets[code], length = lengths[code]
         guard length <= originalCount &- start else { throw .corrupt("LZW output longer than \(originalCount) bytes") }
         if src &+ length <= start {
-            (dst + start).update(from: dst + src, count: length)
+            // 16 bytes at a time into the slack past the string (the caller's region is
+            // `slack` bytes longer than `originalCount`): beats a memmove call per code.
+            // Loads that run past the string's source read only bytes at or after `start`,
+            // whose copies land past the string and are overwritten later.
+            let from = UnsafeRawPointer(dst + src), to = UnsafeMutableRawPointer(dst + start)
+            var k = 0
+            while k < length {
+                let a = from.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                let b = from.loadUnaligned(fromByteOffset: k &+ 8, as: UInt64.self)
+                to.storeBytes(of: a, toByteOffset: k, as: UInt64.self)
+                to.storeBytes(of: b, toByteOffset: k &+ 8, as: UInt64.self)
+                k &+= 16
+            }
         } else {
             // KwKwK: the string overlaps its own copy; byte by byte, forwards.
             var k = 0
