@@ -23,7 +23,22 @@ import Entropy
 /// the rank, so the KwKwK phrase (the entry just added) has a rank.
 /// CLEAR is a flag coded before each phrase once the dictionary is full.
 struct LZWPhraseModel {
-    static let rankShift = 4
+    /// A rank-tree bit: the mean of a fast and a slow adaptive probability, which
+    /// tracks both recent and long-run use of a region of the dictionary.
+    struct RankBit {
+        var fast: AdaptiveBitProbability
+        var slow: AdaptiveBitProbability
+        init(value: UInt16 = 1 << 15) {
+            fast = AdaptiveBitProbability(value: value)
+            slow = fast
+        }
+        @inline(__always) var probability: UInt32 { (UInt32(fast.value) &+ UInt32(slow.value)) &>> 1 }
+        @inline(__always) mutating func update(_ bit: Bool) {
+            fast.update(bit, shift: LZWPhraseModel.fastShift)
+            slow.update(bit, shift: LZWPhraseModel.slowShift)
+        }
+    }
+    static let fastShift = 3, slowShift = 5
     static let newRootProbability: UInt16 = 4096
     /// Layout of an `AdaptiveFrequencyModel` context (see its documentation).
     static let stride = AdaptiveFrequencyModel.stride, groupBase = 256, totalIndex = 272
@@ -42,7 +57,7 @@ struct LZWPhraseModel {
     let counts: UnsafeMutablePointer<Int>
     let treeBits: UnsafeMutablePointer<Int>
     let treeOffset: UnsafeMutablePointer<Int>
-    let pool: UnsafeMutablePointer<AdaptiveBitProbability>
+    let pool: UnsafeMutablePointer<RankBit>
     let poolCapacity: Int
     var poolUsed = 0
     /// Rank → code, in chunks of 2^chunkBits: `chunks[chunkTable[b, rank >> 8] << 8 | rank & 255]`.
@@ -143,9 +158,9 @@ struct LZWPhraseModel {
         let size = 2 << w
         let old = pool + treeOffset[f]
         let new = pool + poolUsed
-        new.initialize(repeating: AdaptiveBitProbability(), count: size)
+        new.initialize(repeating: RankBit(), count: size)
         // The new top half holds one phrase against 2^w below: start the root biased to 0.
-        new[1] = AdaptiveBitProbability(value: Self.newRootProbability)
+        new[1] = RankBit(value: Self.newRootProbability)
         if w > 0 {
             var d = 0
             while d < w {
@@ -248,8 +263,8 @@ struct LZWPhraseModel {
             var k = w &- 1
             while k >= 0 {
                 let bit = (r >> k) & 1 != 0
-                encoder.encodeBit(bit, probabilityOfOne: UInt32(t[node].value))
-                t[node].update(bit, shift: Self.rankShift)
+                encoder.encodeBit(bit, probabilityOfOne: t[node].probability)
+                t[node].update(bit)
                 node = node &<< 1 | (bit ? 1 : 0)
                 k &-= 1
             }
@@ -295,8 +310,8 @@ struct LZWPhraseModel {
             var node = 1
             var k = w
             while k > 0 {
-                let bit = decoder.decodeBit(probabilityOfOne: UInt32(t[node].value))
-                t[node].update(bit, shift: Self.rankShift)
+                let bit = decoder.decodeBit(probabilityOfOne: t[node].probability)
+                t[node].update(bit)
                 node = node &<< 1 | (bit ? 1 : 0)
                 k &-= 1
             }
