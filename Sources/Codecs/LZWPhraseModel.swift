@@ -65,10 +65,10 @@ struct LZWPhraseModel {
     let chunks: UnsafeMutablePointer<UInt32>
     var chunksUsed = 0
     /// First-byte frequencies: `contextCount` hashed order-2 contexts, one for "no previous
-    /// phrase", then 256 order-1 contexts that only seed the order-2 ones. The cell after a
-    /// context's total is 1 once it has been seeded.
+    /// phrase", then 256 order-1 contexts that only seed the order-2 ones (`seeded`).
     let contexts: UnsafeMutablePointer<UInt16>
     let saved: UnsafeMutablePointer<UInt16>
+    let seeded: UnsafeMutablePointer<Bool>
     var clearFlag = AdaptiveBitProbability()
     var nextCode = LZWCodec.firstFree
     var previous = -1
@@ -94,7 +94,11 @@ struct LZWPhraseModel {
         chunks = .allocate(capacity: (256 + chunksPerByte) << Self.chunkBits)
         contexts = .allocate(capacity: (Self.contextCount + 257) * Self.stride)
         saved = .allocate(capacity: 256)
-        for k in 0..<(Self.contextCount + 257) { AdaptiveFrequencyModel.initialize(contexts + k * Self.stride) }
+        // The hashed order-2 contexts are filled when first used (`seed`): a small input
+        // should not pay for initializing all of them.
+        seeded = .allocate(capacity: Self.contextCount)
+        seeded.initialize(repeating: false, count: Self.contextCount)
+        for k in Self.contextCount..<(Self.contextCount + 257) { AdaptiveFrequencyModel.initialize(contexts + k * Self.stride) }
         reset()
     }
 
@@ -102,7 +106,7 @@ struct LZWPhraseModel {
         parent.deallocate(); lastByte.deallocate(); firstByte.deallocate(); rank.deallocate()
         firstChild.deallocate(); nextSibling.deallocate()
         counts.deallocate(); treeBits.deallocate(); treeOffset.deallocate(); pool.deallocate()
-        chunkTable.deallocate(); chunks.deallocate(); contexts.deallocate(); saved.deallocate()
+        chunkTable.deallocate(); chunks.deallocate(); contexts.deallocate(); saved.deallocate(); seeded.deallocate()
     }
 
     /// Empties the dictionary (start and CLEAR). The first-byte statistics are
@@ -179,8 +183,12 @@ struct LZWPhraseModel {
     @inline(__always)
     func excludeChildren() -> (UnsafeMutablePointer<UInt16>, Int) {
         guard previous >= 0 else { return (contexts + Self.contextCount * Self.stride, 0) }
-        let ctx = contexts + ((history &* 0x9E37_79B1) >> 20 & (Self.contextCount - 1)) * Self.stride
-        if ctx[Self.totalIndex + 1] == 0 { seed(ctx, from: order1(history & 0xFF)) }
+        let index = Int(truncatingIfNeeded: (UInt32(truncatingIfNeeded: history) &* 0x9E37_79B1) &>> UInt32(32 &- Self.contextBits))
+        let ctx = contexts + index &* Self.stride
+        if !seeded[index] {
+            seeded[index] = true
+            seed(ctx, from: order1(history & 0xFF))
+        }
         var n = 0
         var c = Int(firstChild[previous])
         while c >= 0 {
@@ -231,7 +239,6 @@ struct LZWPhraseModel {
             total &+= sum
         }
         ctx[Self.totalIndex] = total
-        ctx[Self.totalIndex + 1] = 1
     }
 
     @inline(__always)
