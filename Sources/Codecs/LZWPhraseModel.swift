@@ -5,7 +5,7 @@ import Entropy
 /// phrases that start with that byte, in order of creation):
 ///
 /// - the first byte is coded with adaptive frequencies in the context of the
-///   last two bytes before it (hashed to 4096 contexts, each seeded from the
+///   last two bytes before it (hashed to 16384 contexts, each seeded from the
 ///   order-1 counts on first use), and with *deterministic exclusion*: the
 ///   greedy parse stopped the previous phrase P because P + c was not in the
 ///   dictionary, so no byte c that extends P (a child of P in the trie) can
@@ -43,7 +43,7 @@ struct LZWPhraseModel {
     /// Layout of an `AdaptiveFrequencyModel` context (see its documentation).
     static let stride = AdaptiveFrequencyModel.stride, groupBase = 256, totalIndex = 272
     static let chunkBits = 8
-    static let contextBits = 12, contextCount = 1 << contextBits
+    static let contextBits = 14, contextCount = 1 << contextBits
 
     let maxCodes: Int
     let chunksPerByte: Int
