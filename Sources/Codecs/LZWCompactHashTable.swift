@@ -1,10 +1,11 @@
-/// The LZW dictionary for codes of at most 16 bits in 2^17 32-bit cells
-/// (512 KB, load ≤ 1/2), so a lookup touches one cache line and the table
-/// mostly stays in L2 — the parse is bound by the latency of these loads.
+/// The LZW dictionary for codes of at most 16 bits: two-byte strings in a
+/// direct 128 KB array, longer ones in 2^17 32-bit cells (512 KB, load ≤ 1/2),
+/// so a lookup touches one cache line and the tables mostly stay in L2 — the
+/// parse is bound by the latency of these loads.
 ///
-/// Quotienting (Knuth, TAOCP vol. 3, §6.4, ex. 13; Cleary 1984, "Compact hash
-/// tables using bidirectional linear probing"): the 24-bit key prefix << 8 |
-/// byte is mixed by a bijection (multiplication by an odd constant mod 2^24);
+/// Quotienting (Cleary 1984, "Compact hash tables using bidirectional linear
+/// probing"): the 24-bit key prefix << 8 | byte is mixed by a bijection
+/// (multiplication by an odd constant mod 2^24);
 /// the top 17 bits are the home slot, and the cell keeps only the low 7 bits
 /// and the distance from home, which together with the slot give back the
 /// key. Cell: 1 (occupied) | 7 remainder bits | 8 distance bits | 16-bit code.
