@@ -66,7 +66,7 @@ public struct LZ77ArithCodec: Codec {
             links.withUnsafeMutableBufferPointer { lb in
                 probs.withUnsafeMutableBufferPointer { pb in
                     let finder = BinaryTreeMatchFinder(
-                        p: p, n: n, head: hb.baseAddress!, left: lb.baseAddress!, right: lb.baseAddress! + n,
+                        p: p, n: n, head: hb.baseAddress!, links: lb.baseAddress!,
                         hashShift: UInt32(32 - hashLog), window: n, cut: s.cut, nice: s.nice,
                         maxLength: LZ77ArithModel.maxLength)
                     var encoder = LZ77ArithEncoder(appendingTo: start, probs: pb.baseAddress!, input: p,
