@@ -46,6 +46,10 @@ let package = Package(
             dependencies: ["SqueezeKit", "Bench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Fuzz target for every decoder and the container: a replay driver in normal
+        // builds, libFuzzer's entry point when scripts/fuzz.sh builds it with -DFUZZING.
+        .executableTarget(name: "SqueezeFuzz", dependencies: ["SqueezeKit"], path: "Fuzz/SqueezeFuzz"),
+
         .target(name: "TestSupport", dependencies: ["SqueezeKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BitIOTests", dependencies: ["BitIO", "TestSupport"]),
         .testTarget(name: "EntropyTests", dependencies: ["Entropy", "TestSupport"]),
