@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "EntropyTests", dependencies: ["Entropy", "TestSupport"]),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
-        .testTarget(name: "ContainerTests", dependencies: ["Container", "SqueezeKit", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ContainerTests", dependencies: ["Container", "SqueezeKit", "TestSupport"], exclude: ["Golden", "GoldenErrors"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "SqueezeKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
