@@ -9,5 +9,6 @@ public enum BuiltinCodecs {
         LZWArithCodec.descriptor,
         LZ77EliasCodec.descriptor,
         LZ77HuffmanCodec.descriptor,
+        LZ77ArithCodec.descriptor,
     ]
 }

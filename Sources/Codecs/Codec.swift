@@ -39,13 +39,17 @@ public struct CodecDescriptor: Sendable {
     public let blockSize: @Sendable (Int) -> Int
     /// Makes a codec for a level (the level must be one of `levels`).
     public let make: @Sendable (Int) -> any Codec
+    /// For codecs whose model size is a choice (PPM's `--mem`): makes a codec
+    /// for a level with a model memory bound in bytes. Nil: no such setting.
+    public let makeWithMemory: (@Sendable (Int, Int) -> any Codec)?
 
     public init(
         name: String, id: UInt8, summary: String, origin: CodecOrigin = .ours,
         levels: [Int], defaultLevel: Int, strongestLevel: Int? = nil,
         levelLabel: (@Sendable (Int) -> String)? = nil,
         blockSize: @escaping @Sendable (Int) -> Int = { _ in 1 << 20 },
-        make: @escaping @Sendable (Int) -> any Codec
+        make: @escaping @Sendable (Int) -> any Codec,
+        makeWithMemory: (@Sendable (Int, Int) -> any Codec)? = nil
     ) {
         self.name = name
         self.id = id
@@ -57,6 +61,16 @@ public struct CodecDescriptor: Sendable {
         self.levelLabel = levelLabel
         self.blockSize = blockSize
         self.make = make
+        self.makeWithMemory = makeWithMemory
+    }
+
+    /// The same codec with its model memory bounded by `bytes` at every level,
+    /// or nil if the codec has no memory setting.
+    public func bounded(memory bytes: Int) -> CodecDescriptor? {
+        guard let makeWithMemory else { return nil }
+        return CodecDescriptor(name: name, id: id, summary: summary, origin: origin, levels: levels,
+                               defaultLevel: defaultLevel, strongestLevel: strongestLevel, levelLabel: levelLabel,
+                               blockSize: blockSize, make: { makeWithMemory($0, bytes) }, makeWithMemory: makeWithMemory)
     }
 
     /// The text for a level, as the user types it.

@@ -11,6 +11,14 @@ public enum Measurement {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
+    /// CPU seconds used by the calling thread: unlike wall time, not inflated
+    /// when other processes share the cores (single-threaded codecs only).
+    public static func threadCPUTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
     /// Resets the kernel's peak-RSS counter (VmHWM) of this process, so the next
     /// reading is the peak since now. Linux 4.0+; false where it is not allowed.
     @discardableResult

@@ -10,11 +10,12 @@ struct Bench: ParsableCommand {
           entropy    huffman and arith speeds against zlib, and their bits/byte on the corpora
           estimate   `squeeze estimate` throughput on 1, 4 and 16 MiB
           lzw        lzw and lzw-arith beside the `compress` tool on bible.txt (run from the repository)
+          lz77       lz77-elias, lz77-huffman and lz77 beside zlib and xz on bible.txt, CPU-time MB/s
           baselines  zlib/bzip2/xz/zstd sizes and speeds on the corpora (run from the repository)
           harness    what the comparison harness adds to the codec times it reports
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, baselines or harness.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, baselines or harness.")
     var name: String
 
     func run() throws {
@@ -25,6 +26,7 @@ struct Bench: ParsableCommand {
         case "estimate": print(EstimateBenchmark.run().report)
         case "harness": print(try HarnessBenchmark.run())
         case "lzw": print(LZWBenchmark.run())
+        case "lz77": print(LZ77Benchmark.run())
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }

@@ -36,6 +36,10 @@ struct Compress: ParsableCommand {
             help: ArgumentHelp("Raw bytes per block, e.g. 256K, 4M (default: per codec).", valueName: "size"))
     var blockSize: String?
 
+    @Option(name: .customLong("mem"),
+            help: ArgumentHelp("Model memory for codecs that have the setting (ppm), e.g. 64M, 1G (default: per level).", valueName: "size"))
+    var memory: String?
+
     @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks coded at once (0: one per core).", valueName: "n"))
     var threads: Int = 0
 
@@ -59,7 +63,7 @@ struct Compress: ParsableCommand {
 
     func run() throws {
         let registry = CodecRegistry.standard
-        let descriptor: CodecDescriptor
+        var descriptor: CodecDescriptor
         if let algo {
             guard let d = registry.named(algo) else {
                 throw ValidationError("unknown codec '\(algo)'; known: \(registry.names.joined(separator: ", "))")
@@ -75,6 +79,13 @@ struct Compress: ParsableCommand {
                 throw ValidationError("\(descriptor.name) has no level '\(level)'; levels: \(descriptor.levelsDescription)")
             }
             lv = parsed
+        }
+        if let memory {
+            guard let bytes = Format.parseSize(memory), bytes > 0 else { throw ValidationError("memory size '\(memory)' is not a size such as 64M or 1G") }
+            guard let bounded = descriptor.bounded(memory: bytes) else {
+                throw ValidationError("\(descriptor.name) has no memory setting; --mem is for model-based codecs such as ppm")
+            }
+            descriptor = bounded
         }
         var bs: Int? = nil
         if let blockSize {

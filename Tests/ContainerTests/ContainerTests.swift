@@ -241,7 +241,7 @@ func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >>
 /// decoding, and our own codecs must keep writing exactly the same bytes.
 @Suite struct GoldenArchives {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
-    static let names = ["store-0", "huffman-2", "arith-0", "arith-2", "arith-4", "zlib-6", "bzip2-9", "xz-6", "zstd-3", "lzw-16", "lzw-arith-16", "lz77-elias-6", "lz77-huffman-9"]
+    static let names = ["store-0", "huffman-2", "arith-0", "arith-2", "arith-4", "zlib-6", "bzip2-9", "xz-6", "zstd-3", "lzw-16", "lzw-arith-16", "lz77-elias-6", "lz77-huffman-9", "lz77-9"]
 
     @Test(arguments: names)
     func decodesAndReencodes(_ name: String) throws {
@@ -256,6 +256,37 @@ func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >>
             var sink = MemorySink()
             _ = try SqzCompressor(descriptor: d, level: Int(parts[1]), blockSize: 4096).compress(from: &src, to: &sink)
             #expect(sink.bytes == archive, "\(name): the format or the coder's output changed")
+        }
+    }
+}
+
+/// Damaged archives, one per check the reader makes (made by
+/// scripts/make-golden-errors.py), and the exact message each must give.
+@Suite struct GoldenErrorArchives {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("GoldenErrors").path
+
+    static let cases: [(file: String, message: String)] = {
+        guard let text = try? String(contentsOfFile: directory + "/expected.tsv", encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        }
+    }()
+
+    @Test func everyCheckHasAnArchive() {
+        #expect(Self.cases.count >= 17)
+    }
+
+    @Test(arguments: cases.map(\.file))
+    func givesItsMessage(_ file: String) throws {
+        let expected = try #require(Self.cases.first { $0.file == file }?.message)
+        let bytes = try readFile(Self.directory + "/" + file)
+        var sink = MemorySink()
+        do {
+            _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(bytes), to: &sink)
+            Issue.record("\(file) was accepted")
+        } catch {
+            #expect(error.description == expected, "\(file)")
         }
     }
 }

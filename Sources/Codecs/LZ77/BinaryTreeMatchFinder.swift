@@ -1,0 +1,101 @@
+/// One candidate match: `length` bytes from `distance` bytes back.
+struct LZ77Match {
+    var length: Int32
+    var distance: Int32
+}
+
+/// Match finding with a binary search tree of suffixes per 3-byte hash
+/// (Bell, "Better OPM/L text compression", IEEE Trans. Comm. 1986; Bell,
+/// Cleary & Witten, "Text Compression", §8.3). Each new position becomes the
+/// root of its hash bucket's tree; walking down from the old root visits the
+/// suffixes closest to it in sorted order, so one walk yields every useful
+/// match length with its nearest distance, and splits the old tree into the
+/// new root's smaller and larger subtrees. `cut` bounds the walk.
+///
+/// Positions are block offsets; `links[2i]` and `links[2i + 1]` are the
+/// smaller and larger subtrees of position i, side by side so one node costs
+/// one cache miss. The caller owns the memory (all raw pointers: this runs
+/// once per byte, and its time is mostly those misses).
+struct BinaryTreeMatchFinder {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    let head: UnsafeMutablePointer<Int32>
+    let links: UnsafeMutablePointer<Int32>
+    let hashShift: UInt32
+    let window: Int
+    let cut: Int
+    let nice: Int
+    let maxLength: Int
+
+    /// Words of scratch memory needed: head table plus two links per position.
+    static func memoryWords(count: Int, hashLog: Int) -> Int { (1 << hashLog) + 2 * Swift.max(count, 1) }
+
+    @inline(__always)
+    func hash(_ i: Int) -> Int {
+        let v = UInt32(p[i]) | UInt32(p[i &+ 1]) &<< 8 | UInt32(p[i &+ 2]) &<< 16
+        return Int(truncatingIfNeeded: (v &* 2_654_435_761) &>> hashShift)
+    }
+
+    /// Length of the common prefix of p[a...] and p[b...], from `start`, at most `limit`.
+    @inline(__always)
+    func commonLength(_ a: Int, _ b: Int, from start: Int, limit: Int) -> Int {
+        var k = start
+        let raw = UnsafeRawPointer(p)
+        while k &+ 8 <= limit {
+            let x = raw.loadUnaligned(fromByteOffset: a &+ k, as: UInt64.self)
+                ^ raw.loadUnaligned(fromByteOffset: b &+ k, as: UInt64.self)
+            if x != 0 { return k &+ x.littleEndian.trailingZeroBitCount &>> 3 }
+            k &+= 8
+        }
+        while k < limit && p[a &+ k] == p[b &+ k] { k &+= 1 }
+        return k
+    }
+
+    /// Writes the matches at `i` in increasing length (each the nearest of
+    /// its length among those visited) and inserts `i`. Returns their number.
+    @inline(__always)
+    func findAndInsert(_ i: Int, into matches: UnsafeMutablePointer<LZ77Match>) -> Int {
+        let limit = Swift.min(maxLength, n &- i)
+        guard limit >= 3 else { return 0 }
+        let stop = Swift.min(nice, limit)
+        let h = hash(i)
+        var candidate = Int(head[h])
+        head[h] = Int32(truncatingIfNeeded: i)
+        var smallerSlot = links + 2 &* i   // where the next suffix smaller than i's is attached
+        var largerSlot = smallerSlot + 1
+        var smallerLength = 0, largerLength = 0
+        var best = 2
+        var count = 0
+        var depth = cut
+        let lowest = i &- window
+        while candidate >= 0 && candidate >= lowest && depth > 0 {
+            depth &-= 1
+            let k = commonLength(candidate, i, from: Swift.min(smallerLength, largerLength), limit: limit)
+            if k > best {
+                best = k
+                matches[count] = LZ77Match(length: Int32(truncatingIfNeeded: k), distance: Int32(truncatingIfNeeded: i &- candidate))
+                count &+= 1
+                if k >= stop {
+                    // Equal as far as we look: i takes the candidate's place in the tree.
+                    smallerSlot.pointee = links[2 &* candidate]
+                    largerSlot.pointee = links[2 &* candidate &+ 1]
+                    return count
+                }
+            }
+            if p[candidate &+ k] < p[i &+ k] {
+                smallerSlot.pointee = Int32(truncatingIfNeeded: candidate)
+                smallerSlot = links + (2 &* candidate &+ 1)
+                candidate = Int(smallerSlot.pointee)
+                smallerLength = k
+            } else {
+                largerSlot.pointee = Int32(truncatingIfNeeded: candidate)
+                largerSlot = links + 2 &* candidate
+                candidate = Int(largerSlot.pointee)
+                largerLength = k
+            }
+        }
+        smallerSlot.pointee = -1
+        largerSlot.pointee = -1
+        return count
+    }
+}

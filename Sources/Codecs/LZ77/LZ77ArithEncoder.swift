@@ -1,0 +1,163 @@
+/// Codes `lz77` tokens into a range coder with `LZ77ArithModel`'s
+/// probabilities, keeping the token state and the four repeat distances
+/// exactly as the decoder will. Also prices tokens against the current
+/// probabilities for the parser.
+struct LZ77ArithEncoder {
+    typealias M = LZ77ArithModel
+    var coder: RangeEncoder
+    let probs: UnsafeMutablePointer<UInt16>
+    let p: UnsafePointer<UInt8>
+    let literalBits: Int     // lc: high bits of the previous byte in the literal context
+    let positionMask: Int    // pb: low position bits in the token contexts
+    var state = 0
+    var reps: (Int, Int, Int, Int) = (1, 1, 1, 1)
+
+    init(appendingTo out: ByteBuffer, probs: UnsafeMutablePointer<UInt16>, input: UnsafePointer<UInt8>,
+         literalBits: Int, positionBits: Int) {
+        coder = RangeEncoder(appendingTo: out)
+        self.probs = probs
+        p = input
+        self.literalBits = literalBits
+        positionMask = (1 << positionBits) - 1
+    }
+
+    @inline(__always)
+    mutating func bit(_ index: Int, _ b: Bool) {
+        let q = UInt32(probs[index])
+        coder.encodeBit(b, probabilityOfOne: q)
+        probs[index] = b ? UInt16(q &+ ((65536 &- q) &>> M.rate)) : UInt16(q &- (q &>> M.rate))
+    }
+
+    @inline(__always)
+    mutating func tree(_ base: Int, _ value: Int, bits: Int) {
+        var node = 1
+        var k = bits &- 1
+        while k >= 0 {
+            let b = (value &>> k) & 1
+            bit(base &+ node, b != 0)
+            node = node &<< 1 | b
+            k &-= 1
+        }
+    }
+
+    @inline(__always)
+    mutating func reverseTree(_ base: Int, _ value: Int, bits: Int) {
+        var node = 1
+        var k = 0
+        while k < bits {
+            let b = (value &>> k) & 1
+            bit(base &+ node, b != 0)
+            node = node &<< 1 | b
+            k &+= 1
+        }
+    }
+
+    @inline(__always)
+    func literalBase(at i: Int) -> Int {
+        let previous = i > 0 ? Int(p[i &- 1]) : 0
+        return M.literals &+ (previous &>> (8 &- literalBits)) &* M.literalContextSize
+    }
+
+    mutating func literal(at i: Int) {
+        let posState = i & positionMask
+        bit(M.isMatch &+ state &* M.maxPosStates &+ posState, false)
+        let base = literalBase(at: i)
+        let byte = Int(p[i])
+        if state & 3 != M.literalKind {
+            // After a match the byte at rep0 is known to differ; code with it as context until the bits part.
+            let matchByte = Int(p[i &- reps.0])
+            var node = 1
+            var k = 7
+            var same = true
+            while k >= 0 {
+                let b = (byte &>> k) & 1
+                if same {
+                    let mb = (matchByte &>> k) & 1
+                    bit(base &+ 256 &+ mb &<< 8 &+ node, b != 0)
+                    same = b == mb
+                } else {
+                    bit(base &+ node, b != 0)
+                }
+                node = node &<< 1 | b
+                k &-= 1
+            }
+        } else {
+            tree(base, byte, bits: 8)
+        }
+        state = M.nextState(state, kind: M.literalKind)
+    }
+
+    @inline(__always)
+    mutating func length(_ coderBase: Int, _ length: Int, posState: Int) {
+        let v = length &- M.minLength
+        typealias L = M.LengthCoder
+        if v < 8 {
+            bit(coderBase &+ L.choice, false)
+            tree(coderBase &+ L.low &+ posState &* 8, v, bits: 3)
+        } else if v < 16 {
+            bit(coderBase &+ L.choice, true)
+            bit(coderBase &+ L.choice2, false)
+            tree(coderBase &+ L.mid &+ posState &* 8, v &- 8, bits: 3)
+        } else {
+            bit(coderBase &+ L.choice, true)
+            bit(coderBase &+ L.choice2, true)
+            tree(coderBase &+ L.high, v &- 16, bits: 8)
+        }
+    }
+
+    mutating func match(at i: Int, length len: Int, distance: Int) {
+        let posState = i & positionMask
+        bit(M.isMatch &+ state &* M.maxPosStates &+ posState, true)
+        bit(M.isRep &+ state, false)
+        length(M.matchLength, len, posState: posState)
+        let d = UInt32(truncatingIfNeeded: distance &- 1)
+        let s = M.slot(ofDistanceCode: d)
+        tree(M.distSlot &+ M.lengthState(len) &* 64, s, bits: 6)
+        if s >= 4 {
+            let extra = (s &>> 1) &- 1
+            let base = (2 | (s & 1)) &<< extra
+            let rest = Int(d) &- base
+            if s < M.directSlotLimit {
+                reverseTree(M.specialBase(s), rest, bits: extra)
+            } else {
+                var k = extra &- 1
+                while k >= 4 {
+                    coder.encodeBit((rest &>> k) & 1 != 0, probabilityOfOne: 1 << 15)
+                    k &-= 1
+                }
+                reverseTree(M.align, rest & 15, bits: 4)
+            }
+        }
+        reps = (distance, reps.0, reps.1, reps.2)
+        state = M.nextState(state, kind: M.matchKind)
+    }
+
+    /// A match at repeat distance `index` (0…3); length 1 with index 0 is a short rep.
+    mutating func repeatMatch(at i: Int, index: Int, length len: Int) {
+        let posState = i & positionMask
+        bit(M.isMatch &+ state &* M.maxPosStates &+ posState, true)
+        bit(M.isRep &+ state, true)
+        if index == 0 {
+            bit(M.isRepG0 &+ state, false)
+            bit(M.isRep0Long &+ state &* M.maxPosStates &+ posState, len != 1)
+            if len == 1 {
+                state = M.nextState(state, kind: M.shortRepKind)
+                return
+            }
+        } else {
+            bit(M.isRepG0 &+ state, true)
+            if index == 1 {
+                bit(M.isRepG1 &+ state, false)
+                reps = (reps.1, reps.0, reps.2, reps.3)
+            } else {
+                bit(M.isRepG1 &+ state, true)
+                bit(M.isRepG2 &+ state, index == 3)
+                reps = index == 2 ? (reps.2, reps.0, reps.1, reps.3) : (reps.3, reps.0, reps.1, reps.2)
+            }
+        }
+        length(M.repLength, len, posState: posState)
+        state = M.nextState(state, kind: M.repKind)
+    }
+
+    mutating func finish() -> ByteBuffer { coder.finish() }
+}

@@ -1,0 +1,402 @@
+/// The cost-based parse of the `lz77` codec: over a stretch of up to
+/// `horizon` positions, a shortest-path search (Storer & Szymanski 1982;
+/// Bell, "Better OPM/L text compression", 1986) in which position j's
+/// outgoing edges are a literal, a short repeat, every length of a match at
+/// each of the four repeat distances and every length of each match the
+/// binary tree finds, each priced with the coder's current probabilities.
+/// Every node carries the token state and repeat distances of its best path,
+/// so edges out of it are priced in the context the coder will really be in.
+/// A stretch ends where no path reaches further, or at a match of `nice`
+/// bytes, which is taken as is; then the path is coded and the next begins.
+struct LZ77OptimalParser {
+    typealias M = LZ77ArithModel
+    let horizon: Int
+    let nodeCount: Int
+
+    // Per-node arrays (structure of arrays, indices into the stretch).
+    var price: [UInt32]
+    var from: [Int32]
+    var tokenLength: [Int32]
+    /// > 0: a new match's distance; 0: literal; −1…−4: repeat index + 1.
+    var tokenDistance: [Int32]
+    var nodeState: [UInt8]
+    var nodeReps: [Int32]   // 4 per node
+    var matches: [LZ77Match]
+    var path: [Int32]
+
+    // Price tables, refreshed from the probabilities every so many tokens.
+    var matchLengthPrices: [UInt32]   // posState × (maxLength + 1)
+    var repLengthPrices: [UInt32]
+    var slotPrices: [UInt32]          // lengthState × 64
+    var nearDistancePrices: [UInt32]  // lengthState × 128: full price of distance codes < 128
+    var alignPrices: [UInt32]         // 16
+
+    static let nearCount = 128
+
+    init(horizon: Int) {
+        self.horizon = horizon
+        nodeCount = horizon + M.maxLength + 2
+        price = [UInt32](repeating: 0, count: nodeCount)
+        from = [Int32](repeating: 0, count: nodeCount)
+        tokenLength = [Int32](repeating: 0, count: nodeCount)
+        tokenDistance = [Int32](repeating: 0, count: nodeCount)
+        nodeState = [UInt8](repeating: 0, count: nodeCount)
+        nodeReps = [Int32](repeating: 0, count: nodeCount * 4)
+        matches = [LZ77Match](repeating: LZ77Match(length: 0, distance: 0), count: M.maxLength + 1)
+        path = [Int32](repeating: 0, count: nodeCount)
+        matchLengthPrices = [UInt32](repeating: 0, count: M.maxPosStates * (M.maxLength + 1))
+        repLengthPrices = matchLengthPrices
+        slotPrices = [UInt32](repeating: 0, count: 4 * 64)
+        nearDistancePrices = [UInt32](repeating: 0, count: 4 * Self.nearCount)
+        alignPrices = [UInt32](repeating: 0, count: 16)
+    }
+
+    /// Parses and codes `p[0..<n]` into `encoder`.
+    mutating func run(_ finder: BinaryTreeMatchFinder, encoder: inout LZ77ArithEncoder, nice: Int) {
+        let n = finder.n
+        let t = LZ77Price.table
+        t.withUnsafeBufferPointer { tb in
+            price.withUnsafeMutableBufferPointer { priceB in
+            from.withUnsafeMutableBufferPointer { fromB in
+            tokenLength.withUnsafeMutableBufferPointer { lenB in
+            tokenDistance.withUnsafeMutableBufferPointer { distB in
+            nodeState.withUnsafeMutableBufferPointer { stateB in
+            nodeReps.withUnsafeMutableBufferPointer { repsB in
+            matches.withUnsafeMutableBufferPointer { matchB in
+            path.withUnsafeMutableBufferPointer { pathB in
+            matchLengthPrices.withUnsafeMutableBufferPointer { mlB in
+            repLengthPrices.withUnsafeMutableBufferPointer { rlB in
+            slotPrices.withUnsafeMutableBufferPointer { slotB in
+            nearDistancePrices.withUnsafeMutableBufferPointer { nearB in
+            alignPrices.withUnsafeMutableBufferPointer { alignB in
+                var s = Stretch(
+                    table: tb.baseAddress!, price: priceB.baseAddress!, from: fromB.baseAddress!,
+                    length: lenB.baseAddress!, distance: distB.baseAddress!, state: stateB.baseAddress!,
+                    reps: repsB.baseAddress!, matches: matchB.baseAddress!, path: pathB.baseAddress!,
+                    matchLengthPrices: mlB.baseAddress!, repLengthPrices: rlB.baseAddress!,
+                    slotPrices: slotB.baseAddress!, nearPrices: nearB.baseAddress!, alignPrices: alignB.baseAddress!,
+                    horizon: horizon, nice: nice)
+                var position = 0
+                var tokensSinceRefresh = Int.max
+                while position < n {
+                    if tokensSinceRefresh > 256 {
+                        s.refreshPrices(encoder.probs)
+                        tokensSinceRefresh = 0
+                    }
+                    tokensSinceRefresh &+= s.parseAndCode(at: position, finder: finder, encoder: &encoder, n: n)
+                    position = s.reached
+                }
+            }}}}}}}}}}}}}
+        }
+    }
+
+    /// The search's working state: raw pointers into the parser's arrays.
+    struct Stretch {
+        let table: UnsafePointer<UInt32>
+        let price: UnsafeMutablePointer<UInt32>
+        let from: UnsafeMutablePointer<Int32>
+        let length: UnsafeMutablePointer<Int32>
+        let distance: UnsafeMutablePointer<Int32>
+        let state: UnsafeMutablePointer<UInt8>
+        let reps: UnsafeMutablePointer<Int32>
+        let matches: UnsafeMutablePointer<LZ77Match>
+        let path: UnsafeMutablePointer<Int32>
+        let matchLengthPrices: UnsafeMutablePointer<UInt32>
+        let repLengthPrices: UnsafeMutablePointer<UInt32>
+        let slotPrices: UnsafeMutablePointer<UInt32>
+        let nearPrices: UnsafeMutablePointer<UInt32>
+        let alignPrices: UnsafeMutablePointer<UInt32>
+        let horizon: Int
+        let nice: Int
+        var reached = 0
+
+        @inline(__always)
+        func bitPrice(_ probs: UnsafeMutablePointer<UInt16>, _ index: Int, _ b: Bool) -> UInt32 {
+            LZ77Price.bit(b, probs[index], table)
+        }
+
+        func treePrice(_ probs: UnsafeMutablePointer<UInt16>, _ base: Int, _ value: Int, bits: Int) -> UInt32 {
+            var sum: UInt32 = 0
+            var node = 1
+            var k = bits &- 1
+            while k >= 0 {
+                let b = (value &>> k) & 1
+                sum &+= bitPrice(probs, base &+ node, b != 0)
+                node = node &<< 1 | b
+                k &-= 1
+            }
+            return sum
+        }
+
+        func reverseTreePrice(_ probs: UnsafeMutablePointer<UInt16>, _ base: Int, _ value: Int, bits: Int) -> UInt32 {
+            var sum: UInt32 = 0
+            var node = 1
+            for k in 0..<bits {
+                let b = (value &>> k) & 1
+                sum &+= bitPrice(probs, base &+ node, b != 0)
+                node = node &<< 1 | b
+            }
+            return sum
+        }
+
+        func lengthPrice(_ probs: UnsafeMutablePointer<UInt16>, _ coderBase: Int, _ len: Int, posState: Int) -> UInt32 {
+            typealias L = M.LengthCoder
+            let v = len &- M.minLength
+            if v < 8 {
+                return bitPrice(probs, coderBase &+ L.choice, false) &+ treePrice(probs, coderBase &+ L.low &+ posState &* 8, v, bits: 3)
+            }
+            let c = bitPrice(probs, coderBase &+ L.choice, true)
+            if v < 16 {
+                return c &+ bitPrice(probs, coderBase &+ L.choice2, false) &+ treePrice(probs, coderBase &+ L.mid &+ posState &* 8, v &- 8, bits: 3)
+            }
+            return c &+ bitPrice(probs, coderBase &+ L.choice2, true) &+ treePrice(probs, coderBase &+ L.high, v &- 16, bits: 8)
+        }
+
+        mutating func refreshPrices(_ probs: UnsafeMutablePointer<UInt16>) {
+            let stride = M.maxLength &+ 1
+            for ps in 0..<M.maxPosStates {
+                for len in M.minLength...M.maxLength {
+                    matchLengthPrices[ps &* stride &+ len] = lengthPrice(probs, M.matchLength, len, posState: ps)
+                    repLengthPrices[ps &* stride &+ len] = lengthPrice(probs, M.repLength, len, posState: ps)
+                }
+            }
+            for k in 0..<16 { alignPrices[k] = reverseTreePrice(probs, M.align, k, bits: 4) }
+            for ls in 0..<4 {
+                for slot in 0..<64 {
+                    var sp = treePrice(probs, M.distSlot &+ ls &* 64, slot, bits: 6)
+                    if slot >= M.directSlotLimit { sp &+= UInt32(((slot &>> 1) &- 1 &- 4) &<< LZ77Price.shift) }
+                    slotPrices[ls &* 64 &+ slot] = sp
+                }
+                for d in 0..<LZ77OptimalParser.nearCount {
+                    let slot = M.slot(ofDistanceCode: UInt32(d))
+                    var sp = slotPrices[ls &* 64 &+ slot]
+                    if slot >= 4 {
+                        let extra = (slot &>> 1) &- 1
+                        sp &+= reverseTreePrice(probs, M.specialBase(slot), d &- ((2 | (slot & 1)) &<< extra), bits: extra)
+                    }
+                    nearPrices[ls &* LZ77OptimalParser.nearCount &+ d] = sp
+                }
+            }
+        }
+
+        @inline(__always)
+        func distancePrice(_ dist: Int, lengthState ls: Int) -> UInt32 {
+            let d = dist &- 1
+            if d < LZ77OptimalParser.nearCount { return nearPrices[ls &* LZ77OptimalParser.nearCount &+ d] }
+            let slot = M.slot(ofDistanceCode: UInt32(truncatingIfNeeded: d))
+            return slotPrices[ls &* 64 &+ slot] &+ alignPrices[d & 15]
+        }
+
+        func literalPrice(_ probs: UnsafeMutablePointer<UInt16>, _ encoder: LZ77ArithEncoder, at i: Int, state st: Int, rep0: Int) -> UInt32 {
+            let p = encoder.p
+            let previous = i > 0 ? Int(p[i &- 1]) : 0
+            let base = M.literals &+ (previous &>> (8 &- encoder.literalBits)) &* M.literalContextSize
+            let byte = Int(p[i])
+            if st & 3 == M.literalKind { return treePrice(probs, base, byte, bits: 8) }
+            let matchByte = Int(p[i &- rep0])
+            var sum: UInt32 = 0
+            var node = 1
+            var k = 7
+            var same = true
+            while k >= 0 {
+                let b = (byte &>> k) & 1
+                if same {
+                    let mb = (matchByte &>> k) & 1
+                    sum &+= bitPrice(probs, base &+ 256 &+ mb &<< 8 &+ node, b != 0)
+                    same = b == mb
+                } else {
+                    sum &+= bitPrice(probs, base &+ node, b != 0)
+                }
+                node = node &<< 1 | b
+                k &-= 1
+            }
+            return sum
+        }
+
+        @inline(__always)
+        func relax(_ target: Int, _ cost: UInt32, from origin: Int, length len: Int, distance dist: Int) {
+            if cost < price[target] {
+                price[target] = cost
+                from[target] = Int32(truncatingIfNeeded: origin)
+                length[target] = Int32(truncatingIfNeeded: len)
+                distance[target] = Int32(truncatingIfNeeded: dist)
+            }
+        }
+
+        /// Sets node `j`'s state and repeat distances from its best incoming edge.
+        @inline(__always)
+        func settle(_ j: Int) {
+            let f = Int(from[j])
+            let st = Int(state[f])
+            var r0 = reps[f &* 4], r1 = reps[f &* 4 &+ 1], r2 = reps[f &* 4 &+ 2], r3 = reps[f &* 4 &+ 3]
+            let d = Int(distance[j])
+            let kind: Int
+            if d == 0 {
+                kind = M.literalKind
+            } else if d > 0 {
+                r3 = r2; r2 = r1; r1 = r0; r0 = Int32(truncatingIfNeeded: d)
+                kind = M.matchKind
+            } else {
+                let index = -d &- 1
+                switch index {
+                case 0: break
+                case 1: swap(&r0, &r1)
+                case 2: let t = r2; r2 = r1; r1 = r0; r0 = t
+                default: let t = r3; r3 = r2; r2 = r1; r1 = r0; r0 = t
+                }
+                kind = index == 0 && length[j] == 1 ? M.shortRepKind : M.repKind
+            }
+            state[j] = UInt8(truncatingIfNeeded: M.nextState(st, kind: kind))
+            reps[j &* 4] = r0; reps[j &* 4 &+ 1] = r1; reps[j &* 4 &+ 2] = r2; reps[j &* 4 &+ 3] = r3
+        }
+
+        /// Finds the cheapest path over one stretch starting at `start`, codes it,
+        /// sets `reached`, and returns the number of tokens coded.
+        mutating func parseAndCode(at start: Int, finder: BinaryTreeMatchFinder, encoder: inout LZ77ArithEncoder, n: Int) -> Int {
+            let probs = encoder.probs
+            let p = finder.p
+            let limitNodes = Swift.min(horizon, n &- start)
+            price[0] = 0
+            state[0] = UInt8(truncatingIfNeeded: encoder.state)
+            reps[0] = Int32(truncatingIfNeeded: encoder.reps.0); reps[1] = Int32(truncatingIfNeeded: encoder.reps.1)
+            reps[2] = Int32(truncatingIfNeeded: encoder.reps.2); reps[3] = Int32(truncatingIfNeeded: encoder.reps.3)
+            var end = 0          // farthest node any edge reaches
+            var cur = 0
+            var final = -1
+            let stride = M.maxLength &+ 1
+            while true {
+                if cur > 0 { settle(cur) }
+                let i = start &+ cur
+                let available = Swift.min(M.maxLength, n &- i)
+                let count = finder.findAndInsert(i, into: matches)
+                let base = price[cur]
+                let st = Int(state[cur])
+                let posState = i & encoder.positionMask
+                let r = reps + cur &* 4
+                // Clear the nodes the edges out of `cur` may reach for the first time.
+                let farthest = cur &+ available
+                while end < farthest { end &+= 1; price[end] = LZ77Price.unreachable }
+
+                // A long match is taken without weighing the alternatives.
+                var longRep = 0, longRepIndex = 0
+                for k in 0..<M.repCount {
+                    let dist = Int(r[k])
+                    guard dist <= i, available >= 2, p[i] == p[i &- dist], p[i &+ 1] == p[i &- dist &+ 1] else { continue }
+                    let len = finder.commonLength(i &- dist, i, from: 2, limit: available)
+                    if len > longRep { longRep = len; longRepIndex = k }
+                }
+                let longest = count > 0 ? Int(matches[count &- 1].length) : 0
+                if longRep >= nice || longest >= nice {
+                    let isMatchOne = bitPrice(probs, M.isMatch &+ st &* M.maxPosStates &+ posState, true)
+                    if longRep >= longest {
+                        relax(cur &+ longRep, base &+ isMatchOne &+ repPrefixPrice(probs, longRepIndex, state: st, posState: posState)
+                              &+ repLengthPrices[posState &* stride &+ longRep], from: cur, length: longRep, distance: -longRepIndex &- 1)
+                        final = cur &+ longRep
+                        // Force the long edge: the search stops here.
+                        forceEdge(final, from: cur, length: longRep, distance: -longRepIndex &- 1)
+                    } else {
+                        let m = matches[count &- 1]
+                        let dist = Int(m.distance)
+                        forceEdge(cur &+ longest, from: cur, length: longest, distance: dist)
+                        final = cur &+ longest
+                    }
+                    break
+                }
+
+                // Literal.
+                let isMatchZero = bitPrice(probs, M.isMatch &+ st &* M.maxPosStates &+ posState, false)
+                relax(cur &+ 1, base &+ isMatchZero &+ literalPrice(probs, encoder, at: i, state: st, rep0: Int(r[0])),
+                      from: cur, length: 1, distance: 0)
+                let isMatchOne = base &+ bitPrice(probs, M.isMatch &+ st &* M.maxPosStates &+ posState, true)
+                // Short repeat: one byte at rep0.
+                let rep0 = Int(r[0])
+                if rep0 <= i && p[i] == p[i &- rep0] {
+                    let c = isMatchOne &+ bitPrice(probs, M.isRep &+ st, true) &+ bitPrice(probs, M.isRepG0 &+ st, false)
+                        &+ bitPrice(probs, M.isRep0Long &+ st &* M.maxPosStates &+ posState, false)
+                    relax(cur &+ 1, c, from: cur, length: 1, distance: -1)
+                }
+                // Repeat matches, every length.
+                for k in 0..<M.repCount {
+                    let dist = Int(r[k])
+                    guard dist <= i, available >= 2, p[i] == p[i &- dist], p[i &+ 1] == p[i &- dist &+ 1] else { continue }
+                    let len = finder.commonLength(i &- dist, i, from: 2, limit: available)
+                    let prefix = isMatchOne &+ repPrefixPrice(probs, k, state: st, posState: posState)
+                    let lp = repLengthPrices + posState &* stride
+                    var l = 2
+                    while l <= len {
+                        relax(cur &+ l, prefix &+ lp[l], from: cur, length: l, distance: -k &- 1)
+                        l &+= 1
+                    }
+                }
+                // New matches, every length of each.
+                if count > 0 {
+                    let prefix = isMatchOne &+ bitPrice(probs, M.isRep &+ st, false)
+                    let lp = matchLengthPrices + posState &* stride
+                    var l = 2
+                    for m in 0..<count {
+                        let dist = Int(matches[m].distance)
+                        let top = Int(matches[m].length)
+                        while l <= top {
+                            relax(cur &+ l, prefix &+ lp[l] &+ distancePrice(dist, lengthState: M.lengthState(l)),
+                                  from: cur, length: l, distance: dist)
+                            l &+= 1
+                        }
+                    }
+                }
+                cur &+= 1
+                if cur >= end || cur >= limitNodes { final = cur; break }
+            }
+            // Positions inside the final edges were not searched: insert them.
+            var j = start &+ cur &+ 1
+            let stop = start &+ final
+            if final > cur {
+                while j < stop { _ = finder.findAndInsert(j, into: matches); j &+= 1 }
+            }
+            // Walk back and code the path forwards.
+            var steps = 0
+            var node = final
+            while node > 0 { path[steps] = Int32(truncatingIfNeeded: node); steps &+= 1; node = Int(from[node]) }
+            var k = steps &- 1
+            while k >= 0 {
+                let to = Int(path[k])
+                let len = Int(length[to])
+                let d = Int(distance[to])
+                let at = start &+ to &- len
+                if d == 0 {
+                    encoder.literal(at: at)
+                } else if d > 0 {
+                    encoder.match(at: at, length: len, distance: d)
+                } else {
+                    encoder.repeatMatch(at: at, index: -d &- 1, length: len)
+                }
+                k &-= 1
+            }
+            reached = start &+ final
+            return steps
+        }
+
+        @inline(__always)
+        func forceEdge(_ target: Int, from origin: Int, length len: Int, distance dist: Int) {
+            from[target] = Int32(truncatingIfNeeded: origin)
+            length[target] = Int32(truncatingIfNeeded: len)
+            distance[target] = Int32(truncatingIfNeeded: dist)
+        }
+
+        /// Price of the bits that select repeat distance `index` (after isMatch = 1).
+        @inline(__always)
+        func repPrefixPrice(_ probs: UnsafeMutablePointer<UInt16>, _ index: Int, state st: Int, posState: Int) -> UInt32 {
+            var c = bitPrice(probs, M.isRep &+ st, true)
+            if index == 0 {
+                c &+= bitPrice(probs, M.isRepG0 &+ st, false) &+ bitPrice(probs, M.isRep0Long &+ st &* M.maxPosStates &+ posState, true)
+            } else {
+                c &+= bitPrice(probs, M.isRepG0 &+ st, true)
+                if index == 1 {
+                    c &+= bitPrice(probs, M.isRepG1 &+ st, false)
+                } else {
+                    c &+= bitPrice(probs, M.isRepG1 &+ st, true) &+ bitPrice(probs, M.isRepG2 &+ st, index == 3)
+                }
+            }
+            return c
+        }
+    }
+}
