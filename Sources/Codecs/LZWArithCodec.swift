@@ -1,7 +1,8 @@
-/// LZW with the codes sent through the adaptive binary arithmetic coder
-/// (`LZWCodeModel`) instead of as plain bit fields. The parse, the widths and
-/// the CLEAR decisions are exactly those of `LZWCodec` (the ratio monitor sees
-/// the plain-code bit count), so the two differ only in how codes are written.
+/// LZW with the codes sent through the range coder under `LZWPhraseModel`
+/// (first byte of the phrase in context, with exclusion, then its rank among
+/// phrases with that first byte) instead of as plain bit fields. The parse is
+/// `LZWCodec`'s (an exact table, so it stays greedy); CLEAR decisions use the
+/// plain-code bit count with a wider margin.
 ///
 /// Format: one byte `maxBits` (9...20), then the range coder's bytes.
 public struct LZWArithCodec: Codec {
@@ -12,7 +13,7 @@ public struct LZWArithCodec: Codec {
     }
 
     public static let descriptor = CodecDescriptor(
-        name: "lzw-arith", id: 7, summary: "LZW parse with codes coded by adaptive binary arithmetic coding; levels 12-20 = max code bits",
+        name: "lzw-arith", id: 7, summary: "LZW parse, each code arithmetic-coded as its first byte (order-2 context, extensions of the previous phrase excluded) and its rank; levels 12-20 = max code bits",
         levels: Array(12...20), defaultLevel: 16, blockSize: { _ in 1 << 22 },
         make: { LZWArithCodec(maxBits: $0) })
 
