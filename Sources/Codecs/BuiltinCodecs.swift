@@ -9,5 +9,8 @@ public enum BuiltinCodecs {
         LZWArithCodec.descriptor,
         LZ77EliasCodec.descriptor,
         LZ77HuffmanCodec.descriptor,
+        PPMCodec.descriptor,
+        PPMCodec.ppmcDescriptor,
+        PPMCodec.ppmdDescriptor,
     ]
 }
