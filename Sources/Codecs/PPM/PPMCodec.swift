@@ -42,7 +42,7 @@ public struct PPMCodec: Codec {
     }
 
     public static let descriptor = describe(
-        .strong, "ppm", 8, "PPM context trie, orders 2-16 by level: binary contexts, SEE, inheritance", strongest: 7)
+        .strong, "ppm", 8, "PPM context trie, orders 2-16 by level: binary contexts, SEE, inheritance", strongest: 6)
     public static let ppmcDescriptor = describe(
         .c, "ppmc", 9, "PPM with escape method C (Moffat 1990), full and update exclusion", strongest: 5)
     public static let ppmdDescriptor = describe(

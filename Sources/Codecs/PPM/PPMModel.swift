@@ -22,6 +22,23 @@
 /// run out of memory at the same symbol.
 @usableFromInline
 struct PPMModel {
+    /// 1 if the previous byte was ≥ 0x40 (letters), a context bit for the tables.
+    @usableFromInline var prevHigh = 0
+
+    // Tuned on Calgary-14 (see docs/PPM.md for what each one bought).
+    /// A list count above this halves the list (the strong variant).
+    @usableFromInline static let countLimit: UInt32 = 4000
+    /// A binary context's hit count stops growing here.
+    @usableFromInline static let binaryCountLimit: UInt32 = 100
+    /// Largest count a symbol new to an escaped context inherits.
+    @usableFromInline static let newSymbolCountCap: UInt32 = 7
+    /// Added to the symbol's count in the suffix of the coding context.
+    @usableFromInline static let suffixBoost: UInt32 = 2
+    /// Cap on a binary context's count when it becomes a list (scaled x2).
+    @usableFromInline static let binaryToListCap: UInt32 = 110
+    /// Cap on the count a new context inherits from a binary suffix.
+    @usableFromInline static let binaryInheritCap: UInt32 = 60
+
     @usableFromInline static let rawFlag: UInt32 = 1 << 31
     /// Symbol-list capacities by size class.
     @usableFromInline static let classCapacities: [UInt32] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
@@ -56,12 +73,15 @@ struct PPMModel {
     @usableFromInline let binaries: PPMProbabilityTable
     /// Secondary escape estimation for contexts with several symbols.
     @usableFromInline let escapes: PPMProbabilityTable
+    /// P(the first-listed, most frequent symbol) in contexts coded unmasked.
+    @usableFromInline let firsts: PPMProbabilityTable
     @usableFromInline var lastBinaryHit: Int = 0
     /// How many times the pool filled and the model restarted.
     @usableFromInline var restarts = 0
 
-    @usableFromInline static let binaryTableSize = 32 * 8 * 4 * 2 * 2
-    @usableFromInline static let escapeTableSize = 8 * 8 * 4 * 3 * 2
+    @usableFromInline static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4
+    @usableFromInline static let firstTableSize = 33 * 8 * 2 * 2
+    @usableFromInline static let escapeTableSize = 8 * 8 * 4 * 3 * 2 * 2
 
     /// Runs `body` with a fresh model over `text`, freeing all memory after.
     @usableFromInline
@@ -93,6 +113,7 @@ struct PPMModel {
         chain = .allocate(capacity: 80)
         binaries = PPMProbabilityTable(count: PPMModel.binaryTableSize, limit: 127)
         escapes = PPMProbabilityTable(count: PPMModel.escapeTableSize, limit: 60)
+        firsts = PPMProbabilityTable(count: PPMModel.firstTableSize, limit: 127)
         restart()
         restarts = 0
     }
@@ -107,6 +128,7 @@ struct PPMModel {
         chain.deallocate()
         binaries.deallocate()
         escapes.deallocate()
+        firsts.deallocate()
     }
 
     /// Empties the pool and builds the order-0 context holding all 256 symbols.
@@ -216,12 +238,12 @@ struct PPMModel {
     func inheritedCount(base: UInt32, symbol y: UInt32) -> UInt32 {
         guard variant == .strong else { return 1 }
         let ns = numStats(base)
-        if ns == 1 { return Swift.min(pool[Int(list(base))] >> 8, 60) }
+        if ns == 1 { return Swift.min(pool[Int(list(base))] >> 8, PPMModel.binaryInheritCap) }
         let s = find(base, y)
         if s == 0 { return 1 }
         let cf = (pool[Int(s)] >> 8) &- 1
         let rest = Swift.max(summ(base) &- cf &- ns, 1)
-        return Swift.min(1 + (3 * cf + rest / 2) / (2 * rest), 60)
+        return Swift.min(1 + (cf + rest / 2) / (2 * rest), 60)
     }
 
     /// The context "c followed by the symbol of state s", building it and any
@@ -284,6 +306,7 @@ struct PPMModel {
         let foundCount = pool[fi] >> 8
         let foundSumm = summ(found)
         let foundStats = numStats(found)
+        prevHigh = x >= 0x40 ? 1 : 0
         // 1. The next context.
         var next: UInt32
         let succ = pool[fi + 1]
@@ -307,14 +330,14 @@ struct PPMModel {
         // 2. Count the symbol where it was coded.
         let inc = variant.increment
         if variant == .strong && foundStats == 1 {
-            if foundCount < 100 {
+            if foundCount < PPMModel.binaryCountLimit {
                 pool[fi] += 1 << 8
                 pool[Int(found) + 1] += 1
             }
         } else {
             pool[fi] += inc << 8
             pool[Int(found) + 1] += inc
-            let limit: UInt32 = variant == .strong ? 124 : 8000
+            let limit: UInt32 = variant == .strong ? PPMModel.countLimit : 8000
             if foundCount + inc > limit || foundSumm + inc > 60000 { rescale(found) }
             // Keep lists roughly sorted by count so frequent symbols are found first.
             let first = Int(list(found))
@@ -324,6 +347,16 @@ struct PPMModel {
                 pool[fi + 1] = pool[fi - 1]
                 pool[fi - 2] = a
                 pool[fi - 1] = b
+            }
+        }
+        if variant == .strong {
+            let up = suffix(found)
+            if up != 0 && numStats(up) > 1 {
+                let s2 = find(up, x)
+                if s2 != 0 && pool[Int(s2)] >> 8 < 30 {
+                    pool[Int(s2)] += PPMModel.suffixBoost << 8
+                    pool[Int(up) + 1] += PPMModel.suffixBoost
+                }
             }
         }
         // 3. Add the symbol to the contexts that escaped.
@@ -337,14 +370,14 @@ struct PPMModel {
                 if numStats(c) == 1 {
                     // A binary context's count is a hit count; scale it to list units.
                     let s = Int(list(c))
-                    let old = Swift.min((pool[s] >> 8) * 2, 110)
+                    let old = Swift.min((pool[s] >> 8) * 2, PPMModel.binaryToListCap)
                     pool[s] = pool[s] & 0xFF | old << 8
                     pool[Int(c) + 1] = old
                 }
                 let cs = summ(c)
-                let num = foundStats == 1 ? foundCount : foundCount
+                let num = foundCount
                 let den = foundStats == 1 ? foundCount + 1 : foundSumm
-                f = Swift.min(1 + (3 * num * (cs + 4)) / (2 * (den + cs)), 7)
+                f = Swift.min(1 + (3 * num * (cs + 4)) / (2 * (den + cs)), PPMModel.newSymbolCountCap)
             }
             if !addState(c, symbol: x, count: f, successor: raw) { restart(); return }
         }
@@ -354,13 +387,14 @@ struct PPMModel {
     // MARK: - Strong-variant contexts for the adaptive tables
 
     @inlinable @inline(__always)
-    func binaryIndex(_ c: UInt32, count f: UInt32, masked: Bool) -> Int {
+    func binaryIndex(_ c: UInt32, count f: UInt32, symbol: UInt32, masked: Bool) -> Int {
+        let hb = prevHigh * 2 + (symbol >= 0x40 ? 1 : 0)
         let fb = f <= 16 ? Int(f) &- 1 : 16 + Swift.min(Int(f - 16) >> 3, 15)
         let ob = Int(Swift.min(order(c), 8)) &- 1
         let up = suffix(c)
         let uns = up == 0 ? 0 : numStats(up)
         let sb = uns <= 1 ? 0 : uns == 2 ? 1 : uns <= 6 ? 2 : 3
-        return (((fb * 8 + Swift.max(ob, 0)) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit
+        return ((((fb * 8 + Swift.max(ob, 0)) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb
     }
 
     @inlinable @inline(__always)
@@ -372,7 +406,14 @@ struct PPMModel {
         let ob = o <= 1 ? 0 : o == 2 ? 1 : o <= 4 ? 2 : 3
         let diff = ns - nm
         let mb = !masked ? 0 : diff <= 2 ? 1 : 2
-        return ((((nmb * 8 + ab) * 4 + ob) * 3 + mb) * 2) + lastBinaryHit
+        return (((((nmb * 8 + ab) * 4 + ob) * 3 + mb) * 2) + lastBinaryHit) * 2 + prevHigh
+    }
+
+    @inlinable @inline(__always)
+    func firstIndex(count f0: UInt32, total: UInt32, unmasked nm: UInt32) -> Int {
+        let q = Int((f0 * 32) / Swift.max(total, 1))
+        let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
+        return ((Swift.min(q, 32) * 8 + nmb) * 2 + prevHigh) * 2 + lastBinaryHit
     }
 
     @inlinable @inline(__always)
@@ -401,7 +442,7 @@ struct PPMModel {
                     c = suffix(c)
                     continue
                 }
-                let idx = binaryIndex(c, count: w >> 8, masked: masked)
+                let idx = binaryIndex(c, count: w >> 8, symbol: sym, masked: masked)
                 if binaries.isFresh(idx) {
                     let f = w >> 8
                     binaries.seed(idx, probability16: ((2 * f + 1) << 16) / (2 * f + 3))
@@ -459,7 +500,15 @@ struct PPMModel {
                     escapes.update(idx, bit: esc)
                 }
                 if fs != 0 {
-                    if nm > 1 { enc.encode(cumulative: cum, frequency: fx, total: total) }
+                    if nm > 1 && !masked {
+                        let f0 = pool[Int(l)] >> 8
+                        let idx = firstIndex(count: f0, total: total, unmasked: nm)
+                        if firsts.isFresh(idx) { firsts.seed(idx, probability16: (f0 << 16) / total) }
+                        let first = fs == l
+                        enc.encodeBit(first, probabilityOfOne: firsts.probability(idx))
+                        firsts.update(idx, bit: first)
+                        if !first { enc.encode(cumulative: cum - f0, frequency: fx, total: total - f0) }
+                    } else if nm > 1 { enc.encode(cumulative: cum, frequency: fx, total: total) }
                     lastBinaryHit = 0
                     update(symbol: x, found: c, state: fs, position: position)
                     return
@@ -504,7 +553,7 @@ struct PPMModel {
                     c = suffix(c)
                     continue
                 }
-                let idx = binaryIndex(c, count: w >> 8, masked: masked)
+                let idx = binaryIndex(c, count: w >> 8, symbol: sym, masked: masked)
                 if binaries.isFresh(idx) {
                     let f = w >> 8
                     binaries.seed(idx, probability16: ((2 * f + 1) << 16) / (2 * f + 3))
@@ -544,6 +593,7 @@ struct PPMModel {
             }
             var escape: Bool
             var target: UInt32 = 0
+            var rest: UInt32 = 0
             var codedTotal = total
             if variant == .strong {
                 escape = false
@@ -553,7 +603,22 @@ struct PPMModel {
                     escape = dec.decodeBit(probabilityOfOne: escapes.probability(idx))
                     escapes.update(idx, bit: escape)
                 }
-                if !escape && nm > 1 { target = try dec.decodeTarget(total: total) }
+                if !escape && nm > 1 && !masked {
+                    let f0 = pool[Int(l)] >> 8
+                    let idx = firstIndex(count: f0, total: total, unmasked: nm)
+                    if firsts.isFresh(idx) { firsts.seed(idx, probability16: (f0 << 16) / total) }
+                    let first = dec.decodeBit(probabilityOfOne: firsts.probability(idx))
+                    firsts.update(idx, bit: first)
+                    if first {
+                        let sym = pool[Int(l)] & 0xFF
+                        lastBinaryHit = 0
+                        text[position] = UInt8(truncatingIfNeeded: sym)
+                        update(symbol: sym, found: c, state: l, position: position)
+                        return UInt8(truncatingIfNeeded: sym)
+                    }
+                    rest = f0
+                    target = try dec.decodeTarget(total: total - f0)
+                } else if !escape && nm > 1 { target = try dec.decodeTarget(total: total) }
             } else {
                 let e = ns < 256 ? escapeCount(unmasked: nm) : 0
                 codedTotal = total + e
@@ -563,7 +628,7 @@ struct PPMModel {
             }
             if !escape {
                 // Find the symbol whose interval holds target (or the only one left).
-                var s = l
+                var s = rest == 0 ? l : l + 2
                 var cum: UInt32 = 0
                 while s < end {
                     let w = pool[Int(s)]
