@@ -42,7 +42,7 @@ public struct PPMCodec: Codec {
     }
 
     public static let descriptor = describe(
-        .strong, "ppm", 8, "PPM context trie, orders 2-16 by level: binary contexts, SEE, inheritance", strongest: 6)
+        .strong, "ppm", 8, "PPM context trie, orders 2-16 by level: binary contexts, SEE, inheritance", strongest: 9)
     public static let ppmcDescriptor = describe(
         .c, "ppmc", 9, "PPM with escape method C (Moffat 1990), full and update exclusion", strongest: 5)
     public static let ppmdDescriptor = describe(
@@ -63,8 +63,15 @@ public struct PPMCodec: Codec {
     var memoryMiB: Int { (memoryLimit + (1 << 20) - 1) >> 20 }
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
+        try encodeCountingRestarts(input, into: &out)
+    }
+
+    /// `encode(_:into:)`, returning how many times the model filled its memory
+    /// bound and restarted (the decoder restarts at the same symbols).
+    @discardableResult
+    public func encodeCountingRestarts(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) -> Int {
         let n = input.count
-        guard n > 0, let base = input.baseAddress else { return }
+        guard n > 0, let base = input.baseAddress else { return 0 }
         let start = out.count
         let mib = memoryMiB
         out.append(0)
@@ -75,12 +82,14 @@ public struct PPMCodec: Codec {
         out = ByteBuffer()
         let text = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self))
         let words = PPMCodec.poolWords(memoryMiB: mib, order: order, count: n)
+        var restarts = 0
         try PPMModel.withModel(order: order, poolWords: words, variant: variant, text: text) { (model) throws(CodecError) in
             var enc = encoder
             for i in 0..<n {
                 model.encode(UInt32(text[i]), position: i, &enc)
             }
             encoder = enc
+            restarts = model.restarts
         }
         out = encoder.finish()
         if out.count - start > n + 1 {
@@ -88,6 +97,7 @@ public struct PPMCodec: Codec {
             out.append(PPMCodec.storedMarker)
             out.append(contentsOf: input)
         }
+        return restarts
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
