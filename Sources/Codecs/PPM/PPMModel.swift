@@ -31,9 +31,9 @@ struct PPMModel {
     /// A binary context's hit count stops growing here.
     @usableFromInline static let binaryCountLimit: UInt32 = 100
     /// Largest count a symbol new to an escaped context inherits.
-    @usableFromInline static let newSymbolCountCap: UInt32 = 7
+    @usableFromInline static let newSymbolCountCap: UInt32 = 4
     /// Added to the symbol's count in the suffix of the coding context.
-    @usableFromInline static let suffixBoost: UInt32 = 2
+    @usableFromInline static let suffixBoost: UInt32 = 1
     /// Cap on a binary context's count when it becomes a list (scaled x2).
     @usableFromInline static let binaryToListCap: UInt32 = 110
     /// Cap on the count a new context inherits from a binary suffix.
@@ -76,10 +76,12 @@ struct PPMModel {
     /// P(the first-listed, most frequent symbol) in contexts coded unmasked.
     @usableFromInline let firsts: PPMProbabilityTable
     @usableFromInline var lastBinaryHit: Int = 0
+    /// Binary-context hits in a row (a context for the binary table).
+    @usableFromInline var binaryRun = 0
     /// How many times the pool filled and the model restarted.
     @usableFromInline var restarts = 0
 
-    @usableFromInline static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4
+    @usableFromInline static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4 * 4
     @usableFromInline static let firstTableSize = 33 * 8 * 2 * 2
     @usableFromInline static let escapeTableSize = 8 * 8 * 4 * 3 * 2 * 2
 
@@ -353,7 +355,7 @@ struct PPMModel {
             let up = suffix(found)
             if up != 0 && numStats(up) > 1 {
                 let s2 = find(up, x)
-                if s2 != 0 && pool[Int(s2)] >> 8 < 30 {
+                if s2 != 0 {
                     pool[Int(s2)] += PPMModel.suffixBoost << 8
                     pool[Int(up) + 1] += PPMModel.suffixBoost
                 }
@@ -394,7 +396,8 @@ struct PPMModel {
         let up = suffix(c)
         let uns = up == 0 ? 0 : numStats(up)
         let sb = uns <= 1 ? 0 : uns == 2 ? 1 : uns <= 6 ? 2 : 3
-        return ((((fb * 8 + Swift.max(ob, 0)) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb
+        let rb = binaryRun < 2 ? binaryRun : binaryRun < 5 ? 2 : 3
+        return (((((fb * 8 + Swift.max(ob, 0)) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb) * 4 + rb
     }
 
     @inlinable @inline(__always)
@@ -451,11 +454,11 @@ struct PPMModel {
                 enc.encodeBit(hit, probabilityOfOne: binaries.probability(idx))
                 binaries.update(idx, bit: hit)
                 if hit {
-                    lastBinaryHit = 1
+                    lastBinaryHit = 1; binaryRun += 1
                     update(symbol: x, found: c, state: l, position: position)
                     return
                 }
-                lastBinaryHit = 0
+                lastBinaryHit = 0; binaryRun = 0
                 excludedStamp[Int(sym)] = stamp
                 escaped[escapedCount] = c; escapedCount += 1
                 c = suffix(c)
@@ -509,7 +512,7 @@ struct PPMModel {
                         firsts.update(idx, bit: first)
                         if !first { enc.encode(cumulative: cum - f0, frequency: fx, total: total - f0) }
                     } else if nm > 1 { enc.encode(cumulative: cum, frequency: fx, total: total) }
-                    lastBinaryHit = 0
+                    lastBinaryHit = 0; binaryRun = 0
                     update(symbol: x, found: c, state: fs, position: position)
                     return
                 }
@@ -561,12 +564,12 @@ struct PPMModel {
                 let hit = dec.decodeBit(probabilityOfOne: binaries.probability(idx))
                 binaries.update(idx, bit: hit)
                 if hit {
-                    lastBinaryHit = 1
+                    lastBinaryHit = 1; binaryRun += 1
                     text[position] = UInt8(truncatingIfNeeded: sym)
                     update(symbol: sym, found: c, state: l, position: position)
                     return UInt8(truncatingIfNeeded: sym)
                 }
-                lastBinaryHit = 0
+                lastBinaryHit = 0; binaryRun = 0
                 excludedStamp[Int(sym)] = stamp
                 escaped[escapedCount] = c; escapedCount += 1
                 c = suffix(c)
@@ -611,7 +614,7 @@ struct PPMModel {
                     firsts.update(idx, bit: first)
                     if first {
                         let sym = pool[Int(l)] & 0xFF
-                        lastBinaryHit = 0
+                        lastBinaryHit = 0; binaryRun = 0
                         text[position] = UInt8(truncatingIfNeeded: sym)
                         update(symbol: sym, found: c, state: l, position: position)
                         return UInt8(truncatingIfNeeded: sym)
@@ -643,7 +646,7 @@ struct PPMModel {
                 let w = pool[Int(s)]
                 if variant != .strong || nm > 1 { dec.consume(cumulative: cum, frequency: w >> 8) }
                 let sym = w & 0xFF
-                if variant == .strong { lastBinaryHit = 0 }
+                if variant == .strong { lastBinaryHit = 0; binaryRun = 0 }
                 text[position] = UInt8(truncatingIfNeeded: sym)
                 update(symbol: sym, found: c, state: s, position: position)
                 return UInt8(truncatingIfNeeded: sym)

@@ -31,7 +31,7 @@ public enum PPMVariant: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .a, .c: 1
         case .d: 2
-        case .strong: 4
+        case .strong: 2
         }
     }
 }
