@@ -497,7 +497,7 @@ struct PPMModel {
             if variant == .strong {
                 if ns < 256 {
                     let idx = escapeIndex(c, stats: ns, unmasked: nm, total: total, masked: masked)
-                    if escapes.isFresh(idx) { escapes.seed(idx, probability16: (nm << 18) / (4 * nm + total)) }
+                    if escapes.isFresh(idx) { escapes.seed(idx, probability16: (nm << 17) / (2 * nm + total)) }
                     let esc = fs == 0
                     enc.encodeBit(esc, probabilityOfOne: escapes.probability(idx))
                     escapes.update(idx, bit: esc)
@@ -602,7 +602,7 @@ struct PPMModel {
                 escape = false
                 if ns < 256 {
                     let idx = escapeIndex(c, stats: ns, unmasked: nm, total: total, masked: masked)
-                    if escapes.isFresh(idx) { escapes.seed(idx, probability16: (nm << 18) / (4 * nm + total)) }
+                    if escapes.isFresh(idx) { escapes.seed(idx, probability16: (nm << 17) / (2 * nm + total)) }
                     escape = dec.decodeBit(probabilityOfOne: escapes.probability(idx))
                     escapes.update(idx, bit: escape)
                 }
