@@ -157,8 +157,14 @@ struct PPMModel {
 
     @inlinable @inline(__always) func numStats(_ c: UInt32) -> UInt32 { pool[Int(c)] & 0x1FF }
     @inlinable @inline(__always) func order(_ c: UInt32) -> UInt32 { (pool[Int(c)] >> 9) & 0x1F }
-    @inlinable @inline(__always) func summ(_ c: UInt32) -> UInt32 { pool[Int(c) + 1] }
-    @inlinable @inline(__always) func list(_ c: UInt32) -> UInt32 { pool[Int(c) + 2] }
+    /// A one-symbol context keeps its state inline in words 1-2 (one cache
+    /// line fewer on the hot path, and no list); its sum is that state's count.
+    @inlinable @inline(__always) func summ(_ c: UInt32) -> UInt32 {
+        numStats(c) == 1 ? pool[Int(c) + 1] >> 8 : pool[Int(c) + 1]
+    }
+    @inlinable @inline(__always) func list(_ c: UInt32) -> UInt32 {
+        numStats(c) == 1 ? c + 1 : pool[Int(c) + 2]
+    }
     @inlinable @inline(__always) func suffix(_ c: UInt32) -> UInt32 { pool[Int(c) + 3] }
 
     @inlinable @inline(__always)
@@ -198,7 +204,16 @@ struct PPMModel {
         let ns = numStats(c)
         var l = list(c)
         let k = Int(classOfCount[Int(ns)])
-        if ns == capacityOfClass[k] {
+        if ns == 1 {
+            // Move the inline state out to a list of two.
+            let n = allocateList(sizeClass: Int(classOfCount[2]))
+            if n == 0 { return false }
+            pool[Int(n)] = pool[ci + 1]
+            pool[Int(n) + 1] = pool[ci + 2]
+            pool[ci + 1] = pool[ci + 1] >> 8
+            pool[ci + 2] = n
+            l = n
+        } else if ns == capacityOfClass[k] {
             let n = allocateList(sizeClass: Int(classOfCount[Int(ns) + 1]))
             if n == 0 { return false }
             (pool + Int(n)).update(from: pool + Int(l), count: Int(2 * ns))
@@ -218,6 +233,11 @@ struct PPMModel {
     /// Halves every count in `c` (keeping each at least 1).
     @inlinable
     mutating func rescale(_ c: UInt32) {
+        if numStats(c) == 1 {
+            let w = pool[Int(c) + 1]
+            pool[Int(c) + 1] = w & 0xFF | (((w >> 8) + 1) >> 1) << 8
+            return
+        }
         var s = Int(list(c))
         let end = s + 2 * Int(numStats(c))
         var total: UInt32 = 0
@@ -283,15 +303,11 @@ struct PPMModel {
             let f = inheritedCount(base: base, symbol: y)
             let node = allocate(words: 4)
             if node == 0 { return 0 }
-            let l = allocateList(sizeClass: 0)
-            if l == 0 { return 0 }
             let ni = Int(node)
             pool[ni] = 1 | (order(pc) + 1) << 9
-            pool[ni + 1] = f
-            pool[ni + 2] = l
+            pool[ni + 1] = y | f << 8
+            pool[ni + 2] = PPMModel.rawFlag | UInt32(p + 1)
             pool[ni + 3] = base
-            pool[Int(l)] = y | f << 8
-            pool[Int(l) + 1] = PPMModel.rawFlag | UInt32(p + 1)
             pool[ps + 1] = node
             base = node
         }
@@ -334,11 +350,10 @@ struct PPMModel {
         if variant == .strong && foundStats == 1 {
             if foundCount < PPMModel.binaryCountLimit {
                 pool[fi] += 1 << 8
-                pool[Int(found) + 1] += 1
             }
         } else {
             pool[fi] += inc << 8
-            pool[Int(found) + 1] += inc
+            if foundStats != 1 { pool[Int(found) + 1] += inc }
             let limit: UInt32 = variant == .strong ? PPMModel.countLimit : 8000
             if foundCount + inc > limit || foundSumm + inc > 60000 { rescale(found) }
             // Keep lists roughly sorted by count so frequent symbols are found first.
@@ -374,7 +389,6 @@ struct PPMModel {
                     let s = Int(list(c))
                     let old = Swift.min((pool[s] >> 8) * 2, PPMModel.binaryToListCap)
                     pool[s] = pool[s] & 0xFF | old << 8
-                    pool[Int(c) + 1] = old
                 }
                 let cs = summ(c)
                 let num = foundCount
@@ -436,7 +450,7 @@ struct PPMModel {
         var masked = false
         while true {
             let ns = numStats(c)
-            let l = list(c)
+            let l = ns == 1 ? c + 1 : pool[Int(c) + 2]
             if variant == .strong && ns == 1 {
                 let w = pool[Int(l)]
                 let sym = w & 0xFF
@@ -547,7 +561,7 @@ struct PPMModel {
         while true {
             guard c != 0, escapedCount < 34 else { throw .corrupt("PPM escape past the order-0 context at byte \(position)") }
             let ns = numStats(c)
-            let l = list(c)
+            let l = ns == 1 ? c + 1 : pool[Int(c) + 2]
             if variant == .strong && ns == 1 {
                 let w = pool[Int(l)]
                 let sym = w & 0xFF
