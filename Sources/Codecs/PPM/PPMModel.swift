@@ -406,7 +406,8 @@ struct PPMModel {
     func binaryIndex(_ c: UInt32, count f: UInt32, symbol: UInt32, masked: Bool) -> Int {
         let hb = prevHigh * 2 + (symbol >= 0x40 ? 1 : 0)
         let fb = f <= 16 ? Int(f) &- 1 : 16 + Swift.min(Int(f - 16) >> 3, 15)
-        let ob = Int(Swift.min(order(c), 8)) &- 1
+        let o = order(c)
+        let ob = o <= 4 ? Int(o) &- 1 : o <= 6 ? 4 : o <= 9 ? 5 : o <= 13 ? 6 : 7
         let up = suffix(c)
         let uns = up == 0 ? 0 : numStats(up)
         let sb = uns <= 1 ? 0 : uns == 2 ? 1 : uns <= 6 ? 2 : 3
