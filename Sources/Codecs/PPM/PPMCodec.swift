@@ -15,9 +15,12 @@ public struct PPMCodec: Codec {
     public let memoryLimit: Int
     public let variant: PPMVariant
 
-    /// The largest memory bound a stream may ask for (4 GiB).
-    public static let maxMemoryMiB = 4096
+    /// The largest memory bound a stream may ask for (1 GiB): a damaged
+    /// header can make the decoder reserve at most this much address space.
+    public static let maxMemoryMiB = 1024
     public static let maxOrder = 16
+    /// Text positions share a word with a flag bit, so a block stays below 2^31 bytes.
+    public static let maxBlockCount = (1 << 31) - 2
 
     public init(order: Int = 6, memoryLimit: Int = 256 << 20, variant: PPMVariant = .strong) {
         self.order = Swift.min(Swift.max(order, 1), PPMCodec.maxOrder)
@@ -72,6 +75,7 @@ public struct PPMCodec: Codec {
     public func encodeCountingRestarts(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) -> Int {
         let n = input.count
         guard n > 0, let base = input.baseAddress else { return 0 }
+        guard n <= PPMCodec.maxBlockCount else { throw .invalidParameter("PPM block of \(n) bytes is over \(PPMCodec.maxBlockCount)") }
         let start = out.count
         let mib = memoryMiB
         out.append(0)
@@ -103,6 +107,9 @@ public struct PPMCodec: Codec {
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
         guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
         if originalCount == 0 { return }
+        guard originalCount <= PPMCodec.maxBlockCount else {
+            throw .limitExceeded("PPM block of \(originalCount) bytes is over \(PPMCodec.maxBlockCount)")
+        }
         guard let first = input.first else { throw .truncated }
         if first == PPMCodec.storedMarker {
             let body = UnsafeRawBufferPointer(rebasing: input[1...])
