@@ -373,6 +373,8 @@ struct PPMModel {
                 if s2 != 0 {
                     pool[Int(s2)] += PPMModel.suffixBoost << 8
                     pool[Int(up) + 1] += PPMModel.suffixBoost
+                    // Same bounds as a coded update, so counts and sums stay small.
+                    if pool[Int(s2)] >> 8 > PPMModel.countLimit || pool[Int(up) + 1] > 60000 { rescale(up) }
                 }
             }
         }
