@@ -10,5 +10,8 @@ public enum BuiltinCodecs {
         LZ77EliasCodec.descriptor,
         LZ77HuffmanCodec.descriptor,
         LZ77ArithCodec.descriptor,
+        PPMCodec.descriptor,
+        PPMCodec.ppmcDescriptor,
+        PPMCodec.ppmdDescriptor,
     ]
 }

@@ -22,6 +22,7 @@ struct Compress: ParsableCommand {
           squeeze compress book1                  # book1 -> book1.sqz, default codec
           squeeze compress -a zstd -l 19 *.txt    # a system baseline at level 19
           squeeze -9 -a xz big.log                # gzip-style level shortcut
+          squeeze -a ppm -l 9 --mem 1G book1      # strongest PPM with a 1 GiB model
           tar cf - dir | squeeze -c > dir.tar.sqz
         See `squeeze algos` for codecs and levels.
         """)
@@ -37,7 +38,7 @@ struct Compress: ParsableCommand {
     var blockSize: String?
 
     @Option(name: .customLong("mem"),
-            help: ArgumentHelp("Model memory for codecs that have the setting (ppm), e.g. 64M, 1G (default: per level).", valueName: "size"))
+            help: ArgumentHelp("Model memory for codecs that have the setting (ppm, ppmc, ppmd: 1M…1G, default 16M–256M by level); when the model fills it, it restarts.", valueName: "size"))
     var memory: String?
 
     @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks coded at once (0: one per core).", valueName: "n"))

@@ -1,0 +1,681 @@
+/// The PPM model: a suffix-linked context trie over orders 0...N (Cleary &
+/// Witten 1984; Moffat 1990, "Implementing the PPM data compression scheme")
+/// in one flat pool of 32-bit words, addressed by index, never by pointer.
+///
+/// Layout (word indices into `pool`; index 0 is "none"):
+/// - context node, 4 words: numStats | order << 9, sum of counts, index of its
+///   symbol list, index of its suffix context (0 for the root);
+/// - symbol list: `numStats` states of 2 words, symbol | count << 8 and the
+///   successor. Lists live in size classes with free lists, so growing one
+///   moves it to the next class and recycles the old block.
+///
+/// A successor is either a context node (the context extended by the symbol)
+/// or, with bit 31 set, a text position: the context followed by the symbol
+/// was seen once, ending just before that position, and its node is built
+/// only when it is seen again (lazy growth, as in Shkarin's PPMd). In a
+/// context of the maximum order the successor is the maximum-order context
+/// that follows (suffix + symbol). The text is the block itself: the input
+/// when encoding, the output written so far when decoding.
+///
+/// When the pool is full the model restarts from the order-0 context with all
+/// 256 symbols: simple, bounded and deterministic, since encoder and decoder
+/// run out of memory at the same symbol.
+@usableFromInline
+struct PPMModel {
+    /// 1 if the previous byte was ≥ 0x40 (letters), a context bit for the tables.
+    @usableFromInline var prevHigh = 0
+
+    // Tuned on Calgary-14 (see docs/PPM.md for what each one bought).
+    /// A list count above this halves the list (the strong variant).
+    @usableFromInline static let countLimit: UInt32 = 4000
+    /// A binary context's hit count stops growing here.
+    @usableFromInline static let binaryCountLimit: UInt32 = 100
+    /// Largest count a symbol new to an escaped context inherits.
+    @usableFromInline static let newSymbolCountCap: UInt32 = 4
+    /// Added to the symbol's count in the suffix of the coding context.
+    @usableFromInline static let suffixBoost: UInt32 = 1
+    /// Cap on a binary context's count when it becomes a list (scaled x2).
+    @usableFromInline static let binaryToListCap: UInt32 = 110
+    /// Cap on the count a new context inherits from a binary suffix.
+    @usableFromInline static let binaryInheritCap: UInt32 = 60
+
+    @usableFromInline static let rawFlag: UInt32 = 1 << 31
+    /// Symbol-list capacities by size class.
+    @usableFromInline static let classCapacities: [UInt32] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+    /// Words reserved at the start of the pool (index 0 must stay unused).
+    @usableFromInline static let reservedWords: UInt32 = 16
+    /// The smallest pool that holds a fresh model with room to learn.
+    public static let minimumPoolWords = 1 << 16
+
+    @usableFromInline let pool: UnsafeMutablePointer<UInt32>
+    @usableFromInline let poolWords: UInt32
+    @usableFromInline var top: UInt32 = 0
+    /// Free-list heads, capacities, and the class of each list length 0...256.
+    @usableFromInline let freeHeads: UnsafeMutablePointer<UInt32>
+    @usableFromInline let capacityOfClass: UnsafeMutablePointer<UInt32>
+    @usableFromInline let classOfCount: UnsafeMutablePointer<UInt8>
+    /// Exclusion: symbol s is excluded while coding the current symbol iff
+    /// excludedStamp[s] == stamp (no clearing between symbols).
+    @usableFromInline let excludedStamp: UnsafeMutablePointer<UInt32>
+    @usableFromInline var stamp: UInt32 = 0
+    /// Contexts escaped from while coding the current symbol, highest order first.
+    @usableFromInline let escaped: UnsafeMutablePointer<UInt32>
+    @usableFromInline var escapedCount = 0
+    /// Work stack of (context, state) pairs for building successor contexts.
+    @usableFromInline let chain: UnsafeMutablePointer<UInt32>
+    @usableFromInline let text: UnsafeMutablePointer<UInt8>
+    @usableFromInline let maxOrder: UInt32
+    @usableFromInline let variant: PPMVariant
+    @usableFromInline var root: UInt32 = 0
+    /// The longest context of the current position: coding starts here.
+    @usableFromInline var current: UInt32 = 0
+    /// Binary (one-symbol) contexts: P(the symbol), by count, order, suffix size.
+    @usableFromInline let binaries: PPMProbabilityTable
+    /// Secondary escape estimation for contexts with several symbols.
+    @usableFromInline let escapes: PPMProbabilityTable
+    /// P(the first-listed, most frequent symbol) in contexts coded unmasked.
+    @usableFromInline let firsts: PPMProbabilityTable
+    @usableFromInline var lastBinaryHit: Int = 0
+    /// Binary-context hits in a row (a context for the binary table).
+    @usableFromInline var binaryRun = 0
+    /// How many times the pool filled and the model restarted.
+    @usableFromInline var restarts = 0
+
+    @usableFromInline static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4 * 4
+    @usableFromInline static let firstTableSize = 33 * 8 * 2 * 2
+    @usableFromInline static let escapeTableSize = 8 * 8 * 4 * 3 * 2 * 2
+
+    /// Runs `body` with a fresh model over `text`, freeing all memory after.
+    @usableFromInline
+    static func withModel<R>(order: Int, poolWords: Int, variant: PPMVariant, text: UnsafeMutablePointer<UInt8>,
+                             _ body: (inout PPMModel) throws(CodecError) -> R) throws(CodecError) -> R {
+        var model = PPMModel(order: order, poolWords: poolWords, variant: variant, text: text)
+        defer { model.deallocate() }
+        return try body(&model)
+    }
+
+    init(order: Int, poolWords: Int, variant: PPMVariant, text: UnsafeMutablePointer<UInt8>) {
+        maxOrder = UInt32(Swift.min(Swift.max(order, 1), 16))
+        self.poolWords = UInt32(Swift.min(Swift.max(poolWords, PPMModel.minimumPoolWords), 1 << 30))
+        self.variant = variant
+        self.text = text
+        pool = .allocate(capacity: Int(self.poolWords))
+        freeHeads = .allocate(capacity: 16)
+        capacityOfClass = .allocate(capacity: 16)
+        classOfCount = .allocate(capacity: 257)
+        for k in 0..<16 { capacityOfClass[k] = PPMModel.classCapacities[k] }
+        var k = 0
+        for n in 0...256 {
+            while PPMModel.classCapacities[k] < UInt32(Swift.max(n, 1)) { k += 1 }
+            classOfCount[n] = UInt8(k)
+        }
+        excludedStamp = .allocate(capacity: 256)
+        excludedStamp.initialize(repeating: 0, count: 256)
+        escaped = .allocate(capacity: 40)
+        chain = .allocate(capacity: 80)
+        binaries = PPMProbabilityTable(count: PPMModel.binaryTableSize, limit: 127)
+        escapes = PPMProbabilityTable(count: PPMModel.escapeTableSize, limit: 60)
+        firsts = PPMProbabilityTable(count: PPMModel.firstTableSize, limit: 127)
+        restart()
+        restarts = 0
+    }
+
+    func deallocate() {
+        pool.deallocate()
+        freeHeads.deallocate()
+        capacityOfClass.deallocate()
+        classOfCount.deallocate()
+        excludedStamp.deallocate()
+        escaped.deallocate()
+        chain.deallocate()
+        binaries.deallocate()
+        escapes.deallocate()
+        firsts.deallocate()
+    }
+
+    /// Empties the pool and builds the order-0 context holding all 256 symbols.
+    @usableFromInline
+    mutating func restart() {
+        restarts += 1
+        top = PPMModel.reservedWords
+        for k in 0..<16 { freeHeads[k] = 0 }
+        root = top
+        let list = root + 4
+        top = list + 512
+        pool[Int(root)] = 256
+        pool[Int(root) + 1] = 256
+        pool[Int(root) + 2] = list
+        pool[Int(root) + 3] = 0
+        for s in 0..<256 {
+            pool[Int(list) + 2 * s] = UInt32(s) | 1 << 8
+            pool[Int(list) + 2 * s + 1] = 0
+        }
+        current = root
+    }
+
+    // MARK: - Pool
+
+    @inlinable @inline(__always) func numStats(_ c: UInt32) -> UInt32 { pool[Int(c)] & 0x1FF }
+    @inlinable @inline(__always) func order(_ c: UInt32) -> UInt32 { (pool[Int(c)] >> 9) & 0x1F }
+    /// A one-symbol context keeps its state inline in words 1-2 (one cache
+    /// line fewer on the hot path, and no list); its sum is that state's count.
+    @inlinable @inline(__always) func summ(_ c: UInt32) -> UInt32 {
+        numStats(c) == 1 ? pool[Int(c) + 1] >> 8 : pool[Int(c) + 1]
+    }
+    @inlinable @inline(__always) func list(_ c: UInt32) -> UInt32 {
+        numStats(c) == 1 ? c + 1 : pool[Int(c) + 2]
+    }
+    @inlinable @inline(__always) func suffix(_ c: UInt32) -> UInt32 { pool[Int(c) + 3] }
+
+    @inlinable @inline(__always)
+    mutating func allocate(words n: UInt32) -> UInt32 {
+        guard poolWords - top >= n else { return 0 }
+        let r = top
+        top += n
+        return r
+    }
+
+    @inlinable @inline(__always)
+    mutating func allocateList(sizeClass k: Int) -> UInt32 {
+        let head = freeHeads[k]
+        if head != 0 {
+            freeHeads[k] = pool[Int(head)]
+            return head
+        }
+        return allocate(words: 2 * capacityOfClass[k])
+    }
+
+    /// The state of symbol `x` in context `c`, or 0.
+    @inlinable @inline(__always)
+    func find(_ c: UInt32, _ x: UInt32) -> UInt32 {
+        var s = list(c)
+        let end = s + 2 * numStats(c)
+        while s < end {
+            if pool[Int(s)] & 0xFF == x { return s }
+            s += 2
+        }
+        return 0
+    }
+
+    /// Appends a state to `c`'s list; false when the pool is full.
+    @inlinable
+    mutating func addState(_ c: UInt32, symbol x: UInt32, count f: UInt32, successor: UInt32) -> Bool {
+        let ci = Int(c)
+        let ns = numStats(c)
+        var l = list(c)
+        let k = Int(classOfCount[Int(ns)])
+        if ns == 1 {
+            // Move the inline state out to a list of two.
+            let n = allocateList(sizeClass: Int(classOfCount[2]))
+            if n == 0 { return false }
+            pool[Int(n)] = pool[ci + 1]
+            pool[Int(n) + 1] = pool[ci + 2]
+            pool[ci + 1] = pool[ci + 1] >> 8
+            pool[ci + 2] = n
+            l = n
+        } else if ns == capacityOfClass[k] {
+            let n = allocateList(sizeClass: Int(classOfCount[Int(ns) + 1]))
+            if n == 0 { return false }
+            (pool + Int(n)).update(from: pool + Int(l), count: Int(2 * ns))
+            pool[Int(l)] = freeHeads[k]
+            freeHeads[k] = l
+            l = n
+            pool[ci + 2] = n
+        }
+        let s = Int(l + 2 * ns)
+        pool[s] = x | f << 8
+        pool[s + 1] = successor
+        pool[ci] += 1
+        pool[ci + 1] += f
+        return true
+    }
+
+    /// Halves every count in `c` (keeping each at least 1).
+    @inlinable
+    mutating func rescale(_ c: UInt32) {
+        if numStats(c) == 1 {
+            let w = pool[Int(c) + 1]
+            pool[Int(c) + 1] = w & 0xFF | (((w >> 8) + 1) >> 1) << 8
+            return
+        }
+        var s = Int(list(c))
+        let end = s + 2 * Int(numStats(c))
+        var total: UInt32 = 0
+        while s < end {
+            let w = pool[s]
+            let f = ((w >> 8) + 1) >> 1
+            pool[s] = w & 0xFF | f << 8
+            total += f
+            s += 2
+        }
+        pool[Int(c) + 1] = total
+    }
+
+    // MARK: - Growth
+
+    /// The count a new context's only symbol starts with, inherited from the
+    /// symbol's standing in the new context's suffix `base` (Shkarin 2002's
+    /// "information inheritance"); 1 for the classic variants.
+    @inlinable
+    func inheritedCount(base: UInt32, symbol y: UInt32) -> UInt32 {
+        guard variant == .strong else { return 1 }
+        let ns = numStats(base)
+        if ns == 1 { return Swift.min(pool[Int(list(base))] >> 8, PPMModel.binaryInheritCap) }
+        let s = find(base, y)
+        if s == 0 { return 1 }
+        let cf = (pool[Int(s)] >> 8) &- 1
+        let rest = Swift.max(summ(base) &- cf &- ns, 1)
+        return Swift.min(1 + (cf + rest / 2) / (2 * rest), 60)
+    }
+
+    /// The context "c followed by the symbol of state s", building it and any
+    /// missing shorter ones down the suffix chain; 0 when the pool is full.
+    /// `position` is the index of the symbol being coded (text up to it is known).
+    @inlinable
+    mutating func successor(of c0: UInt32, state s0: UInt32, symbol x: UInt32, position: Int) -> UInt32 {
+        var n = 0
+        var c = c0
+        var s = s0
+        var base: UInt32
+        while true {
+            let succ = pool[Int(s) + 1]
+            if succ & PPMModel.rawFlag == 0 {
+                if succ == 0 { return 0 }
+                base = succ
+                break
+            }
+            chain[2 * n] = c
+            chain[2 * n + 1] = s
+            n += 1
+            let up = suffix(c)
+            if up == 0 { base = c; break }
+            c = up
+            s = find(c, x)
+            if s == 0 || n >= 34 { return 0 }
+        }
+        while n > 0 {
+            n -= 1
+            let pc = chain[2 * n]
+            let ps = Int(chain[2 * n + 1])
+            let p = Int(pool[ps + 1] & ~PPMModel.rawFlag)
+            guard p <= position else { return 0 }
+            let y = UInt32(text[p])
+            let f = inheritedCount(base: base, symbol: y)
+            let node = allocate(words: 4)
+            if node == 0 { return 0 }
+            let ni = Int(node)
+            pool[ni] = 1 | (order(pc) + 1) << 9
+            pool[ni + 1] = y | f << 8
+            pool[ni + 2] = PPMModel.rawFlag | UInt32(p + 1)
+            pool[ni + 3] = base
+            pool[ps + 1] = node
+            base = node
+        }
+        return base
+    }
+
+    /// After coding symbol `x` at `position`, found in context `found` as state
+    /// `fs`: update counts (update exclusion: only the context that coded the
+    /// symbol), add the symbol to every context escaped from, and move to the
+    /// next position's context.
+    @inlinable
+    mutating func update(symbol x: UInt32, found: UInt32, state fs: UInt32, position: Int) {
+        let fi = Int(fs)
+        let foundCount = pool[fi] >> 8
+        let foundSumm = summ(found)
+        let foundStats = numStats(found)
+        prevHigh = x >= 0x40 ? 1 : 0
+        // 1. The next context.
+        var next: UInt32
+        let succ = pool[fi + 1]
+        if succ != 0 && succ & PPMModel.rawFlag == 0 {
+            next = succ
+        } else if order(found) < maxOrder {
+            if succ == 0 {
+                // Only the root's initial symbols have no successor yet.
+                pool[fi + 1] = PPMModel.rawFlag | UInt32(position + 1)
+                next = found == root ? root : 0
+            } else {
+                next = successor(of: found, state: fs, symbol: x, position: position)
+            }
+        } else {
+            let up = suffix(found)
+            let s2 = up == 0 ? 0 : find(up, x)
+            next = s2 == 0 ? 0 : successor(of: up, state: s2, symbol: x, position: position)
+            if next != 0 { pool[fi + 1] = next }
+        }
+        if next == 0 { restart(); return }
+        // 2. Count the symbol where it was coded.
+        let inc = variant.increment
+        if variant == .strong && foundStats == 1 {
+            if foundCount < PPMModel.binaryCountLimit {
+                pool[fi] += 1 << 8
+            }
+        } else {
+            pool[fi] += inc << 8
+            if foundStats != 1 { pool[Int(found) + 1] += inc }
+            let limit: UInt32 = variant == .strong ? PPMModel.countLimit : 8000
+            if foundCount + inc > limit || foundSumm + inc > 60000 { rescale(found) }
+            // Keep lists roughly sorted by count so frequent symbols are found first.
+            let first = Int(list(found))
+            if fi > first && pool[fi - 2] >> 8 < pool[fi] >> 8 {
+                let a = pool[fi], b = pool[fi + 1]
+                pool[fi] = pool[fi - 2]
+                pool[fi + 1] = pool[fi - 1]
+                pool[fi - 2] = a
+                pool[fi - 1] = b
+            }
+        }
+        if variant == .strong {
+            let up = suffix(found)
+            if up != 0 && numStats(up) > 1 {
+                let s2 = find(up, x)
+                if s2 != 0 {
+                    pool[Int(s2)] += PPMModel.suffixBoost << 8
+                    pool[Int(up) + 1] += PPMModel.suffixBoost
+                    // Same bounds as a coded update, so counts and sums stay small.
+                    if pool[Int(s2)] >> 8 > PPMModel.countLimit || pool[Int(up) + 1] > 60000 { rescale(up) }
+                }
+            }
+        }
+        // 3. Add the symbol to the contexts that escaped.
+        let raw = PPMModel.rawFlag | UInt32(position + 1)
+        var j = 0
+        while j < escapedCount {
+            let c = escaped[j]
+            j += 1
+            var f: UInt32 = 1
+            if variant == .strong {
+                if numStats(c) == 1 {
+                    // A binary context's count is a hit count; scale it to list units.
+                    let s = Int(list(c))
+                    let old = Swift.min((pool[s] >> 8) * 2, PPMModel.binaryToListCap)
+                    pool[s] = pool[s] & 0xFF | old << 8
+                }
+                let cs = summ(c)
+                let num = foundCount
+                let den = foundStats == 1 ? foundCount + 1 : foundSumm
+                f = Swift.min(1 + (3 * num * (cs + 4)) / (2 * (den + cs)), PPMModel.newSymbolCountCap)
+            }
+            if !addState(c, symbol: x, count: f, successor: raw) { restart(); return }
+        }
+        current = next
+    }
+
+    // MARK: - Strong-variant contexts for the adaptive tables
+
+    @inlinable @inline(__always)
+    func binaryIndex(_ c: UInt32, count f: UInt32, symbol: UInt32, masked: Bool) -> Int {
+        let hb = prevHigh * 2 + (symbol >= 0x40 ? 1 : 0)
+        let fb = f <= 16 ? Int(f) &- 1 : 16 + Swift.min(Int(f - 16) >> 3, 15)
+        let o = order(c)
+        let ob = o <= 4 ? Int(o) &- 1 : o <= 6 ? 4 : o <= 9 ? 5 : o <= 13 ? 6 : 7
+        let up = suffix(c)
+        let uns = up == 0 ? 0 : numStats(up)
+        let sb = uns <= 1 ? 0 : uns == 2 ? 1 : uns <= 6 ? 2 : 3
+        let rb = binaryRun < 2 ? binaryRun : binaryRun < 5 ? 2 : 3
+        return (((((fb * 8 + Swift.max(ob, 0)) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb) * 4 + rb
+    }
+
+    @inlinable @inline(__always)
+    func escapeIndex(_ c: UInt32, stats ns: UInt32, unmasked nm: UInt32, total: UInt32, masked: Bool) -> Int {
+        let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
+        let avg = total / Swift.max(nm, 1)
+        let ab = avg < 2 ? 0 : avg < 4 ? 1 : avg < 8 ? 2 : avg < 16 ? 3 : avg < 32 ? 4 : avg < 64 ? 5 : avg < 128 ? 6 : 7
+        let o = order(c)
+        let ob = o <= 1 ? 0 : o == 2 ? 1 : o <= 4 ? 2 : 3
+        let diff = ns - nm
+        let mb = !masked ? 0 : diff <= 2 ? 1 : 2
+        return (((((nmb * 8 + ab) * 4 + ob) * 3 + mb) * 2) + lastBinaryHit) * 2 + prevHigh
+    }
+
+    @inlinable @inline(__always)
+    func firstIndex(count f0: UInt32, total: UInt32, unmasked nm: UInt32) -> Int {
+        let q = Int((f0 * 32) / Swift.max(total, 1))
+        let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
+        return ((Swift.min(q, 32) * 8 + nmb) * 2 + prevHigh) * 2 + lastBinaryHit
+    }
+
+    @inlinable @inline(__always)
+    func escapeCount(unmasked nm: UInt32) -> UInt32 {
+        variant == .a ? 1 : nm
+    }
+
+    // MARK: - Coding
+
+    /// Codes `x`, the byte at `position` of the text.
+    @inlinable
+    mutating func encode(_ x: UInt32, position: Int, _ enc: inout RangeEncoder) {
+        stamp &+= 1
+        if stamp == 0 { excludedStamp.update(repeating: 0, count: 256); stamp = 1 }
+        escapedCount = 0
+        var c = current
+        var masked = false
+        while true {
+            let ns = numStats(c)
+            let l = ns == 1 ? c + 1 : pool[Int(c) + 2]
+            if variant == .strong && ns == 1 {
+                let w = pool[Int(l)]
+                let sym = w & 0xFF
+                if masked && excludedStamp[Int(sym)] == stamp {
+                    escaped[escapedCount] = c; escapedCount += 1
+                    c = suffix(c)
+                    continue
+                }
+                let idx = binaryIndex(c, count: w >> 8, symbol: sym, masked: masked)
+                if binaries.isFresh(idx) {
+                    let f = w >> 8
+                    binaries.seed(idx, probability16: ((2 * f + 1) << 16) / (2 * f + 3))
+                }
+                let hit = sym == x
+                enc.encodeBit(hit, probabilityOfOne: binaries.probability(idx))
+                binaries.update(idx, bit: hit)
+                if hit {
+                    lastBinaryHit = 1; binaryRun += 1
+                    update(symbol: x, found: c, state: l, position: position)
+                    return
+                }
+                lastBinaryHit = 0; binaryRun = 0
+                excludedStamp[Int(sym)] = stamp
+                escaped[escapedCount] = c; escapedCount += 1
+                c = suffix(c)
+                masked = true
+                continue
+            }
+            var cum: UInt32 = 0, fx: UInt32 = 0, total: UInt32 = 0, nm: UInt32 = 0, fs: UInt32 = 0
+            var s = l
+            let end = l + 2 * ns
+            if !masked {
+                total = summ(c)
+                nm = ns
+                while s < end {
+                    let w = pool[Int(s)]
+                    if w & 0xFF == x { fs = s; fx = w >> 8; break }
+                    cum += w >> 8
+                    s += 2
+                }
+            } else {
+                while s < end {
+                    let w = pool[Int(s)]
+                    let sym = w & 0xFF
+                    if excludedStamp[Int(sym)] != stamp {
+                        if sym == x { fs = s; fx = w >> 8; cum = total }
+                        total += w >> 8
+                        nm += 1
+                    }
+                    s += 2
+                }
+            }
+            if nm == 0 {
+                escaped[escapedCount] = c; escapedCount += 1
+                c = suffix(c)
+                continue
+            }
+            if variant == .strong {
+                if ns < 256 {
+                    let idx = escapeIndex(c, stats: ns, unmasked: nm, total: total, masked: masked)
+                    if escapes.isFresh(idx) { escapes.seed(idx, probability16: (nm << 17) / (2 * nm + total)) }
+                    let esc = fs == 0
+                    enc.encodeBit(esc, probabilityOfOne: escapes.probability(idx))
+                    escapes.update(idx, bit: esc)
+                }
+                if fs != 0 {
+                    if nm > 1 && !masked {
+                        let f0 = pool[Int(l)] >> 8
+                        let idx = firstIndex(count: f0, total: total, unmasked: nm)
+                        if firsts.isFresh(idx) { firsts.seed(idx, probability16: (f0 << 16) / total) }
+                        let first = fs == l
+                        enc.encodeBit(first, probabilityOfOne: firsts.probability(idx))
+                        firsts.update(idx, bit: first)
+                        if !first { enc.encode(cumulative: cum - f0, frequency: fx, total: total - f0) }
+                    } else if nm > 1 { enc.encode(cumulative: cum, frequency: fx, total: total) }
+                    lastBinaryHit = 0; binaryRun = 0
+                    update(symbol: x, found: c, state: fs, position: position)
+                    return
+                }
+            } else {
+                let e = ns < 256 ? escapeCount(unmasked: nm) : 0
+                if fs != 0 {
+                    enc.encode(cumulative: cum, frequency: fx, total: total + e)
+                    update(symbol: x, found: c, state: fs, position: position)
+                    return
+                }
+                enc.encode(cumulative: total, frequency: e, total: total + e)
+            }
+            s = l
+            while s < end {
+                excludedStamp[Int(pool[Int(s)] & 0xFF)] = stamp
+                s += 2
+            }
+            escaped[escapedCount] = c; escapedCount += 1
+            c = suffix(c)
+            masked = true
+        }
+    }
+
+    /// Decodes the byte at `position`, stores it in the text and returns it.
+    @inlinable
+    mutating func decode(position: Int, _ dec: inout RangeDecoder) throws(CodecError) -> UInt8 {
+        stamp &+= 1
+        if stamp == 0 { excludedStamp.update(repeating: 0, count: 256); stamp = 1 }
+        escapedCount = 0
+        var c = current
+        var masked = false
+        while true {
+            guard c != 0, escapedCount < 34 else { throw .corrupt("PPM escape past the order-0 context at byte \(position)") }
+            let ns = numStats(c)
+            let l = ns == 1 ? c + 1 : pool[Int(c) + 2]
+            if variant == .strong && ns == 1 {
+                let w = pool[Int(l)]
+                let sym = w & 0xFF
+                if masked && excludedStamp[Int(sym)] == stamp {
+                    escaped[escapedCount] = c; escapedCount += 1
+                    c = suffix(c)
+                    continue
+                }
+                let idx = binaryIndex(c, count: w >> 8, symbol: sym, masked: masked)
+                if binaries.isFresh(idx) {
+                    let f = w >> 8
+                    binaries.seed(idx, probability16: ((2 * f + 1) << 16) / (2 * f + 3))
+                }
+                let hit = dec.decodeBit(probabilityOfOne: binaries.probability(idx))
+                binaries.update(idx, bit: hit)
+                if hit {
+                    lastBinaryHit = 1; binaryRun += 1
+                    text[position] = UInt8(truncatingIfNeeded: sym)
+                    update(symbol: sym, found: c, state: l, position: position)
+                    return UInt8(truncatingIfNeeded: sym)
+                }
+                lastBinaryHit = 0; binaryRun = 0
+                excludedStamp[Int(sym)] = stamp
+                escaped[escapedCount] = c; escapedCount += 1
+                c = suffix(c)
+                masked = true
+                continue
+            }
+            var total: UInt32 = 0, nm: UInt32 = 0
+            let end = l + 2 * ns
+            if !masked {
+                total = summ(c)
+                nm = ns
+            } else {
+                var s = l
+                while s < end {
+                    let w = pool[Int(s)]
+                    if excludedStamp[Int(w & 0xFF)] != stamp { total += w >> 8; nm += 1 }
+                    s += 2
+                }
+            }
+            if nm == 0 {
+                escaped[escapedCount] = c; escapedCount += 1
+                c = suffix(c)
+                continue
+            }
+            var escape: Bool
+            var target: UInt32 = 0
+            var rest: UInt32 = 0
+            var codedTotal = total
+            if variant == .strong {
+                escape = false
+                if ns < 256 {
+                    let idx = escapeIndex(c, stats: ns, unmasked: nm, total: total, masked: masked)
+                    if escapes.isFresh(idx) { escapes.seed(idx, probability16: (nm << 17) / (2 * nm + total)) }
+                    escape = dec.decodeBit(probabilityOfOne: escapes.probability(idx))
+                    escapes.update(idx, bit: escape)
+                }
+                if !escape && nm > 1 && !masked {
+                    let f0 = pool[Int(l)] >> 8
+                    let idx = firstIndex(count: f0, total: total, unmasked: nm)
+                    if firsts.isFresh(idx) { firsts.seed(idx, probability16: (f0 << 16) / total) }
+                    let first = dec.decodeBit(probabilityOfOne: firsts.probability(idx))
+                    firsts.update(idx, bit: first)
+                    if first {
+                        let sym = pool[Int(l)] & 0xFF
+                        lastBinaryHit = 0; binaryRun = 0
+                        text[position] = UInt8(truncatingIfNeeded: sym)
+                        update(symbol: sym, found: c, state: l, position: position)
+                        return UInt8(truncatingIfNeeded: sym)
+                    }
+                    rest = f0
+                    target = try dec.decodeTarget(total: total - f0)
+                } else if !escape && nm > 1 { target = try dec.decodeTarget(total: total) }
+            } else {
+                let e = ns < 256 ? escapeCount(unmasked: nm) : 0
+                codedTotal = total + e
+                target = try dec.decodeTarget(total: codedTotal)
+                escape = target >= total
+                if escape { dec.consume(cumulative: total, frequency: e) }
+            }
+            if !escape {
+                // Find the symbol whose interval holds target (or the only one left).
+                var s = rest == 0 ? l : l + 2
+                var cum: UInt32 = 0
+                while s < end {
+                    let w = pool[Int(s)]
+                    if !masked || excludedStamp[Int(w & 0xFF)] != stamp {
+                        let f = w >> 8
+                        if target < cum + f { break }
+                        cum += f
+                    }
+                    s += 2
+                }
+                guard s < end else { throw .corrupt("PPM symbol outside the context's counts at byte \(position)") }
+                let w = pool[Int(s)]
+                if variant != .strong || nm > 1 { dec.consume(cumulative: cum, frequency: w >> 8) }
+                let sym = w & 0xFF
+                if variant == .strong { lastBinaryHit = 0; binaryRun = 0 }
+                text[position] = UInt8(truncatingIfNeeded: sym)
+                update(symbol: sym, found: c, state: s, position: position)
+                return UInt8(truncatingIfNeeded: sym)
+            }
+            var s = l
+            while s < end {
+                excludedStamp[Int(pool[Int(s)] & 0xFF)] = stamp
+                s += 2
+            }
+            escaped[escapedCount] = c; escapedCount += 1
+            c = suffix(c)
+            masked = true
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// How a PPM model estimates escapes and updates counts.
+///
+/// The classic methods are kept for teaching, so the harness can show what
+/// each idea buys (Cleary & Witten 1984 for A; Moffat 1990 for C; Howard 1993
+/// for D). `strong` is this package's own PPMd-class design (after the ideas of
+/// Shkarin, "PPM: one year later", 2002): adaptive binary coding of
+/// deterministic contexts, secondary escape estimation, inherited counts for
+/// new symbols and contexts, and bounded counts with periodic halving.
+public enum PPMVariant: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// Escape count 1 in every context.
+    case a = 1
+    /// Escape count = number of distinct (non-excluded) symbols; counts +1.
+    case c = 3
+    /// Counts +2 (new symbols start at 1), escape count = distinct symbols:
+    /// P(escape) = d / 2n.
+    case d = 4
+    /// Binary contexts with adaptive bit probabilities, SEE, inheritance.
+    case strong = 16
+
+    public var description: String {
+        switch self {
+        case .a: "PPMA"
+        case .c: "PPMC"
+        case .d: "PPMD"
+        case .strong: "PPM (SEE, binary contexts, inheritance)"
+        }
+    }
+
+    /// Amount added to a symbol's count when it is seen again.
+    @inlinable var increment: UInt32 {
+        switch self {
+        case .a, .c: 1
+        case .d: 2
+        case .strong: 2
+        }
+    }
+}
