@@ -19,8 +19,8 @@ public enum BurrowsWheeler {
         let n = input.count
         guard n > 0, n <= SuffixArray.maximumCount, output.count >= n,
               let src = input.baseAddress, let dstBase = output.baseAddress else { return 0 }
-        let sa = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        defer { sa.deallocate() }
+        let sa = LargeAllocation.allocate(Int32.self, count: n)
+        defer { LargeAllocation.deallocate(sa, count: n) }
         SuffixArray.build(input, into: sa)
         let s = src.assumingMemoryBound(to: UInt8.self)
         let dst = dstBase.assumingMemoryBound(to: UInt8.self)
@@ -66,45 +66,65 @@ public enum BurrowsWheeler {
         }
     }
 
-    /// Forward walk over the rows (Burrows & Wheeler 1994, algorithm D, with the
-    /// successor vector): `next[r]` packs the row of the suffix one position later
-    /// (above the low 8 bits) and the first byte of row r (low 8 bits), so each
-    /// output byte costs one random read.
+    /// Walks the rows from both ends of the text at once (Burrows & Wheeler 1994,
+    /// algorithm D): forward from the primary row with the successor vector ψ, backward
+    /// from row 0 with the LF mapping. The two walks are independent chains of random
+    /// reads, so the processor overlaps their cache misses. Each table entry packs the
+    /// next row (above the low 8 bits) and the byte to emit (low 8 bits).
     @inline(__always)
     static func decode<Word: FixedWidthInteger & UnsignedInteger>(
         _ l: UnsafePointer<UInt8>, _ n: Int, _ primary: Int, _ dst: UnsafeMutablePointer<UInt8>, as: Word.Type
     ) {
         // Bucket starts in the first column of the n+1 rows: the terminator takes row 0.
-        var start = [Int](repeating: 0, count: 256)
+        let start = UnsafeMutablePointer<Int>.allocate(capacity: 256)
+        defer { start.deallocate() }
         do {
-            var counts = [Int](repeating: 0, count: 256)
-            for i in 0..<n { counts[Int(l[i])] += 1 }
+            start.initialize(repeating: 0, count: 256)
+            for i in 0..<n { start[Int(l[i])] += 1 }
             var sum = 1
-            for c in 0..<256 { start[c] = sum; sum += counts[c] }
+            for c in 0..<256 { let t = start[c]; start[c] = sum; sum += t }
         }
-        let next = UnsafeMutablePointer<Word>.allocate(capacity: n + 1)
-        defer { next.deallocate() }
-        next[0] = Word(truncatingIfNeeded: primary) << 8
-        start.withUnsafeMutableBufferPointer { st in
-            // Row r of the full last column is l[r] before the primary row, l[r−1] after it.
-            for r in 0..<primary {
-                let c = Int(l[r])
-                next[st[c]] = (Word(truncatingIfNeeded: r) << 8) | Word(truncatingIfNeeded: c)
-                st[c] += 1
-            }
-            var r = primary + 1
-            while r <= n {
-                let c = Int(l[r - 1])
-                next[st[c]] = (Word(truncatingIfNeeded: r) << 8) | Word(truncatingIfNeeded: c)
-                st[c] += 1
-                r += 1
-            }
+        let psi = LargeAllocation.allocate(Word.self, count: n + 1)
+        let lf = LargeAllocation.allocate(Word.self, count: n + 1)
+        defer { LargeAllocation.deallocate(psi, count: n + 1); LargeAllocation.deallocate(lf, count: n + 1) }
+        // ψ of row 0 (the terminator's row) is the primary row; LF of the primary row is row 0.
+        psi[0] = Word(truncatingIfNeeded: primary) << 8
+        lf[primary] = 0
+        // Row r of the full last column is l[r] before the primary row, l[r−1] after it.
+        for r in 0..<primary {
+            let c = Int(l[r])
+            let f = start[c]
+            psi[f] = (Word(truncatingIfNeeded: r) << 8) | Word(truncatingIfNeeded: c)
+            lf[r] = (Word(truncatingIfNeeded: f) << 8) | Word(truncatingIfNeeded: c)
+            start[c] = f + 1
         }
-        var row = primary
-        for k in 0..<n {
-            let e = next[row]
+        var r = primary + 1
+        while r <= n {
+            let c = Int(l[r - 1])
+            let f = start[c]
+            psi[f] = (Word(truncatingIfNeeded: r) << 8) | Word(truncatingIfNeeded: c)
+            lf[r] = (Word(truncatingIfNeeded: f) << 8) | Word(truncatingIfNeeded: c)
+            start[c] = f + 1
+            r += 1
+        }
+        // Forward: S[0..<half] from the primary row; backward: S[half..<n] from row 0.
+        let half = n / 2
+        var forwardRow = primary
+        var backwardRow = 0
+        var k = 0
+        var b = n - 1
+        while k < half {
+            let e = psi[forwardRow]
+            let g = lf[backwardRow]
             dst[k] = UInt8(truncatingIfNeeded: e)
-            row = Int(truncatingIfNeeded: e >> 8)
+            dst[b] = UInt8(truncatingIfNeeded: g)
+            forwardRow = Int(truncatingIfNeeded: e >> 8)
+            backwardRow = Int(truncatingIfNeeded: g >> 8)
+            k += 1
+            b -= 1
+        }
+        if b >= k {  // n odd: one byte left in the middle
+            dst[b] = UInt8(truncatingIfNeeded: lf[backwardRow])
         }
     }
 
