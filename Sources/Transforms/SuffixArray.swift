@@ -137,14 +137,38 @@ public enum SuffixArray {
             let p = Int(sa[j])
             if types.isLMS(p) { sa[m] = Int32(truncatingIfNeeded: p); m += 1 }
         }
-        // LMS positions are ≥ 2 apart, so p/2 gives each its own slot in sa[m..<n].
+        // LMS positions are ≥ 2 apart, so p/2 gives each its own slot in sa[m..<n]:
+        // first the length of its LMS substring, then its name.
         (sa + m).update(repeating: -1, count: n - m)
+        do {
+            // Right to left: the substring at an LMS p runs to the next LMS position;
+            // the last one runs into the virtual end, a length no other can match.
+            var next = n + 1
+            var q = n - 1
+            while q >= 1 {
+                if types.isLMS(q) {
+                    sa[m + (q >> 1)] = Int32(truncatingIfNeeded: next - q)
+                    next = q + 1
+                }
+                q -= 1
+            }
+        }
         var name: Int32 = -1
         var previous = -1
+        var previousLength = 0
         for j in 0..<m {
             let p = Int(sa[j])
-            if previous < 0 || !lmsSubstringsEqual(text, n, types, p, previous) { name &+= 1 }
+            let length = Int(sa[m + (p >> 1)])
+            // Equal symbols over the same length ending at an LMS position imply equal types.
+            var equal = previous >= 0 && length == previousLength && p + length <= n && previous + length <= n
+            if equal {
+                var d = 0
+                while d < length && text[p + d] == text[previous + d] { d += 1 }
+                equal = d == length
+            }
+            if !equal { name &+= 1 }
             previous = p
+            previousLength = length
             sa[m + (p >> 1)] = name
         }
         let names = Int(name) + 1
@@ -229,23 +253,6 @@ public enum SuffixArray {
                 }
             }
             i -= 1
-        }
-    }
-
-    /// Whether the LMS substrings at `a` and `b` (each up to and including the next
-    /// LMS position) are equal in symbols and types. The one that reaches the virtual
-    /// end is unique.
-    @inline(__always)
-    static func lmsSubstringsEqual<Symbol: FixedWidthInteger>(
-        _ text: UnsafePointer<Symbol>, _ n: Int, _ types: TypeBits, _ a: Int, _ b: Int
-    ) -> Bool {
-        var d = 0
-        while true {
-            let x = a + d, y = b + d
-            if x >= n || y >= n { return false }
-            if text[x] != text[y] || types.isS(x) != types.isS(y) { return false }
-            if d > 0 && types.isLMS(x) { return true }
-            d += 1
         }
     }
 }
