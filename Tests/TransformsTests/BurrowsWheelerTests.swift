@@ -2,6 +2,9 @@ import Testing
 import Transforms
 import BitIO
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The reference: sort the n+1 suffixes (with the empty one) by direct comparison.
 func naiveBWT(_ s: [UInt8]) -> (bwt: [UInt8], primaryIndex: Int) {
@@ -87,5 +90,18 @@ func naiveBWT(_ s: [UInt8]) -> (bwt: [UInt8], primaryIndex: Int) {
             }
         }
         #expect(threw)
+    }
+}
+
+@Suite struct BurrowsWheelerLargeTests {
+    /// One big block (8 MiB by default; SQUEEZE_BWT_LARGE_MIB=64 checks the documented
+    /// 64 MiB): repetitive text with long repeats, so SA-IS recurses deeply.
+    @Test func largeBlockRoundTrip() throws {
+        var mib = 8
+        if let s = getenv("SQUEEZE_BWT_LARGE_MIB"), let v = Int(String(cString: s)), v > 0 { mib = v }
+        let s = Generators.repetitive(mib << 20, seed: 77)
+        let (bwt, primary) = BurrowsWheeler.forward(s)
+        #expect(bwt.count == s.count && primary >= 1)
+        #expect(try BurrowsWheeler.inverse(bwt, primaryIndex: primary) == s)
     }
 }
