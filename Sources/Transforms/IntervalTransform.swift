@@ -38,20 +38,31 @@ public enum IntervalTransform {
         guard output.count >= input.count else {
             throw .invalidParameter("interval output of \(output.count) bytes for \(input.count) values")
         }
-        var last = (0..<256).map { $0 - 256 }
-        let failure: CodecError? = last.withUnsafeMutableBufferPointer { p in
-            for i in 0..<input.count {
-                let d = Int(input[i])
-                let j = i &- d
-                guard d >= 1, j >= -256 else { return .corrupt("interval \(d) at \(i) outside 1…\(i + 256)") }
-                let b = j >= 0 ? Int(output[j]) : j &+ 256
-                guard p[b] == j else { return .corrupt("interval \(d) at \(i) skips a later occurrence of byte \(b)") }
-                output[i] = UInt8(truncatingIfNeeded: b)
-                p[b] = i
-            }
-            return nil
+        guard input.count > 0, let base = output.baseAddress else { return }
+        let dst = base.assumingMemoryBound(to: UInt8.self)
+        var decoder = Decoder()
+        for i in 0..<input.count { dst[i] = try decoder.byte(for: input[i], at: i, decoded: UnsafePointer(dst)) }
+    }
+
+    /// The inverse one value at a time, for decoders that stream their values.
+    public struct Decoder: Sendable {
+        /// Last position of each byte (byte x starts at x − 256).
+        var last: [Int] = (0..<256).map { $0 - 256 }
+
+        public init() {}
+
+        /// The byte at `position` whose interval is `value`; `decoded` holds the
+        /// `position` bytes decoded before it.
+        @inline(__always)
+        public mutating func byte(for value: UInt32, at position: Int, decoded: UnsafePointer<UInt8>) throws(CodecError) -> UInt8 {
+            let d = Int(value)
+            let j = position &- d
+            guard d >= 1, j >= -256 else { throw .corrupt("interval \(d) at \(position) outside 1…\(position + 256)") }
+            let b = j >= 0 ? Int(decoded[j]) : j &+ 256
+            guard last[b] == j else { throw .corrupt("interval \(d) at \(position) skips a later occurrence of byte \(b)") }
+            last[b] = position
+            return UInt8(truncatingIfNeeded: b)
         }
-        if let failure { throw failure }
     }
 
     /// Convenience over arrays (empty if the input exceeds `maximumCount`).

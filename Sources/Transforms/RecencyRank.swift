@@ -62,39 +62,48 @@ public enum RecencyRank {
         guard output.count >= input.count else {
             throw .invalidParameter("recency rank output of \(output.count) bytes for \(input.count) values")
         }
+        var decoder = Decoder()
+        for i in 0..<input.count { output[i] = try decoder.byte(for: input[i], at: i) }
+    }
+
+    /// The inverse one value at a time, for decoders that stream their values.
+    public struct Decoder: Sendable {
+        /// The seen bytes, most recent first; `seenCount` of them.
         var list = [UInt8](repeating: 0, count: 256)
         var seen = [Bool](repeating: false, count: 256)
         var seenCount = 0
-        let failure: CodecError? = list.withUnsafeMutableBufferPointer { l in
-            seen.withUnsafeMutableBufferPointer { s in
-                for i in 0..<input.count {
-                    let v = input[i]
-                    if v < 256 {
-                        let r = Int(v)
-                        guard r < seenCount else {
-                            return .corrupt("recency rank \(r) at \(i) with only \(seenCount) distinct bytes seen")
-                        }
-                        let b = l[r]
-                        var j = r
-                        while j > 0 { l[j] = l[j - 1]; j -= 1 }
-                        l[0] = b
-                        output[i] = b
-                    } else {
-                        guard v <= maximumValue else { return .corrupt("recency rank value \(v) at \(i) above 511") }
-                        let b = UInt8(truncatingIfNeeded: v - 256)
-                        guard !s[Int(b)] else { return .corrupt("first-occurrence escape for byte \(b) at \(i), seen before") }
-                        s[Int(b)] = true
-                        var j = seenCount
-                        while j > 0 { l[j] = l[j - 1]; j -= 1 }
-                        l[0] = b
-                        seenCount += 1
-                        output[i] = b
-                    }
+
+        public init() {}
+
+        /// The byte whose recency rank is `value` (`position` names it in errors).
+        @inline(__always)
+        public mutating func byte(for value: UInt32, at position: Int) throws(CodecError) -> UInt8 {
+            if value < 256 {
+                let r = Int(value)
+                guard r < seenCount else {
+                    throw .corrupt("recency rank \(r) at \(position) with only \(seenCount) distinct bytes seen")
                 }
-                return nil
+                return list.withUnsafeMutableBufferPointer { l in
+                    let b = l[r]
+                    var j = r
+                    while j > 0 { l[j] = l[j - 1]; j -= 1 }
+                    l[0] = b
+                    return b
+                }
             }
+            guard value <= maximumValue else { throw .corrupt("recency rank value \(value) at \(position) above 511") }
+            let b = UInt8(truncatingIfNeeded: value - 256)
+            guard !seen[Int(b)] else { throw .corrupt("first-occurrence escape for byte \(b) at \(position), seen before") }
+            seen[Int(b)] = true
+            let count = seenCount
+            list.withUnsafeMutableBufferPointer { l in
+                var j = count
+                while j > 0 { l[j] = l[j - 1]; j -= 1 }
+                l[0] = b
+            }
+            seenCount += 1
+            return b
         }
-        if let failure { throw failure }
     }
 
     /// Convenience over arrays.

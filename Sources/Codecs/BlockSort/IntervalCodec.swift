@@ -7,8 +7,8 @@ import Transforms
 /// (`UniversalValueCoding`). A lecture codec: no statistics beyond recency.
 ///
 /// Format: one byte, the value coding (1…6), then its stream of `originalCount`
-/// values, each in 1…originalCount + 255. The decoder holds `originalCount` UInt32
-/// values (4 bytes per output byte).
+/// values, each in 1…originalCount + 255. The decoder streams: its memory is the
+/// `originalCount` output bytes and a few tables.
 public struct IntervalCodec: Codec {
     public let coding: UniversalValueCoding
 
@@ -37,13 +37,23 @@ public struct IntervalCodec: Codec {
         guard originalCount <= IntervalTransform.maximumCount else {
             throw .limitExceeded("interval block of \(originalCount) bytes")
         }
-        let values = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: originalCount)
-        defer { values.deallocate() }
         let maximum = UInt32(truncatingIfNeeded: originalCount + 255)
-        try UniversalValueCoding.decode(input, into: values, maximum: maximum, name: "interval")
         _ = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
-            try IntervalTransform.decode(UnsafeBufferPointer(values), into: region)
+            var sink = IntervalSink(output: region.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            try UniversalValueCoding.decode(input, count: originalCount, maximum: maximum, name: "interval", into: &sink)
             return originalCount
         }
+    }
+}
+
+/// Turns each decoded interval into the byte it points back at.
+private struct IntervalSink: ValueSink {
+    let output: UnsafeMutablePointer<UInt8>?
+    var decoder = IntervalTransform.Decoder()
+
+    @inline(__always)
+    mutating func accept(_ value: UInt32, at position: Int) throws(CodecError) {
+        guard let output else { throw .corrupt("interval: value for an empty block") }
+        output[position] = try decoder.byte(for: value, at: position, decoded: UnsafePointer(output))
     }
 }

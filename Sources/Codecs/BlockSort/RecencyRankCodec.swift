@@ -7,7 +7,7 @@ import Transforms
 /// coding (`UniversalValueCoding`). A lecture codec: no statistics beyond recency.
 ///
 /// Format: one byte, the value coding (1…6), then its stream of `originalCount` values.
-/// The decoder holds `originalCount` UInt32 values (4 bytes per output byte).
+/// The decoder streams: its memory is the `originalCount` output bytes and a few tables.
 public struct RecencyRankCodec: Codec {
     public let coding: UniversalValueCoding
 
@@ -31,13 +31,23 @@ public struct RecencyRankCodec: Codec {
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
         guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
-        let values = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: originalCount)
-        defer { values.deallocate() }
-        try UniversalValueCoding.decode(input, into: values, maximum: RecencyRank.maximumValue + 1, name: "rank")
-        for i in 0..<values.count { values[i] &-= 1 }
         _ = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
-            try RecencyRank.decode(UnsafeBufferPointer(values), into: region)
+            var sink = RankSink(output: region.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            try UniversalValueCoding.decode(input, count: originalCount, maximum: RecencyRank.maximumValue + 1,
+                                            name: "rank", into: &sink)
             return originalCount
         }
+    }
+}
+
+/// Turns each decoded value v into the byte of recency rank v − 1.
+private struct RankSink: ValueSink {
+    let output: UnsafeMutablePointer<UInt8>?
+    var decoder = RecencyRank.Decoder()
+
+    @inline(__always)
+    mutating func accept(_ value: UInt32, at position: Int) throws(CodecError) {
+        guard let output else { throw .corrupt("rank: value for an empty block") }
+        output[position] = try decoder.byte(for: value &- 1, at: position)
     }
 }

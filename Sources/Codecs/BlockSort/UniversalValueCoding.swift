@@ -67,10 +67,11 @@ public enum UniversalValueCoding: UInt8, Sendable, CaseIterable {
         }
     }
 
-    /// Reads the selector and `values.count` values from `input`; throws on an unknown
-    /// selector, a value above `maximum`, an overlong code or a truncated input.
-    static func decode(_ input: UnsafeRawBufferPointer, into values: UnsafeMutableBufferPointer<UInt32>,
-                       maximum: UInt32, name: String) throws(CodecError) {
+    /// Reads the selector and `count` values from `input`, handing each to `sink`;
+    /// throws on an unknown selector, a value outside 1…`maximum`, an overlong code
+    /// or a truncated input.
+    static func decode<Sink: ValueSink>(_ input: UnsafeRawBufferPointer, count: Int, maximum: UInt32,
+                                        name: String, into sink: inout Sink) throws(CodecError) {
         guard let first = input.first else { throw .truncated }
         guard let coding = UniversalValueCoding(rawValue: first) else {
             throw .corrupt("\(name): unknown value coding \(first)")
@@ -80,19 +81,19 @@ public enum UniversalValueCoding: UInt8, Sendable, CaseIterable {
         case .arithmetic:
             var decoder = RangeDecoder(body)
             var model = GammaContextModel()
-            for i in 0..<values.count {
+            for i in 0..<count {
                 let v = model.decode(from: &decoder)
                 guard v >= 1, v <= UInt64(maximum) else {
                     try decoder.finish()
                     throw .corrupt("\(name): value \(v) at \(i) outside 1…\(maximum)")
                 }
-                values[i] = UInt32(truncatingIfNeeded: v)
+                try sink.accept(UInt32(truncatingIfNeeded: v), at: i)
             }
             try decoder.finish()
         case .adaptiveRice:
             var reader = BitReader(body)
             var rice = AdaptiveRiceState()
-            for i in 0..<values.count {
+            for i in 0..<count {
                 let k = rice.parameter
                 let zeros = try reader.readZerosBeforeOne(limit: riceEscape)
                 reader.skip(1)
@@ -106,20 +107,20 @@ public enum UniversalValueCoding: UInt8, Sendable, CaseIterable {
                     try reader.checkNotOverrun()
                     throw .corrupt("\(name): value \(v) at \(i) outside 1…\(maximum)")
                 }
-                values[i] = UInt32(truncatingIfNeeded: v)
+                try sink.accept(UInt32(truncatingIfNeeded: v), at: i)
                 rice.update(v &- 1)
             }
             try reader.checkNotOverrun()
         default:
             guard let code = coding.universalCode else { throw .corrupt("\(name): unknown value coding \(first)") }
             var reader = BitReader(body)
-            for i in 0..<values.count {
+            for i in 0..<count {
                 let v = try code.decode(from: &reader)
                 guard v >= 1, v <= UInt64(maximum) else {
                     try reader.checkNotOverrun()
                     throw .corrupt("\(name): value \(v) at \(i) outside 1…\(maximum)")
                 }
-                values[i] = UInt32(truncatingIfNeeded: v)
+                try sink.accept(UInt32(truncatingIfNeeded: v), at: i)
             }
             try reader.checkNotOverrun()
         }
