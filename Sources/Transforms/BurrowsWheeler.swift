@@ -43,6 +43,8 @@ public enum BurrowsWheeler {
     /// `.corrupt` on a primary index outside 1…n (n ≥ 1) or 0 (n = 0), and
     /// `.invalidParameter` if `output` is too small. Any bytes with a valid index
     /// decode to some n bytes: the LF mapping is a permutation, so the walk stays in bounds.
+    /// Memory: two tables of n+1 entries, 4 bytes each below 16 Mi bytes, else 8 bytes
+    /// (8n or 16n bytes), on huge pages where the system offers them.
     public static func inverse(_ input: UnsafeRawBufferPointer, primaryIndex: Int,
                                into output: UnsafeMutableRawBufferPointer) throws(CodecError) {
         let n = input.count
