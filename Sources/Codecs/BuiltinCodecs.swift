@@ -13,5 +13,7 @@ public enum BuiltinCodecs {
         PPMCodec.descriptor,
         PPMCodec.ppmcDescriptor,
         PPMCodec.ppmdDescriptor,
+        RecencyRankCodec.descriptor,
+        IntervalCodec.descriptor,
     ]
 }
