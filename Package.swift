@@ -15,8 +15,7 @@ let package = Package(
         .target(name: "BitIO"),
         // Estimators, frequency models, Huffman and arithmetic coders.
         .target(name: "Entropy", dependencies: ["BitIO"]),
-        // Transforms: move-to-front now; suffix array, BWT, recency rank and run lengths
-        // come with the block-sorting issue.
+        // Transforms: suffix array (SA-IS), BWT, move-to-front, recency rank, intervals, zero runs.
         .target(name: "Transforms", dependencies: ["BitIO"]),
         // The Codec protocol, the registry and our own codecs.
         .target(name: "Codecs", dependencies: ["BitIO", "Entropy", "Transforms"]),
