@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "Entropy", dependencies: ["BitIO"]),
         // Transforms: move-to-front now; suffix array, BWT, recency rank and run lengths
         // come with the block-sorting issue.
-        .target(name: "Transforms"),
+        .target(name: "Transforms", dependencies: ["BitIO"]),
         // The Codec protocol, the registry and our own codecs.
         .target(name: "Codecs", dependencies: ["BitIO", "Entropy", "Transforms"]),
         // The .sqz frame.
