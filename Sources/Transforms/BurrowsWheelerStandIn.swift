@@ -133,13 +133,13 @@ public enum BurrowsWheeler {
         guard row == p else { throw .corrupt("BWT of \(n) bytes does not end at primary index \(p)") }
     }
 
-    static func forward(_ bytes: [UInt8]) -> (bwt: [UInt8], primaryIndex: Int) {
+    public static func forward(_ bytes: [UInt8]) -> (bwt: [UInt8], primaryIndex: Int) {
         var out = [UInt8](repeating: 0, count: bytes.count)
         let p = bytes.withUnsafeBytes { i in out.withUnsafeMutableBytes { o in forward(i, into: o) } }
         return (out, p)
     }
 
-    static func inverse(_ bwt: [UInt8], primaryIndex: Int) throws(CodecError) -> [UInt8] {
+    public static func inverse(_ bwt: [UInt8], primaryIndex: Int) throws(CodecError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: bwt.count)
         let result: Result<Void, CodecError> = bwt.withUnsafeBytes { i in
             out.withUnsafeMutableBytes { o in
