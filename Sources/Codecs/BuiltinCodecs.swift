@@ -9,5 +9,7 @@ public enum BuiltinCodecs {
         LZWArithCodec.descriptor,
         LZ77EliasCodec.descriptor,
         LZ77HuffmanCodec.descriptor,
+        BWTHuffmanCodec.descriptor,
+        BWTCodec.descriptor,
     ]
 }

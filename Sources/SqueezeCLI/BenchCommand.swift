@@ -25,6 +25,7 @@ struct Bench: ParsableCommand {
         case "estimate": print(EstimateBenchmark.run().report)
         case "harness": print(try HarnessBenchmark.run())
         case "lzw": print(LZWBenchmark.run())
+        case "bwt": print(BWTCodecBenchmark.run())
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }
