@@ -64,7 +64,7 @@ public struct BWTCodec: Codec {
                     }
                     mtf[0] = b
                     _ = model.codeRank(r, &encoder)
-                    model.previousByte = Int(b)
+                    model.push(byte: Int(b), front1: mtf[1], front2: mtf[2])
                 }
             }
             start += count
@@ -105,13 +105,14 @@ public struct BWTCodec: Codec {
                 for k in 0..<256 { list[k] = UInt8(k) }
                 let ok = list.withUnsafeMutableBufferPointer { mtf -> Bool in
                     for i in 0..<n {
-                        var r = model.codeRank(0, &decoder)
-                        guard r >= 0 else { return false }
+                        let rank = model.codeRank(0, &decoder)
+                        guard rank >= 0 else { return false }
+                        var r = rank
                         let b = mtf[r]
                         while r > 0 { mtf[r] = mtf[r &- 1]; r &-= 1 }
                         mtf[0] = b
                         dst[i] = b
-                        model.previousByte = Int(b)
+                        model.push(byte: Int(b), front1: mtf[1], front2: mtf[2])
                     }
                     return true
                 }

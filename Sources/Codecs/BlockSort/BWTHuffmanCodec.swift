@@ -8,18 +8,17 @@ import Transforms
 /// of alternating "assign each group to its cheapest table" and "rebuild each
 /// table from its groups" (a k-means style refinement; Lloyd 1982).
 ///
-/// Format: an MSB-first bit stream of blocks until the original size is
-/// reached. Per block: Elias γ raw size n; primary index and symbol count m in
-/// w bits each (w = bit width of n); alphabet size (9 bits); table count − 1
-/// (3 bits); each table's lengths by `CodeLengthHeader`; one selector per group
-/// of 50 symbols, move-to-front coded over the tables and written in truncated
-/// unary; then the m symbols, group g with table selector[g].
+/// Blocks where runs of 4+ equal bytes shrink the data by a quarter or more
+/// are first run-length coded (`ByteRunLength`) and the result is sorted.
+///
+/// Format: see docs/FORMAT.md (codec 13).
 public struct BWTHuffmanCodec: Codec {
     /// Raw bytes per block sort.
     public let blockSize: Int
 
     public static let groupSize = 50
-    public static let maxTables = 6
+    /// The most tables the format allows (the encoder uses up to 7).
+    public static let maxTables = 8
     static let refinementRounds = 5
 
     public init(blockSize: Int) { self.blockSize = Swift.max(1, blockSize) }
@@ -39,30 +38,49 @@ public struct BWTHuffmanCodec: Codec {
         var writer = BitWriter(continuing: &out)
         let n = input.count
         guard n > 0, let base = input.baseAddress else { writer.finish(into: &out); return }
-        let size = Swift.min(blockSize, n)
-        let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
-        let symbols = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: size)
-        defer { bwt.deallocate(); symbols.deallocate() }
         var start = 0
         while start < n {
-            let count = Swift.min(size, n - start)
-            let block = UnsafeRawBufferPointer(start: base + start, count: count)
-            let region = UnsafeMutableRawBufferPointer(rebasing: bwt[0..<count])
-            let primary = BurrowsWheeler.forward(block, into: region)
-            MoveToFront.encode(UnsafeRawBufferPointer(region), into: region)
-            let m = ZeroRunLength.encode(UnsafeRawBufferPointer(region), into: symbols)
-            guard m >= 1 else { throw .invalidParameter("zero-run coding of a block failed") }
-            try encodeBlock(count: count, primary: primary, UnsafeBufferPointer(rebasing: symbols[0..<m]), &writer)
+            let count = Swift.min(blockSize, n - start)
+            try encodeBlock(UnsafeRawBufferPointer(start: base + start, count: count), &writer)
             start += count
         }
         writer.finish(into: &out)
     }
 
-    func encodeBlock(count n: Int, primary: Int, _ symbols: UnsafeBufferPointer<UInt16>,
-                     _ writer: inout BitWriter) throws(CodecError) {
+    /// One block. Memory: the block (n), the BWT output (n) and the suffix
+    /// sort (4n) at most; with run-length coding the sorted text is at most
+    /// 3n/4, and the symbols (2n) are allocated once the suffix array is gone.
+    func encodeBlock(_ block: UnsafeRawBufferPointer, _ writer: inout BitWriter) throws(CodecError) {
+        let n = block.count
+        EliasGamma.encode(UInt64(n), to: &writer)
+        let rleCount = ByteRunLength.encodedCount(block)
+        let useRuns = rleCount <= n - n / 4
+        writer.write(useRuns ? 1 : 0, count: 1)
+        let sorted = useRuns ? rleCount : n
+        if useRuns { writer.write(UInt64(rleCount), count: Self.bitWidth(n)) }
+        let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: sorted, alignment: 8)
+        defer { bwt.deallocate() }
+        let primary: Int
+        if useRuns {
+            let runs = UnsafeMutableRawBufferPointer.allocate(byteCount: sorted, alignment: 8)
+            defer { runs.deallocate() }
+            _ = ByteRunLength.encode(block, into: runs)
+            primary = BurrowsWheeler.forward(UnsafeRawBufferPointer(runs), into: bwt)
+        } else {
+            primary = BurrowsWheeler.forward(block, into: bwt)
+        }
+        MoveToFront.encode(UnsafeRawBufferPointer(bwt), into: bwt)
+        let symbols = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: sorted)
+        defer { symbols.deallocate() }
+        let m = ZeroRunLength.encode(UnsafeRawBufferPointer(bwt), into: symbols)
+        guard m >= 1 else { throw .invalidParameter("zero-run coding of a block failed") }
+        try encodeSymbols(count: sorted, primary: primary, UnsafeBufferPointer(rebasing: symbols[0..<m]), &writer)
+    }
+
+    func encodeSymbols(count n: Int, primary: Int, _ symbols: UnsafeBufferPointer<UInt16>,
+                       _ writer: inout BitWriter) throws(CodecError) {
         let m = symbols.count
         let width = Self.bitWidth(n)
-        EliasGamma.encode(UInt64(n), to: &writer)
         writer.write(UInt64(primary), count: width)
         writer.write(UInt64(m), count: width)
         var alphabet = 1
@@ -71,11 +89,9 @@ public struct BWTHuffmanCodec: Codec {
         let fit = try Self.fitTables(symbols, alphabet: alphabet, used: used)
         writer.write(UInt64(alphabet), count: 9)
         writer.write(UInt64(fit.lengths.count - 1), count: 3)
+        Self.writeTables(fit.lengths, used: Array(used[0..<alphabet]), &writer)
         var codes: [[UInt32]] = []
-        for lengths in fit.lengths {
-            try CodeLengthHeader.write(lengths, to: &writer)
-            codes.append(try CanonicalHuffmanCode(lengths: lengths).packed)
-        }
+        for lengths in fit.lengths { codes.append(try CanonicalHuffmanCode(lengths: lengths).packed) }
         // Selectors: move-to-front over the table numbers, truncated unary.
         var order = Array(0..<fit.lengths.count)
         let last = fit.lengths.count - 1
@@ -102,11 +118,89 @@ public struct BWTHuffmanCodec: Codec {
         }
     }
 
+    /// The used symbols as alternating runs (first flag, then Elias γ run
+    /// lengths), then per table the first used symbol's length in 4 bits and
+    /// each next one as a change from the one before: 0 "0", +1 "10", −1 "110",
+    /// otherwise "111" and the length in 4 bits. Every used symbol has a
+    /// length of 1…15 in every table, so lengths of MTF ranks, which grow
+    /// slowly with the rank, cost under two bits each.
+    static func writeTables(_ tables: [[UInt8]], used: [Bool], _ writer: inout BitWriter) {
+        writer.write(used[0] ? 1 : 0, count: 1)
+        var i = 0
+        while i < used.count {
+            var j = i + 1
+            while j < used.count && used[j] == used[i] { j += 1 }
+            EliasGamma.encode(UInt64(j - i), to: &writer)
+            i = j
+        }
+        for lengths in tables {
+            var previous = -1
+            for s in 0..<used.count where used[s] {
+                let l = Int(lengths[s])
+                if previous < 0 {
+                    writer.write(UInt64(l), count: 4)
+                } else if l == previous {
+                    writer.write(0, count: 1)
+                } else if l == previous + 1 {
+                    writer.write(0b10, count: 2)
+                } else if l == previous - 1 {
+                    writer.write(0b110, count: 3)
+                } else {
+                    writer.write(0b111 << 4 | UInt64(l), count: 7)
+                }
+                previous = l
+            }
+        }
+    }
+
+    /// Inverse of `writeTables`; lengths outside 1…15 or runs past the alphabet are corrupt.
+    static func readTables(count: Int, alphabet: Int, _ reader: inout BitReader) throws(CodecError) -> [[UInt8]] {
+        var used = [Bool](repeating: false, count: alphabet)
+        var flag = reader.readBit()
+        var i = 0
+        while i < alphabet {
+            let run = try EliasGamma.decode(from: &reader)
+            try reader.checkNotOverrun()
+            guard run >= 1, run <= UInt64(alphabet - i) else { throw .corrupt("used-symbol run of \(run) passes the alphabet end") }
+            if flag { for k in i..<(i + Int(run)) { used[k] = true } }
+            i += Int(run)
+            flag.toggle()
+        }
+        var tables: [[UInt8]] = []
+        for _ in 0..<count {
+            var lengths = [UInt8](repeating: 0, count: alphabet)
+            var previous = -1
+            for s in 0..<alphabet where used[s] {
+                var l: Int
+                if previous < 0 || reader.peek(3) == 0b111 {
+                    if previous >= 0 { reader.skip(3) }
+                    l = Int(reader.read(4))
+                } else if !reader.readBit() {
+                    l = previous
+                } else if !reader.readBit() {
+                    l = previous + 1
+                } else {
+                    reader.skip(1)
+                    l = previous - 1
+                }
+                guard l >= 1, l <= 15 else {
+                    try reader.checkNotOverrun()
+                    throw .corrupt("Huffman code length \(l) for symbol \(s)")
+                }
+                lengths[s] = UInt8(l)
+                previous = l
+            }
+            try reader.checkNotOverrun()
+            tables.append(lengths)
+        }
+        return tables
+    }
+
     static func bitWidth(_ n: Int) -> Int { Int.bitWidth - n.leadingZeroBitCount }
 
     /// How many tables pay for their headers at m symbols.
     static func tableCount(symbols m: Int) -> Int {
-        m < 200 ? 1 : m < 600 ? 2 : m < 1200 ? 3 : m < 2400 ? 4 : m < 4800 ? 5 : maxTables
+        m < 200 ? 1 : m < 600 ? 2 : m < 1200 ? 3 : m < 2400 ? 4 : m < 4800 ? 5 : m < 9600 ? 6 : 7
     }
 
     /// Fits the tables: groups start in classes by their mean symbol size,
@@ -144,7 +238,7 @@ public struct BWTHuffmanCodec: Codec {
             for t in 0..<tables {
                 // Every symbol of the block stays codable in every table.
                 var f = freq[t]
-                for s in 0..<alphabet where used[s] { f[s] = f[s] &* 4 &+ 1 }
+                for s in 0..<alphabet where used[s] { f[s] &+= 1 }
                 lengths.append(try HuffmanCodeLengths.compute(f, limit: 15))
             }
             if tables == 1 { break }
@@ -184,10 +278,24 @@ public struct BWTHuffmanCodec: Codec {
                     throw .corrupt("BWT block of \(n64) bytes with \(originalCount - done) left (block size \(bwt.count))")
                 }
                 let n = Int(n64)
-                let block = UnsafeMutableRawBufferPointer(rebasing: bwt[0..<n])
-                let primary = try decodeBlock(count: n, &reader, into: block)
-                try BurrowsWheeler.inverse(UnsafeRawBufferPointer(block), primaryIndex: primary,
-                                           into: UnsafeMutableRawBufferPointer(rebasing: region[done..<(done + n)]))
+                let useRuns = reader.readBit()
+                let sorted = useRuns ? Int(reader.read(Self.bitWidth(n))) : n
+                guard sorted >= 1, sorted <= n else {
+                    try reader.checkNotOverrun()
+                    throw .corrupt("run-length coded size \(sorted) for a block of \(n) bytes")
+                }
+                let block = UnsafeMutableRawBufferPointer(rebasing: bwt[0..<sorted])
+                let primary = try decodeBlock(count: sorted, &reader, into: block)
+                let target = UnsafeMutableRawBufferPointer(rebasing: region[done..<(done + n)])
+                if useRuns {
+                    let runs = UnsafeMutableRawBufferPointer.allocate(byteCount: sorted, alignment: 8)
+                    defer { runs.deallocate() }
+                    try BurrowsWheeler.inverse(UnsafeRawBufferPointer(block), primaryIndex: primary, into: runs)
+                    let k = try ByteRunLength.decode(UnsafeRawBufferPointer(runs), into: target)
+                    guard k == n else { throw .corrupt("run-length coded block gives \(k) bytes, expected \(n)") }
+                } else {
+                    try BurrowsWheeler.inverse(UnsafeRawBufferPointer(block), primaryIndex: primary, into: target)
+                }
                 done += n
             }
             return done
@@ -209,8 +317,7 @@ public struct BWTHuffmanCodec: Codec {
         guard alphabet >= 1, alphabet <= ZeroRunLength.alphabetSize else { throw .corrupt("BWT alphabet of \(alphabet) symbols") }
         guard tables <= Self.maxTables else { throw .corrupt("\(tables) Huffman tables (at most \(Self.maxTables))") }
         var decoders: [HuffmanDecodingTable] = []
-        for _ in 0..<tables {
-            let lengths = try CodeLengthHeader.read(from: &reader, alphabetSize: alphabet)
+        for lengths in try Self.readTables(count: tables, alphabet: alphabet, &reader) {
             decoders.append(try HuffmanDecodingTable(lengths: lengths, tableBits: 10))
         }
         let groups = (m + Self.groupSize - 1) / Self.groupSize
