@@ -57,12 +57,8 @@ public struct BWTCodec: Codec {
                 for i in 0..<count {
                     let b = region[i]
                     var r = 0
-                    var carried = mtf[0]
-                    while carried != b {
-                        r &+= 1
-                        swap(&carried, &mtf[r])
-                    }
-                    mtf[0] = b
+                    while mtf[r] != b { r &+= 1 }
+                    Self.promote(mtf, rank: r)
                     _ = model.codeRank(r, &encoder)
                     model.push(byte: Int(b), front1: mtf[1], front2: mtf[2])
                 }
@@ -70,6 +66,15 @@ public struct BWTCodec: Codec {
             start += count
         }
         out = encoder.finish()
+    }
+
+    /// Move-to-front: the byte at `rank` goes to position 0.
+    @inline(__always)
+    static func promote(_ mtf: UnsafeMutableBufferPointer<UInt8>, rank r: Int) {
+        let b = mtf[r]
+        var k = r
+        while k > 0 { mtf[k] = mtf[k &- 1]; k &-= 1 }
+        mtf[0] = b
     }
 
     /// 32 bits at probability ½, most significant first.
@@ -104,13 +109,11 @@ public struct BWTCodec: Codec {
                 var list = [UInt8](repeating: 0, count: 256)
                 for k in 0..<256 { list[k] = UInt8(k) }
                 let ok = list.withUnsafeMutableBufferPointer { mtf -> Bool in
-                    for i in 0..<n {
+                        for i in 0..<n {
                         let rank = model.codeRank(0, &decoder)
                         guard rank >= 0 else { return false }
-                        var r = rank
-                        let b = mtf[r]
-                        while r > 0 { mtf[r] = mtf[r &- 1]; r &-= 1 }
-                        mtf[0] = b
+                        let b = mtf[rank]
+                        Self.promote(mtf, rank: rank)
                         dst[i] = b
                         model.push(byte: Int(b), front1: mtf[1], front2: mtf[2])
                     }

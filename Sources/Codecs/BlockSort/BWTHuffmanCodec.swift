@@ -19,7 +19,7 @@ public struct BWTHuffmanCodec: Codec {
     public static let groupSize = 50
     /// The most tables the format allows (the encoder uses up to 7).
     public static let maxTables = 8
-    static let refinementRounds = 5
+    static let refinementRounds = 4
 
     public init(blockSize: Int) { self.blockSize = Swift.max(1, blockSize) }
     public init(level: Int) { self.init(blockSize: Self.blockSize(level: level)) }
@@ -226,39 +226,47 @@ public struct BWTHuffmanCodec: Codec {
         }
         var lengths: [[UInt8]] = []
         let rounds = tables > 1 ? refinementRounds : 0
-        var cost = [Int](repeating: 0, count: tables)
-        for round in 0...rounds {
+        for _ in 0...rounds {
             // Rebuild every table from the groups assigned to it.
-            var freq = [[UInt32]](repeating: [UInt32](repeating: 0, count: alphabet), count: tables)
-            for g in 0..<groups {
-                let t = Int(selectors[g])
-                for i in (g * groupSize)..<Swift.min(m, (g + 1) * groupSize) { freq[t][Int(symbols[i])] += 1 }
+            var freq = [UInt32](repeating: 0, count: tables * alphabet)
+            freq.withUnsafeMutableBufferPointer { f in
+                for g in 0..<groups {
+                    let base = Int(selectors[g]) &* alphabet
+                    for i in (g * groupSize)..<Swift.min(m, (g + 1) * groupSize) { f[base &+ Int(symbols[i])] &+= 1 }
+                }
             }
             lengths = []
             for t in 0..<tables {
                 // Every symbol of the block stays codable in every table.
-                var f = freq[t]
+                var f = Array(freq[(t * alphabet)..<((t + 1) * alphabet)])
                 for s in 0..<alphabet where used[s] { f[s] &+= 1 }
                 lengths.append(try HuffmanCodeLengths.compute(f, limit: 15))
             }
             if tables == 1 { break }
             // Assign each group to its cheapest table (also after the last rebuild,
             // so the selectors match the tables that are sent).
-            var flat = [UInt8](repeating: 0, count: alphabet * tables)
-            for t in 0..<tables { for s in 0..<alphabet { flat[s * tables + t] = lengths[t][s] } }
-            flat.withUnsafeBufferPointer { len in
+            // Lengths packed four tables to a word in 16-bit lanes, so one add per
+            // symbol prices a group under four tables at once (sums stay below 2^16).
+            var packed = [UInt64](repeating: 0, count: 2 * alphabet)
+            for t in 0..<tables {
+                for sym in 0..<alphabet { packed[2 * sym + t / 4] |= UInt64(lengths[t][sym]) << UInt64(16 * (t % 4)) }
+            }
+            packed.withUnsafeBufferPointer { len in
                 for g in 0..<groups {
-                    for t in 0..<tables { cost[t] = 0 }
+                    var low: UInt64 = 0, high: UInt64 = 0
                     for i in (g * groupSize)..<Swift.min(m, (g + 1) * groupSize) {
-                        let row = Int(symbols[i]) &* tables
-                        for t in 0..<tables { cost[t] &+= Int(len[row &+ t]) }
+                        let row = Int(symbols[i]) &* 2
+                        low &+= len[row]
+                        high &+= len[row &+ 1]
                     }
-                    var best = 0
-                    for t in 1..<tables where cost[t] < cost[best] { best = t }
+                    var best = 0, bestCost = Int.max
+                    for t in 0..<tables {
+                        let c = Int(((t < 4 ? low : high) >> UInt64(16 * (t % 4))) & 0xFFFF)
+                        if c < bestCost { bestCost = c; best = t }
+                    }
                     selectors[g] = UInt8(best)
                 }
             }
-            _ = round
         }
         return (lengths, selectors)
     }

@@ -80,7 +80,8 @@ struct BWTRankModel {
     static let runContexts = decisions * runBuckets * lastBuckets
     static let byteContexts = decisions * 256
     static let pairContexts = 3 * 65536 + decisions * 256
-    static let sseContexts = 3 * runBuckets
+    static let sseDecisions = decisions
+    static let sseContexts = sseDecisions * runBuckets
 
     init() {
         stretch = .allocate(capacity: 4096)
@@ -100,7 +101,7 @@ struct BWTRankModel {
             weights[Self.inputs * k + 3] = 0
         }
         sse = Self.map(Self.sseContexts)
-        byteSSE = Self.map(3 * 256)
+        byteSSE = Self.map(Self.sseDecisions * 256)
     }
 
     /// Secondary-estimation maps that start as the identity.
@@ -183,7 +184,7 @@ struct BWTRankModel {
         // Secondary estimation for the first three decisions, interpolated between two of 33 steps.
         var p = pm
         var sIndex = -1, bIndex = 0, sWeight = 0
-        if d < 3 {
+        if d < Self.sseDecisions {
             let pos = (dot &+ 2048) &* 32
             let j = pos &>> 12
             sWeight = pos & 4095
