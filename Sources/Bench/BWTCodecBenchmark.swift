@@ -1,4 +1,7 @@
 import SqueezeKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `bwt-huffman` and `bwt` beside bzip2 -9 (system libbz2) in the same run:
 /// coded size and MB/s (10^6 raw bytes per second of wall time, best of
@@ -12,6 +15,16 @@ public enum BWTCodecBenchmark {
         public let codedBytes: Int
         public let encodeMBps: Double
         public let decodeMBps: Double
+        /// The same from this thread's CPU time, steadier than wall time on a busy machine.
+        public let encodeCPUMBps: Double
+        public let decodeCPUMBps: Double
+    }
+
+    /// CPU seconds of the calling thread (the codecs, bzip2 included, run on it).
+    static func cpuNow() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     static func candidates() -> [(String, any Codec)] {
@@ -45,34 +58,43 @@ public enum BWTCodecBenchmark {
         for (name, codec) in candidates() {
             var coded = ByteBuffer()
             var bestEnc = Double.infinity, bestDec = Double.infinity
+            var cpuEnc = Double.infinity, cpuDec = Double.infinity
             for _ in 0..<runs {
                 coded = ByteBuffer()
+                let c0 = cpuNow()
                 let t0 = Measurement.now()
                 do { try input.withUnsafeBytes { raw in try codec.encode(raw, into: &coded) } } catch {
                     return (rows, "\(name): encode failed on \(path): \(error)")
                 }
                 bestEnc = Swift.min(bestEnc, Measurement.now() - t0)
+                cpuEnc = Swift.min(cpuEnc, cpuNow() - c0)
                 var out = ByteBuffer(capacity: input.count)
+                let c1 = cpuNow()
                 let t1 = Measurement.now()
                 do { try coded.withUnsafeBytes { raw in try codec.decode(raw, originalCount: input.count, into: &out) } } catch {
                     return (rows, "\(name): decode failed on \(path): \(error)")
                 }
                 bestDec = Swift.min(bestDec, Measurement.now() - t1)
+                cpuDec = Swift.min(cpuDec, cpuNow() - c1)
                 guard out.bytes == input else { return (rows, "\(name): round trip changed \(path)") }
             }
             rows.append(Row(name: name, codedBytes: coded.count, encodeMBps: mbps(input.count, bestEnc),
-                            decodeMBps: mbps(input.count, bestDec)))
+                            decodeMBps: mbps(input.count, bestDec), encodeCPUMBps: mbps(input.count, cpuEnc),
+                            decodeCPUMBps: mbps(input.count, cpuDec)))
         }
-        var s = "Block sorting on \(path) (\(input.count) bytes, whole file per call); MB/s of raw data, wall time, best of \(runs)\n"
-        s += pad("coder", 20) + pad("bytes", 10) + pad("bits/byte", 11) + pad("enc MB/s", 10) + pad("dec MB/s", 10) + "\n"
+        var s = "Block sorting on \(path) (\(input.count) bytes, whole file per call); MB/s of raw data, best of \(runs), "
+            + "by wall time and by this thread's CPU time\n"
+        s += pad("coder", 20) + pad("bytes", 10) + pad("bits/byte", 11) + pad("enc MB/s", 10) + pad("dec MB/s", 10)
+            + pad("enc CPU", 10) + pad("dec CPU", 10) + "\n"
         for r in rows {
             s += pad(r.name, 20) + pad(String(r.codedBytes), 10) + pad(fmt(8 * Double(r.codedBytes) / Double(input.count), 3), 11)
-                + pad(fmt(r.encodeMBps), 10) + pad(fmt(r.decodeMBps), 10) + "\n"
+                + pad(fmt(r.encodeMBps), 10) + pad(fmt(r.decodeMBps), 10) + pad(fmt(r.encodeCPUMBps), 10) + pad(fmt(r.decodeCPUMBps), 10) + "\n"
         }
         if let b = rows.first {
             for r in rows.dropFirst() {
                 s += "\(r.name) / bzip2 -9: size \(fmt(Double(r.codedBytes) / Double(b.codedBytes), 4)), "
-                    + "encode speed \(fmt(r.encodeMBps / b.encodeMBps))x, decode speed \(fmt(r.decodeMBps / b.decodeMBps))x\n"
+                    + "speed wall: encode \(fmt(r.encodeMBps / b.encodeMBps))x, decode \(fmt(r.decodeMBps / b.decodeMBps))x; "
+                    + "CPU: encode \(fmt(r.encodeCPUMBps / b.encodeCPUMBps))x, decode \(fmt(r.decodeCPUMBps / b.decodeCPUMBps))x\n"
             }
         }
         return (rows, s)

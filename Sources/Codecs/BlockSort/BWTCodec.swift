@@ -12,7 +12,7 @@ import Transforms
 /// Memory while compressing a block of n bytes: the input (n), the BWT output
 /// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n for 32-bit
 /// suffix array entries) — at most 6n — then the coded output (below n) once
-/// the suffix array is freed, plus 0.8 MB of model tables.
+/// the suffix array is freed, plus 8 MB of model tables.
 public struct BWTCodec: Codec {
     /// Raw bytes per block sort.
     public let blockSize: Int

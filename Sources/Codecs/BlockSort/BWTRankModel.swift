@@ -40,13 +40,13 @@ extension RangeDecoder: BinaryCoder {
 /// or for the later decisions that byte alone. A logistic mixer combines them
 /// (weights per decision, zero-run length and last rank, trained online by
 /// gradient descent on coding cost: Mahoney, "Adaptive weighing of context
-/// models for lossless data compression", FIT report CS-2005-16). For the
-/// first three decisions two secondary estimates (adaptive maps from the
-/// mixed probability in 33 interpolated steps, per zero-run length and per
+/// models for lossless data compression", FIT report CS-2005-16). Two
+/// secondary estimates (adaptive maps from the mixed probability in 33
+/// interpolated steps, per decision with the zero-run length and with the
 /// previous byte) refine it. Structured binarization of MTF ranks follows
 /// Fenwick, "Block sorting text compression", ACSC 1996.
 ///
-/// Memory: about 3 MB of tables, whatever the block size.
+/// Memory: about 8 MB of tables, whatever the block size.
 struct BWTRankModel {
     /// Decisions: 0…2 rank 0/1/2, 3…9 bucket unary, 10 + (1 << e | node) mantissa bits.
     static let decisions = 266
@@ -60,9 +60,9 @@ struct BWTRankModel {
     var byteCounters: UnsafeMutablePointer<UInt16>
     var pairCounters: UnsafeMutablePointer<UInt16>
     var weights: UnsafeMutablePointer<Int32>
-    /// Secondary estimation: per zero-run context, 33 probabilities over the stretched input.
+    /// Secondary estimation: per decision and zero-run length, 33 probabilities over the stretched input.
     var sse: UnsafeMutablePointer<UInt16>
-    /// Secondary estimation per previous byte, for the first three decisions.
+    /// Secondary estimation per decision and previous byte.
     var byteSSE: UnsafeMutablePointer<UInt16>
     /// Copies of the fixed tables, so the hot loop reads them without global-initialization checks.
     let stretch: UnsafeMutablePointer<Int16>
@@ -181,7 +181,7 @@ struct BWTRankModel {
         var dot = (w0 &* sa &+ w1 &* sb &+ w2 &* sc &+ w3 &* 256) &>> 16
         dot = Swift.max(-2047, Swift.min(2047, dot))
         let pm = Int(squash[dot &+ 2048])
-        // Secondary estimation for the first three decisions, interpolated between two of 33 steps.
+        // Secondary estimation, interpolated between two of 33 steps.
         var p = pm
         var sIndex = -1, bIndex = 0, sWeight = 0
         if d < Self.sseDecisions {
