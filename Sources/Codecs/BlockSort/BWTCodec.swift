@@ -10,9 +10,11 @@ import Transforms
 /// carries over from block to block within one payload.
 ///
 /// Memory while compressing a block of n bytes: the input (n), the BWT output
-/// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n for 32-bit
-/// suffix array entries) — at most 6n — then the coded output (below n) once
-/// the suffix array is freed, plus 8 MB of model tables.
+/// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n of 32-bit
+/// suffix array entries and n/8 of type bits with SA-IS) — about 6.1n at the
+/// peak — then the coded output (below n) once the suffix array is freed,
+/// plus 8 MB of model tables. Decompressing: the BWT block (n), the output (n)
+/// and the inverse transform's successor array (4n, 8n from 16 MiB up).
 public struct BWTCodec: Codec {
     /// Raw bytes per block sort.
     public let blockSize: Int

@@ -48,8 +48,9 @@ public struct BWTHuffmanCodec: Codec {
     }
 
     /// One block. Memory: the block (n), the BWT output (n) and the suffix
-    /// sort (4n) at most; with run-length coding the sorted text is at most
-    /// 3n/4, and the symbols (2n) are allocated once the suffix array is gone.
+    /// sort (4n, plus n/8 of type bits with SA-IS) at most, about 6.1n; with
+    /// run-length coding the sorted text is at most 3n/4 (5.6n in all), and the
+    /// symbols (2n) are allocated once the suffix array is gone.
     func encodeBlock(_ block: UnsafeRawBufferPointer, _ writer: inout BitWriter) throws(CodecError) {
         let n = block.count
         EliasGamma.encode(UInt64(n), to: &writer)
