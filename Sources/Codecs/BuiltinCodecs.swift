@@ -15,5 +15,7 @@ public enum BuiltinCodecs {
         PPMCodec.ppmdDescriptor,
         RecencyRankCodec.descriptor,
         IntervalCodec.descriptor,
+        BWTHuffmanCodec.descriptor,
+        BWTCodec.descriptor,
     ]
 }
