@@ -1,3 +1,23 @@
+/// Byte comparison shared by the match finders.
+enum LZ77Compare {
+    /// Length of the common prefix of p[a...] and p[b...], known equal below
+    /// `start`, at most `limit`: 8 bytes per step, the first difference found
+    /// from the XOR's trailing zeros (little-endian loads).
+    @inline(__always)
+    static func commonLength(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, from start: Int, limit: Int) -> Int {
+        var k = start
+        let raw = UnsafeRawPointer(p)
+        while k &+ 8 <= limit {
+            let x = raw.loadUnaligned(fromByteOffset: a &+ k, as: UInt64.self)
+                ^ raw.loadUnaligned(fromByteOffset: b &+ k, as: UInt64.self)
+            if x != 0 { return k &+ x.littleEndian.trailingZeroBitCount &>> 3 }
+            k &+= 8
+        }
+        while k < limit && p[a &+ k] == p[b &+ k] { k &+= 1 }
+        return k
+    }
+}
+
 /// One candidate match: `length` bytes from `distance` bytes back.
 struct LZ77Match {
     var length: Int32
@@ -39,16 +59,7 @@ struct BinaryTreeMatchFinder {
     /// Length of the common prefix of p[a...] and p[b...], from `start`, at most `limit`.
     @inline(__always)
     func commonLength(_ a: Int, _ b: Int, from start: Int, limit: Int) -> Int {
-        var k = start
-        let raw = UnsafeRawPointer(p)
-        while k &+ 8 <= limit {
-            let x = raw.loadUnaligned(fromByteOffset: a &+ k, as: UInt64.self)
-                ^ raw.loadUnaligned(fromByteOffset: b &+ k, as: UInt64.self)
-            if x != 0 { return k &+ x.littleEndian.trailingZeroBitCount &>> 3 }
-            k &+= 8
-        }
-        while k < limit && p[a &+ k] == p[b &+ k] { k &+= 1 }
-        return k
+        LZ77Compare.commonLength(p, a, b, from: start, limit: limit)
     }
 
     /// Writes the matches at `i` in increasing length (each the nearest of

@@ -103,16 +103,7 @@ struct HashChainMatchFinder {
         /// Length of the common prefix of p[a...] and p[b...], at most `limit`.
         @inline(__always)
         func commonLength(_ a: Int, _ b: Int, limit: Int) -> Int {
-            var k = 0
-            let raw = UnsafeRawPointer(p)
-            while k &+ 8 <= limit {
-                let x = raw.loadUnaligned(fromByteOffset: a &+ k, as: UInt64.self)
-                    ^ raw.loadUnaligned(fromByteOffset: b &+ k, as: UInt64.self)
-                if x != 0 { return k &+ x.littleEndian.trailingZeroBitCount &>> 3 }
-                k &+= 8
-            }
-            while k < limit && p[a &+ k] == p[b &+ k] { k &+= 1 }
-            return k
+            LZ77Compare.commonLength(p, a, b, from: 0, limit: limit)
         }
 
         /// Best (length, distance) at i among the chain, then inserts i.
