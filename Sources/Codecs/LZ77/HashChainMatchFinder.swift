@@ -20,7 +20,7 @@ struct HashChainMatchFinder {
         return head.withUnsafeMutableBufferPointer { hb in
             previous.withUnsafeMutableBufferPointer { pb in
                 guard let head = hb.baseAddress, let prev = pb.baseAddress else { return 0 }
-                var search = Search(p: p, n: n, head: head, prev: prev,
+                let search = Search(p: p, n: n, head: head, prev: prev,
                                     hashShift: 32 - prm.hashLog, window: 1 << prm.windowLog,
                                     nice: prm.niceLength, maxLength: prm.maxLength,
                                     far3: prm.maxDistanceForLength3)

@@ -277,28 +277,30 @@ struct LZ77OptimalParser {
                 let farthest = cur &+ available
                 while end < farthest { end &+= 1; price[end] = LZ77Price.unreachable }
 
-                // A long match is taken without weighing the alternatives.
+                // Match lengths at the four repeat distances (0: none of 2 bytes or more).
+                var repLengths: (Int, Int, Int, Int) = (0, 0, 0, 0)
                 var longRep = 0, longRepIndex = 0
                 for k in 0..<M.repCount {
                     let dist = Int(r[k])
                     guard dist <= i, available >= 2, p[i] == p[i &- dist], p[i &+ 1] == p[i &- dist &+ 1] else { continue }
                     let len = finder.commonLength(i &- dist, i, from: 2, limit: available)
+                    switch k {
+                    case 0: repLengths.0 = len
+                    case 1: repLengths.1 = len
+                    case 2: repLengths.2 = len
+                    default: repLengths.3 = len
+                    }
                     if len > longRep { longRep = len; longRepIndex = k }
                 }
+                // A long match is taken without weighing the alternatives.
                 let longest = count > 0 ? Int(matches[count &- 1].length) : 0
                 if longRep >= nice || longest >= nice {
-                    let isMatchOne = bitPrice(probs, M.isMatch &+ st &* M.maxPosStates &+ posState, true)
                     if longRep >= longest {
-                        relax(cur &+ longRep, base &+ isMatchOne &+ repPrefixPrice(probs, longRepIndex, state: st, posState: posState)
-                              &+ repLengthPrices[posState &* stride &+ longRep], from: cur, length: longRep, distance: -longRepIndex &- 1)
                         final = cur &+ longRep
-                        // Force the long edge: the search stops here.
                         forceEdge(final, from: cur, length: longRep, distance: -longRepIndex &- 1)
                     } else {
-                        let m = matches[count &- 1]
-                        let dist = Int(m.distance)
-                        forceEdge(cur &+ longest, from: cur, length: longest, distance: dist)
                         final = cur &+ longest
+                        forceEdge(final, from: cur, length: longest, distance: Int(matches[count &- 1].distance))
                     }
                     break
                 }
@@ -317,9 +319,8 @@ struct LZ77OptimalParser {
                 }
                 // Repeat matches, every length.
                 for k in 0..<M.repCount {
-                    let dist = Int(r[k])
-                    guard dist <= i, available >= 2, p[i] == p[i &- dist], p[i &+ 1] == p[i &- dist &+ 1] else { continue }
-                    let len = finder.commonLength(i &- dist, i, from: 2, limit: available)
+                    let len = k == 0 ? repLengths.0 : k == 1 ? repLengths.1 : k == 2 ? repLengths.2 : repLengths.3
+                    guard len >= 2 else { continue }
                     let prefix = isMatchOne &+ repPrefixPrice(probs, k, state: st, posState: posState)
                     let lp = repLengthPrices + posState &* stride
                     var l = 2
