@@ -134,7 +134,6 @@ public enum BWTCodecBenchmark {
         timings().report + "\n" + sizes()
     }
 
-    static func mbps(_ bytes: Int, _ seconds: Double) -> Double { Double(bytes) / 1e6 / Swift.max(seconds, 1e-9) }
 
     static func fmt(_ x: Double, _ digits: Int = 2) -> String {
         var p = 1.0
@@ -142,5 +141,4 @@ public enum BWTCodecBenchmark {
         return String((x * p).rounded() / p)
     }
 
-    static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
 }

@@ -6,3 +6,9 @@
 func readCorpusFile(_ path: String) -> [UInt8]? {
     try? CorpusWalker.read(path)
 }
+
+/// 10^6 bytes per second; a zero time counts as a nanosecond.
+func mbps(_ bytes: Int, _ seconds: Double) -> Double { Double(bytes) / 1e6 / Swift.max(seconds, 1e-9) }
+
+/// `s` padded with spaces to `w` columns, or followed by one space if it is as wide or wider.
+func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }

@@ -116,9 +116,7 @@ public enum BlockSortBenchmark {
         return s
     }
 
-    static func mbps(_ bytes: Int, _ seconds: Double) -> Double { Double(bytes) / 1e6 / Swift.max(seconds, 1e-9) }
 
     static func fmt(_ x: Double) -> String { String((x * 10).rounded() / 10) }
 
-    static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
 }

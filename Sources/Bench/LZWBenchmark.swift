@@ -155,12 +155,10 @@ public enum LZWBenchmark {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    static func mbps(_ bytes: Int, _ seconds: Double) -> Double { Double(bytes) / 1e6 / Swift.max(seconds, 1e-9) }
 
     static func fmt(_ x: Double) -> String {
         let r = (x * 100).rounded() / 100
         return String(r)
     }
 
-    static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
 }

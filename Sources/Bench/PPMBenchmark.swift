@@ -98,7 +98,6 @@ public enum PPMBenchmark {
         return Result(rows: rows, report: s)
     }
 
-    static func mbps(_ bytes: Int, _ seconds: Double) -> Double { Double(bytes) / 1e6 / Swift.max(seconds, 1e-9) }
 
     static func fmt(_ x: Double, _ digits: Int) -> String {
         var p = 1.0
@@ -106,5 +105,4 @@ public enum PPMBenchmark {
         return String((x * p).rounded() / p)
     }
 
-    static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
 }
