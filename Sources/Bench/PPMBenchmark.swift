@@ -5,8 +5,8 @@ import Glibc
 
 /// `ppm` at its default level on book1 (Calgary): compress and decompress
 /// speed (10^6 raw bytes per second of wall time, best of `runs`), bits/byte
-/// and the process's peak resident memory while coding; `ppmc` and `ppmd` at
-/// their default levels for comparison; and 7-Zip's PPMd (order 6) timed as a
+/// and the process's peak resident memory while coding; the teaching variants
+/// `ppma`, `ppmb`, `ppmc` and `ppmd` at their default levels for comparison; and 7-Zip's PPMd (order 6) timed as a
 /// whole process when `7zz` is on PATH, with the ratio of our speed to its.
 /// Run from the repository (the default path is relative).
 public enum PPMBenchmark {
@@ -29,7 +29,7 @@ public enum PPMBenchmark {
         guard let input = readCorpusFile(path) else { return Result(rows: [], report: "cannot read \(path)") }
         var rows: [Row] = []
         var failures: [String] = []
-        for name in ["ppm", "ppmc", "ppmd"] {
+        for name in ["ppm", "ppma", "ppmb", "ppmc", "ppmd"] {
             guard let d = CodecRegistry.ours.named(name) else { continue }
             let codec = d.make(d.defaultLevel)
             var coded = ByteBuffer()

@@ -11,6 +11,8 @@ public enum BuiltinCodecs {
         LZ77HuffmanCodec.descriptor,
         LZ77ArithCodec.descriptor,
         PPMCodec.descriptor,
+        PPMCodec.ppmaDescriptor,
+        PPMCodec.ppmbDescriptor,
         PPMCodec.ppmcDescriptor,
         PPMCodec.ppmdDescriptor,
         RecencyRankCodec.descriptor,

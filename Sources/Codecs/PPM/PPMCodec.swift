@@ -1,8 +1,8 @@
 /// Prediction by partial matching (Cleary & Witten 1984) over a suffix-linked
-/// context trie (`PPMModel`), driven by the range coder. Three registered
-/// codecs share it: `ppm` (the strong variant), and the classic `ppmc`
-/// (Moffat 1990) and `ppmd` (Howard 1993) escape methods, so reports can show
-/// what each idea buys. The level sets the maximum order and the memory bound.
+/// context trie (`PPMModel`), driven by the range coder. Five registered
+/// codecs share it: `ppm` (the strong variant), and the classic escape methods
+/// `ppma`, `ppmb` (Cleary & Witten 1984), `ppmc` (Moffat 1990) and `ppmd`
+/// (Howard 1993), so reports can show what each idea buys. The level sets the maximum order and the memory bound.
 ///
 /// Format: byte 0 is 0 for a modelled block, then the variant (`PPMVariant`
 /// raw value), the maximum order (1...16), the memory bound in MiB (UInt16,
@@ -49,6 +49,10 @@ public struct PPMCodec: Codec {
 
     public static let descriptor = describe(
         .strong, "ppm", 8, "PPM context trie, orders 2-16 by level: binary contexts, SEE, inheritance", strongest: 9)
+    public static let ppmaDescriptor = describe(
+        .a, "ppma", 15, "PPM with escape method A (Cleary & Witten 1984), full and update exclusion", strongest: 5)
+    public static let ppmbDescriptor = describe(
+        .b, "ppmb", 16, "PPM with escape method B (Cleary & Witten 1984): symbols predicted once seen twice", strongest: 5)
     public static let ppmcDescriptor = describe(
         .c, "ppmc", 9, "PPM with escape method C (Moffat 1990), full and update exclusion", strongest: 5)
     public static let ppmdDescriptor = describe(

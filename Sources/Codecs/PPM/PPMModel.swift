@@ -397,7 +397,8 @@ struct PPMModel {
                 let den = foundStats == 1 ? foundCount + 1 : foundSumm
                 f = Swift.min(1 + (3 * num * (cs + 4)) / (2 * (den + cs)), PPMModel.newSymbolCountCap)
             }
-            if !addState(c, symbol: x, count: f, successor: raw) { restart(); return }
+            let added = variant == .b ? addOrCount(c, symbol: x, successor: raw) : addState(c, symbol: x, count: f, successor: raw)
+            if !added { restart(); return }
         }
         current = next
     }
@@ -477,6 +478,17 @@ struct PPMModel {
                 }
                 lastBinaryHit = 0; binaryRun = 0
                 excludedStamp[Int(sym)] = stamp
+                escaped[escapedCount] = c; escapedCount += 1
+                c = suffix(c)
+                masked = true
+                continue
+            }
+            if variant == .b && c != root {
+                let fs = encodeMethodB(x, context: c, list: l, stats: ns, &enc)
+                if fs != 0 {
+                    update(symbol: x, found: c, state: fs, position: position)
+                    return
+                }
                 escaped[escapedCount] = c; escapedCount += 1
                 c = suffix(c)
                 masked = true
@@ -588,6 +600,19 @@ struct PPMModel {
                 }
                 lastBinaryHit = 0; binaryRun = 0
                 excludedStamp[Int(sym)] = stamp
+                escaped[escapedCount] = c; escapedCount += 1
+                c = suffix(c)
+                masked = true
+                continue
+            }
+            if variant == .b && c != root {
+                let fs = try decodeMethodB(context: c, list: l, stats: ns, position: position, &dec)
+                if fs != 0 {
+                    let sym = pool[Int(fs)] & 0xFF
+                    text[position] = UInt8(truncatingIfNeeded: sym)
+                    update(symbol: sym, found: c, state: fs, position: position)
+                    return UInt8(truncatingIfNeeded: sym)
+                }
                 escaped[escapedCount] = c; escapedCount += 1
                 c = suffix(c)
                 masked = true

@@ -1,7 +1,7 @@
 /// How a PPM model estimates escapes and updates counts.
 ///
 /// The classic methods are kept for teaching, so the harness can show what
-/// each idea buys (Cleary & Witten 1984 for A; Moffat 1990 for C; Howard 1993
+/// each idea buys (Cleary & Witten 1984 for A and B; Moffat 1990 for C; Howard 1993
 /// for D). `strong` is this package's own PPMd-class design (after the ideas of
 /// Shkarin, "PPM: one year later", 2002): adaptive binary coding of
 /// deterministic contexts, secondary escape estimation, inherited counts for
@@ -9,6 +9,10 @@
 public enum PPMVariant: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Escape count 1 in every context.
     case a = 1
+    /// A symbol is predicted only once seen twice: P(s) = (count − 1) / n,
+    /// P(escape) = distinct symbols / n. Symbols seen once are not excluded
+    /// after an escape (the coder could not have predicted them).
+    case b = 2
     /// Escape count = number of distinct (non-excluded) symbols; counts +1.
     case c = 3
     /// Counts +2 (new symbols start at 1), escape count = distinct symbols:
@@ -20,6 +24,7 @@ public enum PPMVariant: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .a: "PPMA"
+        case .b: "PPMB"
         case .c: "PPMC"
         case .d: "PPMD"
         case .strong: "PPM (SEE, binary contexts, inheritance)"
@@ -29,7 +34,7 @@ public enum PPMVariant: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Amount added to a symbol's count when it is seen again.
     @inlinable var increment: UInt32 {
         switch self {
-        case .a, .c: 1
+        case .a, .b, .c: 1
         case .d: 2
         case .strong: 2
         }
