@@ -13,7 +13,7 @@ import Transforms
 /// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n of 32-bit
 /// suffix array entries and n/8 of type bits with SA-IS) — about 6.1n at the
 /// peak — then the coded output (below n) once the suffix array is freed,
-/// plus 8 MB of model tables. Decompressing: the BWT block (n), the output (n)
+/// plus 12 MB of model tables. Decompressing: the BWT block (n), the output (n)
 /// and the inverse transform's successor array (4n, 8n from 16 MiB up).
 public struct BWTCodec: Codec {
     /// Raw bytes per block sort.

@@ -30,35 +30,45 @@ extension RangeDecoder: BinaryCoder {
 /// The adaptive model of move-to-front ranks of a BWT block, coded as binary
 /// decisions: "rank 0?", "rank 1?", "rank 2?", then for r ≥ 3 the bucket
 /// ⌊log2(r − 2)⌋ in unary and the bits below its top bit through a bit tree.
+/// Structured binarization of MTF ranks follows Fenwick, "Block sorting text
+/// compression", ACSC 1996.
 ///
-/// Each decision has three predictions from probability counters, each a
-/// fast and a slow adaptive average whose rates start at 1/1.5 and fall with
-/// the number of updates (to 1/5.5 and 1/256), averaged. Their contexts are
-/// the decision with (a) the length of the current zero run and the last
-/// nonzero rank, (b) the previous byte of the BWT output, (c) the previous
-/// byte and the byte at move-to-front position 1 (position 2 for "rank 2?"),
-/// or for the later decisions that byte alone. A logistic mixer combines them
-/// (weights per decision, zero-run length and last rank, trained online by
-/// gradient descent on coding cost: Mahoney, "Adaptive weighing of context
-/// models for lossless data compression", FIT report CS-2005-16). Two
-/// secondary estimates (adaptive maps from the mixed probability in 33
-/// interpolated steps, per decision with the zero-run length and with the
-/// previous byte) refine it. Structured binarization of MTF ranks follows
-/// Fenwick, "Block sorting text compression", ACSC 1996.
+/// Each decision has four predictions from probability counters, each a fast
+/// and a slow adaptive average whose rates start at 1/1.5 and fall with the
+/// number of updates (to 1/5.5 and 1/128.5), averaged. Their contexts are the
+/// decision with (a) the length of the current zero run and the last nonzero
+/// rank, (b) the previous byte of the BWT output, (c) the previous byte and
+/// the byte at move-to-front position 1 (position 2 for "rank 2?"), or for
+/// the later decisions that byte alone, (d) the last three ranks, capped.
+/// Two logistic mixers combine them, one with weights per decision, zero-run
+/// length and last nonzero rank, one per decision and last two ranks; their
+/// outputs are averaged in the logistic domain. Each is trained online by
+/// gradient descent on coding cost (Mahoney, "Adaptive weighing of context
+/// models for lossless data compression", FIT report CS-2005-16), faster over
+/// the first decisions of a payload. Two secondary estimates (adaptive maps
+/// from the mixed probability in 33 interpolated steps, per decision with the
+/// zero-run length and with the previous byte) refine the result.
 ///
-/// Memory: about 8 MB of tables, whatever the block size.
+/// Memory: about 12 MB of tables, whatever the block size.
 struct BWTRankModel {
     /// Decisions: 0…2 rank 0/1/2, 3…9 bucket unary, 10 + (1 << e | node) mantissa bits.
     static let decisions = 266
     static let runBuckets = 12
     static let lastBuckets = 4
-    static let mixerSets = 11 * runBuckets * lastBuckets
-    static let inputs = 4
+    /// Rank-history contexts: last rank (0…15), the one before (0…15), the one before that (0…7).
+    static let historyContexts = 16 * 16 * 8
+    /// Mixer inputs: four counters and a bias; each weight set is padded to 8.
+    static let inputs = 5
+    static let weightStride = 8
+    static let runMixerSets = 11 * runBuckets * lastBuckets
+    static let historyMixerSets = 11 * 256
 
     /// Per context four 16-bit words: fast P(1), slow P(1), update count, unused.
     var runCounters: UnsafeMutablePointer<UInt16>
     var byteCounters: UnsafeMutablePointer<UInt16>
     var pairCounters: UnsafeMutablePointer<UInt16>
+    var historyCounters: UnsafeMutablePointer<UInt16>
+    /// Weights in 16-bit fixed point: the run mixer's sets, then the history mixer's.
     var weights: UnsafeMutablePointer<Int32>
     /// Secondary estimation: per decision and zero-run length, 33 probabilities over the stretched input.
     var sse: UnsafeMutablePointer<UInt16>
@@ -76,32 +86,43 @@ struct BWTRankModel {
     /// The bytes at move-to-front positions 1 and 2 (position 0 is the previous byte).
     var front1 = 1
     var front2 = 2
+    /// The last three ranks, capped at 15, 15 and 7, as a history context and as a history mixer set.
+    var history = 0
+    var historyMixer = 0
+    var rank1 = 0
+    var rank2 = 0
+    /// Decisions coded so far (up to the end of the faster start of mixer training).
+    var coded = 0
 
     static let runContexts = decisions * runBuckets * lastBuckets
     static let byteContexts = decisions * 256
     static let pairContexts = 3 * 65536 + decisions * 256
-    static let sseDecisions = decisions
-    static let sseContexts = sseDecisions * runBuckets
+    static let sseContexts = decisions * runBuckets
+    /// Mixer learning: the error times 6 (plus up to 12 more while warming up, one less every 4096 decisions), over 2^14.
+    static let learningRate = 6
+    static let warmupBoost = 12
+    static let warmupShift = 12
 
     init() {
         stretch = .allocate(capacity: 4096)
         stretch.initialize(from: StretchTable.stretchTable, count: 4096)
         squash = .allocate(capacity: 4096)
         squash.initialize(from: StretchTable.squashTable, count: 4096)
-        rates = .allocate(capacity: 256)
-        rates.initialize(from: StretchTable.rateTable, count: 256)
+        rates = .allocate(capacity: 128)
+        rates.initialize(from: StretchTable.rateTable, count: 128)
         runCounters = Self.counters(Self.runContexts)
         byteCounters = Self.counters(Self.byteContexts)
         pairCounters = Self.counters(Self.pairContexts)
-        weights = .allocate(capacity: Self.inputs * Self.mixerSets)
-        for k in 0..<Self.mixerSets {
-            weights[Self.inputs * k] = 22000
-            weights[Self.inputs * k + 1] = 22000
-            weights[Self.inputs * k + 2] = 22000
-            weights[Self.inputs * k + 3] = 0
+        historyCounters = Self.counters(Self.decisions * Self.historyContexts)
+        let sets = Self.runMixerSets + Self.historyMixerSets
+        weights = .allocate(capacity: Self.weightStride * sets)
+        weights.initialize(repeating: 0, count: Self.weightStride * sets)
+        // The first three counters start at about 1/3 each; the history counter and the bias at 0.
+        for k in 0..<sets {
+            for j in 0..<3 { weights[Self.weightStride * k + j] = 22000 }
         }
         sse = Self.map(Self.sseContexts)
-        byteSSE = Self.map(Self.sseDecisions * 256)
+        byteSSE = Self.map(Self.decisions * 256)
     }
 
     /// Secondary-estimation maps that start as the identity.
@@ -128,6 +149,7 @@ struct BWTRankModel {
         runCounters.deallocate()
         byteCounters.deallocate()
         pairCounters.deallocate()
+        historyCounters.deallocate()
         weights.deallocate()
         sse.deallocate()
         byteSSE.deallocate()
@@ -157,7 +179,7 @@ struct BWTRankModel {
     }
 
     /// Moves both averages toward the bit; the rate is 1/(n + 1.5) for the
-    /// n-th update, but never below 1/5.5 (fast) and 1/256 (slow).
+    /// n-th update, but never below 1/5.5 (fast) and 1/128.5 (slow).
     @inline(__always)
     func update(_ c: UnsafeMutablePointer<UInt16>, _ i: Int, _ target: Int) {
         let n = Int(c[i &+ 2])
@@ -165,7 +187,26 @@ struct BWTRankModel {
         let rf = Int(rates[Swift.min(n, 4)]), rs = Int(rates[n])
         c[i] = UInt16(truncatingIfNeeded: f &+ (((target &- f) &* rf) &>> 16))
         c[i &+ 1] = UInt16(truncatingIfNeeded: s &+ (((target &- s) &* rs) &>> 16))
-        if n < 255 { c[i &+ 2] = UInt16(truncatingIfNeeded: n &+ 1) }
+        if n < 127 { c[i &+ 2] = UInt16(truncatingIfNeeded: n &+ 1) }
+    }
+
+    /// One mixer's output: the weighted sum of the inputs, clamped to the stretch range.
+    @inline(__always)
+    func mix(_ w: UnsafeMutablePointer<Int32>, _ s0: Int, _ s1: Int, _ s2: Int, _ s3: Int) -> Int {
+        let dot = (Int(w[0]) &* s0 &+ Int(w[1]) &* s1 &+ Int(w[2]) &* s2 &+ Int(w[3]) &* s3 &+ Int(w[4]) &* 256) &>> 16
+        return Swift.max(-2047, Swift.min(2047, dot))
+    }
+
+    /// Moves one mixer's weights down the gradient of the coding cost of its own output.
+    @inline(__always)
+    func train(_ w: UnsafeMutablePointer<Int32>, _ dot: Int, _ y: Bool, _ rate: Int,
+               _ s0: Int, _ s1: Int, _ s2: Int, _ s3: Int) {
+        let err = ((y ? 4096 : 0) &- (Int(squash[dot &+ 2048]) &>> 4)) &* rate
+        w[0] = Int32(truncatingIfNeeded: Int(w[0]) &+ ((s0 &* err) &>> 14))
+        w[1] = Int32(truncatingIfNeeded: Int(w[1]) &+ ((s1 &* err) &>> 14))
+        w[2] = Int32(truncatingIfNeeded: Int(w[2]) &+ ((s2 &* err) &>> 14))
+        w[3] = Int32(truncatingIfNeeded: Int(w[3]) &+ ((s3 &* err) &>> 14))
+        w[4] = Int32(truncatingIfNeeded: Int(w[4]) &+ ((256 &* err) &>> 14))
     }
 
     /// Codes decision `d` (bit: the encoder's value) and updates every table on the way.
@@ -175,43 +216,38 @@ struct BWTRankModel {
         let ib = 4 &* (d &* 256 &+ previousByte)
         let pair = previousByte &<< 8 | (d == 2 ? front2 : front1)
         let ic = 4 &* (d < 3 ? d &* 65536 &+ pair : 3 &* 65536 &+ d &* 256 &+ front1)
-        let sa = predict(runCounters, ia), sb = predict(byteCounters, ib), sc = predict(pairCounters, ic)
-        let set = Self.inputs &* ((Swift.min(d, 10) &* Self.runBuckets &+ rb) &* Self.lastBuckets &+ lastBucket)
-        let w0 = Int(weights[set]), w1 = Int(weights[set &+ 1]), w2 = Int(weights[set &+ 2]), w3 = Int(weights[set &+ 3])
-        var dot = (w0 &* sa &+ w1 &* sb &+ w2 &* sc &+ w3 &* 256) &>> 16
-        dot = Swift.max(-2047, Swift.min(2047, dot))
+        let ih = 4 &* (d &* Self.historyContexts &+ history)
+        let sa = predict(runCounters, ia), sb = predict(byteCounters, ib)
+        let sc = predict(pairCounters, ic), sh = predict(historyCounters, ih)
+        let dm = Swift.min(d, 10)
+        let wa = weights + Self.weightStride &* ((dm &* Self.runBuckets &+ rb) &* Self.lastBuckets &+ lastBucket)
+        let wb = weights + Self.weightStride &* (Self.runMixerSets &+ dm &* 256 &+ historyMixer)
+        let dotA = mix(wa, sa, sb, sc, sh), dotB = mix(wb, sa, sb, sc, sh)
+        let dot = (dotA &+ dotB) &>> 1
         let pm = Int(squash[dot &+ 2048])
         // Secondary estimation, interpolated between two of 33 steps.
-        var p = pm
-        var sIndex = -1, bIndex = 0, sWeight = 0
-        if d < Self.sseDecisions {
-            let pos = (dot &+ 2048) &* 32
-            let j = pos &>> 12
-            sWeight = pos & 4095
-            sIndex = (d &* Self.runBuckets &+ rb) &* 33 &+ j
-            bIndex = (d &* 256 &+ previousByte) &* 33 &+ j
-            let se = (Int(sse[sIndex]) &* (4096 &- sWeight) &+ Int(sse[sIndex &+ 1]) &* sWeight) &>> 12
-            let sb = (Int(byteSSE[bIndex]) &* (4096 &- sWeight) &+ Int(byteSSE[bIndex &+ 1]) &* sWeight) &>> 12
-            p = (2 &* pm &+ 3 &* se &+ 3 &* sb) &>> 3
-        }
-        p = Swift.max(32, Swift.min(65504, p))
+        let pos = (dot &+ 2048) &* 32
+        let j = pos &>> 12
+        let sWeight = pos & 4095
+        let sIndex = (d &* Self.runBuckets &+ rb) &* 33 &+ j
+        let bIndex = (d &* 256 &+ previousByte) &* 33 &+ j
+        let se = (Int(sse[sIndex]) &* (4096 &- sWeight) &+ Int(sse[sIndex &+ 1]) &* sWeight) &>> 12
+        let sy = (Int(byteSSE[bIndex]) &* (4096 &- sWeight) &+ Int(byteSSE[bIndex &+ 1]) &* sWeight) &>> 12
+        let p = Swift.max(32, Swift.min(65504, (2 &* pm &+ 3 &* se &+ 3 &* sy) &>> 3))
         let y = coder.code(bit, probabilityOfOne: UInt32(p))
 
-        // Updates: counters, mixer (error in 12 bits), secondary map.
+        // Updates: counters, mixers, secondary maps.
         let target = y ? 65535 : 0
         update(runCounters, ia, target)
         update(byteCounters, ib, target)
         update(pairCounters, ic, target)
-        let err = ((y ? 4096 : 0) &- (pm &>> 4)) &* 6
-        let lr = 14
-        weights[set] = Int32(truncatingIfNeeded: w0 &+ ((sa &* err) &>> lr))
-        weights[set &+ 1] = Int32(truncatingIfNeeded: w1 &+ ((sb &* err) &>> lr))
-        weights[set &+ 2] = Int32(truncatingIfNeeded: w2 &+ ((sc &* err) &>> lr))
-        weights[set &+ 3] = Int32(truncatingIfNeeded: w3 &+ ((256 &* err) &>> lr))
-        if sIndex >= 0 {
-            Self.train(sse, sIndex, sWeight, target)
-            Self.train(byteSSE, bIndex, sWeight, target)
-        }
+        update(historyCounters, ih, target)
+        let rate = Self.learningRate &+ Swift.max(0, Self.warmupBoost &- (coded &>> Self.warmupShift))
+        if coded < Self.warmupBoost &<< Self.warmupShift { coded &+= 1 }
+        train(wa, dotA, y, rate, sa, sb, sc, sh)
+        train(wb, dotB, y, rate, sa, sb, sc, sh)
+        Self.train(sse, sIndex, sWeight, target)
+        Self.train(byteSSE, bIndex, sWeight, target)
         return y
     }
 
@@ -231,6 +267,15 @@ struct BWTRankModel {
         previousByte = b
     }
 
+    /// The rank history after rank r.
+    @inline(__always)
+    mutating func remember(_ r: Int) {
+        history = (Swift.min(r, 15) &<< 7 | Swift.min(rank1, 15) &<< 3 | Swift.min(rank2, 7))
+        historyMixer = Swift.min(r, 15) &<< 4 | Swift.min(rank1, 15)
+        rank2 = rank1
+        rank1 = r
+    }
+
     /// Codes one rank (the encoder's value; the decoder passes 0) and returns it,
     /// or -1 if the decoded bits name a rank above 255.
     @inline(__always)
@@ -238,6 +283,7 @@ struct BWTRankModel {
         let rb = Self.runBucket(run)
         if code(rank == 0, decision: 0, runBucket: rb, &coder) {
             run &+= 1
+            remember(0)
             return 0
         }
         run = 0
@@ -263,6 +309,7 @@ struct BWTRankModel {
             if r > 255 { return -1 }
         }
         lastBucket = Self.lastBucket(r)
+        remember(r)
         return r
     }
 }
@@ -285,8 +332,8 @@ enum StretchTable {
         stretchTable.withUnsafeBufferPointer { $0[p12 & 4095] }
     }
 
-    /// 65536 / (n + 1.5), floored at 65536 / 256: counter update rates.
-    static let rateTable: [Int32] = (0..<256).map { n in Int32(Swift.max(256.0, 65536 / (Double(n) + 1.5)).rounded()) }
+    /// 65536 / (n + 1.5) for n = 0…127: counter update rates (the last, 1/128.5, is the slow floor).
+    static let rateTable: [Int32] = (0..<128).map { n in Int32((65536 / (Double(n) + 1.5)).rounded()) }
 
     @inline(__always)
     static func squash16(_ x: Int) -> UInt16 {
