@@ -13,7 +13,7 @@ import Transforms
 /// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n of 32-bit
 /// suffix array entries and n/8 of type bits with SA-IS) — about 6.1n at the
 /// peak — then the coded output (below n) once the suffix array is freed,
-/// plus 12 MB of model tables. Decompressing: the BWT block (n), the output (n)
+/// plus 20 MB of model tables. Decompressing: the BWT block (n), the output (n)
 /// and the inverse transform's successor array (4n, 8n from 16 MiB up).
 public struct BWTCodec: Codec {
     /// Raw bytes per block sort.
@@ -42,6 +42,8 @@ public struct BWTCodec: Codec {
         defer { bwt.deallocate() }
         var model = BWTRankModel()
         defer { model.deallocate() }
+        let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        defer { mtf.deallocate() }
         var encoder = RangeEncoder(appendingTo: out)
         out = ByteBuffer()
         var start = 0
@@ -52,18 +54,14 @@ public struct BWTCodec: Codec {
             let primary = BurrowsWheeler.forward(block, into: region)
             _ = Self.codeRaw(UInt32(count), &encoder)
             _ = Self.codeRaw(UInt32(primary), &encoder)
-            // Move-to-front on the fly: each byte's rank goes to the model, then the byte becomes the context.
-            var list = [UInt8](repeating: 0, count: 256)
-            for k in 0..<256 { list[k] = UInt8(k) }
-            list.withUnsafeMutableBufferPointer { mtf in
-                for i in 0..<count {
-                    let b = region[i]
-                    var r = 0
-                    while mtf[r] != b { r &+= 1 }
-                    Self.promote(mtf, rank: r)
-                    _ = model.codeRank(r, &encoder)
-                    model.push(byte: Int(b), front1: mtf[1], front2: mtf[2])
-                }
+            // Move-to-front on the fly: each byte's rank goes to the model with the list, then the byte moves to the front.
+            for k in 0..<256 { mtf[k] = UInt8(k) }
+            for i in 0..<count {
+                let b = region[i]
+                var r = 0
+                while mtf[r] != b { r &+= 1 }
+                _ = model.codeRank(r, mtf, &encoder)
+                Self.promote(mtf, rank: r)
             }
             start += count
         }
@@ -72,7 +70,7 @@ public struct BWTCodec: Codec {
 
     /// Move-to-front: the byte at `rank` goes to position 0.
     @inline(__always)
-    static func promote(_ mtf: UnsafeMutableBufferPointer<UInt8>, rank r: Int) {
+    static func promote(_ mtf: UnsafeMutablePointer<UInt8>, rank r: Int) {
         let b = mtf[r]
         var k = r
         while k > 0 { mtf[k] = mtf[k &- 1]; k &-= 1 }
@@ -96,6 +94,8 @@ public struct BWTCodec: Codec {
         defer { bwt.deallocate() }
         var model = BWTRankModel()
         defer { model.deallocate() }
+        let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        defer { mtf.deallocate() }
         var decoder = RangeDecoder(input)
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
             var done = 0
@@ -108,20 +108,13 @@ public struct BWTCodec: Codec {
                 }
                 guard primary >= 1, primary <= n else { throw .corrupt("BWT primary index \(primary) outside 1...\(n)") }
                 guard let dst = bwt.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw .corrupt("no block buffer") }
-                var list = [UInt8](repeating: 0, count: 256)
-                for k in 0..<256 { list[k] = UInt8(k) }
-                let ok = list.withUnsafeMutableBufferPointer { mtf -> Bool in
-                        for i in 0..<n {
-                        let rank = model.codeRank(0, &decoder)
-                        guard rank >= 0 else { return false }
-                        let b = mtf[rank]
-                        Self.promote(mtf, rank: rank)
-                        dst[i] = b
-                        model.push(byte: Int(b), front1: mtf[1], front2: mtf[2])
-                    }
-                    return true
+                for k in 0..<256 { mtf[k] = UInt8(k) }
+                for i in 0..<n {
+                    let rank = model.codeRank(0, mtf, &decoder)
+                    guard rank >= 0 else { throw .corrupt("rank above 255 in BWT block at byte \(done + i)") }
+                    dst[i] = mtf[rank]
+                    Self.promote(mtf, rank: rank)
                 }
-                guard ok else { throw .corrupt("rank above 255 in BWT block at byte \(done)") }
                 try decoder.finish()
                 try BurrowsWheeler.inverse(UnsafeRawBufferPointer(rebasing: bwt[0..<n]), primaryIndex: primary,
                                            into: UnsafeMutableRawBufferPointer(rebasing: region[done..<(done + n)]))

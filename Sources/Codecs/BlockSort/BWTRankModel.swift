@@ -28,31 +28,40 @@ extension RangeDecoder: BinaryCoder {
 }
 
 /// The adaptive model of move-to-front ranks of a BWT block, coded as binary
-/// decisions: "rank 0?", "rank 1?", "rank 2?", then for r ≥ 3 the bucket
-/// ⌊log2(r − 2)⌋ in unary and the bits below its top bit through a bit tree.
+/// decisions: "rank 0?", "rank 1?", … "rank 15?", then for r ≥ 16 the bucket
+/// ⌊log2(r − 15)⌋ in unary and the bits below its top bit through a bit tree.
 /// Structured binarization of MTF ranks follows Fenwick, "Block sorting text
-/// compression", ACSC 1996.
+/// compression", ACSC 1996; asking "rank k?" of the byte at list position k
+/// lets that byte's identity be a context, as a PPM coder with exclusions
+/// would (Cleary & Witten 1984).
 ///
 /// Each decision has four predictions from probability counters, each a fast
 /// and a slow adaptive average whose rates start at 1/1.5 and fall with the
 /// number of updates (to 1/5.5 and 1/128.5), averaged. Their contexts are the
 /// decision with (a) the length of the current zero run and the last nonzero
-/// rank, (b) the previous byte of the BWT output, (c) the previous byte and
-/// the byte at move-to-front position 1 (position 2 for "rank 2?"), or for
-/// the later decisions that byte alone, (d) the last three ranks, capped.
-/// Two logistic mixers combine them, one with weights per decision, zero-run
+/// rank, (b) the candidate byte (the one at list position k for "rank k?",
+/// k ≥ 1; otherwise the previous byte), (c) the previous byte and the
+/// candidate (position 1 for "rank 0?"), or for the bucket and bit decisions
+/// the byte at position 1 alone, (d) the last three ranks, capped. Two
+/// logistic mixers combine them, one with weights per decision, zero-run
 /// length and last nonzero rank, one per decision and last two ranks; their
 /// outputs are averaged in the logistic domain. Each is trained online by
 /// gradient descent on coding cost (Mahoney, "Adaptive weighing of context
 /// models for lossless data compression", FIT report CS-2005-16), faster over
 /// the first decisions of a payload. Two secondary estimates (adaptive maps
 /// from the mixed probability in 33 interpolated steps, per decision with the
-/// zero-run length and with the previous byte) refine the result.
+/// zero-run length and with the byte of (b)) refine the result.
 ///
-/// Memory: about 12 MB of tables, whatever the block size.
+/// Memory: about 20 MB of tables, whatever the block size.
 struct BWTRankModel {
-    /// Decisions: 0…2 rank 0/1/2, 3…9 bucket unary, 10 + (1 << e | node) mantissa bits.
-    static let decisions = 266
+    /// Ranks asked for one by one ("rank k?" for k < 16); decisions 0…15 are those,
+    /// 16…22 the bucket in unary, 23 + (1 << e | node) the bits below the bucket's top bit.
+    static let unaryRanks = 16
+    static let bucketDecisions = unaryRanks
+    static let bitDecisions = unaryRanks + 7
+    static let decisions = bitDecisions + 256
+    /// Mixer weight sets per decision, the bit decisions sharing one.
+    static let mixerClasses = bitDecisions + 1
     static let runBuckets = 12
     static let lastBuckets = 4
     /// Rank-history contexts: last rank (0…15), the one before (0…15), the one before that (0…7).
@@ -60,8 +69,8 @@ struct BWTRankModel {
     /// Mixer inputs: four counters and a bias; each weight set is padded to 8.
     static let inputs = 5
     static let weightStride = 8
-    static let runMixerSets = 11 * runBuckets * lastBuckets
-    static let historyMixerSets = 11 * 256
+    static let runMixerSets = mixerClasses * runBuckets * lastBuckets
+    static let historyMixerSets = mixerClasses * 256
 
     /// Per context four 16-bit words: fast P(1), slow P(1), update count, unused.
     var runCounters: UnsafeMutablePointer<UInt16>
@@ -79,13 +88,13 @@ struct BWTRankModel {
     let squash: UnsafeMutablePointer<UInt16>
     let rates: UnsafeMutablePointer<Int32>
 
-    /// The state: zero-run length so far, bucket of the last nonzero rank, previous byte.
+    /// The state: zero-run length so far, bucket of the last nonzero rank.
     var run = 0
     var lastBucket = 0
+    /// The bytes at move-to-front positions 0 (the previous byte) and 1, and the byte the current decision asks about.
     var previousByte = 0
-    /// The bytes at move-to-front positions 1 and 2 (position 0 is the previous byte).
     var front1 = 1
-    var front2 = 2
+    var candidate = 1
     /// The last three ranks, capped at 15, 15 and 7, as a history context and as a history mixer set.
     var history = 0
     var historyMixer = 0
@@ -96,7 +105,7 @@ struct BWTRankModel {
 
     static let runContexts = decisions * runBuckets * lastBuckets
     static let byteContexts = decisions * 256
-    static let pairContexts = 3 * 65536 + decisions * 256
+    static let pairContexts = unaryRanks * 65536 + decisions * 256
     static let sseContexts = decisions * runBuckets
     /// Mixer learning: the error times 6 (plus up to 12 more while warming up, one less every 4096 decisions), over 2^14.
     static let learningRate = 6
@@ -213,13 +222,14 @@ struct BWTRankModel {
     @inline(__always)
     mutating func code<C: BinaryCoder>(_ bit: Bool, decision d: Int, runBucket rb: Int, _ coder: inout C) -> Bool {
         let ia = 4 &* ((d &* Self.runBuckets &+ rb) &* Self.lastBuckets &+ lastBucket)
-        let ib = 4 &* (d &* 256 &+ previousByte)
-        let pair = previousByte &<< 8 | (d == 2 ? front2 : front1)
-        let ic = 4 &* (d < 3 ? d &* 65536 &+ pair : 3 &* 65536 &+ d &* 256 &+ front1)
+        let unary = d < Self.unaryRanks
+        let byte = unary && d > 0 ? candidate : previousByte
+        let ib = 4 &* (d &* 256 &+ byte)
+        let ic = 4 &* (unary ? d &* 65536 &+ (previousByte &<< 8 | candidate) : Self.unaryRanks &* 65536 &+ d &* 256 &+ front1)
         let ih = 4 &* (d &* Self.historyContexts &+ history)
         let sa = predict(runCounters, ia), sb = predict(byteCounters, ib)
         let sc = predict(pairCounters, ic), sh = predict(historyCounters, ih)
-        let dm = Swift.min(d, 10)
+        let dm = Swift.min(d, Self.bitDecisions)
         let wa = weights + Self.weightStride &* ((dm &* Self.runBuckets &+ rb) &* Self.lastBuckets &+ lastBucket)
         let wb = weights + Self.weightStride &* (Self.runMixerSets &+ dm &* 256 &+ historyMixer)
         let dotA = mix(wa, sa, sb, sc, sh), dotB = mix(wb, sa, sb, sc, sh)
@@ -230,7 +240,7 @@ struct BWTRankModel {
         let j = pos &>> 12
         let sWeight = pos & 4095
         let sIndex = (d &* Self.runBuckets &+ rb) &* 33 &+ j
-        let bIndex = (d &* 256 &+ previousByte) &* 33 &+ j
+        let bIndex = (d &* 256 &+ byte) &* 33 &+ j
         let se = (Int(sse[sIndex]) &* (4096 &- sWeight) &+ Int(sse[sIndex &+ 1]) &* sWeight) &>> 12
         let sy = (Int(byteSSE[bIndex]) &* (4096 &- sWeight) &+ Int(byteSSE[bIndex &+ 1]) &* sWeight) &>> 12
         let p = Swift.max(32, Swift.min(65504, (2 &* pm &+ 3 &* se &+ 3 &* sy) &>> 3))
@@ -259,14 +269,6 @@ struct BWTRankModel {
         m[i &+ 1] = UInt16(truncatingIfNeeded: b &+ (((target &- b) &* w) &>> 17))
     }
 
-    /// After each coded byte: the byte and the move-to-front list's next two become the contexts.
-    @inline(__always)
-    mutating func push(byte b: Int, front1 f1: UInt8, front2 f2: UInt8) {
-        front1 = Int(f1)
-        front2 = Int(f2)
-        previousByte = b
-    }
-
     /// The rank history after rank r.
     @inline(__always)
     mutating func remember(_ r: Int) {
@@ -276,36 +278,41 @@ struct BWTRankModel {
         rank1 = r
     }
 
-    /// Codes one rank (the encoder's value; the decoder passes 0) and returns it,
-    /// or -1 if the decoded bits name a rank above 255.
+    /// Codes one rank (the encoder's value; the decoder passes 0) of a byte
+    /// against the move-to-front list `mtf` before the byte is moved, and
+    /// returns it, or -1 if the decoded bits name a rank above 255.
     @inline(__always)
-    mutating func codeRank<C: BinaryCoder>(_ rank: Int, _ coder: inout C) -> Int {
+    mutating func codeRank<C: BinaryCoder>(_ rank: Int, _ mtf: UnsafeMutablePointer<UInt8>, _ coder: inout C) -> Int {
         let rb = Self.runBucket(run)
+        previousByte = Int(mtf[0])
+        front1 = Int(mtf[1])
+        candidate = front1
         if code(rank == 0, decision: 0, runBucket: rb, &coder) {
             run &+= 1
             remember(0)
             return 0
         }
         run = 0
-        var r: Int
-        if code(rank == 1, decision: 1, runBucket: rb, &coder) {
-            r = 1
-        } else if code(rank == 2, decision: 2, runBucket: rb, &coder) {
-            r = 2
-        } else {
-            let v = rank &- 2 // 1…253 for the encoder
+        var r = 1
+        while r < Self.unaryRanks {
+            candidate = Int(mtf[r])
+            if code(rank == r, decision: r, runBucket: rb, &coder) { break }
+            r &+= 1
+        }
+        if r == Self.unaryRanks {
+            let v = rank &- (Self.unaryRanks &- 1) // 1…240 for the encoder
             let e = v > 0 ? Int.bitWidth &- 1 &- v.leadingZeroBitCount : 0
             var k = 0
             while k < 7 {
-                if code(e == k, decision: 3 &+ k, runBucket: rb, &coder) { break }
+                if code(e == k, decision: Self.bucketDecisions &+ k, runBucket: rb, &coder) { break }
                 k &+= 1
             }
             var node = 1
             for j in stride(from: k &- 1, through: 0, by: -1) {
-                let bit = code((v &>> j) & 1 != 0, decision: 10 &+ ((1 &<< k) | node), runBucket: rb, &coder)
+                let bit = code((v &>> j) & 1 != 0, decision: Self.bitDecisions &+ ((1 &<< k) | node), runBucket: rb, &coder)
                 node = node &<< 1 | (bit ? 1 : 0)
             }
-            r = node &+ 2
+            r = node &+ (Self.unaryRanks &- 1)
             if r > 255 { return -1 }
         }
         lastBucket = Self.lastBucket(r)
