@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One side of a binary arithmetic coder: the encoder codes the given bit and
 /// returns it, the decoder ignores it and returns the decoded bit, so the
 /// model code that drives them is written once and cannot drift apart.
@@ -221,17 +215,19 @@ struct BWTRankModel {
     /// Codes decision `d` (bit: the encoder's value) and updates every table on the way.
     @inline(__always)
     mutating func code<C: BinaryCoder>(_ bit: Bool, decision d: Int, runBucket rb: Int, _ coder: inout C) -> Bool {
-        let ia = 4 &* ((d &* Self.runBuckets &+ rb) &* Self.lastBuckets &+ lastBucket)
+        // Tables are laid out so that the decisions of one rank, which share the other context parts, lie close together.
+        let runState = rb &* Self.lastBuckets &+ lastBucket
+        let ia = 4 &* (runState &* Self.decisions &+ d)
         let unary = d < Self.unaryRanks
         let byte = unary && d > 0 ? candidate : previousByte
         let ib = 4 &* (d &* 256 &+ byte)
-        let ic = 4 &* (unary ? d &* 65536 &+ (previousByte &<< 8 | candidate) : Self.unaryRanks &* 65536 &+ d &* 256 &+ front1)
-        let ih = 4 &* (d &* Self.historyContexts &+ history)
+        let ic = 4 &* (unary ? (previousByte &<< 4 | d) &<< 8 | candidate : Self.unaryRanks &* 65536 &+ d &* 256 &+ front1)
+        let ih = 4 &* (history &* Self.decisions &+ d)
         let sa = predict(runCounters, ia), sb = predict(byteCounters, ib)
         let sc = predict(pairCounters, ic), sh = predict(historyCounters, ih)
         let dm = Swift.min(d, Self.bitDecisions)
-        let wa = weights + Self.weightStride &* ((dm &* Self.runBuckets &+ rb) &* Self.lastBuckets &+ lastBucket)
-        let wb = weights + Self.weightStride &* (Self.runMixerSets &+ dm &* 256 &+ historyMixer)
+        let wa = weights + Self.weightStride &* (runState &* Self.mixerClasses &+ dm)
+        let wb = weights + Self.weightStride &* (Self.runMixerSets &+ historyMixer &* Self.mixerClasses &+ dm)
         let dotA = mix(wa, sa, sb, sc, sh), dotB = mix(wb, sa, sb, sc, sh)
         let dot = (dotA &+ dotB) &>> 1
         let pm = Int(squash[dot &+ 2048])
@@ -239,7 +235,7 @@ struct BWTRankModel {
         let pos = (dot &+ 2048) &* 32
         let j = pos &>> 12
         let sWeight = pos & 4095
-        let sIndex = (d &* Self.runBuckets &+ rb) &* 33 &+ j
+        let sIndex = (rb &* Self.decisions &+ d) &* 33 &+ j
         let bIndex = (d &* 256 &+ byte) &* 33 &+ j
         let se = (Int(sse[sIndex]) &* (4096 &- sWeight) &+ Int(sse[sIndex &+ 1]) &* sWeight) &>> 12
         let sy = (Int(byteSSE[bIndex]) &* (4096 &- sWeight) &+ Int(byteSSE[bIndex &+ 1]) &* sWeight) &>> 12
@@ -323,24 +319,64 @@ struct BWTRankModel {
 
 /// ln(p / (1 − p)) and its inverse in fixed point: stretch maps a 12-bit
 /// probability to −2047…2047 (units of 1/256), squash16 maps back to 16 bits.
+/// Built with integers only (powers of e^(1/512) in 32-bit fixed point), so
+/// every platform gets the same tables and the coder the same bits.
 enum StretchTable {
-    static let stretchTable: [Int16] = (0..<4096).map { i in
-        let p = (Double(i) + 0.5) / 4096
-        return Int16(Swift.max(-2047, Swift.min(2047, (log(p / (1 - p)) * 256).rounded())))
-    }
+    /// round(e^(1/512) · 2^32).
+    static let expStep: UInt64 = 4_303_364_101
 
-    static let squashTable: [UInt16] = (0..<4096).map { i in
-        let x = Double(i - 2048) / 256
-        return UInt16(Swift.max(1, Swift.min(65535, (65536 / (1 + exp(-x))).rounded())))
-    }
+    /// e^(k/512) · 2^32 for k = 0…4096 (the last is e^8 · 2^32, below 2^44).
+    static let exponentials: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 4097)
+        var t: UInt64 = 1 << 32
+        for k in 0...4096 {
+            table[k] = t
+            let (high, low) = t.multipliedFullWidth(by: expStep)
+            t = high << 32 | low >> 32
+        }
+        return table
+    }()
+
+    /// 65536 / (1 + e^(−x/256)) for x = −2048…2047, rounded, within 1…65535.
+    static let squashTable: [UInt16] = {
+        let e = exponentials
+        func positive(_ x: Int) -> UInt64 { // x = 0…2048
+            let t = e[2 * x]
+            return (65536 * t + (t + (1 << 32)) / 2) / (t + (1 << 32))
+        }
+        return (0..<4096).map { i in
+            let x = i - 2048
+            let v = x >= 0 ? Int(positive(x)) : 65536 - Int(positive(-x))
+            return UInt16(Swift.max(1, Swift.min(65535, v)))
+        }
+    }()
+
+    /// round(256 · ln(p / (1 − p))) for p = (i + ½) / 4096, within −2047…2047: for
+    /// p ≥ ½ the number of m ≥ 0 with e^((2m + 1)/512) ≤ p / (1 − p), compared as
+    /// integers; below ½ by symmetry.
+    static let stretchTable: [Int16] = {
+        let e = exponentials
+        var table = [Int16](repeating: 0, count: 4096)
+        var m: UInt64 = 0
+        for i in 2048..<4096 {
+            let p = UInt64(2 * i + 1) * 8 // p · 65536
+            while m < 2047, e[Int(2 * m + 1)] * (65536 - p) <= p << 32 { m += 1 }
+            table[i] = Int16(m)
+            table[4095 - i] = -Int16(m)
+        }
+        return table
+    }()
 
     @inline(__always)
     static func stretch(_ p12: Int) -> Int16 {
         stretchTable.withUnsafeBufferPointer { $0[p12 & 4095] }
     }
 
-    /// 65536 / (n + 1.5) for n = 0…127: counter update rates (the last, 1/128.5, is the slow floor).
-    static let rateTable: [Int32] = (0..<128).map { n in Int32((65536 / (Double(n) + 1.5)).rounded()) }
+    /// 65536 / (n + 1.5), rounded, for n = 0…127: counter update rates (the last, 1/128.5, is the slow floor).
+    static let rateTable: [Int32] = (0..<128).map { (n: Int) -> Int32 in
+        let d = 2 * n + 3
+        return Int32((131_072 + d / 2) / d)
+    }
 
     @inline(__always)
     static func squash16(_ x: Int) -> UInt16 {
