@@ -40,7 +40,7 @@ public struct BWTCodec: Codec {
         let size = Swift.min(blockSize, n)
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
         defer { bwt.deallocate() }
-        var model = BWTRankModel()
+        var model = try BWTRankModel()
         defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
@@ -92,7 +92,7 @@ public struct BWTCodec: Codec {
         guard originalCount > 0 else { return }
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(originalCount, blockSize), alignment: 8)
         defer { bwt.deallocate() }
-        var model = BWTRankModel()
+        var model = try BWTRankModel()
         defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One side of a binary arithmetic coder: the encoder codes the given bit and
 /// returns it, the decoder ignores it and returns the decoded bit, so the
 /// model code that drives them is written once and cannot drift apart.
@@ -66,6 +72,9 @@ struct BWTRankModel {
     static let runMixerSets = mixerClasses * runBuckets * lastBuckets
     static let historyMixerSets = mixerClasses * 256
 
+    /// All counters and secondary maps in one allocation (`ModelTables`).
+    let tables: UnsafeMutablePointer<UInt16>
+    let tableCount: Int
     /// Per context four 16-bit words: fast P(1), slow P(1), update count, unused.
     var runCounters: UnsafeMutablePointer<UInt16>
     var byteCounters: UnsafeMutablePointer<UInt16>
@@ -106,17 +115,46 @@ struct BWTRankModel {
     static let warmupBoost = 12
     static let warmupShift = 12
 
-    init() {
+    init() throws(CodecError) {
+        let run = 4 * Self.runContexts, byte = 4 * Self.byteContexts, pair = 4 * Self.pairContexts
+        let history = 4 * Self.decisions * Self.historyContexts
+        let sse1 = 33 * Self.sseContexts, sse2 = 33 * Self.decisions * 256
+        let total = run + byte + pair + history + sse1 + sse2
+        guard let block = ModelTables.allocate(count: total) else {
+            throw .limitExceeded("bwt model tables of \(2 * total) bytes: out of memory")
+        }
+        tables = block
+        tableCount = total
+        runCounters = tables
+        byteCounters = runCounters + run
+        pairCounters = byteCounters + byte
+        historyCounters = pairCounters + pair
+        sse = historyCounters + history
+        byteSSE = sse + sse1
+        // Counters start at ½ with no updates: the first context's four words, then that pattern as 64-bit copies.
+        tables[0] = 1 << 15
+        tables[1] = 1 << 15
+        tables[2] = 0
+        tables[3] = 0
+        let counterWords = run + byte + pair + history
+        let pattern = UnsafeRawPointer(tables).load(as: UInt64.self)
+        UnsafeMutableRawPointer(tables).bindMemory(to: UInt64.self, capacity: counterWords / 4)
+            .update(repeating: pattern, count: counterWords / 4)
+        UnsafeMutableRawPointer(tables).bindMemory(to: UInt16.self, capacity: total)
+        // Secondary maps start as the identity: one row, then copies.
+        for j in 0..<33 { sse[j] = StretchTable.squash16((j - 16) * 128) }
+        var row = 33
+        while row < sse1 + sse2 {
+            let n = Swift.min(row, sse1 + sse2 - row)
+            (sse + row).update(from: sse, count: n)
+            row += n
+        }
         stretch = .allocate(capacity: 4096)
         stretch.initialize(from: StretchTable.stretchTable, count: 4096)
         squash = .allocate(capacity: 4096)
         squash.initialize(from: StretchTable.squashTable, count: 4096)
         rates = .allocate(capacity: 128)
         rates.initialize(from: StretchTable.rateTable, count: 128)
-        runCounters = Self.counters(Self.runContexts)
-        byteCounters = Self.counters(Self.byteContexts)
-        pairCounters = Self.counters(Self.pairContexts)
-        historyCounters = Self.counters(Self.decisions * Self.historyContexts)
         let sets = Self.runMixerSets + Self.historyMixerSets
         weights = .allocate(capacity: Self.weightStride * sets)
         weights.initialize(repeating: 0, count: Self.weightStride * sets)
@@ -124,38 +162,11 @@ struct BWTRankModel {
         for k in 0..<sets {
             for j in 0..<3 { weights[Self.weightStride * k + j] = 22000 }
         }
-        sse = Self.map(Self.sseContexts)
-        byteSSE = Self.map(Self.decisions * 256)
-    }
-
-    /// Secondary-estimation maps that start as the identity.
-    static func map(_ contexts: Int) -> UnsafeMutablePointer<UInt16> {
-        let m = UnsafeMutablePointer<UInt16>.allocate(capacity: 33 * contexts)
-        for c in 0..<contexts {
-            for j in 0..<33 { m[c * 33 + j] = StretchTable.squash16((j - 16) * 128) }
-        }
-        return m
-    }
-
-    static func counters(_ count: Int) -> UnsafeMutablePointer<UInt16> {
-        let c = UnsafeMutablePointer<UInt16>.allocate(capacity: 4 * count)
-        for k in 0..<count {
-            c[4 * k] = 1 << 15
-            c[4 * k + 1] = 1 << 15
-            c[4 * k + 2] = 0
-            c[4 * k + 3] = 0
-        }
-        return c
     }
 
     func deallocate() {
-        runCounters.deallocate()
-        byteCounters.deallocate()
-        pairCounters.deallocate()
-        historyCounters.deallocate()
+        ModelTables.deallocate(tables, count: tableCount)
         weights.deallocate()
-        sse.deallocate()
-        byteSSE.deallocate()
         stretch.deallocate()
         squash.deallocate()
         rates.deallocate()
@@ -314,6 +325,31 @@ struct BWTRankModel {
         lastBucket = Self.lastBucket(r)
         remember(r)
         return r
+    }
+}
+
+/// Memory for the model's tables (about 20 MB, read at random): on Linux in
+/// 2 MiB-aligned blocks marked for transparent huge pages, so setting them up
+/// takes a few page faults instead of thousands and random reads miss the TLB
+/// less; elsewhere an ordinary allocation.
+enum ModelTables {
+    static let hugePage = 2 << 20
+
+    static func allocate(count: Int) -> UnsafeMutablePointer<UInt16>? {
+        let bytes = Swift.max(count, 4) * MemoryLayout<UInt16>.stride
+        #if os(Linux)
+        var raw: UnsafeMutableRawPointer? = nil
+        let rounded = (bytes + hugePage - 1) / hugePage * hugePage
+        guard posix_memalign(&raw, hugePage, rounded) == 0, let raw else { return nil }
+        _ = madvise(raw, rounded, 14 /* MADV_HUGEPAGE */)
+        return raw.bindMemory(to: UInt16.self, capacity: count)
+        #else
+        return malloc(bytes)?.bindMemory(to: UInt16.self, capacity: count)
+        #endif
+    }
+
+    static func deallocate(_ tables: UnsafeMutablePointer<UInt16>, count: Int) {
+        free(tables)
     }
 }
 
