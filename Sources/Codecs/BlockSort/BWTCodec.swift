@@ -9,6 +9,14 @@ import Transforms
 /// bits each at probability ½, then the n ranks by the model. The model
 /// carries over from block to block within one payload.
 ///
+/// Measured (each file one payload): Calgary-14 779,272 bytes, 1.984
+/// bits/byte at levels 3…9, where every file fits one block (bzip2 -9: 2.109);
+/// bible.txt, world192.txt and E.coli 13.3%, 19.2% and 9.7% smaller than
+/// bzip2 -9. Speed on bible.txt (`squeeze bench bwt`, same run): about 0.44×
+/// bzip2 -9's compression and 0.20× its decompression throughput — the model
+/// makes about three binary decisions per byte, each mixing four counters, and
+/// the inverse BWT of the 4 MB block alone takes a third of the decoding time.
+///
 /// Memory while compressing a block of n bytes: the input (n), the BWT output
 /// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n of 32-bit
 /// suffix array entries and n/8 of type bits with SA-IS) — about 6.1n at the
