@@ -9,11 +9,19 @@ import Transforms
 /// bits each at probability ½, then the n ranks by the model. The model
 /// carries over from block to block within one payload.
 ///
+/// Measured (each file one payload): Calgary-14 779,272 bytes, 1.984
+/// bits/byte at levels 3…9, where every file fits one block (bzip2 -9: 2.109);
+/// bible.txt, world192.txt and E.coli 13.3%, 19.2% and 9.7% smaller than
+/// bzip2 -9. Speed on bible.txt (`squeeze bench bwt`, same run): about 0.44×
+/// bzip2 -9's compression and 0.20× its decompression throughput — the model
+/// makes about three binary decisions per byte, each mixing four counters, and
+/// the inverse BWT of the 4 MB block alone takes a third of the decoding time.
+///
 /// Memory while compressing a block of n bytes: the input (n), the BWT output
 /// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n of 32-bit
 /// suffix array entries and n/8 of type bits with SA-IS) — about 6.1n at the
 /// peak — then the coded output (below n) once the suffix array is freed,
-/// plus 8 MB of model tables. Decompressing: the BWT block (n), the output (n)
+/// plus 20 MB of model tables. Decompressing: the BWT block (n), the output (n)
 /// and the inverse transform's successor array (4n, 8n from 16 MiB up).
 public struct BWTCodec: Codec {
     /// Raw bytes per block sort.
@@ -40,8 +48,10 @@ public struct BWTCodec: Codec {
         let size = Swift.min(blockSize, n)
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
         defer { bwt.deallocate() }
-        var model = BWTRankModel()
+        var model = try BWTRankModel()
         defer { model.deallocate() }
+        let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        defer { mtf.deallocate() }
         var encoder = RangeEncoder(appendingTo: out)
         out = ByteBuffer()
         var start = 0
@@ -52,18 +62,14 @@ public struct BWTCodec: Codec {
             let primary = BurrowsWheeler.forward(block, into: region)
             _ = Self.codeRaw(UInt32(count), &encoder)
             _ = Self.codeRaw(UInt32(primary), &encoder)
-            // Move-to-front on the fly: each byte's rank goes to the model, then the byte becomes the context.
-            var list = [UInt8](repeating: 0, count: 256)
-            for k in 0..<256 { list[k] = UInt8(k) }
-            list.withUnsafeMutableBufferPointer { mtf in
-                for i in 0..<count {
-                    let b = region[i]
-                    var r = 0
-                    while mtf[r] != b { r &+= 1 }
-                    Self.promote(mtf, rank: r)
-                    _ = model.codeRank(r, &encoder)
-                    model.push(byte: Int(b), front1: mtf[1], front2: mtf[2])
-                }
+            // Move-to-front on the fly: each byte's rank goes to the model with the list, then the byte moves to the front.
+            for k in 0..<256 { mtf[k] = UInt8(k) }
+            for i in 0..<count {
+                let b = region[i]
+                var r = 0
+                while mtf[r] != b { r &+= 1 }
+                _ = model.codeRank(r, mtf, &encoder)
+                Self.promote(mtf, rank: r)
             }
             start += count
         }
@@ -72,7 +78,7 @@ public struct BWTCodec: Codec {
 
     /// Move-to-front: the byte at `rank` goes to position 0.
     @inline(__always)
-    static func promote(_ mtf: UnsafeMutableBufferPointer<UInt8>, rank r: Int) {
+    static func promote(_ mtf: UnsafeMutablePointer<UInt8>, rank r: Int) {
         let b = mtf[r]
         var k = r
         while k > 0 { mtf[k] = mtf[k &- 1]; k &-= 1 }
@@ -94,8 +100,10 @@ public struct BWTCodec: Codec {
         guard originalCount > 0 else { return }
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(originalCount, blockSize), alignment: 8)
         defer { bwt.deallocate() }
-        var model = BWTRankModel()
+        var model = try BWTRankModel()
         defer { model.deallocate() }
+        let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        defer { mtf.deallocate() }
         var decoder = RangeDecoder(input)
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
             var done = 0
@@ -108,20 +116,13 @@ public struct BWTCodec: Codec {
                 }
                 guard primary >= 1, primary <= n else { throw .corrupt("BWT primary index \(primary) outside 1...\(n)") }
                 guard let dst = bwt.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw .corrupt("no block buffer") }
-                var list = [UInt8](repeating: 0, count: 256)
-                for k in 0..<256 { list[k] = UInt8(k) }
-                let ok = list.withUnsafeMutableBufferPointer { mtf -> Bool in
-                        for i in 0..<n {
-                        let rank = model.codeRank(0, &decoder)
-                        guard rank >= 0 else { return false }
-                        let b = mtf[rank]
-                        Self.promote(mtf, rank: rank)
-                        dst[i] = b
-                        model.push(byte: Int(b), front1: mtf[1], front2: mtf[2])
-                    }
-                    return true
+                for k in 0..<256 { mtf[k] = UInt8(k) }
+                for i in 0..<n {
+                    let rank = model.codeRank(0, mtf, &decoder)
+                    guard rank >= 0 else { throw .corrupt("rank above 255 in BWT block at byte \(done + i)") }
+                    dst[i] = mtf[rank]
+                    Self.promote(mtf, rank: rank)
                 }
-                guard ok else { throw .corrupt("rank above 255 in BWT block at byte \(done)") }
                 try decoder.finish()
                 try BurrowsWheeler.inverse(UnsafeRawBufferPointer(rebasing: bwt[0..<n]), primaryIndex: primary,
                                            into: UnsafeMutableRawBufferPointer(rebasing: region[done..<(done + n)]))

@@ -28,37 +28,59 @@ extension RangeDecoder: BinaryCoder {
 }
 
 /// The adaptive model of move-to-front ranks of a BWT block, coded as binary
-/// decisions: "rank 0?", "rank 1?", "rank 2?", then for r ≥ 3 the bucket
-/// ⌊log2(r − 2)⌋ in unary and the bits below its top bit through a bit tree.
+/// decisions: "rank 0?", "rank 1?", … "rank 15?", then for r ≥ 16 the bucket
+/// ⌊log2(r − 15)⌋ in unary and the bits below its top bit through a bit tree.
+/// Structured binarization of MTF ranks follows Fenwick, "Block sorting text
+/// compression", ACSC 1996; asking "rank k?" of the byte at list position k
+/// lets that byte's identity be a context, as a PPM coder with exclusions
+/// would (Cleary & Witten 1984).
 ///
-/// Each decision has three predictions from probability counters, each a
-/// fast and a slow adaptive average whose rates start at 1/1.5 and fall with
-/// the number of updates (to 1/5.5 and 1/256), averaged. Their contexts are
-/// the decision with (a) the length of the current zero run and the last
-/// nonzero rank, (b) the previous byte of the BWT output, (c) the previous
-/// byte and the byte at move-to-front position 1 (position 2 for "rank 2?"),
-/// or for the later decisions that byte alone. A logistic mixer combines them
-/// (weights per decision, zero-run length and last rank, trained online by
-/// gradient descent on coding cost: Mahoney, "Adaptive weighing of context
-/// models for lossless data compression", FIT report CS-2005-16). Two
-/// secondary estimates (adaptive maps from the mixed probability in 33
-/// interpolated steps, per decision with the zero-run length and with the
-/// previous byte) refine it. Structured binarization of MTF ranks follows
-/// Fenwick, "Block sorting text compression", ACSC 1996.
+/// Each decision has four predictions from probability counters, each a fast
+/// and a slow adaptive average whose rates start at 1/1.5 and fall with the
+/// number of updates (to 1/5.5 and 1/128.5), averaged. Their contexts are the
+/// decision with (a) the length of the current zero run and the last nonzero
+/// rank, (b) the candidate byte (the one at list position k for "rank k?",
+/// k ≥ 1; otherwise the previous byte), (c) the previous byte and the
+/// candidate (position 1 for "rank 0?"), or for the bucket and bit decisions
+/// the byte at position 1 alone, (d) the last three ranks, capped. Two
+/// logistic mixers combine them, one with weights per decision, zero-run
+/// length and last nonzero rank, one per decision and last two ranks; their
+/// outputs are averaged in the logistic domain. Each is trained online by
+/// gradient descent on coding cost (Mahoney, "Adaptive weighing of context
+/// models for lossless data compression", FIT report CS-2005-16), faster over
+/// the first decisions of a payload. Two secondary estimates (adaptive maps
+/// from the mixed probability in 33 interpolated steps, per decision with the
+/// zero-run length and with the byte of (b)) refine the result.
 ///
-/// Memory: about 8 MB of tables, whatever the block size.
+/// Memory: about 20 MB of tables, whatever the block size.
 struct BWTRankModel {
-    /// Decisions: 0…2 rank 0/1/2, 3…9 bucket unary, 10 + (1 << e | node) mantissa bits.
-    static let decisions = 266
+    /// Ranks asked for one by one ("rank k?" for k < 16); decisions 0…15 are those,
+    /// 16…22 the bucket in unary, 23 + (1 << e | node) the bits below the bucket's top bit.
+    static let unaryRanks = 16
+    static let bucketDecisions = unaryRanks
+    static let bitDecisions = unaryRanks + 7
+    static let decisions = bitDecisions + 256
+    /// Mixer weight sets per decision, the bit decisions sharing one.
+    static let mixerClasses = bitDecisions + 1
     static let runBuckets = 12
     static let lastBuckets = 4
-    static let mixerSets = 11 * runBuckets * lastBuckets
-    static let inputs = 4
+    /// Rank-history contexts: last rank (0…15), the one before (0…15), the one before that (0…7).
+    static let historyContexts = 16 * 16 * 8
+    /// Mixer inputs: four counters and a bias; each weight set is padded to 8.
+    static let inputs = 5
+    static let weightStride = 8
+    static let runMixerSets = mixerClasses * runBuckets * lastBuckets
+    static let historyMixerSets = mixerClasses * 256
 
+    /// All counters and secondary maps in one allocation (`ModelTables`).
+    let tables: UnsafeMutablePointer<UInt16>
+    let tableCount: Int
     /// Per context four 16-bit words: fast P(1), slow P(1), update count, unused.
     var runCounters: UnsafeMutablePointer<UInt16>
     var byteCounters: UnsafeMutablePointer<UInt16>
     var pairCounters: UnsafeMutablePointer<UInt16>
+    var historyCounters: UnsafeMutablePointer<UInt16>
+    /// Weights in 16-bit fixed point: the run mixer's sets, then the history mixer's.
     var weights: UnsafeMutablePointer<Int32>
     /// Secondary estimation: per decision and zero-run length, 33 probabilities over the stretched input.
     var sse: UnsafeMutablePointer<UInt16>
@@ -69,68 +91,82 @@ struct BWTRankModel {
     let squash: UnsafeMutablePointer<UInt16>
     let rates: UnsafeMutablePointer<Int32>
 
-    /// The state: zero-run length so far, bucket of the last nonzero rank, previous byte.
+    /// The state: zero-run length so far, bucket of the last nonzero rank.
     var run = 0
     var lastBucket = 0
+    /// The bytes at move-to-front positions 0 (the previous byte) and 1, and the byte the current decision asks about.
     var previousByte = 0
-    /// The bytes at move-to-front positions 1 and 2 (position 0 is the previous byte).
     var front1 = 1
-    var front2 = 2
+    var candidate = 1
+    /// The last three ranks, capped at 15, 15 and 7, as a history context and as a history mixer set.
+    var history = 0
+    var historyMixer = 0
+    var rank1 = 0
+    var rank2 = 0
+    /// Decisions coded so far (up to the end of the faster start of mixer training).
+    var coded = 0
 
     static let runContexts = decisions * runBuckets * lastBuckets
     static let byteContexts = decisions * 256
-    static let pairContexts = 3 * 65536 + decisions * 256
-    static let sseDecisions = decisions
-    static let sseContexts = sseDecisions * runBuckets
+    static let pairContexts = unaryRanks * 65536 + decisions * 256
+    static let sseContexts = decisions * runBuckets
+    /// Mixer learning: the error times 6 (plus up to 12 more while warming up, one less every 4096 decisions), over 2^14.
+    static let learningRate = 6
+    static let warmupBoost = 12
+    static let warmupShift = 12
 
-    init() {
+    init() throws(CodecError) {
+        let run = 4 * Self.runContexts, byte = 4 * Self.byteContexts, pair = 4 * Self.pairContexts
+        let history = 4 * Self.decisions * Self.historyContexts
+        let sse1 = 33 * Self.sseContexts, sse2 = 33 * Self.decisions * 256
+        let total = run + byte + pair + history + sse1 + sse2
+        guard let block = ModelTables.allocate(count: total) else {
+            throw .limitExceeded("bwt model tables of \(2 * total) bytes: out of memory")
+        }
+        tables = block
+        tableCount = total
+        runCounters = tables
+        byteCounters = runCounters + run
+        pairCounters = byteCounters + byte
+        historyCounters = pairCounters + pair
+        sse = historyCounters + history
+        byteSSE = sse + sse1
+        // Counters start at ½ with no updates: the first context's four words, then that pattern as 64-bit copies.
+        tables[0] = 1 << 15
+        tables[1] = 1 << 15
+        tables[2] = 0
+        tables[3] = 0
+        let counterWords = run + byte + pair + history
+        let pattern = UnsafeRawPointer(tables).load(as: UInt64.self)
+        UnsafeMutableRawPointer(tables).bindMemory(to: UInt64.self, capacity: counterWords / 4)
+            .update(repeating: pattern, count: counterWords / 4)
+        UnsafeMutableRawPointer(tables).bindMemory(to: UInt16.self, capacity: total)
+        // Secondary maps start as the identity: one row, then copies.
+        for j in 0..<33 { sse[j] = StretchTable.squash16((j - 16) * 128) }
+        var row = 33
+        while row < sse1 + sse2 {
+            let n = Swift.min(row, sse1 + sse2 - row)
+            (sse + row).update(from: sse, count: n)
+            row += n
+        }
         stretch = .allocate(capacity: 4096)
         stretch.initialize(from: StretchTable.stretchTable, count: 4096)
         squash = .allocate(capacity: 4096)
         squash.initialize(from: StretchTable.squashTable, count: 4096)
-        rates = .allocate(capacity: 256)
-        rates.initialize(from: StretchTable.rateTable, count: 256)
-        runCounters = Self.counters(Self.runContexts)
-        byteCounters = Self.counters(Self.byteContexts)
-        pairCounters = Self.counters(Self.pairContexts)
-        weights = .allocate(capacity: Self.inputs * Self.mixerSets)
-        for k in 0..<Self.mixerSets {
-            weights[Self.inputs * k] = 22000
-            weights[Self.inputs * k + 1] = 22000
-            weights[Self.inputs * k + 2] = 22000
-            weights[Self.inputs * k + 3] = 0
+        rates = .allocate(capacity: 128)
+        rates.initialize(from: StretchTable.rateTable, count: 128)
+        let sets = Self.runMixerSets + Self.historyMixerSets
+        weights = .allocate(capacity: Self.weightStride * sets)
+        weights.initialize(repeating: 0, count: Self.weightStride * sets)
+        // The first three counters start at about 1/3 each; the history counter and the bias at 0.
+        for k in 0..<sets {
+            for j in 0..<3 { weights[Self.weightStride * k + j] = 22000 }
         }
-        sse = Self.map(Self.sseContexts)
-        byteSSE = Self.map(Self.sseDecisions * 256)
-    }
-
-    /// Secondary-estimation maps that start as the identity.
-    static func map(_ contexts: Int) -> UnsafeMutablePointer<UInt16> {
-        let m = UnsafeMutablePointer<UInt16>.allocate(capacity: 33 * contexts)
-        for c in 0..<contexts {
-            for j in 0..<33 { m[c * 33 + j] = StretchTable.squash16((j - 16) * 128) }
-        }
-        return m
-    }
-
-    static func counters(_ count: Int) -> UnsafeMutablePointer<UInt16> {
-        let c = UnsafeMutablePointer<UInt16>.allocate(capacity: 4 * count)
-        for k in 0..<count {
-            c[4 * k] = 1 << 15
-            c[4 * k + 1] = 1 << 15
-            c[4 * k + 2] = 0
-            c[4 * k + 3] = 0
-        }
-        return c
     }
 
     func deallocate() {
-        runCounters.deallocate()
-        byteCounters.deallocate()
-        pairCounters.deallocate()
+        ModelTables.deallocate(tables, count: tableCount)
         weights.deallocate()
-        sse.deallocate()
-        byteSSE.deallocate()
         stretch.deallocate()
         squash.deallocate()
         rates.deallocate()
@@ -157,7 +193,7 @@ struct BWTRankModel {
     }
 
     /// Moves both averages toward the bit; the rate is 1/(n + 1.5) for the
-    /// n-th update, but never below 1/5.5 (fast) and 1/256 (slow).
+    /// n-th update, but never below 1/5.5 (fast) and 1/128.5 (slow).
     @inline(__always)
     func update(_ c: UnsafeMutablePointer<UInt16>, _ i: Int, _ target: Int) {
         let n = Int(c[i &+ 2])
@@ -165,53 +201,70 @@ struct BWTRankModel {
         let rf = Int(rates[Swift.min(n, 4)]), rs = Int(rates[n])
         c[i] = UInt16(truncatingIfNeeded: f &+ (((target &- f) &* rf) &>> 16))
         c[i &+ 1] = UInt16(truncatingIfNeeded: s &+ (((target &- s) &* rs) &>> 16))
-        if n < 255 { c[i &+ 2] = UInt16(truncatingIfNeeded: n &+ 1) }
+        if n < 127 { c[i &+ 2] = UInt16(truncatingIfNeeded: n &+ 1) }
+    }
+
+    /// One mixer's output: the weighted sum of the inputs, clamped to the stretch range.
+    @inline(__always)
+    func mix(_ w: UnsafeMutablePointer<Int32>, _ s0: Int, _ s1: Int, _ s2: Int, _ s3: Int) -> Int {
+        let dot = (Int(w[0]) &* s0 &+ Int(w[1]) &* s1 &+ Int(w[2]) &* s2 &+ Int(w[3]) &* s3 &+ Int(w[4]) &* 256) &>> 16
+        return Swift.max(-2047, Swift.min(2047, dot))
+    }
+
+    /// Moves one mixer's weights down the gradient of the coding cost of its own output.
+    @inline(__always)
+    func train(_ w: UnsafeMutablePointer<Int32>, _ dot: Int, _ y: Bool, _ rate: Int,
+               _ s0: Int, _ s1: Int, _ s2: Int, _ s3: Int) {
+        let err = ((y ? 4096 : 0) &- (Int(squash[dot &+ 2048]) &>> 4)) &* rate
+        w[0] = Int32(truncatingIfNeeded: Int(w[0]) &+ ((s0 &* err) &>> 14))
+        w[1] = Int32(truncatingIfNeeded: Int(w[1]) &+ ((s1 &* err) &>> 14))
+        w[2] = Int32(truncatingIfNeeded: Int(w[2]) &+ ((s2 &* err) &>> 14))
+        w[3] = Int32(truncatingIfNeeded: Int(w[3]) &+ ((s3 &* err) &>> 14))
+        w[4] = Int32(truncatingIfNeeded: Int(w[4]) &+ ((256 &* err) &>> 14))
     }
 
     /// Codes decision `d` (bit: the encoder's value) and updates every table on the way.
     @inline(__always)
     mutating func code<C: BinaryCoder>(_ bit: Bool, decision d: Int, runBucket rb: Int, _ coder: inout C) -> Bool {
-        let ia = 4 &* ((d &* Self.runBuckets &+ rb) &* Self.lastBuckets &+ lastBucket)
-        let ib = 4 &* (d &* 256 &+ previousByte)
-        let pair = previousByte &<< 8 | (d == 2 ? front2 : front1)
-        let ic = 4 &* (d < 3 ? d &* 65536 &+ pair : 3 &* 65536 &+ d &* 256 &+ front1)
-        let sa = predict(runCounters, ia), sb = predict(byteCounters, ib), sc = predict(pairCounters, ic)
-        let set = Self.inputs &* ((Swift.min(d, 10) &* Self.runBuckets &+ rb) &* Self.lastBuckets &+ lastBucket)
-        let w0 = Int(weights[set]), w1 = Int(weights[set &+ 1]), w2 = Int(weights[set &+ 2]), w3 = Int(weights[set &+ 3])
-        var dot = (w0 &* sa &+ w1 &* sb &+ w2 &* sc &+ w3 &* 256) &>> 16
-        dot = Swift.max(-2047, Swift.min(2047, dot))
+        // Tables are laid out so that the decisions of one rank, which share the other context parts, lie close together.
+        let runState = rb &* Self.lastBuckets &+ lastBucket
+        let ia = 4 &* (runState &* Self.decisions &+ d)
+        let unary = d < Self.unaryRanks
+        let byte = unary && d > 0 ? candidate : previousByte
+        let ib = 4 &* (d &* 256 &+ byte)
+        let ic = 4 &* (unary ? (previousByte &<< 4 | d) &<< 8 | candidate : Self.unaryRanks &* 65536 &+ d &* 256 &+ front1)
+        let ih = 4 &* (history &* Self.decisions &+ d)
+        let sa = predict(runCounters, ia), sb = predict(byteCounters, ib)
+        let sc = predict(pairCounters, ic), sh = predict(historyCounters, ih)
+        let dm = Swift.min(d, Self.bitDecisions)
+        let wa = weights + Self.weightStride &* (runState &* Self.mixerClasses &+ dm)
+        let wb = weights + Self.weightStride &* (Self.runMixerSets &+ historyMixer &* Self.mixerClasses &+ dm)
+        let dotA = mix(wa, sa, sb, sc, sh), dotB = mix(wb, sa, sb, sc, sh)
+        let dot = (dotA &+ dotB) &>> 1
         let pm = Int(squash[dot &+ 2048])
         // Secondary estimation, interpolated between two of 33 steps.
-        var p = pm
-        var sIndex = -1, bIndex = 0, sWeight = 0
-        if d < Self.sseDecisions {
-            let pos = (dot &+ 2048) &* 32
-            let j = pos &>> 12
-            sWeight = pos & 4095
-            sIndex = (d &* Self.runBuckets &+ rb) &* 33 &+ j
-            bIndex = (d &* 256 &+ previousByte) &* 33 &+ j
-            let se = (Int(sse[sIndex]) &* (4096 &- sWeight) &+ Int(sse[sIndex &+ 1]) &* sWeight) &>> 12
-            let sb = (Int(byteSSE[bIndex]) &* (4096 &- sWeight) &+ Int(byteSSE[bIndex &+ 1]) &* sWeight) &>> 12
-            p = (2 &* pm &+ 3 &* se &+ 3 &* sb) &>> 3
-        }
-        p = Swift.max(32, Swift.min(65504, p))
+        let pos = (dot &+ 2048) &* 32
+        let j = pos &>> 12
+        let sWeight = pos & 4095
+        let sIndex = (rb &* Self.decisions &+ d) &* 33 &+ j
+        let bIndex = (d &* 256 &+ byte) &* 33 &+ j
+        let se = (Int(sse[sIndex]) &* (4096 &- sWeight) &+ Int(sse[sIndex &+ 1]) &* sWeight) &>> 12
+        let sy = (Int(byteSSE[bIndex]) &* (4096 &- sWeight) &+ Int(byteSSE[bIndex &+ 1]) &* sWeight) &>> 12
+        let p = Swift.max(32, Swift.min(65504, (2 &* pm &+ 3 &* se &+ 3 &* sy) &>> 3))
         let y = coder.code(bit, probabilityOfOne: UInt32(p))
 
-        // Updates: counters, mixer (error in 12 bits), secondary map.
+        // Updates: counters, mixers, secondary maps.
         let target = y ? 65535 : 0
         update(runCounters, ia, target)
         update(byteCounters, ib, target)
         update(pairCounters, ic, target)
-        let err = ((y ? 4096 : 0) &- (pm &>> 4)) &* 6
-        let lr = 14
-        weights[set] = Int32(truncatingIfNeeded: w0 &+ ((sa &* err) &>> lr))
-        weights[set &+ 1] = Int32(truncatingIfNeeded: w1 &+ ((sb &* err) &>> lr))
-        weights[set &+ 2] = Int32(truncatingIfNeeded: w2 &+ ((sc &* err) &>> lr))
-        weights[set &+ 3] = Int32(truncatingIfNeeded: w3 &+ ((256 &* err) &>> lr))
-        if sIndex >= 0 {
-            Self.train(sse, sIndex, sWeight, target)
-            Self.train(byteSSE, bIndex, sWeight, target)
-        }
+        update(historyCounters, ih, target)
+        let rate = Self.learningRate &+ Swift.max(0, Self.warmupBoost &- (coded &>> Self.warmupShift))
+        if coded < Self.warmupBoost &<< Self.warmupShift { coded &+= 1 }
+        train(wa, dotA, y, rate, sa, sb, sc, sh)
+        train(wb, dotB, y, rate, sa, sb, sc, sh)
+        Self.train(sse, sIndex, sWeight, target)
+        Self.train(byteSSE, bIndex, sWeight, target)
         return y
     }
 
@@ -223,70 +276,143 @@ struct BWTRankModel {
         m[i &+ 1] = UInt16(truncatingIfNeeded: b &+ (((target &- b) &* w) &>> 17))
     }
 
-    /// After each coded byte: the byte and the move-to-front list's next two become the contexts.
+    /// The rank history after rank r.
     @inline(__always)
-    mutating func push(byte b: Int, front1 f1: UInt8, front2 f2: UInt8) {
-        front1 = Int(f1)
-        front2 = Int(f2)
-        previousByte = b
+    mutating func remember(_ r: Int) {
+        history = (Swift.min(r, 15) &<< 7 | Swift.min(rank1, 15) &<< 3 | Swift.min(rank2, 7))
+        historyMixer = Swift.min(r, 15) &<< 4 | Swift.min(rank1, 15)
+        rank2 = rank1
+        rank1 = r
     }
 
-    /// Codes one rank (the encoder's value; the decoder passes 0) and returns it,
-    /// or -1 if the decoded bits name a rank above 255.
+    /// Codes one rank (the encoder's value; the decoder passes 0) of a byte
+    /// against the move-to-front list `mtf` before the byte is moved, and
+    /// returns it, or -1 if the decoded bits name a rank above 255.
     @inline(__always)
-    mutating func codeRank<C: BinaryCoder>(_ rank: Int, _ coder: inout C) -> Int {
+    mutating func codeRank<C: BinaryCoder>(_ rank: Int, _ mtf: UnsafeMutablePointer<UInt8>, _ coder: inout C) -> Int {
         let rb = Self.runBucket(run)
+        previousByte = Int(mtf[0])
+        front1 = Int(mtf[1])
+        candidate = front1
         if code(rank == 0, decision: 0, runBucket: rb, &coder) {
             run &+= 1
+            remember(0)
             return 0
         }
         run = 0
-        var r: Int
-        if code(rank == 1, decision: 1, runBucket: rb, &coder) {
-            r = 1
-        } else if code(rank == 2, decision: 2, runBucket: rb, &coder) {
-            r = 2
-        } else {
-            let v = rank &- 2 // 1…253 for the encoder
+        var r = 1
+        while r < Self.unaryRanks {
+            candidate = Int(mtf[r])
+            if code(rank == r, decision: r, runBucket: rb, &coder) { break }
+            r &+= 1
+        }
+        if r == Self.unaryRanks {
+            let v = rank &- (Self.unaryRanks &- 1) // 1…240 for the encoder
             let e = v > 0 ? Int.bitWidth &- 1 &- v.leadingZeroBitCount : 0
             var k = 0
             while k < 7 {
-                if code(e == k, decision: 3 &+ k, runBucket: rb, &coder) { break }
+                if code(e == k, decision: Self.bucketDecisions &+ k, runBucket: rb, &coder) { break }
                 k &+= 1
             }
             var node = 1
             for j in stride(from: k &- 1, through: 0, by: -1) {
-                let bit = code((v &>> j) & 1 != 0, decision: 10 &+ ((1 &<< k) | node), runBucket: rb, &coder)
+                let bit = code((v &>> j) & 1 != 0, decision: Self.bitDecisions &+ ((1 &<< k) | node), runBucket: rb, &coder)
                 node = node &<< 1 | (bit ? 1 : 0)
             }
-            r = node &+ 2
+            r = node &+ (Self.unaryRanks &- 1)
             if r > 255 { return -1 }
         }
         lastBucket = Self.lastBucket(r)
+        remember(r)
         return r
+    }
+}
+
+/// Memory for the model's tables (about 20 MB, read at random): on Linux in
+/// 2 MiB-aligned blocks marked for transparent huge pages, so setting them up
+/// takes a few page faults instead of thousands and random reads miss the TLB
+/// less; elsewhere an ordinary allocation.
+enum ModelTables {
+    static let hugePage = 2 << 20
+
+    static func allocate(count: Int) -> UnsafeMutablePointer<UInt16>? {
+        let bytes = Swift.max(count, 4) * MemoryLayout<UInt16>.stride
+        #if os(Linux)
+        var raw: UnsafeMutableRawPointer? = nil
+        let rounded = (bytes + hugePage - 1) / hugePage * hugePage
+        guard posix_memalign(&raw, hugePage, rounded) == 0, let raw else { return nil }
+        _ = madvise(raw, rounded, 14 /* MADV_HUGEPAGE */)
+        return raw.bindMemory(to: UInt16.self, capacity: count)
+        #else
+        return malloc(bytes)?.bindMemory(to: UInt16.self, capacity: count)
+        #endif
+    }
+
+    static func deallocate(_ tables: UnsafeMutablePointer<UInt16>, count: Int) {
+        free(tables)
     }
 }
 
 /// ln(p / (1 − p)) and its inverse in fixed point: stretch maps a 12-bit
 /// probability to −2047…2047 (units of 1/256), squash16 maps back to 16 bits.
+/// Built with integers only (powers of e^(1/512) in 32-bit fixed point), so
+/// every platform gets the same tables and the coder the same bits.
 enum StretchTable {
-    static let stretchTable: [Int16] = (0..<4096).map { i in
-        let p = (Double(i) + 0.5) / 4096
-        return Int16(Swift.max(-2047, Swift.min(2047, (log(p / (1 - p)) * 256).rounded())))
-    }
+    /// round(e^(1/512) · 2^32).
+    static let expStep: UInt64 = 4_303_364_101
 
-    static let squashTable: [UInt16] = (0..<4096).map { i in
-        let x = Double(i - 2048) / 256
-        return UInt16(Swift.max(1, Swift.min(65535, (65536 / (1 + exp(-x))).rounded())))
-    }
+    /// e^(k/512) · 2^32 for k = 0…4096 (the last is e^8 · 2^32, below 2^44).
+    static let exponentials: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 4097)
+        var t: UInt64 = 1 << 32
+        for k in 0...4096 {
+            table[k] = t
+            let (high, low) = t.multipliedFullWidth(by: expStep)
+            t = high << 32 | low >> 32
+        }
+        return table
+    }()
+
+    /// 65536 / (1 + e^(−x/256)) for x = −2048…2047, rounded, within 1…65535.
+    static let squashTable: [UInt16] = {
+        let e = exponentials
+        func positive(_ x: Int) -> UInt64 { // x = 0…2048
+            let t = e[2 * x]
+            return (65536 * t + (t + (1 << 32)) / 2) / (t + (1 << 32))
+        }
+        return (0..<4096).map { i in
+            let x = i - 2048
+            let v = x >= 0 ? Int(positive(x)) : 65536 - Int(positive(-x))
+            return UInt16(Swift.max(1, Swift.min(65535, v)))
+        }
+    }()
+
+    /// round(256 · ln(p / (1 − p))) for p = (i + ½) / 4096, within −2047…2047: for
+    /// p ≥ ½ the number of m ≥ 0 with e^((2m + 1)/512) ≤ p / (1 − p), compared as
+    /// integers; below ½ by symmetry.
+    static let stretchTable: [Int16] = {
+        let e = exponentials
+        var table = [Int16](repeating: 0, count: 4096)
+        var m: UInt64 = 0
+        for i in 2048..<4096 {
+            let p = UInt64(2 * i + 1) * 8 // p · 65536
+            while m < 2047, e[Int(2 * m + 1)] * (65536 - p) <= p << 32 { m += 1 }
+            table[i] = Int16(m)
+            table[4095 - i] = -Int16(m)
+        }
+        return table
+    }()
 
     @inline(__always)
     static func stretch(_ p12: Int) -> Int16 {
         stretchTable.withUnsafeBufferPointer { $0[p12 & 4095] }
     }
 
-    /// 65536 / (n + 1.5), floored at 65536 / 256: counter update rates.
-    static let rateTable: [Int32] = (0..<256).map { n in Int32(Swift.max(256.0, 65536 / (Double(n) + 1.5)).rounded()) }
+    /// 65536 / (n + 1.5), rounded, for n = 0…127: counter update rates (the last, 1/128.5, is the slow floor).
+    static let rateTable: [Int32] = (0..<128).map { (n: Int) -> Int32 in
+        let d = 2 * n + 3
+        return Int32((131_072 + d / 2) / d)
+    }
 
     @inline(__always)
     static func squash16(_ x: Int) -> UInt16 {
