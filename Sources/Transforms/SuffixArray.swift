@@ -8,11 +8,11 @@
 /// every byte followed the input). The marker is virtual: it is not in the output.
 ///
 /// Limits: indices are Int32, so n ≤ `maximumCount` (2³¹ − 2); tested up to 64 MiB.
-/// Memory: the 4n-byte output plus n/8 + n/16 + … bytes of type bits (≤ n/4 bytes)
-/// and the bucket tables: 2 KiB at the top level; a recursion level keeps its
-/// buckets in the free middle of the output buffer when they fit (they do for
-/// typical data) and allocates 4·k bytes otherwise (k = number of distinct LMS
-/// substrings, k < n/2).
+/// Memory: nothing in proportion to n besides the 4n-byte output. There is no type
+/// array (L/S types are derived from neighbouring symbols where they are needed), the
+/// top level's bucket tables are 2 KiB, and a recursion level keeps its text and
+/// buckets in the free part of the output buffer when they fit (they do for typical
+/// data), allocating 8·k bytes otherwise (k = number of distinct LMS substrings, k < n/2).
 public enum SuffixArray {
     /// The largest input length whose positions and the virtual end fit in Int32.
     public static let maximumCount = Int(Int32.max) - 1
@@ -66,37 +66,15 @@ public enum SuffixArray {
         }
     }
 
-    /// Type bits: 1 for S-type (suffix smaller than its right neighbour), 0 for L-type.
-    @usableFromInline struct TypeBits {
-        let words: UnsafeMutablePointer<UInt64>
-        @inline(__always) func isS(_ i: Int) -> Bool { (words[i >> 6] >> UInt64(i & 63)) & 1 != 0 }
-        @inline(__always) func setS(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
-        /// Leftmost S-type: S-type with an L-type left neighbour (never position 0).
-        @inline(__always) func isLMS(_ i: Int) -> Bool { i > 0 && isS(i) && !isS(i - 1) }
-    }
-
     /// Sorts the suffixes of `text[0..<n]` (symbols in 0..<k) into `sa[0..<n]`.
     /// `workspace` is free Int32 memory this call may use for its buckets.
+    /// No type array: a suffix's L/S type is derived where it is needed from the
+    /// neighbouring symbols (and, in the right-to-left pass, from where it sits in its
+    /// bucket), so the only memory besides `sa` is the bucket tables.
     static func sais<Symbol: FixedWidthInteger>(
         _ text: UnsafePointer<Symbol>, _ sa: UnsafeMutablePointer<Int32>, _ n: Int, _ k: Int,
         workspace: UnsafeMutablePointer<Int32>?, workspaceCount: Int
     ) {
-        // Classify: position n−1 is L-type (the virtual end is smaller than anything).
-        let wordCount = (n + 63) >> 6
-        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
-        words.initialize(repeating: 0, count: wordCount)
-        defer { words.deallocate() }
-        let types = TypeBits(words: words)
-        var nextIsS = false
-        var i = n - 2
-        while i >= 0 {
-            let a = text[i], b = text[i + 1]
-            let s = a < b || (a == b && nextIsS)
-            if s { types.setS(i) }
-            nextIsS = s
-            i -= 1
-        }
-
         // Bucket tables: in the workspace when there is room, else allocated.
         var owned: UnsafeMutablePointer<Int32>? = nil
         defer { owned?.deallocate() }
@@ -112,45 +90,39 @@ public enum SuffixArray {
         }
         if let counts = buckets.counts { buckets.count(into: counts) }
 
-        // Stage 1: LMS positions at the ends of their buckets, then induce.
-        sa.initialize(repeating: -1, count: n)
+        // Stage 1: LMS positions at the ends of their buckets, then induce; the
+        // right-to-left pass marks the LMS suffixes it places (as ~p).
+        sa.update(repeating: -1, count: n)
         buckets.reset(ends: true)
         let ptr = buckets.pointers
         var lmsCount = 0
-        i = n - 1
-        while i >= 1 {
-            if types.isLMS(i) {
-                let c = Int(text[i])
-                ptr[c] &-= 1
-                sa[Int(ptr[c])] = Int32(truncatingIfNeeded: i)
-                lmsCount += 1
-            }
-            i -= 1
+        forEachLMS(text, n) { p in
+            let c = Int(text[p])
+            ptr[c] &-= 1
+            sa[Int(ptr[c])] = Int32(truncatingIfNeeded: p)
+            lmsCount += 1
         }
-        induce(text, sa, n, buckets, types)
+        induce(text, sa, n, buckets, markLMS: true)
 
         if lmsCount == 0 { return }  // no LMS suffix: the induced order is complete
 
-        // Stage 2: compact the sorted LMS substrings into sa[0..<lmsCount] and name them.
+        // Stage 2: compact the sorted LMS substrings (the marked entries) into
+        // sa[0..<m] and name them.
         var m = 0
         for j in 0..<n {
-            let p = Int(sa[j])
-            if types.isLMS(p) { sa[m] = Int32(truncatingIfNeeded: p); m += 1 }
+            let v = sa[j]
+            if v < -1 { sa[m] = ~v; m += 1 }
         }
         // LMS positions are ≥ 2 apart, so p/2 gives each its own slot in sa[m..<n]:
         // first the length of its LMS substring, then its name.
         (sa + m).update(repeating: -1, count: n - m)
         do {
-            // Right to left: the substring at an LMS p runs to the next LMS position;
-            // the last one runs into the virtual end, a length no other can match.
+            // The substring at an LMS p runs to the next LMS position; the last one
+            // runs into the virtual end, a length no other can match.
             var next = n + 1
-            var q = n - 1
-            while q >= 1 {
-                if types.isLMS(q) {
-                    sa[m + (q >> 1)] = Int32(truncatingIfNeeded: next - q)
-                    next = q + 1
-                }
-                q -= 1
+            forEachLMS(text, n) { q in
+                sa[m + (q >> 1)] = Int32(truncatingIfNeeded: next - q)
+                next = q + 1
             }
         }
         var name: Int32 = -1
@@ -192,10 +164,9 @@ public enum SuffixArray {
 
         // Stage 4: LMS positions in sorted order, at the ends of their buckets, induce again.
         var r = m - 1
-        i = n - 1
-        while i >= 1 {
-            if types.isLMS(i) { reduced[r] = Int32(truncatingIfNeeded: i); r -= 1 }
-            i -= 1
+        forEachLMS(text, n) { p in
+            reduced[r] = Int32(truncatingIfNeeded: p)
+            r -= 1
         }
         for q in 0..<m { sa[q] = reduced[Int(sa[q])] }
         (sa + m).update(repeating: -1, count: n - m)
@@ -209,15 +180,38 @@ public enum SuffixArray {
             sa[Int(ptr[c])] = Int32(truncatingIfNeeded: p)
             q -= 1
         }
-        induce(text, sa, n, buckets, types)
+        induce(text, sa, n, buckets, markLMS: false)
+    }
+
+    /// Calls `body` with every LMS position (S-type with an L-type left neighbour),
+    /// right to left, classifying as it goes: position n−1 is L-type (the virtual
+    /// end is smaller than anything), i is S-type if text[i] < text[i+1] or they are
+    /// equal and i+1 is S-type.
+    @inline(__always)
+    static func forEachLMS<Symbol: FixedWidthInteger>(
+        _ text: UnsafePointer<Symbol>, _ n: Int, _ body: (Int) -> Void
+    ) {
+        var nextIsS = false
+        var right = text[n - 1]
+        var i = n - 2
+        while i >= 0 {
+            let c = text[i]
+            let isS = c < right || (c == right && nextIsS)
+            if nextIsS && !isS { body(i + 1) }
+            nextIsS = isS
+            right = c
+            i -= 1
+        }
     }
 
     /// Induces L-type suffixes left to right from the LMS seeds (and the virtual end),
-    /// then S-type suffixes right to left.
+    /// then S-type suffixes right to left. With `markLMS` (stage 1) the LMS suffixes
+    /// the second pass places are stored complemented: they induce nothing further in
+    /// that pass, and stage 2 finds them by their sign without knowing the types.
     @inline(__always)
     static func induce<Symbol: FixedWidthInteger>(
         _ text: UnsafePointer<Symbol>, _ sa: UnsafeMutablePointer<Int32>, _ n: Int,
-        _ buckets: Buckets<Symbol>, _ types: TypeBits
+        _ buckets: Buckets<Symbol>, markLMS: Bool
     ) {
         let ptr = buckets.pointers
         buckets.reset(ends: false)
@@ -245,11 +239,18 @@ public enum SuffixArray {
         while i >= 0 {
             let j = Int(sa[i])
             if j > 0 {
+                // j−1 is S-type iff text[j−1] < text[j], or they are equal and j is
+                // S-type. In this pass the S-type suffixes of bucket d fill it from the
+                // end, all before the scan reaches its L-type part, so j (at slot i of
+                // bucket d) is S-type exactly when i is at or past the bucket's pointer.
                 let c = text[j - 1], d = text[j]
-                if c < d || (c == d && types.isS(j)) {
+                if c < d || (c == d && Int32(truncatingIfNeeded: i) >= ptr[Int(d)]) {
                     let b = Int(c)
                     ptr[b] &-= 1
-                    sa[Int(ptr[b])] = Int32(truncatingIfNeeded: j - 1)
+                    var v = Int32(truncatingIfNeeded: j - 1)
+                    // j−1 is S-type; it is LMS iff its left neighbour is greater.
+                    if markLMS && j >= 2 && text[j - 2] > c { v = ~v }
+                    sa[Int(ptr[b])] = v
                 }
             }
             i -= 1
