@@ -1,3 +1,5 @@
+internal import CPrefetch
+
 /// Suffix arrays by induced sorting: SA-IS (Nong, Zhang & Chan, "Two Efficient
 /// Algorithms for Linear Time Suffix Array Construction", IEEE Trans. Computers 2011;
 /// DCC 2009). Linear time; the reduced problem is solved recursively by the same
@@ -38,6 +40,10 @@ public enum SuffixArray {
     }
 
     // MARK: - SA-IS
+
+    /// How many entries ahead the scans ask for the memory a later step will read at
+    /// random: enough to cover a cache miss, few enough that the line is still there.
+    @inline(__always) static var prefetchDistance: Int { 24 }
 
     /// Bucket pointers for an alphabet of `k` symbols: `counts` (kept when there is
     /// room, else recounted from the text each time) and the moving pointers `heads`.
@@ -96,11 +102,16 @@ public enum SuffixArray {
         buckets.reset(ends: true)
         let ptr = buckets.pointers
         var lmsCount = 0
-        forEachLMS(text, n) { p in
-            let c = Int(text[p])
-            ptr[c] &-= 1
-            sa[Int(ptr[c])] = Int32(truncatingIfNeeded: p)
-            lmsCount += 1
+        // The branch-free scans below store what they drop here.
+        let sink = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        defer { sink.deallocate() }
+        forEachPosition(text, n) { p, isLMS in
+            if isLMS {  // a branch here beats a branch-free update of the bucket pointer
+                let c = Int(text[p])
+                ptr[c] &-= 1
+                sa[Int(ptr[c])] = Int32(truncatingIfNeeded: p)
+                lmsCount += 1
+            }
         }
         induce(text, sa, n, buckets, markLMS: true)
 
@@ -120,15 +131,20 @@ public enum SuffixArray {
             // The substring at an LMS p runs to the next LMS position; the last one
             // runs into the virtual end, a length no other can match.
             var next = n + 1
-            forEachLMS(text, n) { q in
-                sa[m + (q >> 1)] = Int32(truncatingIfNeeded: next - q)
-                next = q + 1
+            forEachPosition(text, n) { q, isLMS in
+                (isLMS ? sa + m + (q >> 1) : sink).pointee = Int32(truncatingIfNeeded: next - q)
+                next = isLMS ? q + 1 : next
             }
         }
         var name: Int32 = -1
         var previous = -1
         var previousLength = 0
         for j in 0..<m {
+            do {  // the next comparisons' random reads, requested early
+                let a = Int(sa[Swift.min(j &+ prefetchDistance, m &- 1)])
+                squeeze_prefetch(sa + m + (a >> 1))
+                squeeze_prefetch(text + a)
+            }
             let p = Int(sa[j])
             let length = Int(sa[m + (p >> 1)])
             // Equal symbols over the same length ending at an LMS position imply equal types.
@@ -164,15 +180,19 @@ public enum SuffixArray {
 
         // Stage 4: LMS positions in sorted order, at the ends of their buckets, induce again.
         var r = m - 1
-        forEachLMS(text, n) { p in
-            reduced[r] = Int32(truncatingIfNeeded: p)
-            r -= 1
+        forEachPosition(text, n) { p, isLMS in
+            (isLMS ? reduced + r : sink).pointee = Int32(truncatingIfNeeded: p)
+            r -= isLMS ? 1 : 0
         }
-        for q in 0..<m { sa[q] = reduced[Int(sa[q])] }
+        for q in 0..<m {
+            squeeze_prefetch(reduced + Int(sa[Swift.min(q &+ prefetchDistance, m &- 1)]))
+            sa[q] = reduced[Int(sa[q])]
+        }
         (sa + m).update(repeating: -1, count: n - m)
         buckets.reset(ends: true)
         var q = m - 1
         while q >= 0 {
+            squeeze_prefetch(text + Int(sa[Swift.max(q &- prefetchDistance, 0)]))
             let p = Int(sa[q])
             sa[q] = -1
             let c = Int(text[p])
@@ -183,21 +203,23 @@ public enum SuffixArray {
         induce(text, sa, n, buckets, markLMS: false)
     }
 
-    /// Calls `body` with every LMS position (S-type with an L-type left neighbour),
-    /// right to left, classifying as it goes: position n−1 is L-type (the virtual
-    /// end is smaller than anything), i is S-type if text[i] < text[i+1] or they are
-    /// equal and i+1 is S-type.
+    /// Calls `body` with every position p from n−1 down to 1 and whether it is LMS
+    /// (S-type with an L-type left neighbour), classifying as it goes: position n−1 is
+    /// L-type (the virtual end is smaller than anything), i is S-type if text[i] <
+    /// text[i+1] or they are equal and i+1 is S-type. About a third of the positions
+    /// of text are LMS, at no regular interval, so the bodies avoid branching on it.
     @inline(__always)
-    static func forEachLMS<Symbol: FixedWidthInteger>(
-        _ text: UnsafePointer<Symbol>, _ n: Int, _ body: (Int) -> Void
+    static func forEachPosition<Symbol: FixedWidthInteger>(
+        _ text: UnsafePointer<Symbol>, _ n: Int, _ body: (Int, Bool) -> Void
     ) {
         var nextIsS = false
         var right = text[n - 1]
         var i = n - 2
         while i >= 0 {
             let c = text[i]
-            let isS = c < right || (c == right && nextIsS)
-            if nextIsS && !isS { body(i + 1) }
+            // c < right, or c == right with an S-type right neighbour, in one comparison.
+            let isS = Int(c) < Int(right) &+ (nextIsS ? 1 : 0)
+            body(i + 1, nextIsS && !isS)
             nextIsS = isS
             right = c
             i -= 1
@@ -221,7 +243,12 @@ public enum SuffixArray {
             sa[Int(ptr[c])] = Int32(truncatingIfNeeded: n - 1)
             ptr[c] &+= 1
         }
+        let last = n - 1
         for i in 0..<n {
+            do {  // the symbol a later step reads; v ^ (v >> 31) maps −1 and ~p to ≥ 0
+                let v = sa[Swift.min(i &+ prefetchDistance, last)]
+                squeeze_prefetch(text + Int(v ^ (v >> 31)) - 1)
+            }
             let j = Int(sa[i])
             if j > 0 {
                 // j−1 is L-type iff text[j−1] ≥ text[j]: an LMS j has an L-type left
@@ -237,6 +264,10 @@ public enum SuffixArray {
         buckets.reset(ends: true)
         var i = n - 1
         while i >= 0 {
+            do {
+                let v = sa[Swift.max(i &- prefetchDistance, 0)]
+                squeeze_prefetch(text + Int(v ^ (v >> 31)) - 1)
+            }
             let j = Int(sa[i])
             if j > 0 {
                 // j−1 is S-type iff text[j−1] < text[j], or they are equal and j is
