@@ -13,8 +13,11 @@ import BitIO
 public enum BurrowsWheeler {
     /// Writes the transform of `input` into `output` (at least `input.count` bytes) and
     /// returns the primary index; for an empty input writes nothing and returns 0.
-    /// Allocates an n×Int32 suffix array. Inputs beyond `SuffixArray.maximumCount` bytes
-    /// are not supported (nothing is written and 0 is returned).
+    /// Inputs beyond `SuffixArray.maximumCount` bytes are not supported (nothing is
+    /// written and 0 is returned).
+    /// Memory: one 4n-byte suffix array (on huge pages where offered); SA-IS needs
+    /// nothing in proportion to n beyond it. With the caller's input and output that is
+    /// 6n bytes at the peak for an n-byte block.
     public static func forward(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         let n = input.count
         guard n > 0, n <= SuffixArray.maximumCount, output.count >= n,
@@ -42,9 +45,11 @@ public enum BurrowsWheeler {
     /// Inverts `forward`: writes `input.count` bytes into `output`. Throws
     /// `.corrupt` on a primary index outside 1…n (n ≥ 1) or 0 (n = 0), and
     /// `.invalidParameter` if `output` is too small. Any bytes with a valid index
-    /// decode to some n bytes: the LF mapping is a permutation, so the walk stays in bounds.
-    /// Memory: two tables of n+1 entries, 4 bytes each below 16 Mi bytes, else 8 bytes
-    /// (8n or 16n bytes), on huge pages where the system offers them.
+    /// decode to some n bytes: the successor table is a permutation of the rows, so
+    /// every walk stays in bounds and ends.
+    /// Memory: the successor table of n+1 entries, 4 bytes each below 16 Mi bytes, else
+    /// 8 bytes (on huge pages where the system offers them), plus an n-byte staging
+    /// buffer for blocks of 64 KiB and more: about 5n bytes (9n from 16 Mi bytes).
     public static func inverse(_ input: UnsafeRawBufferPointer, primaryIndex: Int,
                                into output: UnsafeMutableRawBufferPointer) throws(CodecError) {
         let n = input.count
@@ -68,65 +73,196 @@ public enum BurrowsWheeler {
         }
     }
 
-    /// Walks the rows from both ends of the text at once (Burrows & Wheeler 1994,
-    /// algorithm D): forward from the primary row with the successor vector ψ, backward
-    /// from row 0 with the LF mapping. The two walks are independent chains of random
-    /// reads, so the processor overlaps their cache misses. Each table entry packs the
-    /// next row (above the low 8 bits) and the byte to emit (low 8 bits).
+    /// Builds the successor vector ψ (Burrows & Wheeler 1994, algorithm D, run forward):
+    /// entry r packs the row that follows row r in text order (above the low 8 bits)
+    /// and the byte that row starts with (low 8 bits), so S is the walk from the
+    /// primary row. Row 0 (the terminator's) leads to the primary row.
     @inline(__always)
     static func decode<Word: FixedWidthInteger & UnsignedInteger>(
         _ l: UnsafePointer<UInt8>, _ n: Int, _ primary: Int, _ dst: UnsafeMutablePointer<UInt8>, as: Word.Type
     ) {
         // Bucket starts in the first column of the n+1 rows: the terminator takes row 0.
-        let start = UnsafeMutablePointer<Int>.allocate(capacity: 256)
-        defer { start.deallocate() }
-        do {
-            start.initialize(repeating: 0, count: 256)
+        var start = [Int](repeating: 0, count: 256)
+        start.withUnsafeMutableBufferPointer { start in
             for i in 0..<n { start[Int(l[i])] += 1 }
             var sum = 1
             for c in 0..<256 { let t = start[c]; start[c] = sum; sum += t }
         }
         let psi = LargeAllocation.allocate(Word.self, count: n + 1)
-        let lf = LargeAllocation.allocate(Word.self, count: n + 1)
-        defer { LargeAllocation.deallocate(psi, count: n + 1); LargeAllocation.deallocate(lf, count: n + 1) }
-        // ψ of row 0 (the terminator's row) is the primary row; LF of the primary row is row 0.
-        psi[0] = Word(truncatingIfNeeded: primary) << 8
-        lf[primary] = 0
-        // Row r of the full last column is l[r] before the primary row, l[r−1] after it.
-        for r in 0..<primary {
-            let c = Int(l[r])
-            let f = start[c]
-            psi[f] = (Word(truncatingIfNeeded: r) << 8) | Word(truncatingIfNeeded: c)
-            lf[r] = (Word(truncatingIfNeeded: f) << 8) | Word(truncatingIfNeeded: c)
-            start[c] = f + 1
+        defer { LargeAllocation.deallocate(psi, count: n + 1) }
+        start.withUnsafeMutableBufferPointer { start in
+            psi[0] = Word(truncatingIfNeeded: primary) << 8
+            // Row r of the full last column is l[r] before the primary row, l[r−1] after it.
+            for r in 0..<primary {
+                let c = Int(l[r])
+                let f = start[c]
+                psi[f] = (Word(truncatingIfNeeded: r) << 8) | Word(truncatingIfNeeded: c)
+                start[c] = f + 1
+            }
+            var r = primary + 1
+            while r <= n {
+                let c = Int(l[r - 1])
+                let f = start[c]
+                psi[f] = (Word(truncatingIfNeeded: r) << 8) | Word(truncatingIfNeeded: c)
+                start[c] = f + 1
+                r += 1
+            }
         }
-        var r = primary + 1
-        while r <= n {
-            let c = Int(l[r - 1])
-            let f = start[c]
-            psi[f] = (Word(truncatingIfNeeded: r) << 8) | Word(truncatingIfNeeded: c)
-            lf[r] = (Word(truncatingIfNeeded: f) << 8) | Word(truncatingIfNeeded: c)
-            start[c] = f + 1
-            r += 1
-        }
-        // Forward: S[0..<half] from the primary row; backward: S[half..<n] from row 0.
-        let half = n / 2
-        var forwardRow = primary
-        var backwardRow = 0
-        var k = 0
-        var b = n - 1
-        while k < half {
-            let e = psi[forwardRow]
-            let g = lf[backwardRow]
+        if n >= LaneWalk.minimumCount && LaneWalk.run(psi, n, primary, dst) { return }
+        // One chain (small blocks, or a table that is not one cycle: corrupt data).
+        var row = primary
+        for k in 0..<n {
+            let e = psi[row]
             dst[k] = UInt8(truncatingIfNeeded: e)
-            dst[b] = UInt8(truncatingIfNeeded: g)
-            forwardRow = Int(truncatingIfNeeded: e >> 8)
-            backwardRow = Int(truncatingIfNeeded: g >> 8)
-            k += 1
-            b -= 1
+            row = Int(truncatingIfNeeded: e >> 8)
         }
-        if b >= k {  // n odd: one byte left in the middle
-            dst[b] = UInt8(truncatingIfNeeded: lf[backwardRow])
+    }
+
+    /// The walk over ψ cut into many chains walked side by side, so that the processor
+    /// overlaps their cache misses instead of waiting for one at a time. The cuts are at
+    /// rows that are multiples of `spacing` (their places in the text are unknown until
+    /// walked): each chain runs from its cut row to the next cut row (or row 0), writing
+    /// its bytes to a staging buffer in segments; then the chains are put in text order
+    /// by following each one's successor from the primary row's chain, and copied out.
+    /// On data whose ψ is not one cycle the chains do not link up to n bytes, and the
+    /// caller falls back to the single walk (same result as the single walk otherwise).
+    enum LaneWalk {
+        static let minimumCount = 1 << 16
+        static let lanes = 12
+        static let spacingShift = 12
+        static let segmentShift = 14
+
+        @inline(__always)
+        static func run<Word: FixedWidthInteger & UnsignedInteger>(
+            _ psi: UnsafeMutablePointer<Word>, _ n: Int, _ primary: Int, _ dst: UnsafeMutablePointer<UInt8>
+        ) -> Bool {
+            let mask = (1 << spacingShift) - 1
+            let cuts = n >> spacingShift  // cut rows t·spacing for t in 1…cuts
+            // Chain t−1 starts at cut row t·spacing; chain `cuts` at the primary row unless that is a cut.
+            let primaryChain = primary & mask == 0 ? (primary >> spacingShift) - 1 : cuts
+            let chainCount = cuts + 1
+            let blockSize = 1 << segmentShift
+            let blockCount = n / blockSize + lanes + 1
+            let segmentCapacity = chainCount + blockCount + lanes
+            let staging = LargeAllocation.allocate(UInt8.self, count: blockCount * blockSize)
+            defer { LargeAllocation.deallocate(staging, count: blockCount * blockSize) }
+            // Per chain: successor row (0 or a cut row), total length, then its place in the output.
+            let chainNext = UnsafeMutablePointer<Int>.allocate(capacity: chainCount)
+            let chainLength = UnsafeMutablePointer<Int>.allocate(capacity: chainCount)
+            let segmentChain = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity)
+            let segmentStart = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity)
+            let segmentEnd = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity)
+            // Lane state: row to read, chain, staging position, end of its block, open segment.
+            let laneRow = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
+            let laneChain = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
+            let laneOut = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
+            let laneEnd = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
+            let laneSegment = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
+            defer {
+                chainNext.deallocate(); chainLength.deallocate()
+                segmentChain.deallocate(); segmentStart.deallocate(); segmentEnd.deallocate()
+                laneRow.deallocate(); laneChain.deallocate(); laneOut.deallocate()
+                laneEnd.deallocate(); laneSegment.deallocate()
+            }
+            chainNext.initialize(repeating: -1, count: chainCount)
+            chainLength.initialize(repeating: 0, count: chainCount)
+
+            var nextChain = 0
+            var nextBlock = 0
+            var segmentCount = 0
+            // The next chain to walk and its first row, skipping the unused primary slot.
+            func takeChain() -> Int? {
+                if nextChain == cuts && primaryChain != cuts { nextChain += 1 }
+                guard nextChain < chainCount else { return nil }
+                defer { nextChain += 1 }
+                return nextChain
+            }
+            func openSegment(_ lane: Int) {
+                let s = segmentCount
+                segmentCount += 1
+                segmentChain[s] = laneChain[lane]
+                segmentStart[s] = laneOut[lane]
+                laneSegment[lane] = s
+            }
+            func closeSegment(_ lane: Int) {
+                let s = laneSegment[lane]
+                segmentEnd[s] = laneOut[lane]
+                chainLength[laneChain[lane]] += laneOut[lane] - segmentStart[s]
+            }
+            func newBlock(_ lane: Int) {
+                laneOut[lane] = nextBlock * blockSize
+                laneEnd[lane] = laneOut[lane] + blockSize
+                nextBlock += 1
+            }
+            func startRow(_ chain: Int) -> Int { chain < cuts ? (chain + 1) << spacingShift : primary }
+
+            var active = 0
+            while active < lanes, let c = takeChain() {
+                laneChain[active] = c
+                laneRow[active] = startRow(c)
+                newBlock(active)
+                openSegment(active)
+                active += 1
+            }
+            while active > 0 {
+                var lane = 0
+                while lane < active {
+                    let e = psi[laneRow[lane]]
+                    let out = laneOut[lane]
+                    staging[out] = UInt8(truncatingIfNeeded: e)
+                    laneOut[lane] = out + 1
+                    let row = Int(truncatingIfNeeded: e >> 8)
+                    laneRow[lane] = row
+                    if row & mask == 0 || out + 1 == laneEnd[lane] {
+                        closeSegment(lane)
+                        let blockFull = out + 1 == laneEnd[lane]
+                        if row & mask != 0 {  // the block is full, the chain goes on
+                            newBlock(lane)
+                            openSegment(lane)
+                        } else {
+                            chainNext[laneChain[lane]] = row
+                            if blockFull { newBlock(lane) }
+                            if let c = takeChain() {
+                                laneChain[lane] = c
+                                laneRow[lane] = startRow(c)
+                                openSegment(lane)
+                            } else {  // no chain left: the last active lane takes this slot
+                                active -= 1
+                                laneRow[lane] = laneRow[active]; laneChain[lane] = laneChain[active]
+                                laneOut[lane] = laneOut[active]; laneEnd[lane] = laneEnd[active]
+                                laneSegment[lane] = laneSegment[active]
+                                continue
+                            }
+                        }
+                    }
+                    lane += 1
+                }
+            }
+
+            // Link the chains from the primary row's; each must be met once, ending at row 0 after n bytes.
+            let offset = chainNext  // reused below: chain → output offset, once its successor is read
+            var chain = primaryChain
+            var total = 0
+            var steps = 0
+            while true {
+                let next = chainNext[chain]
+                guard next >= 0, steps < chainCount else { return false }
+                offset[chain] = -2 - total  // marks the chain as placed (≤ −2), keeps the offset
+                total += chainLength[chain]
+                steps += 1
+                if next == 0 { break }
+                chain = (next >> spacingShift) - 1
+            }
+            guard total == n else { return false }
+            for s in 0..<segmentCount {
+                let c = segmentChain[s]
+                let at = -2 - offset[c]
+                let count = segmentEnd[s] - segmentStart[s]
+                guard offset[c] <= -2, at + count <= n else { return false }
+                (dst + at).update(from: staging + segmentStart[s], count: count)
+                offset[c] -= count
+            }
+            return true
         }
     }
 

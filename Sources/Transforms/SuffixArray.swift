@@ -10,11 +10,12 @@ internal import CPrefetch
 /// every byte followed the input). The marker is virtual: it is not in the output.
 ///
 /// Limits: indices are Int32, so n ≤ `maximumCount` (2³¹ − 2); tested up to 64 MiB.
-/// Memory: nothing in proportion to n besides the 4n-byte output. There is no type
-/// array (L/S types are derived from neighbouring symbols where they are needed), the
-/// top level's bucket tables are 2 KiB, and a recursion level keeps its text and
-/// buckets in the free part of the output buffer when they fit (they do for typical
-/// data), allocating 8·k bytes otherwise (k = number of distinct LMS substrings, k < n/2).
+/// Memory: the 4n-byte output and little else. There is no type array (L/S types are
+/// derived from neighbouring symbols where they are needed) and the top level's bucket
+/// tables take 2 KiB. A recursion level keeps its text and buckets in the free part of
+/// the output buffer when they fit (on text they do, or nearly: bible.txt allocates
+/// 200 KB at its fifth level for a 4 MB input), else allocates 4·k bytes (k = number of
+/// distinct LMS substrings, k < n/2; the worst case, k near n/2, is 2n bytes).
 public enum SuffixArray {
     /// The largest input length whose positions and the virtual end fit in Int32.
     public static let maximumCount = Int(Int32.max) - 1
@@ -89,10 +90,14 @@ public enum SuffixArray {
             buckets = Buckets(text: text, n: n, k: k, counts: workspace + k, pointers: workspace)
         } else if let workspace, workspaceCount >= k {
             buckets = Buckets(text: text, n: n, k: k, counts: nil, pointers: workspace)
-        } else {
+        } else if k <= 256 {  // the top level: 2 KiB
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * k)
             owned = p
             buckets = Buckets(text: text, n: n, k: k, counts: p + k, pointers: p)
+        } else {  // a reduced problem with no room to spare: only the pointers, 4k bytes
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: k)
+            owned = p
+            buckets = Buckets(text: text, n: n, k: k, counts: nil, pointers: p)
         }
         if let counts = buckets.counts { buckets.count(into: counts) }
 

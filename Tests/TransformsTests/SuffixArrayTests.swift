@@ -64,6 +64,27 @@ func fibonacciString(_ count: Int) -> [UInt8] {
         }
     }
 
+    @Test func everyShortStringOverSmallAlphabets() {
+        // All strings over {0,1} up to 12 symbols and over {0,1,2} up to 7: every
+        // pattern of types, LMS positions and recursion that short inputs can have.
+        for (alphabet, maximumLength) in [(2, 12), (3, 7)] {
+            for length in 1...maximumLength {
+                var total = 1
+                for _ in 0..<length { total *= alphabet }
+                for code in 0..<total {
+                    var s = [UInt8](repeating: 0, count: length)
+                    var x = code
+                    for i in 0..<length { s[i] = UInt8(x % alphabet); x /= alphabet }
+                    let got = SuffixArray.build(s)
+                    if got != naiveSuffixArray(s) {
+                        Issue.record("wrong suffix array for \(s): \(got)")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
     @Test func structuredInputs() {
         let cases: [(String, [UInt8])] = [
             ("all equal", [UInt8](repeating: 9, count: 3000)),
