@@ -16,8 +16,8 @@ public enum BurrowsWheeler {
     /// Inputs beyond `SuffixArray.maximumCount` bytes are not supported (nothing is
     /// written and 0 is returned).
     /// Memory: one 4n-byte suffix array (on huge pages where offered); SA-IS needs
-    /// nothing in proportion to n beyond it. With the caller's input and output that is
-    /// 6n bytes at the peak for an n-byte block.
+    /// nothing in proportion to n beyond it on typical data (see `SuffixArray` for the
+    /// worst case). With the caller's input and output that is 6n bytes at the peak.
     public static func forward(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         let n = input.count
         guard n > 0, n <= SuffixArray.maximumCount, output.count >= n,
@@ -49,7 +49,8 @@ public enum BurrowsWheeler {
     /// every walk stays in bounds and ends.
     /// Memory: the successor table of n+1 entries, 4 bytes each below 16 Mi bytes, else
     /// 8 bytes (on huge pages where the system offers them), plus an n-byte staging
-    /// buffer for blocks of 64 KiB and more: about 5n bytes (9n from 16 Mi bytes).
+    /// buffer for blocks of 64 KiB and more: about 5n bytes (9n from 16 Mi bytes), 7n
+    /// with the caller's input and output.
     public static func inverse(_ input: UnsafeRawBufferPointer, primaryIndex: Int,
                                into output: UnsafeMutableRawBufferPointer) throws(CodecError) {
         let n = input.count
@@ -144,8 +145,9 @@ public enum BurrowsWheeler {
             let blockSize = 1 << segmentShift
             let blockCount = n / blockSize + lanes + 1
             let segmentCapacity = chainCount + blockCount + lanes
-            let staging = LargeAllocation.allocate(UInt8.self, count: blockCount * blockSize)
-            defer { LargeAllocation.deallocate(staging, count: blockCount * blockSize) }
+            // Written and read in order: ordinary pages, touched only as far as used.
+            let staging = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCount * blockSize)
+            defer { staging.deallocate() }
             // Per chain: successor row (0 or a cut row), total length, then its place in the output.
             let chainNext = UnsafeMutablePointer<Int>.allocate(capacity: chainCount)
             let chainLength = UnsafeMutablePointer<Int>.allocate(capacity: chainCount)
