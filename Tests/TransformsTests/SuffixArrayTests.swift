@@ -119,6 +119,22 @@ func fibonacciString(_ count: Int) -> [UInt8] {
         #expect(isSortedSuffixArray(SuffixArray.build(r), of: r))
     }
 
+    @Test func reducedProblemsWithoutRoomForBuckets() {
+        // High and low bytes alternating: an LMS position at every other byte, so the
+        // reduced string fills the buffer and its many distinct names get buckets of
+        // their own (and, at small sizes, tables recounted from the text instead).
+        var g = SplitMix64(seed: 11)
+        for size in [3_000, 200_000] {
+            let s = (0..<size).map { i -> UInt8 in
+                let r = UInt8(truncatingIfNeeded: g.next()) & 127
+                return i & 1 == 0 ? r | 128 : r
+            }
+            #expect(isSortedSuffixArray(SuffixArray.build(s), of: s), "\(size)")
+            let few = s.map { $0 & 0x83 }  // few names: the reduced problem recurses deeper
+            #expect(isSortedSuffixArray(SuffixArray.build(few), of: few), "\(size) few")
+        }
+    }
+
     @Test func rawBufferAPIWritesExactlyN() {
         let s = Generators.skewed(5000)
         var sa = [Int32](repeating: -7, count: s.count + 2)
