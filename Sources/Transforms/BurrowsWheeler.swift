@@ -129,115 +129,152 @@ public enum BurrowsWheeler {
     /// caller falls back to the single walk (same result as the single walk otherwise).
     enum LaneWalk {
         static let minimumCount = 1 << 16
-        static let lanes = 12
         static let spacingShift = 12
-        static let segmentShift = 14
+        static let blockShift = 14
+
+        /// One walker: the row it reads next, where its next byte goes, its chain and
+        /// the staging segment it is filling.
+        struct Lane {
+            var row: Int
+            var out: Int
+            var chain: Int
+            var segment: Int
+        }
+
+        /// The chains, their segments in the staging buffer and the next free block.
+        struct Chains {
+            let cuts: Int
+            let primary: Int
+            let primaryChain: Int
+            let chainNext: UnsafeMutablePointer<Int>
+            let chainLength: UnsafeMutablePointer<Int>
+            let segmentChain: UnsafeMutablePointer<Int>
+            let segmentStart: UnsafeMutablePointer<Int>
+            let segmentEnd: UnsafeMutablePointer<Int>
+            var nextChain = 0
+            var nextBlock = 0
+            var segmentCount = 0
+
+            /// A new lane on the next chain to walk (skipping the primary slot when the
+            /// primary row is itself a cut), in a new block; nil when none is left.
+            mutating func newLane() -> Lane? {
+                guard let chain = takeChain() else { return nil }
+                let out = nextBlock << blockShift
+                nextBlock += 1
+                return open(chain: chain, row: startRow(chain), out: out)
+            }
+
+            mutating func takeChain() -> Int? {
+                if nextChain == cuts && primaryChain != cuts { nextChain += 1 }
+                guard nextChain <= cuts else { return nil }
+                defer { nextChain += 1 }
+                return nextChain
+            }
+
+            func startRow(_ chain: Int) -> Int { chain < cuts ? (chain + 1) << spacingShift : primary }
+
+            mutating func open(chain: Int, row: Int, out: Int) -> Lane {
+                let s = segmentCount
+                segmentCount += 1
+                segmentChain[s] = chain
+                segmentStart[s] = out
+                return Lane(row: row, out: out, chain: chain, segment: s)
+            }
+
+            /// After `lane` stepped onto a cut row or filled its block: close its segment,
+            /// then go on in a new block or with the next chain; nil when no chain is left.
+            @inline(never)
+            mutating func advance(_ lane: Lane) -> Lane? {
+                segmentEnd[lane.segment] = lane.out
+                chainLength[lane.chain] += lane.out - segmentStart[lane.segment]
+                var out = lane.out
+                if out & ((1 << blockShift) - 1) == 0 {  // the block is full
+                    out = nextBlock << blockShift
+                    nextBlock += 1
+                }
+                if lane.row & ((1 << spacingShift) - 1) != 0 {  // the chain goes on
+                    return open(chain: lane.chain, row: lane.row, out: out)
+                }
+                chainNext[lane.chain] = lane.row
+                guard let chain = takeChain() else { return nil }
+                return open(chain: chain, row: startRow(chain), out: out)
+            }
+        }
+
+        /// One step of a lane; true when it has reached a cut row or the end of its block.
+        @inline(__always)
+        static func step<Word: FixedWidthInteger & UnsignedInteger>(
+            _ lane: inout Lane, _ psi: UnsafeMutablePointer<Word>, _ staging: UnsafeMutablePointer<UInt8>
+        ) -> Bool {
+            let e = psi[lane.row]
+            staging[lane.out] = UInt8(truncatingIfNeeded: e)
+            lane.out &+= 1
+            lane.row = Int(truncatingIfNeeded: e >> 8)
+            return lane.row & ((1 << spacingShift) - 1) == 0 || lane.out & ((1 << blockShift) - 1) == 0
+        }
 
         @inline(__always)
         static func run<Word: FixedWidthInteger & UnsignedInteger>(
             _ psi: UnsafeMutablePointer<Word>, _ n: Int, _ primary: Int, _ dst: UnsafeMutablePointer<UInt8>
         ) -> Bool {
-            let mask = (1 << spacingShift) - 1
+            let lanes = 8
             let cuts = n >> spacingShift  // cut rows t·spacing for t in 1…cuts
+            guard cuts >= lanes else { return false }
             // Chain t−1 starts at cut row t·spacing; chain `cuts` at the primary row unless that is a cut.
-            let primaryChain = primary & mask == 0 ? (primary >> spacingShift) - 1 : cuts
+            let primaryChain = primary & ((1 << spacingShift) - 1) == 0 ? (primary >> spacingShift) - 1 : cuts
             let chainCount = cuts + 1
-            let blockSize = 1 << segmentShift
-            let blockCount = n / blockSize + lanes + 1
+            // Every block but the lanes' last ones is filled: n bytes need at most this many.
+            let blockCount = (n >> blockShift) + lanes + 1
             let segmentCapacity = chainCount + blockCount + lanes
             // Written and read in order: ordinary pages, touched only as far as used.
-            let staging = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCount * blockSize)
+            let staging = UnsafeMutablePointer<UInt8>.allocate(capacity: blockCount << blockShift)
             defer { staging.deallocate() }
-            // Per chain: successor row (0 or a cut row), total length, then its place in the output.
             let chainNext = UnsafeMutablePointer<Int>.allocate(capacity: chainCount)
             let chainLength = UnsafeMutablePointer<Int>.allocate(capacity: chainCount)
             let segmentChain = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity)
             let segmentStart = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity)
             let segmentEnd = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity)
-            // Lane state: row to read, chain, staging position, end of its block, open segment.
-            let laneRow = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
-            let laneChain = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
-            let laneOut = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
-            let laneEnd = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
-            let laneSegment = UnsafeMutablePointer<Int>.allocate(capacity: lanes)
             defer {
                 chainNext.deallocate(); chainLength.deallocate()
                 segmentChain.deallocate(); segmentStart.deallocate(); segmentEnd.deallocate()
-                laneRow.deallocate(); laneChain.deallocate(); laneOut.deallocate()
-                laneEnd.deallocate(); laneSegment.deallocate()
             }
             chainNext.initialize(repeating: -1, count: chainCount)
             chainLength.initialize(repeating: 0, count: chainCount)
+            var chains = Chains(cuts: cuts, primary: primary, primaryChain: primaryChain,
+                                chainNext: chainNext, chainLength: chainLength, segmentChain: segmentChain,
+                                segmentStart: segmentStart, segmentEnd: segmentEnd)
 
-            var nextChain = 0
-            var nextBlock = 0
-            var segmentCount = 0
-            // The next chain to walk and its first row, skipping the unused primary slot.
-            func takeChain() -> Int? {
-                if nextChain == cuts && primaryChain != cuts { nextChain += 1 }
-                guard nextChain < chainCount else { return nil }
-                defer { nextChain += 1 }
-                return nextChain
+            // Eight lanes in local variables (kept in registers) until the chains run out…
+            guard var l0 = chains.newLane(), var l1 = chains.newLane(), var l2 = chains.newLane(),
+                  var l3 = chains.newLane(), var l4 = chains.newLane(), var l5 = chains.newLane(),
+                  var l6 = chains.newLane(), var l7 = chains.newLane() else { return false }
+            var finished = 0
+            walk: while true {
+                if step(&l0, psi, staging) { guard let x = chains.advance(l0) else { finished = 0; break walk }; l0 = x }
+                if step(&l1, psi, staging) { guard let x = chains.advance(l1) else { finished = 1; break walk }; l1 = x }
+                if step(&l2, psi, staging) { guard let x = chains.advance(l2) else { finished = 2; break walk }; l2 = x }
+                if step(&l3, psi, staging) { guard let x = chains.advance(l3) else { finished = 3; break walk }; l3 = x }
+                if step(&l4, psi, staging) { guard let x = chains.advance(l4) else { finished = 4; break walk }; l4 = x }
+                if step(&l5, psi, staging) { guard let x = chains.advance(l5) else { finished = 5; break walk }; l5 = x }
+                if step(&l6, psi, staging) { guard let x = chains.advance(l6) else { finished = 6; break walk }; l6 = x }
+                if step(&l7, psi, staging) { guard let x = chains.advance(l7) else { finished = 7; break walk }; l7 = x }
             }
-            func openSegment(_ lane: Int) {
-                let s = segmentCount
-                segmentCount += 1
-                segmentChain[s] = laneChain[lane]
-                segmentStart[s] = laneOut[lane]
-                laneSegment[lane] = s
-            }
-            func closeSegment(_ lane: Int) {
-                let s = laneSegment[lane]
-                segmentEnd[s] = laneOut[lane]
-                chainLength[laneChain[lane]] += laneOut[lane] - segmentStart[s]
-            }
-            func newBlock(_ lane: Int) {
-                laneOut[lane] = nextBlock * blockSize
-                laneEnd[lane] = laneOut[lane] + blockSize
-                nextBlock += 1
-            }
-            func startRow(_ chain: Int) -> Int { chain < cuts ? (chain + 1) << spacingShift : primary }
-
-            var active = 0
-            while active < lanes, let c = takeChain() {
-                laneChain[active] = c
-                laneRow[active] = startRow(c)
-                newBlock(active)
-                openSegment(active)
-                active += 1
-            }
-            while active > 0 {
-                var lane = 0
-                while lane < active {
-                    let e = psi[laneRow[lane]]
-                    let out = laneOut[lane]
-                    staging[out] = UInt8(truncatingIfNeeded: e)
-                    laneOut[lane] = out + 1
-                    let row = Int(truncatingIfNeeded: e >> 8)
-                    laneRow[lane] = row
-                    if row & mask == 0 || out + 1 == laneEnd[lane] {
-                        closeSegment(lane)
-                        let blockFull = out + 1 == laneEnd[lane]
-                        if row & mask != 0 {  // the block is full, the chain goes on
-                            newBlock(lane)
-                            openSegment(lane)
+            // …then the other seven finish their chains, still side by side.
+            var rest = [l0, l1, l2, l3, l4, l5, l6, l7]
+            rest.remove(at: finished)
+            while !rest.isEmpty {
+                var i = 0
+                while i < rest.count {
+                    if step(&rest[i], psi, staging) {
+                        if let x = chains.advance(rest[i]) {
+                            rest[i] = x
                         } else {
-                            chainNext[laneChain[lane]] = row
-                            if blockFull { newBlock(lane) }
-                            if let c = takeChain() {
-                                laneChain[lane] = c
-                                laneRow[lane] = startRow(c)
-                                openSegment(lane)
-                            } else {  // no chain left: the last active lane takes this slot
-                                active -= 1
-                                laneRow[lane] = laneRow[active]; laneChain[lane] = laneChain[active]
-                                laneOut[lane] = laneOut[active]; laneEnd[lane] = laneEnd[active]
-                                laneSegment[lane] = laneSegment[active]
-                                continue
-                            }
+                            rest.swapAt(i, rest.count - 1)
+                            rest.removeLast()
+                            continue
                         }
                     }
-                    lane += 1
+                    i += 1
                 }
             }
 
@@ -256,7 +293,7 @@ public enum BurrowsWheeler {
                 chain = (next >> spacingShift) - 1
             }
             guard total == n else { return false }
-            for s in 0..<segmentCount {
+            for s in 0..<chains.segmentCount {
                 let c = segmentChain[s]
                 let at = -2 - offset[c]
                 let count = segmentEnd[s] - segmentStart[s]
