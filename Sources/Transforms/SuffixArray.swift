@@ -47,7 +47,7 @@ public enum SuffixArray {
     @inline(__always) static var prefetchDistance: Int { 24 }
 
     /// Bucket pointers for an alphabet of `k` symbols: `counts` (kept when there is
-    /// room, else recounted from the text each time) and the moving pointers `heads`.
+    /// room, else recounted from the text each time) and the moving `pointers`.
     @usableFromInline struct Buckets<Symbol: FixedWidthInteger> {
         let text: UnsafePointer<Symbol>
         let n: Int
