@@ -16,7 +16,9 @@ let package = Package(
         // Estimators, frequency models, Huffman and arithmetic coders.
         .target(name: "Entropy", dependencies: ["BitIO"]),
         // Transforms: suffix array (SA-IS), BWT, move-to-front, recency rank, intervals, zero runs.
-        .target(name: "Transforms", dependencies: ["BitIO"]),
+        .target(name: "Transforms", dependencies: ["BitIO", "CPrefetch"]),
+        // A prefetch hint (compiler builtin) for the suffix-array and inverse-BWT loops.
+        .systemLibrary(name: "CPrefetch", path: "Sources/System/CPrefetch"),
         // The Codec protocol, the registry and our own codecs.
         .target(name: "Codecs", dependencies: ["BitIO", "Entropy", "Transforms"]),
         // The .sqz frame.

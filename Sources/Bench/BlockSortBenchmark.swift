@@ -1,4 +1,7 @@
 import SqueezeKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Block sorting beside bzip2 in the same run: SA-IS suffix array, forward and
 /// inverse Burrows–Wheeler transform on whole files (one block per file), and
@@ -6,6 +9,9 @@ import SqueezeKit
 /// decompressing the same file. MB/s = 10^6 raw bytes per second of wall time,
 /// best of `runs`. bzip2 does more work per byte than the bare transform, so the
 /// ratios say how far the transform alone is from a complete bzip2 pass.
+/// Memory: the peak resident memory the forward and the inverse transform add to the
+/// caller's input and output buffers, per block byte (VmHWM after resetting it, Linux;
+/// 0 where the kernel does not allow the reset).
 public enum BlockSortBenchmark {
     public struct Row: Sendable {
         public let file: String
@@ -15,6 +21,9 @@ public enum BlockSortBenchmark {
         public let inverseMBps: Double
         public let bzip2CompressMBps: Double
         public let bzip2DecompressMBps: Double
+        /// Peak bytes the forward and inverse transforms add, per block byte.
+        public let forwardPeakPerByte: Double
+        public let inversePeakPerByte: Double
     }
 
     public static let defaultPaths = ["corpora/large/bible.txt", "corpora/large/world192.txt", "corpora/large/E.coli"]
@@ -85,11 +94,50 @@ public enum BlockSortBenchmark {
                 if decoded.count != n { ok = false }
             }
             if !ok { failures.append("round trip failed on \(path)"); continue }
+            let block = blockSize > 0 ? Swift.min(blockSize, n) : n
+            let (forwardPeak, inversePeak) = peakMemory(input, block: block)
             rows.append(Row(file: path, bytes: n, suffixArrayMBps: mbps(n, bestSA), forwardMBps: mbps(n, bestFwd),
                             inverseMBps: mbps(n, bestInv), bzip2CompressMBps: mbps(n, bestBzC),
-                            bzip2DecompressMBps: mbps(n, bestBzD)))
+                            bzip2DecompressMBps: mbps(n, bestBzD),
+                            forwardPeakPerByte: Double(forwardPeak) / Double(block),
+                            inversePeakPerByte: Double(inversePeak) / Double(block)))
         }
         return (rows, failures)
+    }
+
+    /// Peak resident bytes added by one forward and one inverse transform of the first
+    /// `block` bytes, beyond the already touched input and output buffers.
+    static func peakMemory(_ input: [UInt8], block: Int) -> (forward: Int64, inverse: Int64) {
+        let source = Array(input.prefix(block))
+        var bwt = [UInt8](repeating: 1, count: block)
+        var back = [UInt8](repeating: 1, count: block)
+        // Freed heap pages stay resident and would be reused unseen: hand them back first.
+        releaseFreedMemory()
+        guard Measurement.resetPeakMemory() else { return (0, 0) }
+        let before = Measurement.residentMemory().current
+        let primary = source.withUnsafeBytes { i in bwt.withUnsafeMutableBytes { o in BurrowsWheeler.forward(i, into: o) } }
+        let forward = Measurement.residentMemory().peak - before
+        releaseFreedMemory()
+        Measurement.resetPeakMemory()
+        let before2 = Measurement.residentMemory().current
+        bwt.withUnsafeBytes { i in
+            back.withUnsafeMutableBytes { o in
+                do throws(CodecError) { try BurrowsWheeler.inverse(i, primaryIndex: primary, into: o) } catch {}
+            }
+        }
+        let inverse = Measurement.residentMemory().peak - before2
+        return (Swift.max(forward, 0), Swift.max(inverse, 0))
+    }
+
+    /// glibc's malloc_trim(0) (not in Swift's Glibc module, so found by name): returns
+    /// the free pages of the heap to the system, so that a new allocation is counted.
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") {
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        }
+        #endif
     }
 
     /// The printable report (run from the repository so the corpus paths resolve).
@@ -106,11 +154,13 @@ public enum BlockSortBenchmark {
         let blocks = blockSize > 0 ? "\(blockSize)-byte blocks" : "one block per file"
         var s = "Block sorting: SA-IS, BWT forward/inverse (\(blocks)) vs bzip2 -9; MB/s of raw data, wall time, best of \(runs)\n"
         s += pad("file", 28) + pad("bytes", 10) + pad("SA", 8) + pad("BWT", 8) + pad("inverse", 9)
-            + pad("bz2 -9 c", 10) + pad("bz2 d", 8) + pad("BWT/bz2c", 10) + "inverse/bz2d\n"
+            + pad("bz2 -9 c", 10) + pad("bz2 d", 8) + pad("BWT/bz2c", 10) + pad("inverse/bz2d", 14)
+            + pad("BWT mem", 9) + "inverse mem (peak bytes added per block byte)\n"
         for r in rows {
             s += pad(r.file, 28) + pad(String(r.bytes), 10) + pad(fmt(r.suffixArrayMBps), 8) + pad(fmt(r.forwardMBps), 8)
                 + pad(fmt(r.inverseMBps), 9) + pad(fmt(r.bzip2CompressMBps), 10) + pad(fmt(r.bzip2DecompressMBps), 8)
-                + pad(fmt(r.forwardMBps / r.bzip2CompressMBps) + "x", 10) + fmt(r.inverseMBps / r.bzip2DecompressMBps) + "x\n"
+                + pad(fmt(r.forwardMBps / r.bzip2CompressMBps) + "x", 10) + pad(fmt(r.inverseMBps / r.bzip2DecompressMBps) + "x", 14)
+                + pad(fmt(r.forwardPeakPerByte) + "n", 9) + fmt(r.inversePeakPerByte) + "n\n"
         }
         for f in failures { s += "FAILED: \(f)\n" }
         return s

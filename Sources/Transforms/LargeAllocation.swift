@@ -16,9 +16,10 @@ import Glibc
         #if canImport(Glibc)
         if bytes >= hugePage {
             var raw: UnsafeMutableRawPointer? = nil
-            let rounded = (bytes + hugePage - 1) / hugePage * hugePage
-            if posix_memalign(&raw, hugePage, rounded) == 0, let raw {
-                _ = madvise(raw, rounded, 14 /* MADV_HUGEPAGE */)
+            // Not rounded up to whole huge pages: a partly used last one would be
+            // resident in full (up to 2 MiB more than asked for).
+            if posix_memalign(&raw, hugePage, bytes) == 0, let raw {
+                _ = madvise(raw, bytes / hugePage * hugePage, 14 /* MADV_HUGEPAGE */)
                 return raw.bindMemory(to: T.self, capacity: count)
             }
             if let raw = malloc(bytes) { return raw.bindMemory(to: T.self, capacity: count) }

@@ -1,3 +1,5 @@
+internal import CPrefetch
+
 /// Suffix arrays by induced sorting: SA-IS (Nong, Zhang & Chan, "Two Efficient
 /// Algorithms for Linear Time Suffix Array Construction", IEEE Trans. Computers 2011;
 /// DCC 2009). Linear time; the reduced problem is solved recursively by the same
@@ -8,11 +10,12 @@
 /// every byte followed the input). The marker is virtual: it is not in the output.
 ///
 /// Limits: indices are Int32, so n ≤ `maximumCount` (2³¹ − 2); tested up to 64 MiB.
-/// Memory: the 4n-byte output plus n/8 + n/16 + … bytes of type bits (≤ n/4 bytes)
-/// and the bucket tables: 2 KiB at the top level; a recursion level keeps its
-/// buckets in the free middle of the output buffer when they fit (they do for
-/// typical data) and allocates 4·k bytes otherwise (k = number of distinct LMS
-/// substrings, k < n/2).
+/// Memory: the 4n-byte output and little else. There is no type array (L/S types are
+/// derived from neighbouring symbols where they are needed) and the top level's bucket
+/// tables take 2 KiB. A recursion level keeps its text and buckets in the free part of
+/// the output buffer when they fit (on text they do, or nearly: bible.txt allocates
+/// 200 KB at its fifth level for a 4 MB input), else allocates 4·k bytes (k = number of
+/// distinct LMS substrings, k < n/2; the worst case, k near n/2, is 2n bytes).
 public enum SuffixArray {
     /// The largest input length whose positions and the virtual end fit in Int32.
     public static let maximumCount = Int(Int32.max) - 1
@@ -39,8 +42,12 @@ public enum SuffixArray {
 
     // MARK: - SA-IS
 
+    /// How many entries ahead the scans ask for the memory a later step will read at
+    /// random: enough to cover a cache miss, few enough that the line is still there.
+    @inline(__always) static var prefetchDistance: Int { 24 }
+
     /// Bucket pointers for an alphabet of `k` symbols: `counts` (kept when there is
-    /// room, else recounted from the text each time) and the moving pointers `heads`.
+    /// room, else recounted from the text each time) and the moving `pointers`.
     @usableFromInline struct Buckets<Symbol: FixedWidthInteger> {
         let text: UnsafePointer<Symbol>
         let n: Int
@@ -66,37 +73,15 @@ public enum SuffixArray {
         }
     }
 
-    /// Type bits: 1 for S-type (suffix smaller than its right neighbour), 0 for L-type.
-    @usableFromInline struct TypeBits {
-        let words: UnsafeMutablePointer<UInt64>
-        @inline(__always) func isS(_ i: Int) -> Bool { (words[i >> 6] >> UInt64(i & 63)) & 1 != 0 }
-        @inline(__always) func setS(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
-        /// Leftmost S-type: S-type with an L-type left neighbour (never position 0).
-        @inline(__always) func isLMS(_ i: Int) -> Bool { i > 0 && isS(i) && !isS(i - 1) }
-    }
-
     /// Sorts the suffixes of `text[0..<n]` (symbols in 0..<k) into `sa[0..<n]`.
     /// `workspace` is free Int32 memory this call may use for its buckets.
+    /// No type array: a suffix's L/S type is derived where it is needed from the
+    /// neighbouring symbols (and, in the right-to-left pass, from where it sits in its
+    /// bucket), so the only memory besides `sa` is the bucket tables.
     static func sais<Symbol: FixedWidthInteger>(
         _ text: UnsafePointer<Symbol>, _ sa: UnsafeMutablePointer<Int32>, _ n: Int, _ k: Int,
         workspace: UnsafeMutablePointer<Int32>?, workspaceCount: Int
     ) {
-        // Classify: position n−1 is L-type (the virtual end is smaller than anything).
-        let wordCount = (n + 63) >> 6
-        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
-        words.initialize(repeating: 0, count: wordCount)
-        defer { words.deallocate() }
-        let types = TypeBits(words: words)
-        var nextIsS = false
-        var i = n - 2
-        while i >= 0 {
-            let a = text[i], b = text[i + 1]
-            let s = a < b || (a == b && nextIsS)
-            if s { types.setS(i) }
-            nextIsS = s
-            i -= 1
-        }
-
         // Bucket tables: in the workspace when there is room, else allocated.
         var owned: UnsafeMutablePointer<Int32>? = nil
         defer { owned?.deallocate() }
@@ -105,58 +90,66 @@ public enum SuffixArray {
             buckets = Buckets(text: text, n: n, k: k, counts: workspace + k, pointers: workspace)
         } else if let workspace, workspaceCount >= k {
             buckets = Buckets(text: text, n: n, k: k, counts: nil, pointers: workspace)
-        } else {
+        } else if k <= 256 {  // the top level: 2 KiB
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * k)
             owned = p
             buckets = Buckets(text: text, n: n, k: k, counts: p + k, pointers: p)
+        } else {  // a reduced problem with no room to spare: only the pointers, 4k bytes
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: k)
+            owned = p
+            buckets = Buckets(text: text, n: n, k: k, counts: nil, pointers: p)
         }
         if let counts = buckets.counts { buckets.count(into: counts) }
 
-        // Stage 1: LMS positions at the ends of their buckets, then induce.
-        sa.initialize(repeating: -1, count: n)
+        // Stage 1: LMS positions at the ends of their buckets, then induce; the
+        // right-to-left pass marks the LMS suffixes it places (as ~p).
+        sa.update(repeating: -1, count: n)
         buckets.reset(ends: true)
         let ptr = buckets.pointers
         var lmsCount = 0
-        i = n - 1
-        while i >= 1 {
-            if types.isLMS(i) {
-                let c = Int(text[i])
+        // The branch-free scans below store what they drop here.
+        let sink = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        defer { sink.deallocate() }
+        forEachPosition(text, n) { p, isLMS in
+            if isLMS {  // a branch here beats a branch-free update of the bucket pointer
+                let c = Int(text[p])
                 ptr[c] &-= 1
-                sa[Int(ptr[c])] = Int32(truncatingIfNeeded: i)
+                sa[Int(ptr[c])] = Int32(truncatingIfNeeded: p)
                 lmsCount += 1
             }
-            i -= 1
         }
-        induce(text, sa, n, buckets, types)
+        induce(text, sa, n, buckets, markLMS: true)
 
         if lmsCount == 0 { return }  // no LMS suffix: the induced order is complete
 
-        // Stage 2: compact the sorted LMS substrings into sa[0..<lmsCount] and name them.
+        // Stage 2: compact the sorted LMS substrings (the marked entries) into
+        // sa[0..<m] and name them.
         var m = 0
         for j in 0..<n {
-            let p = Int(sa[j])
-            if types.isLMS(p) { sa[m] = Int32(truncatingIfNeeded: p); m += 1 }
+            let v = sa[j]
+            if v < -1 { sa[m] = ~v; m += 1 }
         }
         // LMS positions are ≥ 2 apart, so p/2 gives each its own slot in sa[m..<n]:
         // first the length of its LMS substring, then its name.
         (sa + m).update(repeating: -1, count: n - m)
         do {
-            // Right to left: the substring at an LMS p runs to the next LMS position;
-            // the last one runs into the virtual end, a length no other can match.
+            // The substring at an LMS p runs to the next LMS position; the last one
+            // runs into the virtual end, a length no other can match.
             var next = n + 1
-            var q = n - 1
-            while q >= 1 {
-                if types.isLMS(q) {
-                    sa[m + (q >> 1)] = Int32(truncatingIfNeeded: next - q)
-                    next = q + 1
-                }
-                q -= 1
+            forEachPosition(text, n) { q, isLMS in
+                (isLMS ? sa + m + (q >> 1) : sink).pointee = Int32(truncatingIfNeeded: next - q)
+                next = isLMS ? q + 1 : next
             }
         }
         var name: Int32 = -1
         var previous = -1
         var previousLength = 0
         for j in 0..<m {
+            do {  // the next comparisons' random reads, requested early
+                let a = Int(sa[Swift.min(j &+ prefetchDistance, m &- 1)])
+                squeeze_prefetch(sa + m + (a >> 1))
+                squeeze_prefetch(text + a)
+            }
             let p = Int(sa[j])
             let length = Int(sa[m + (p >> 1)])
             // Equal symbols over the same length ending at an LMS position imply equal types.
@@ -192,16 +185,19 @@ public enum SuffixArray {
 
         // Stage 4: LMS positions in sorted order, at the ends of their buckets, induce again.
         var r = m - 1
-        i = n - 1
-        while i >= 1 {
-            if types.isLMS(i) { reduced[r] = Int32(truncatingIfNeeded: i); r -= 1 }
-            i -= 1
+        forEachPosition(text, n) { p, isLMS in
+            (isLMS ? reduced + r : sink).pointee = Int32(truncatingIfNeeded: p)
+            r -= isLMS ? 1 : 0
         }
-        for q in 0..<m { sa[q] = reduced[Int(sa[q])] }
+        for q in 0..<m {
+            squeeze_prefetch(reduced + Int(sa[Swift.min(q &+ prefetchDistance, m &- 1)]))
+            sa[q] = reduced[Int(sa[q])]
+        }
         (sa + m).update(repeating: -1, count: n - m)
         buckets.reset(ends: true)
         var q = m - 1
         while q >= 0 {
+            squeeze_prefetch(text + Int(sa[Swift.max(q &- prefetchDistance, 0)]))
             let p = Int(sa[q])
             sa[q] = -1
             let c = Int(text[p])
@@ -209,15 +205,40 @@ public enum SuffixArray {
             sa[Int(ptr[c])] = Int32(truncatingIfNeeded: p)
             q -= 1
         }
-        induce(text, sa, n, buckets, types)
+        induce(text, sa, n, buckets, markLMS: false)
+    }
+
+    /// Calls `body` with every position p from n−1 down to 1 and whether it is LMS
+    /// (S-type with an L-type left neighbour), classifying as it goes: position n−1 is
+    /// L-type (the virtual end is smaller than anything), i is S-type if text[i] <
+    /// text[i+1] or they are equal and i+1 is S-type. About a third of the positions
+    /// of text are LMS, at no regular interval, so the bodies avoid branching on it.
+    @inline(__always)
+    static func forEachPosition<Symbol: FixedWidthInteger>(
+        _ text: UnsafePointer<Symbol>, _ n: Int, _ body: (Int, Bool) -> Void
+    ) {
+        var nextIsS = false
+        var right = text[n - 1]
+        var i = n - 2
+        while i >= 0 {
+            let c = text[i]
+            // c < right, or c == right with an S-type right neighbour, in one comparison.
+            let isS = Int(c) < Int(right) &+ (nextIsS ? 1 : 0)
+            body(i + 1, nextIsS && !isS)
+            nextIsS = isS
+            right = c
+            i -= 1
+        }
     }
 
     /// Induces L-type suffixes left to right from the LMS seeds (and the virtual end),
-    /// then S-type suffixes right to left.
+    /// then S-type suffixes right to left. With `markLMS` (stage 1) the LMS suffixes
+    /// the second pass places are stored complemented: they induce nothing further in
+    /// that pass, and stage 2 finds them by their sign without knowing the types.
     @inline(__always)
     static func induce<Symbol: FixedWidthInteger>(
         _ text: UnsafePointer<Symbol>, _ sa: UnsafeMutablePointer<Int32>, _ n: Int,
-        _ buckets: Buckets<Symbol>, _ types: TypeBits
+        _ buckets: Buckets<Symbol>, markLMS: Bool
     ) {
         let ptr = buckets.pointers
         buckets.reset(ends: false)
@@ -227,7 +248,12 @@ public enum SuffixArray {
             sa[Int(ptr[c])] = Int32(truncatingIfNeeded: n - 1)
             ptr[c] &+= 1
         }
+        let last = n - 1
         for i in 0..<n {
+            do {  // the symbol a later step reads; v ^ (v >> 31) maps −1 and ~p to ≥ 0
+                let v = sa[Swift.min(i &+ prefetchDistance, last)]
+                squeeze_prefetch(text + Int(v ^ (v >> 31)) - 1)
+            }
             let j = Int(sa[i])
             if j > 0 {
                 // j−1 is L-type iff text[j−1] ≥ text[j]: an LMS j has an L-type left
@@ -243,13 +269,24 @@ public enum SuffixArray {
         buckets.reset(ends: true)
         var i = n - 1
         while i >= 0 {
+            do {
+                let v = sa[Swift.max(i &- prefetchDistance, 0)]
+                squeeze_prefetch(text + Int(v ^ (v >> 31)) - 1)
+            }
             let j = Int(sa[i])
             if j > 0 {
+                // j−1 is S-type iff text[j−1] < text[j], or they are equal and j is
+                // S-type. In this pass the S-type suffixes of bucket d fill it from the
+                // end, all before the scan reaches its L-type part, so j (at slot i of
+                // bucket d) is S-type exactly when i is at or past the bucket's pointer.
                 let c = text[j - 1], d = text[j]
-                if c < d || (c == d && types.isS(j)) {
+                if c < d || (c == d && Int32(truncatingIfNeeded: i) >= ptr[Int(d)]) {
                     let b = Int(c)
                     ptr[b] &-= 1
-                    sa[Int(ptr[b])] = Int32(truncatingIfNeeded: j - 1)
+                    var v = Int32(truncatingIfNeeded: j - 1)
+                    // j−1 is S-type; it is LMS iff its left neighbour is greater.
+                    if markLMS && j >= 2 && text[j - 2] > c { v = ~v }
+                    sa[Int(ptr[b])] = v
                 }
             }
             i -= 1

@@ -59,6 +59,23 @@ func naiveBWT(_ s: [UInt8]) -> (bwt: [UInt8], primaryIndex: Int) {
         #expect(try BurrowsWheeler.inverse(bwt, primaryIndex: primary) == s, "\(entry)")
     }
 
+    @Test func inverseAroundTheChainWalkThresholds() throws {
+        // From 64 KiB the inverse walks many chains cut at rows that are multiples of
+        // 4096. Sizes around that threshold, text long enough to fill several staging
+        // blocks, and a primary index on a cut row: a first byte larger than all the
+        // others puts the whole text in the last row, n = 17 · 4096.
+        var cases: [[UInt8]] = [65_535, 65_536, 65_537].map { Generators.skewed($0, seed: UInt64($0)) }
+        cases.append(Generators.repetitive(300_000, seed: 9))
+        var top = Generators.random(17 * 4096, seed: 17).map { $0 == 255 ? 254 : $0 }
+        top[0] = 255
+        cases.append(top)
+        for s in cases {
+            let (bwt, primary) = BurrowsWheeler.forward(s)
+            if s.count == 17 * 4096 { #expect(primary == s.count) }
+            #expect(try BurrowsWheeler.inverse(bwt, primaryIndex: primary) == s, "\(s.count) bytes")
+        }
+    }
+
     @Test func badPrimaryIndexThrows() {
         let (bwt, _) = BurrowsWheeler.forward(Array("mississippi".utf8))
         for bad in [-1, 0, bwt.count + 1, Int.max, Int.min] {
@@ -70,7 +87,7 @@ func naiveBWT(_ s: [UInt8]) -> (bwt: [UInt8], primaryIndex: Int) {
     @Test func garbageDecodesWithoutTrapping() throws {
         // Any bytes with an index in 1…n are a permutation walk: it must give n bytes.
         var g = SplitMix64(seed: 3)
-        for size in [1, 2, 5, 64, 1000, 70_000] {
+        for size in [1, 2, 5, 64, 1000, 70_000, 200_000] {
             let garbage = Generators.random(size, seed: g.next())
             for _ in 0..<4 {
                 let primary = 1 + Int(g.next() % UInt64(size))

@@ -64,6 +64,27 @@ func fibonacciString(_ count: Int) -> [UInt8] {
         }
     }
 
+    @Test func everyShortStringOverSmallAlphabets() {
+        // All strings over {0,1} up to 12 symbols and over {0,1,2} up to 7: every
+        // pattern of types, LMS positions and recursion that short inputs can have.
+        for (alphabet, maximumLength) in [(2, 12), (3, 7)] {
+            for length in 1...maximumLength {
+                var total = 1
+                for _ in 0..<length { total *= alphabet }
+                for code in 0..<total {
+                    var s = [UInt8](repeating: 0, count: length)
+                    var x = code
+                    for i in 0..<length { s[i] = UInt8(x % alphabet); x /= alphabet }
+                    let got = SuffixArray.build(s)
+                    if got != naiveSuffixArray(s) {
+                        Issue.record("wrong suffix array for \(s): \(got)")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
     @Test func structuredInputs() {
         let cases: [(String, [UInt8])] = [
             ("all equal", [UInt8](repeating: 9, count: 3000)),
@@ -96,6 +117,22 @@ func fibonacciString(_ count: Int) -> [UInt8] {
         #expect(isSortedSuffixArray(SuffixArray.build(s), of: s))
         let r = Generators.repetitive(1 << 20, seed: 5)
         #expect(isSortedSuffixArray(SuffixArray.build(r), of: r))
+    }
+
+    @Test func reducedProblemsWithoutRoomForBuckets() {
+        // High and low bytes alternating: an LMS position at every other byte, so the
+        // reduced string fills the buffer and its many distinct names get buckets of
+        // their own (and, at small sizes, tables recounted from the text instead).
+        var g = SplitMix64(seed: 11)
+        for size in [3_000, 200_000] {
+            let s = (0..<size).map { i -> UInt8 in
+                let r = UInt8(truncatingIfNeeded: g.next()) & 127
+                return i & 1 == 0 ? r | 128 : r
+            }
+            #expect(isSortedSuffixArray(SuffixArray.build(s), of: s), "\(size)")
+            let few = s.map { $0 & 0x83 }  // few names: the reduced problem recurses deeper
+            #expect(isSortedSuffixArray(SuffixArray.build(few), of: few), "\(size) few")
+        }
     }
 
     @Test func rawBufferAPIWritesExactlyN() {
