@@ -12,17 +12,19 @@ import Transforms
 /// Measured (each file one payload): Calgary-14 779,272 bytes, 1.984
 /// bits/byte at levels 3…9, where every file fits one block (bzip2 -9: 2.109);
 /// bible.txt, world192.txt and E.coli 13.3%, 19.2% and 9.7% smaller than
-/// bzip2 -9. Speed on bible.txt (`squeeze bench bwt`, same run): about 0.44×
-/// bzip2 -9's compression and 0.20× its decompression throughput — the model
-/// makes about three binary decisions per byte, each mixing four counters, and
-/// the inverse BWT of the 4 MB block alone takes a third of the decoding time.
+/// bzip2 -9. Speed on bible.txt (`squeeze bench bwt`, same run): about 0.47×
+/// bzip2 -9's compression and 0.26× its decompression throughput — the model
+/// makes about three binary decisions per byte, each mixing four counters; the
+/// suffix sort (about 21 MB/s) and the inverse BWT (about 64 MB/s) are the rest.
 ///
 /// Memory while compressing a block of n bytes: the input (n), the BWT output
 /// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n of 32-bit
-/// suffix array entries and n/8 of type bits with SA-IS) — about 6.1n at the
-/// peak — then the coded output (below n) once the suffix array is freed,
-/// plus 20 MB of model tables. Decompressing: the BWT block (n), the output (n)
-/// and the inverse transform's successor array (4n, 8n from 16 MiB up).
+/// suffix array entries; SA-IS keeps no type bits) — 6n at the peak on text
+/// (a reduced problem with many distinct names can add up to 2n more) — then
+/// the coded output (below n) once the suffix array is freed, plus 20 MB of
+/// model tables. Decompressing: the BWT block (n), the output (n), the
+/// inverse transform's successor array (4n, 8n from 16 MiB up) and its
+/// staging buffer (n): 7n (11n from 16 MiB).
 public struct BWTCodec: Codec {
     /// Raw bytes per block sort.
     public let blockSize: Int

@@ -48,7 +48,7 @@ public struct BWTHuffmanCodec: Codec {
     }
 
     /// One block. Memory: the block (n), the BWT output (n) and the suffix
-    /// sort (4n, plus n/8 of type bits with SA-IS) at most, about 6.1n; with
+    /// sort (4n; SA-IS keeps no type bits) at most, 6n on text; with
     /// run-length coding the sorted text is at most 3n/4 (5.6n in all), and the
     /// symbols (2n) are allocated once the suffix array is gone.
     func encodeBlock(_ block: UnsafeRawBufferPointer, _ writer: inout BitWriter) throws(CodecError) {
