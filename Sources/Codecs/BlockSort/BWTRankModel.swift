@@ -69,8 +69,9 @@ struct BWTRankModel {
     /// Mixer inputs: four counters and a bias; each weight set is padded to 8.
     static let inputs = 5
     static let weightStride = 8
-    static let runMixerSets = mixerClasses * runBuckets * lastBuckets
-    static let historyMixerSets = mixerClasses * 256
+    /// Mixer weight-set contexts per decision class: zero-run bucket, last nonzero rank's bucket, last rank (0, 1, 2, 3+).
+    static let mixerContexts = runBuckets * lastBuckets * 4
+    static let mixerSets = mixerClasses * mixerContexts
 
     /// All counters and secondary maps in one allocation (`ModelTables`).
     let tables: UnsafeMutablePointer<UInt16>
@@ -80,7 +81,7 @@ struct BWTRankModel {
     var byteCounters: UnsafeMutablePointer<UInt16>
     var pairCounters: UnsafeMutablePointer<UInt16>
     var historyCounters: UnsafeMutablePointer<UInt16>
-    /// Weights in 16-bit fixed point: the run mixer's sets, then the history mixer's.
+    /// Weights in 16-bit fixed point, one set per decision class and mixer context.
     var weights: UnsafeMutablePointer<Int32>
     /// Secondary estimation: per decision and zero-run length, 33 probabilities over the stretched input.
     var sse: UnsafeMutablePointer<UInt16>
@@ -100,7 +101,8 @@ struct BWTRankModel {
     var candidate = 1
     /// The last three ranks, capped at 15, 15 and 7, as a history context and as a history mixer set.
     var history = 0
-    var historyMixer = 0
+    /// The rank before the last, capped at 3, part of the mixer context.
+    var lastRank = 0
     var rank1 = 0
     var rank2 = 0
     /// Decisions coded so far (up to the end of the faster start of mixer training).
@@ -155,7 +157,7 @@ struct BWTRankModel {
         squash.initialize(from: StretchTable.squashTable, count: 4096)
         rates = .allocate(capacity: 128)
         rates.initialize(from: StretchTable.rateTable, count: 128)
-        let sets = Self.runMixerSets + Self.historyMixerSets
+        let sets = Self.mixerSets
         weights = .allocate(capacity: Self.weightStride * sets)
         weights.initialize(repeating: 0, count: Self.weightStride * sets)
         // The first three counters start at about 1/3 each; the history counter and the bias at 0.
@@ -237,10 +239,8 @@ struct BWTRankModel {
         let sa = predict(runCounters, ia), sb = predict(byteCounters, ib)
         let sc = predict(pairCounters, ic), sh = predict(historyCounters, ih)
         let dm = Swift.min(d, Self.bitDecisions)
-        let wa = weights + Self.weightStride &* (runState &* Self.mixerClasses &+ dm)
-        let wb = weights + Self.weightStride &* (Self.runMixerSets &+ historyMixer &* Self.mixerClasses &+ dm)
-        let dotA = mix(wa, sa, sb, sc, sh), dotB = mix(wb, sa, sb, sc, sh)
-        let dot = (dotA &+ dotB) &>> 1
+        let wa = weights + Self.weightStride &* ((runState &<< 2 | lastRank) &* Self.mixerClasses &+ dm)
+        let dot = mix(wa, sa, sb, sc, sh)
         let pm = Int(squash[dot &+ 2048])
         // Secondary estimation, interpolated between two of 33 steps.
         let pos = (dot &+ 2048) &* 32
@@ -261,8 +261,7 @@ struct BWTRankModel {
         update(historyCounters, ih, target)
         let rate = Self.learningRate &+ Swift.max(0, Self.warmupBoost &- (coded &>> Self.warmupShift))
         if coded < Self.warmupBoost &<< Self.warmupShift { coded &+= 1 }
-        train(wa, dotA, y, rate, sa, sb, sc, sh)
-        train(wb, dotB, y, rate, sa, sb, sc, sh)
+        train(wa, dot, y, rate, sa, sb, sc, sh)
         Self.train(sse, sIndex, sWeight, target)
         Self.train(byteSSE, bIndex, sWeight, target)
         return y
@@ -280,7 +279,7 @@ struct BWTRankModel {
     @inline(__always)
     mutating func remember(_ r: Int) {
         history = (Swift.min(r, 15) &<< 7 | Swift.min(rank1, 15) &<< 3 | Swift.min(rank2, 7))
-        historyMixer = Swift.min(r, 15) &<< 4 | Swift.min(rank1, 15)
+        lastRank = Swift.min(rank1, 3)
         rank2 = rank1
         rank1 = r
     }
