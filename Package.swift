@@ -20,7 +20,7 @@ let package = Package(
         // A prefetch hint (compiler builtin) for the suffix-array and inverse-BWT loops.
         .systemLibrary(name: "CPrefetch", path: "Sources/System/CPrefetch"),
         // The Codec protocol, the registry and our own codecs.
-        .target(name: "Codecs", dependencies: ["BitIO", "Entropy", "Transforms"]),
+        .target(name: "Codecs", dependencies: ["BitIO", "Entropy", "Transforms", "CPrefetch"]),
         // The .sqz frame.
         .target(name: "Container", dependencies: ["BitIO", "Codecs"]),
 

@@ -1,3 +1,4 @@
+internal import CPrefetch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -275,6 +276,18 @@ struct BWTRankModel {
         m[i &+ 1] = UInt16(truncatingIfNeeded: b &+ (((target &- b) &* w) &>> 17))
     }
 
+    /// Asks the cache for the scattered rows "rank d?" (1 ≤ d < 16) will read
+    /// when `c` is the byte at list position d: the counters of (b) and (c)
+    /// and the byte's secondary map. Issued two decisions ahead, the misses overlap.
+    @inline(__always)
+    func prefetch(decision d: Int, candidate c: Int) {
+        squeeze_prefetch(pairCounters + 4 &* ((previousByte &<< 4 | d) &<< 8 | c))
+        squeeze_prefetch(byteCounters + 4 &* (d &* 256 &+ c))
+        let row = byteSSE + (d &* 256 &+ c) &* 33
+        squeeze_prefetch(row)
+        squeeze_prefetch(row + 32)
+    }
+
     /// The rank history after rank r.
     @inline(__always)
     mutating func remember(_ r: Int) {
@@ -293,6 +306,8 @@ struct BWTRankModel {
         previousByte = Int(mtf[0])
         front1 = Int(mtf[1])
         candidate = front1
+        prefetch(decision: 1, candidate: front1)
+        prefetch(decision: 2, candidate: Int(mtf[2]))
         if code(rank == 0, decision: 0, runBucket: rb, &coder) {
             run &+= 1
             remember(0)
@@ -302,6 +317,7 @@ struct BWTRankModel {
         var r = 1
         while r < Self.unaryRanks {
             candidate = Int(mtf[r])
+            if r &+ 2 < Self.unaryRanks { prefetch(decision: r &+ 2, candidate: Int(mtf[r &+ 2])) }
             if code(rank == r, decision: r, runBucket: rb, &coder) { break }
             r &+= 1
         }
