@@ -9,11 +9,11 @@ import Transforms
 /// bits each at probability ½, then the n ranks by the model. The model
 /// carries over from block to block within one payload.
 ///
-/// Measured (each file one payload): Calgary-14 779,272 bytes, 1.984
+/// Measured (each file one payload): Calgary-14 780,741 bytes, 1.988
 /// bits/byte at levels 3…9, where every file fits one block (bzip2 -9: 2.109);
-/// bible.txt, world192.txt and E.coli 13.3%, 19.2% and 9.7% smaller than
-/// bzip2 -9. Speed on bible.txt (`squeeze bench bwt`, same run): about 0.47×
-/// bzip2 -9's compression and 0.26× its decompression throughput — the model
+/// bible.txt, world192.txt and E.coli 13.3%, 19.1% and 9.7% smaller than
+/// bzip2 -9. Speed on bible.txt (`squeeze bench bwt`, same run): about 0.53×
+/// bzip2 -9's compression and 0.32× its decompression throughput — the model
 /// makes about three binary decisions per byte, each mixing four counters; the
 /// suffix sort (about 21 MB/s) and the inverse BWT (about 64 MB/s) are the rest.
 ///
