@@ -5,7 +5,7 @@ import TestSupport
 /// Issue #8's second ratio target, measured against the system bzip2 library
 /// in the same run: `bwt` at its default level at least 8% smaller than
 /// `bzip2 -9` on each of bible.txt, world192.txt and E.coli, each file coded
-/// whole. (Measured: −13.3%, −19.2%, −9.7%.)
+/// whole. (Measured: −13.3%, −19.1%, −9.7%.)
 @Test(arguments: ["bible.txt", "world192.txt", "E.coli"])
 func bwtIsEightPercentSmallerThanBzip2OnLargeFiles(file: String) throws {
     let input = try TestCorpus.bytes("large", file)
