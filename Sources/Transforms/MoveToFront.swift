@@ -14,16 +14,7 @@ public enum MoveToFront {
         var list = identity
         list.withUnsafeMutableBufferPointer { l in
             for i in 0..<input.count {
-                let b = input[i]
-                var r = 0
-                var carried = l[0]
-                // Shift the prefix right by one until the byte is found, then put it in front.
-                while carried != b {
-                    r &+= 1
-                    swap(&carried, &l[r])
-                }
-                l[0] = b
-                output[i] = UInt8(truncatingIfNeeded: r)
+                output[i] = UInt8(truncatingIfNeeded: rankMovingToFront(input[i], in: l))
             }
         }
         return true
@@ -36,15 +27,35 @@ public enum MoveToFront {
         var list = identity
         list.withUnsafeMutableBufferPointer { l in
             for i in 0..<input.count {
-                let r = Int(input[i])
-                let b = l[r]
-                var j = r
-                while j > 0 { l[j] = l[j - 1]; j -= 1 }
-                l[0] = b
-                output[i] = b
+                output[i] = promote(l, rank: Int(input[i]))
             }
         }
         return true
+    }
+
+    /// The position of `byte` in `list`, which must hold it; on the way the
+    /// entries before it shift back by one and it goes to the front.
+    @inlinable @inline(__always)
+    public static func rankMovingToFront(_ byte: UInt8, in list: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var r = 0
+        var carried = list[0]
+        while carried != byte {
+            r &+= 1
+            swap(&carried, &list[r])
+        }
+        list[0] = byte
+        return r
+    }
+
+    /// Moves the entry at `rank` of `list` to the front, shifting the ones
+    /// before it back by one, and returns it.
+    @inlinable @inline(__always) @discardableResult
+    public static func promote(_ list: UnsafeMutableBufferPointer<UInt8>, rank: Int) -> UInt8 {
+        let b = list[rank]
+        var j = rank
+        while j > 0 { list[j] = list[j &- 1]; j &-= 1 }
+        list[0] = b
+        return b
     }
 
     /// Convenience over arrays.

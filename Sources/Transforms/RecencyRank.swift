@@ -33,22 +33,13 @@ public enum RecencyRank {
                     let b = input[i]
                     if !s[Int(b)] {
                         s[Int(b)] = true
-                        var j = seenCount
-                        while j > 0 { l[j] = l[j - 1]; j -= 1 }
-                        l[0] = b
+                        l[seenCount] = b
+                        MoveToFront.promote(l, rank: seenCount)
                         seenCount += 1
                         output[i] = 256 + UInt32(b)
                         continue
                     }
-                    var r = 0
-                    var carried = l[0]
-                    // Shift the prefix right by one until the byte is found, then put it in front.
-                    while carried != b {
-                        r &+= 1
-                        swap(&carried, &l[r])
-                    }
-                    l[0] = b
-                    output[i] = UInt32(truncatingIfNeeded: r)
+                    output[i] = UInt32(truncatingIfNeeded: MoveToFront.rankMovingToFront(b, in: l))
                 }
             }
         }
@@ -83,13 +74,7 @@ public enum RecencyRank {
                 guard r < seenCount else {
                     throw .corrupt("recency rank \(r) at \(position) with only \(seenCount) distinct bytes seen")
                 }
-                return list.withUnsafeMutableBufferPointer { l in
-                    let b = l[r]
-                    var j = r
-                    while j > 0 { l[j] = l[j - 1]; j -= 1 }
-                    l[0] = b
-                    return b
-                }
+                return list.withUnsafeMutableBufferPointer { l in MoveToFront.promote(l, rank: r) }
             }
             guard value <= maximumValue else { throw .corrupt("recency rank value \(value) at \(position) above 511") }
             let b = UInt8(truncatingIfNeeded: value - 256)
@@ -97,9 +82,8 @@ public enum RecencyRank {
             seen[Int(b)] = true
             let count = seenCount
             list.withUnsafeMutableBufferPointer { l in
-                var j = count
-                while j > 0 { l[j] = l[j - 1]; j -= 1 }
-                l[0] = b
+                l[count] = b
+                MoveToFront.promote(l, rank: count)
             }
             seenCount += 1
             return b

@@ -54,6 +54,7 @@ public struct BWTCodec: Codec {
         defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
+        let list = UnsafeMutableBufferPointer(start: mtf, count: 256)
         var encoder = RangeEncoder(appendingTo: out)
         out = ByteBuffer()
         var start = 0
@@ -71,20 +72,11 @@ public struct BWTCodec: Codec {
                 var r = 0
                 while mtf[r] != b { r &+= 1 }
                 _ = model.codeRank(r, mtf, &encoder)
-                Self.promote(mtf, rank: r)
+                MoveToFront.promote(list, rank: r)
             }
             start += count
         }
         out = encoder.finish()
-    }
-
-    /// Move-to-front: the byte at `rank` goes to position 0.
-    @inline(__always)
-    static func promote(_ mtf: UnsafeMutablePointer<UInt8>, rank r: Int) {
-        let b = mtf[r]
-        var k = r
-        while k > 0 { mtf[k] = mtf[k &- 1]; k &-= 1 }
-        mtf[0] = b
     }
 
     /// 32 bits at probability ½, most significant first.
@@ -106,6 +98,7 @@ public struct BWTCodec: Codec {
         defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
+        let list = UnsafeMutableBufferPointer(start: mtf, count: 256)
         var decoder = RangeDecoder(input)
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
             var done = 0
@@ -122,8 +115,7 @@ public struct BWTCodec: Codec {
                 for i in 0..<n {
                     let rank = model.codeRank(0, mtf, &decoder)
                     guard rank >= 0 else { throw .corrupt("rank above 255 in BWT block at byte \(done + i)") }
-                    dst[i] = mtf[rank]
-                    Self.promote(mtf, rank: rank)
+                    dst[i] = MoveToFront.promote(list, rank: rank)
                 }
                 try decoder.finish()
                 try BurrowsWheeler.inverse(UnsafeRawBufferPointer(rebasing: bwt[0..<n]), primaryIndex: primary,

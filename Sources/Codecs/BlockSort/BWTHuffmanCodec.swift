@@ -336,10 +336,7 @@ public struct BWTHuffmanCodec: Codec {
         for g in 0..<groups {
             var r = 0
             while r < tables - 1 && reader.readBit() { r += 1 }
-            let t = order[r]
-            while r > 0 { order[r] = order[r - 1]; r -= 1 }
-            order[0] = t
-            selectors[g] = t
+            selectors[g] = order.withUnsafeMutableBufferPointer { MoveToFront.promote($0, rank: r) }
         }
         try reader.checkNotOverrun()
 
@@ -372,12 +369,9 @@ public struct BWTHuffmanCodec: Codec {
                     }
                     guard w < n else { throw .corrupt("symbols pass the block end at symbol \(i)") }
                     // Rank r = s − 1 ≥ 1: move list[r] to the front.
-                    var r = s &- 1
+                    let r = s &- 1
                     guard r < 256 else { throw .corrupt("symbol \(s) outside the alphabet") }
-                    let b = mtf[r]
-                    while r > 0 { mtf[r] = mtf[r &- 1]; r &-= 1 }
-                    mtf[0] = b
-                    dst[w] = b
+                    dst[w] = MoveToFront.promote(mtf, rank: r)
                     w &+= 1
                 }
             }
