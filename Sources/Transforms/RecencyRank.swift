@@ -98,13 +98,6 @@ public enum RecencyRank {
     }
 
     public static func decode(_ values: [UInt32]) throws(CodecError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: values.count)
-        let failure: CodecError? = values.withUnsafeBufferPointer { i in
-            out.withUnsafeMutableBytes { o in
-                do throws(CodecError) { try decode(i, into: o); return nil } catch { return error }
-            }
-        }
-        if let failure { throw failure }
-        return out
+        try ArrayDecoding.bytes(from: values) { (i, o) throws(CodecError) in try decode(i, into: o) }
     }
 }
