@@ -189,8 +189,7 @@ struct LZ77OptimalParser {
 
         func literalPrice(_ probs: UnsafeMutablePointer<UInt16>, _ encoder: LZ77ArithEncoder, at i: Int, state st: Int, rep0: Int) -> UInt32 {
             let p = encoder.p
-            let previous = i > 0 ? Int(p[i &- 1]) : 0
-            let base = M.literals &+ (previous &>> (8 &- encoder.literalBits)) &* M.literalContextSize
+            let base = encoder.literalBase(at: i)
             let byte = Int(p[i])
             if st & 3 == M.literalKind { return treePrice(probs, base, byte, bits: 8) }
             let matchByte = Int(p[i &- rep0])
