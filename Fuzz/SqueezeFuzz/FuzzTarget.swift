@@ -5,13 +5,20 @@ import Glibc
 
 /// One fuzz input, for every decoder at once. Byte 0 chooses the target:
 /// 255 is the `.sqz` container reader (the rest is a frame), any other value
-/// picks a codec of the standard registry (value mod the codec count); bytes
+/// picks a codec of the standard registry at its default level, or at a
+/// level whose payload format differs (`otherFormats`), value mod the count
+/// of those; bytes
 /// 1–2 are then the little-endian original size (< 65,536) and the rest is the
 /// codec's payload. A decoder may throw; it must not trap, hang, allocate
 /// beyond its bound, or return a size other than the one asked for.
 enum FuzzTarget {
     static let codecs = CodecRegistry.standard.descriptors.sorted { $0.id < $1.id }
     static let containerSelector: UInt8 = 255
+    /// Levels that code another payload format than the codec's default level.
+    static let otherFormats: [String: [Int]] = ["bwt": [BWTCodec.runModelLevels.upperBound]]
+    static let targets: [(descriptor: CodecDescriptor, level: Int)] = codecs.flatMap { d in
+        ([d.defaultLevel] + (otherFormats[d.name] ?? [])).map { (d, $0) }
+    }
 
     static func run(_ data: UnsafeRawBufferPointer) {
         guard data.count >= 1 else { return }
@@ -22,17 +29,17 @@ enum FuzzTarget {
             return
         }
         guard data.count >= 3 else { return }
-        let d = codecs[Int(data[0]) % codecs.count]
+        let (d, level) = targets[Int(data[0]) % targets.count]
         let count = Int(data[1]) | Int(data[2]) << 8
         let payload = UnsafeRawBufferPointer(rebasing: data[3...])
         var out = ByteBuffer()
         do {
-            try d.make(d.defaultLevel).decode(payload, originalCount: count, into: &out)
+            try d.make(level).decode(payload, originalCount: count, into: &out)
         } catch {
             return
         }
         if out.count != count {
-            fatalError("\(d.name): decoded \(out.count) bytes where \(count) were asked for")
+            fatalError("\(d.name) -\(level): decoded \(out.count) bytes where \(count) were asked for")
         }
     }
 
@@ -45,15 +52,15 @@ enum FuzzTarget {
             Array("abracadabra abracadabra, said the compression lecturer, abracadabra!\n".utf8),
         ]
         var seeds: [[UInt8]] = []
-        for (index, d) in codecs.enumerated() {
+        for (index, (d, level)) in targets.enumerated() {
             for text in texts {
                 var coded = ByteBuffer()
-                guard (try? text.withUnsafeBytes({ raw in try d.make(d.defaultLevel).encode(raw, into: &coded) })) != nil else { continue }
+                guard (try? text.withUnsafeBytes({ raw in try d.make(level).encode(raw, into: &coded) })) != nil else { continue }
                 seeds.append([UInt8(index), UInt8(text.count & 255), UInt8(text.count >> 8)] + coded.bytes)
             }
             var source = MemorySource(texts[0])
             var sink = MemorySink()
-            if (try? SqzCompressor(descriptor: d, level: d.defaultLevel, blockSize: 256).compress(from: &source, to: &sink)) != nil {
+            if (try? SqzCompressor(descriptor: d, level: level, blockSize: 256).compress(from: &source, to: &sink)) != nil {
                 seeds.append([containerSelector] + sink.bytes)
             }
         }

@@ -6,7 +6,8 @@ import Glibc
 /// `bwt-huffman` and `bwt` beside bzip2 -9 (system libbz2) in the same run:
 /// coded size and MB/s (10^6 raw bytes per second of wall time, best of
 /// `runs`) on one file (default corpora/large/bible.txt, run from the
-/// repository), each codec called on the whole file at its default level,
+/// repository), each codec called on the whole file at its default level
+/// (and `bwt` also at level 5, its fastest model on whole-file blocks),
 /// then sizes in bits/byte on the Calgary 14-file set, Canterbury and the
 /// large files.
 public enum BWTCodecBenchmark {
@@ -30,6 +31,7 @@ public enum BWTCodecBenchmark {
     static func candidates() -> [(String, any Codec)] {
         [("bzip2 -9", Bzip2Codec(level: 9)),
          ("bwt-huffman -\(BWTHuffmanCodec.descriptor.defaultLevel)", BWTHuffmanCodec.descriptor.make(BWTHuffmanCodec.descriptor.defaultLevel)),
+         ("bwt -\(BWTCodec.runModelLevels.upperBound)", BWTCodec.descriptor.make(BWTCodec.runModelLevels.upperBound)),
          ("bwt -\(BWTCodec.descriptor.defaultLevel)", BWTCodec.descriptor.make(BWTCodec.descriptor.defaultLevel))]
     }
 
@@ -104,23 +106,24 @@ public enum BWTCodecBenchmark {
     /// container blocks of the codec's default block size.
     public static func sizes(root: String = "corpora") -> String {
         let sets: [(String, String, [String])] = [
-            ("Calgary-14", "calgary", ["bib", "book1", "book2", "geo", "news", "obj1", "obj2", "paper1", "paper2",
-                                       "pic", "progc", "progl", "progp", "trans"]),
+            ("Calgary-14", "calgary", calgary14),
             ("Canterbury", "canterbury", ["alice29.txt", "asyoulik.txt", "cp.html", "fields.c", "grammar.lsp",
                                           "kennedy.xls", "lcet10.txt", "plrabn12.txt", "ptt5", "sum", "xargs.1"]),
             ("bible.txt", "large", ["bible.txt"]), ("world192.txt", "large", ["world192.txt"]), ("E.coli", "large", ["E.coli"]),
         ]
-        let descriptors = [Bzip2Codec.descriptor, BWTHuffmanCodec.descriptor, BWTCodec.descriptor]
-        var s = pad("set", 14) + descriptors.map { pad("\($0.name) -\($0.defaultLevel)", 26) }.joined() + "\n"
+        let d = (bzip2: Bzip2Codec.descriptor, huffman: BWTHuffmanCodec.descriptor, bwt: BWTCodec.descriptor)
+        let columns: [(CodecDescriptor, Int)] = [(d.bzip2, d.bzip2.defaultLevel), (d.huffman, d.huffman.defaultLevel),
+                                                 (d.bwt, BWTCodec.runModelLevels.upperBound), (d.bwt, d.bwt.defaultLevel)]
+        var s = pad("set", 14) + columns.map { pad("\($0.0.name) -\($0.1)", 26) }.joined() + "\n"
         for (label, dir, files) in sets {
             var raw = 0
-            var totals = [Int](repeating: 0, count: descriptors.count)
+            var totals = [Int](repeating: 0, count: columns.count)
             for f in files {
                 guard let bytes = readCorpusFile("\(root)/\(dir)/\(f)") else { return s + "cannot read \(root)/\(dir)/\(f)\n" }
                 raw += bytes.count
-                for (k, d) in descriptors.enumerated() {
-                    guard let n = codedSize(d.make(d.defaultLevel), bytes, blockSize: d.blockSize(d.defaultLevel)) else {
-                        return s + "\(d.name) failed on \(f)\n"
+                for (k, (d, level)) in columns.enumerated() {
+                    guard let n = codedSize(d.make(level), bytes, blockSize: d.blockSize(level)) else {
+                        return s + "\(d.name) -\(level) failed on \(f)\n"
                     }
                     totals[k] += n
                 }
@@ -131,7 +134,101 @@ public enum BWTCodecBenchmark {
     }
 
     public static func run() -> String {
-        timings().report + "\n" + sizes()
+        let (rows, report) = timings()
+        var s = report
+        if let bzip2 = rows.first { s += "\n" + stages(bzip2: bzip2, bwt: Array(rows.dropFirst(2))) }
+        s += "\n" + sizes()
+        if let bzip2 = rows.first { s += "\n" + ablation(bzip2: bzip2) }
+        return s
+    }
+
+    static let calgary14 = ["bib", "book1", "book2", "geo", "news", "obj1", "obj2", "paper1", "paper2",
+                            "pic", "progc", "progl", "progp", "trans"]
+
+    /// Where `bwt`'s time goes on `path`: the suffix sort and the inverse BWT
+    /// timed alone (CPU time, best of `runs`), the rest is move-to-front and
+    /// the model; and how many nanoseconds per byte the model could take if
+    /// `bwt` were to reach 1.0x bzip2 -9's compression and 0.7x its decompression.
+    static func stages(bzip2: Row, bwt: [Row], path: String = "corpora/large/bible.txt", runs: Int = 3) -> String {
+        guard let input = readCorpusFile(path), !input.isEmpty else { return "cannot read \(path)\n" }
+        let n = input.count
+        let transformed = UnsafeMutableRawBufferPointer.allocate(byteCount: n, alignment: 8)
+        defer { transformed.deallocate() }
+        let restored = UnsafeMutableRawBufferPointer.allocate(byteCount: n, alignment: 8)
+        defer { restored.deallocate() }
+        var sort = Double.infinity, inverse = Double.infinity
+        for _ in 0..<runs {
+            let c0 = cpuNow()
+            let primary = input.withUnsafeBytes { BurrowsWheeler.forward($0, into: transformed) }
+            sort = Swift.min(sort, cpuNow() - c0)
+            let c1 = cpuNow()
+            do { try BurrowsWheeler.inverse(UnsafeRawBufferPointer(transformed), primaryIndex: primary, into: restored) } catch {
+                return "inverse BWT failed on \(path): \(error)\n"
+            }
+            inverse = Swift.min(inverse, cpuNow() - c1)
+            guard restored.elementsEqual(input) else { return "inverse BWT changed \(path)\n" }
+        }
+        func ns(_ seconds: Double) -> String { fmt(seconds * 1e9 / Double(n), 1) }
+        let bzEncode = 1e-6 * Double(n) / bzip2.encodeCPUMBps, bzDecode = 1e-6 * Double(n) / bzip2.decodeCPUMBps
+        var s = "Where bwt's time goes on \(path), ns per byte of CPU time; bzip2 -9 takes \(ns(bzEncode)) to compress "
+            + "and \(ns(bzDecode)) to decompress, so 1.0x leaves the model \(ns(bzEncode - sort)) after the sort "
+            + "and 0.7x leaves it \(ns(bzDecode / 0.7 - inverse)) after the inverse BWT\n"
+        for row in bwt {
+            let encode = 1e-6 * Double(n) / row.encodeCPUMBps, decode = 1e-6 * Double(n) / row.decodeCPUMBps
+            s += "  \(pad(row.name, 8)) compress: suffix sort \(ns(sort)) + move-to-front and model \(ns(encode - sort)) = \(ns(encode)); "
+                + "decompress: model and move-to-front \(ns(decode - inverse)) + inverse BWT \(ns(inverse)) = \(ns(decode))\n"
+        }
+        return s
+    }
+
+    /// Every `BWTCodec.ModelVariant` — the run model, the full context-mixing
+    /// model and that model with its parts taken away one after another — at
+    /// the default level's block size: bits/byte on Calgary-14 and on `path`,
+    /// and speed on `path` (CPU time, best of `runs`) beside bzip2 -9's.
+    static func ablation(bzip2: Row, path: String = "corpora/large/bible.txt", root: String = "corpora", runs: Int = 2) -> String {
+        guard let input = readCorpusFile(path), !input.isEmpty else { return "cannot read \(path)\n" }
+        var files: [[UInt8]] = []
+        for f in calgary14 {
+            guard let bytes = readCorpusFile("\(root)/calgary/\(f)") else { return "cannot read \(root)/calgary/\(f)\n" }
+            files.append(bytes)
+        }
+        let calgaryRaw = files.reduce(0) { $0 + $1.count }
+        let level = BWTCodec.descriptor.defaultLevel
+        var s = "The two bwt models, and what each part of the context-mixing one buys and costs (level \(level)'s blocks; "
+            + "each row below the full model takes one more part away; speed on \(path) by CPU time, best of \(runs), "
+            + "x = against bzip2 -9 above)\n"
+        s += pad("model", 32) + pad("Calgary-14 b/B", 16) + pad("bible b/B", 11) + pad("enc MB/s", 10) + pad("dec MB/s", 10)
+            + pad("enc x", 7) + pad("dec x", 7) + "\n"
+        for variant in BWTCodec.ModelVariant.allCases {
+            let codec = BWTCodec(level: level, variant: variant)
+            var calgary = 0
+            for bytes in files {
+                guard let n = codedSize(codec, bytes, blockSize: codec.blockSize) else { return s + "\(variant.rawValue) failed\n" }
+                calgary += n
+            }
+            var coded = ByteBuffer()
+            var enc = Double.infinity, dec = Double.infinity
+            for _ in 0..<runs {
+                coded = ByteBuffer()
+                let c0 = cpuNow()
+                do { try input.withUnsafeBytes { raw in try codec.encode(raw, into: &coded) } } catch {
+                    return s + "\(variant.rawValue): encode failed: \(error)\n"
+                }
+                enc = Swift.min(enc, cpuNow() - c0)
+                var out = ByteBuffer(capacity: input.count)
+                let c1 = cpuNow()
+                do { try coded.withUnsafeBytes { raw in try codec.decode(raw, originalCount: input.count, into: &out) } } catch {
+                    return s + "\(variant.rawValue): decode failed: \(error)\n"
+                }
+                dec = Swift.min(dec, cpuNow() - c1)
+                guard out.bytes == input else { return s + "\(variant.rawValue): round trip changed \(path)\n" }
+            }
+            let encMBps = mbps(input.count, enc), decMBps = mbps(input.count, dec)
+            s += pad(variant.rawValue, 32) + pad(fmt(8 * Double(calgary) / Double(calgaryRaw), 4), 16)
+                + pad(fmt(8 * Double(coded.count) / Double(input.count), 3), 11) + pad(fmt(encMBps), 10) + pad(fmt(decMBps), 10)
+                + pad(fmt(encMBps / bzip2.encodeCPUMBps), 7) + pad(fmt(decMBps / bzip2.decodeCPUMBps), 7) + "\n"
+        }
+        return s
     }
 
 

@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
           lzw        lzw and lzw-arith beside the `compress` tool on bible.txt (run from the repository)
           lz77       lz77-elias, lz77-huffman and lz77 beside zlib and xz on bible.txt, CPU-time MB/s
           blocksort  suffix array, BWT and its inverse beside bzip2 -9 on bible, world192, E.coli
-          bwt        bwt-huffman and bwt beside bzip2 -9 on bible.txt
+          bwt        bwt-huffman and bwt beside bzip2 -9 on bible.txt, where bwt's time goes, and what each part of its model buys and costs
           ppm        ppm on book1: speed, peak memory, and 7-Zip's PPMd where `7zz` is installed
           baselines  zlib/bzip2/xz/zstd sizes and speeds on the corpora (run from the repository)
           harness    what the comparison harness adds to the codec times it reports

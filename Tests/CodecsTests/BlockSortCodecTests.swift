@@ -25,9 +25,13 @@ private func decodeBlockSort(_ c: any Codec, _ coded: [UInt8], count: Int) -> [U
 /// "name level" for each level whose block size still splits the largest input differently.
 private func configs(maxInput: Int, allLevels: Bool) -> [String] {
     blockSortDescriptors.flatMap { d -> [String] in
-        let levels = allLevels ? d.levels : Array(Set([d.defaultLevel, d.strongestLevel])).sorted()
+        // bwt's levels 1…5 code with the run model, 6…9 with the context-mixing model.
+        let fast = d.id == BWTCodec.descriptor.id ? [BWTCodec.runModelLevels.upperBound] : []
+        let levels = allLevels ? d.levels : Array(Set([d.defaultLevel, d.strongestLevel] + fast)).sorted()
         var seen = Set<Int>()
-        return levels.filter { seen.insert(Swift.min(d.blockSize($0), maxInput)).inserted }.map { "\(d.name) \($0)" }
+        // One level per distinct (block size on the largest input, model).
+        let model = { (level: Int) in d.id == BWTCodec.descriptor.id && BWTCodec.runModelLevels.contains(level) ? 1 : 0 }
+        return levels.filter { seen.insert(2 * Swift.min(d.blockSize($0), maxInput) + model($0)).inserted }.map { "\(d.name) \($0)" }
     }
 }
 
@@ -77,23 +81,30 @@ func blockSortRoundTripsOtherCorpusFiles(_ config: String) throws {
     }
 }
 
-@Test(arguments: blockSortDescriptors.map(\.name))
-func blockSortIsDeterministicAndSplitsBlocks(_ name: String) throws {
-    let d = try #require(CodecRegistry.ours.named(name))
+/// Each payload format: bwt-huffman, bwt's run model (level 5) and its context-mixing model (level 7).
+private let formats = ["bwt-huffman 9", "bwt 5", "bwt 7"]
+
+@Test(arguments: formats)
+func blockSortIsDeterministicAndSplitsBlocks(_ config: String) throws {
+    let c = try codec(config)
     let input = try TestCorpus.bytes("calgary", "paper1")
-    let a = try encodeBlockSort(d.make(d.defaultLevel), input)
-    let b = try encodeBlockSort(d.make(d.defaultLevel), input)
+    let a = try encodeBlockSort(c, input)
+    let b = try encodeBlockSort(c, input)
     #expect(a == b)
     // A codec with small sort blocks cuts the input into several and still round-trips.
-    let small: any Codec = name == "bwt" ? BWTCodec(blockSize: 7000) : BWTHuffmanCodec(blockSize: 7000)
+    let small: any Codec = switch config {
+    case "bwt 5": BWTCodec(blockSize: 7000, variant: .runs)
+    case "bwt 7": BWTCodec(blockSize: 7000)
+    default: BWTHuffmanCodec(blockSize: 7000)
+    }
     let coded = try roundTrip(small, input)
     #expect(coded.count < input.count / 2)
 }
 
-@Test(arguments: blockSortDescriptors.map(\.name))
-func blockSortDamagedStreamsNeverTrap(_ name: String) throws {
-    let d = try #require(CodecRegistry.ours.named(name))
-    let c = d.make(d.defaultLevel)
+@Test(arguments: formats)
+func blockSortDamagedStreamsNeverTrap(_ config: String) throws {
+    let name = config
+    let c = try codec(config)
     let input = Array(try TestCorpus.bytes("canterbury", "fields.c").prefix(600))
     let coded = try roundTrip(c, input)
     // Every single-bit flip: a decoder may give back wrong bytes (the container's
@@ -120,6 +131,25 @@ func blockSortDamagedStreamsNeverTrap(_ name: String) throws {
         let junk = Generators.random(Int(seed) * 53 % 700, seed: UInt64(seed) + 7)
         if let out = decodeBlockSort(c, junk, count: 4000) { #expect(out.count == 4000) }
     }
+}
+
+/// Every second stage `squeeze bench bwt` measures (the run model of levels
+/// 1…5 and the context-mixing model with parts taken away) round-trips,
+/// differs from the full model, and never beats it on text.
+@Test(arguments: BWTCodec.ModelVariant.allCases.map(\.rawValue))
+func bwtModelVariantsRoundTrip(_ name: String) throws {
+    let variant = try #require(BWTCodec.ModelVariant(rawValue: name))
+    let c = BWTCodec(level: 3, variant: variant)
+    for (label, input) in Generators.adversarial() where input.count <= 1 << 20 {
+        let coded = try encodeBlockSort(c, input)
+        #expect(decodeBlockSort(c, coded, count: input.count) == input, "\(name): \(label)")
+    }
+    let paper = try TestCorpus.bytes("calgary", "paper2")
+    let coded = try roundTrip(c, paper)
+    let full = try encodeBlockSort(BWTCodec(level: 3, variant: .full), paper)
+    #expect(variant == .full ? coded == full : coded != full)
+    #expect(coded.count >= full.count, "\(name): \(coded.count) bytes against the full model's \(full.count)")
+    #expect(coded.count <= full.count * 110 / 100, "\(name): \(coded.count) bytes against the full model's \(full.count)")
 }
 
 @Test func bwtHuffmanDecoderRejectsBadHeaders() throws {
@@ -153,6 +183,15 @@ private let canterbury = TestCorpus.manifest.filter { $0.set == "canterbury" }.m
     // bzip2 -9 on the 11 Canterbury files: 542,881 bytes (same library).
     let cant = try total(BWTHuffmanCodec(level: 9), "canterbury", canterbury)
     #expect(cant.coded <= 542_881, "bwt-huffman -9 Canterbury: \(cant.coded) bytes")
+}
+
+/// bwt's fast levels (the run model): between bwt-huffman and the default
+/// level on Calgary-14 (measured 806,827 bytes, 2.055 bits/byte).
+@Test func bwtRunModelSitsBetweenBwtHuffmanAndContextMixingOnCalgary() throws {
+    let calgary = try total(BWTCodec(level: BWTCodec.runModelLevels.upperBound), "calgary", TestCorpus.calgary14)
+    let bitsPerByte = 8 * Double(calgary.coded) / Double(calgary.raw)
+    #expect(bitsPerByte <= 2.06, "bwt -5 Calgary-14: \(calgary.coded) bytes, \(bitsPerByte) bits/byte")
+    #expect(calgary.coded > 780_741)
 }
 
 /// The target: at most 2.00 bits/byte on Calgary-14 at the default level

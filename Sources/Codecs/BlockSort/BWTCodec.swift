@@ -1,36 +1,73 @@
 import Transforms
 
 /// Block sorting with adaptive binary arithmetic coding: the BWT of large
-/// blocks (Burrows & Wheeler 1994), move-to-front, and every rank coded by
-/// `BWTRankModel` (context-mixed binary decisions) through the range coder.
+/// blocks (Burrows & Wheeler 1994), move-to-front, then one of two second
+/// stages through the range coder:
+/// - **Levels 1…5:** `BWTRunModel` codes runs of equal bytes as a rank and a
+///   length. It makes about 1.9 cheap binary decisions per byte of text.
+/// - **Levels 6…9:** `BWTRankModel` codes every rank with context-mixed
+///   binary decisions, about 2.4 per byte, each mixing four counters and
+///   refined twice.
 ///
-/// Format: one range-coder stream (`RangeEncoder`) holding, per block until
-/// the original size is reached, the raw size n and the primary index as 32
-/// bits each at probability ½, then the n ranks by the model. The model
+/// Format: one range-coder stream (`RangeEncoder`). Per block, until the
+/// original size is reached, it holds the raw size n and the primary index as
+/// 32 bits each at probability ½, then the block by the model. The model
 /// carries over from block to block within one payload.
 ///
-/// Measured (each file one payload): Calgary-14 780,741 bytes, 1.988
-/// bits/byte at levels 3…9, where every file fits one block (bzip2 -9: 2.109);
-/// bible.txt, world192.txt and E.coli 13.3%, 19.1% and 9.7% smaller than
-/// bzip2 -9. Speed on bible.txt (`squeeze bench bwt`, same run): about 0.53×
-/// bzip2 -9's compression and 0.32× its decompression throughput — the model
-/// makes about three binary decisions per byte, each mixing four counters; the
-/// suffix sort (about 21 MB/s) and the inverse BWT (about 64 MB/s) are the rest.
+/// Measured with `squeeze bench bwt`, each file one payload, bzip2 -9 (system
+/// libbz2) in the same run:
 ///
-/// Memory while compressing a block of n bytes: the input (n), the BWT output
-/// (n) and the suffix sort inside `BurrowsWheeler.forward` (4n of 32-bit
-/// suffix array entries; SA-IS keeps no type bits) — 6n at the peak on text
-/// (a reduced problem with many distinct names can add up to 2n more) — then
-/// the coded output (below n) once the suffix array is freed, plus 20 MB of
-/// model tables. Decompressing: the BWT block (n), the output (n), the
-/// inverse transform's successor array (4n, 8n from 16 MiB up) and its
-/// staging buffer (n): 7n (11n from 16 MiB).
+/// | | Calgary-14 | bible.txt, world192.txt, E.coli against bzip2 -9 | speed on bible.txt against bzip2 -9 |
+/// |---|---|---|---|
+/// | level 7 | 780,741 bytes, 1.988 bits/byte (bzip2 -9: 2.109) | −13.3%, −19.1%, −9.7% | 0.53× compress, 0.31× decompress |
+/// | level 5 | 2.055 bits/byte | −9.5%, −16.1%, −8.5% | about 1.0× compress, 0.9× decompress |
+///
+/// - Level 7 gives the same Calgary size at levels 3…9: every file fits one block.
+/// - At level 5 the suffix sort (about 22 MB/s) is two thirds of the
+///   compression time.
+///
+/// Memory while compressing a block of n bytes:
+/// - The input (n), the BWT output (n) and the suffix sort inside
+///   `BurrowsWheeler.forward` (4n of 32-bit suffix array entries; SA-IS keeps
+///   no type bits): 6n at the peak on text. A reduced problem with many
+///   distinct names can add up to 2n more.
+/// - Then the coded output (below n), once the suffix array is freed.
+/// - Model tables: 20 MB at levels 6…9, 130 KB at 1…5.
+///
+/// Memory while decompressing: the BWT block (n), the output (n), the inverse
+/// transform's successor array (4n, or 8n from 16 MiB up) and its staging
+/// buffer (n). That is 7n, or 11n from 16 MiB.
 public struct BWTCodec: Codec {
     /// Raw bytes per block sort.
     public let blockSize: Int
+    /// The model's parts: `.full` is the codec's format; the others exist for
+    /// `squeeze bench bwt`, which measures what each part costs and buys.
+    public let variant: ModelVariant
 
-    public init(blockSize: Int) { self.blockSize = Swift.max(1, Swift.min(blockSize, Self.maxBlockSize)) }
-    public init(level: Int) { self.init(blockSize: Self.blockSize(level: level)) }
+    public init(blockSize: Int, variant: ModelVariant = .full) {
+        self.blockSize = Swift.max(1, Swift.min(blockSize, Self.maxBlockSize))
+        self.variant = variant
+    }
+    public init(level: Int, variant: ModelVariant? = nil) {
+        self.init(blockSize: Self.blockSize(level: level),
+                  variant: variant ?? (Self.runModelLevels.contains(level) ? .runs : .full))
+    }
+
+    /// The second stage. Levels 1…5 code with `.runs`, levels 6…9 with
+    /// `.full`. The others are `.full` with parts taken away one after another:
+    /// `squeeze bench bwt` measures them, and they are never written to an
+    /// archive (a stream decodes only with the variant that coded it).
+    public enum ModelVariant: String, CaseIterable, Sendable {
+        case runs = "run model (levels 1-5)"
+        case full = "full model (levels 6-9)"
+        case noSecondary = "no secondary estimation"
+        case noHistory = "and no rank-history counter"
+        case noPair = "and no byte-pair counter"
+        case oneRate = "and one rate per counter"
+    }
+
+    /// The levels that code with the fast run model.
+    public static let runModelLevels = 1...5
 
     public static let maxBlockSize = 1 << 28
 
@@ -39,18 +76,29 @@ public struct BWTCodec: Codec {
 
     public static let descriptor = CodecDescriptor(
         name: "bwt", id: 14,
-        summary: "BWT of large blocks, move-to-front, ranks by context-mixed binary arithmetic coding (levels: 256 KiB … 64 MiB blocks)",
+        summary: "BWT of large blocks, move-to-front, binary arithmetic coding: 1-5 fast run model, 6-9 context mixing (256 KiB … 64 MiB blocks)",
         levels: Array(1...9), defaultLevel: 7,
         blockSize: { blockSize(level: $0) },
         make: { BWTCodec(level: $0) })
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
+        switch variant {
+        case .runs: try encode(input, into: &out, BWTRunModel.self)
+        case .full: try encode(input, into: &out, BWTRankModel<AllModelParts>.self)
+        case .noSecondary: try encode(input, into: &out, BWTRankModel<PartsWithoutSecondary>.self)
+        case .noHistory: try encode(input, into: &out, BWTRankModel<PartsWithoutHistory>.self)
+        case .noPair: try encode(input, into: &out, BWTRankModel<PartsWithoutPair>.self)
+        case .oneRate: try encode(input, into: &out, BWTRankModel<PartsWithOneRate>.self)
+        }
+    }
+
+    func encode<Model: BWTSecondStage>(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer, _: Model.Type) throws(CodecError) {
         let n = input.count
         guard n > 0, let base = input.baseAddress else { return }
         let size = Swift.min(blockSize, n)
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
         defer { bwt.deallocate() }
-        var model = try BWTRankModel()
+        var model = try Model()
         defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
@@ -65,15 +113,8 @@ public struct BWTCodec: Codec {
             let primary = BurrowsWheeler.forward(block, into: region)
             _ = Self.codeRaw(UInt32(count), &encoder)
             _ = Self.codeRaw(UInt32(primary), &encoder)
-            // Move-to-front on the fly: each byte's rank goes to the model with the list, then the byte moves to the front.
             for k in 0..<256 { mtf[k] = UInt8(k) }
-            for i in 0..<count {
-                let b = region[i]
-                var r = 0
-                while mtf[r] != b { r &+= 1 }
-                _ = model.codeRank(r, mtf, &encoder)
-                MoveToFront.promote(list, rank: r)
-            }
+            model.encode(UnsafeRawBufferPointer(region), list, &encoder)
             start += count
         }
         out = encoder.finish()
@@ -90,11 +131,23 @@ public struct BWTCodec: Codec {
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
+        switch variant {
+        case .runs: try decode(input, originalCount: originalCount, into: &out, BWTRunModel.self)
+        case .full: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<AllModelParts>.self)
+        case .noSecondary: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutSecondary>.self)
+        case .noHistory: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutHistory>.self)
+        case .noPair: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutPair>.self)
+        case .oneRate: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<PartsWithOneRate>.self)
+        }
+    }
+
+    func decode<Model: BWTSecondStage>(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer,
+                                       _: Model.Type) throws(CodecError) {
         guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
         guard originalCount > 0 else { return }
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(originalCount, blockSize), alignment: 8)
         defer { bwt.deallocate() }
-        var model = try BWTRankModel()
+        var model = try Model()
         defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
@@ -112,11 +165,7 @@ public struct BWTCodec: Codec {
                 guard primary >= 1, primary <= n else { throw .corrupt("BWT primary index \(primary) outside 1...\(n)") }
                 guard let dst = bwt.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw .corrupt("no block buffer") }
                 for k in 0..<256 { mtf[k] = UInt8(k) }
-                for i in 0..<n {
-                    let rank = model.codeRank(0, mtf, &decoder)
-                    guard rank >= 0 else { throw .corrupt("rank above 255 in BWT block at byte \(done + i)") }
-                    dst[i] = MoveToFront.promote(list, rank: rank)
-                }
+                try model.decode(into: dst, count: n, offset: done, list, &decoder)
                 try decoder.finish()
                 try BurrowsWheeler.inverse(UnsafeRawBufferPointer(rebasing: bwt[0..<n]), primaryIndex: primary,
                                            into: UnsafeMutableRawBufferPointer(rebasing: region[done..<(done + n)]))
@@ -125,5 +174,105 @@ public struct BWTCodec: Codec {
             return done
         }
         guard written == originalCount else { throw .truncated }
+    }
+}
+
+/// `BWTCodec.ModelVariant`s as static part sets, each taking one more part away.
+enum PartsWithoutSecondary: BWTModelParts {
+    static var pair: Bool { true }
+    static var history: Bool { true }
+    static var secondary: Bool { false }
+    static var dualRate: Bool { true }
+}
+
+enum PartsWithoutHistory: BWTModelParts {
+    static var pair: Bool { true }
+    static var history: Bool { false }
+    static var secondary: Bool { false }
+    static var dualRate: Bool { true }
+}
+
+enum PartsWithoutPair: BWTModelParts {
+    static var pair: Bool { false }
+    static var history: Bool { false }
+    static var secondary: Bool { false }
+    static var dualRate: Bool { true }
+}
+
+enum PartsWithOneRate: BWTModelParts {
+    static var pair: Bool { false }
+    static var history: Bool { false }
+    static var secondary: Bool { false }
+    static var dualRate: Bool { false }
+}
+
+/// A second stage of `bwt`: codes one sort block's BWT output against a
+/// move-to-front list that starts as 0…255; the model's statistics carry
+/// over from block to block.
+protocol BWTSecondStage {
+    init() throws(CodecError)
+    func deallocate()
+    mutating func encode(_ block: UnsafeRawBufferPointer, _ list: UnsafeMutableBufferPointer<UInt8>, _ encoder: inout RangeEncoder)
+    /// Decodes `count` bytes into `dst`; `offset` (bytes before this block) is for error messages.
+    mutating func decode(into dst: UnsafeMutablePointer<UInt8>, count: Int, offset: Int,
+                         _ list: UnsafeMutableBufferPointer<UInt8>, _ decoder: inout RangeDecoder) throws(CodecError)
+}
+
+extension BWTRankModel: BWTSecondStage {
+    /// Move-to-front on the fly: each byte's rank goes to the model with the list, then the byte moves to the front.
+    mutating func encode(_ block: UnsafeRawBufferPointer, _ list: UnsafeMutableBufferPointer<UInt8>, _ encoder: inout RangeEncoder) {
+        guard let mtf = list.baseAddress else { return }
+        for i in 0..<block.count {
+            let b = block[i]
+            var r = 0
+            while mtf[r] != b { r &+= 1 }
+            _ = codeRank(r, mtf, &encoder)
+            MoveToFront.promote(list, rank: r)
+        }
+    }
+
+    mutating func decode(into dst: UnsafeMutablePointer<UInt8>, count: Int, offset: Int,
+                         _ list: UnsafeMutableBufferPointer<UInt8>, _ decoder: inout RangeDecoder) throws(CodecError) {
+        guard let mtf = list.baseAddress else { return }
+        for i in 0..<count {
+            let rank = codeRank(0, mtf, &decoder)
+            guard rank >= 0 else { throw .corrupt("rank above 255 in BWT block at byte \(offset + i)") }
+            dst[i] = MoveToFront.promote(list, rank: rank)
+        }
+    }
+}
+
+extension BWTRunModel: BWTSecondStage {
+    mutating func encode(_ block: UnsafeRawBufferPointer, _ list: UnsafeMutableBufferPointer<UInt8>, _ encoder: inout RangeEncoder) {
+        guard let mtf = list.baseAddress, let base = block.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let n = block.count
+        var i = 0
+        while i < n {
+            let b = base[i]
+            var j = i &+ 1
+            while j < n && base[j] == b { j &+= 1 }
+            var r = 0
+            while mtf[r] != b { r &+= 1 }
+            _ = codeRun(rank: r, length: j &- i, first: i == 0, mtf, &encoder)
+            MoveToFront.promote(list, rank: r)
+            i = j
+        }
+    }
+
+    mutating func decode(into dst: UnsafeMutablePointer<UInt8>, count: Int, offset: Int,
+                         _ list: UnsafeMutableBufferPointer<UInt8>, _ decoder: inout RangeDecoder) throws(CodecError) {
+        guard let mtf = list.baseAddress else { return }
+        var i = 0
+        while i < count {
+            guard let (rank, length) = codeRun(rank: 0, length: 0, first: i == 0, mtf, &decoder) else {
+                throw .corrupt("rank above 255 or run of 2^31 bytes or more in BWT block at byte \(offset + i)")
+            }
+            guard length <= count &- i else {
+                throw .corrupt("run of \(length) bytes passes the end of the BWT block at byte \(offset + i)")
+            }
+            let b = MoveToFront.promote(list, rank: rank)
+            (dst + i).update(repeating: b, count: length)
+            i &+= length
+        }
     }
 }

@@ -28,6 +28,26 @@ extension RangeDecoder: BinaryCoder {
     }
 }
 
+/// Which inputs of `BWTRankModel` run (static, so each set is compiled on its own).
+protocol BWTModelParts {
+    /// Counter (c): the previous byte with the candidate.
+    static var pair: Bool { get }
+    /// Counter (d): the last three ranks.
+    static var history: Bool { get }
+    /// The two secondary estimates after the mixer.
+    static var secondary: Bool { get }
+    /// Fast and slow average per counter; otherwise the slow one alone.
+    static var dualRate: Bool { get }
+}
+
+/// The model `bwt` codes with.
+enum AllModelParts: BWTModelParts {
+    static var pair: Bool { true }
+    static var history: Bool { true }
+    static var secondary: Bool { true }
+    static var dualRate: Bool { true }
+}
+
 /// The adaptive model of move-to-front ranks of a BWT block, coded as binary
 /// decisions: "rank 0?", "rank 1?", … "rank 15?", then for r ≥ 16 the bucket
 /// ⌊log2(r − 15)⌋ in unary and the bits below its top bit through a bit tree.
@@ -54,25 +74,30 @@ extension RangeDecoder: BinaryCoder {
 /// zero-run length and with the byte of (b)) refine the result.
 ///
 /// Memory: about 20 MB of tables, whatever the block size.
-struct BWTRankModel {
+///
+/// `Parts` switches inputs off for `squeeze bench bwt`, which times the model
+/// with fewer parts to show what each costs and buys; the codec always uses
+/// `AllModelParts`. The switches are static, so each variant is compiled on
+/// its own and the full model pays nothing for them.
+struct BWTRankModel<Parts: BWTModelParts> {
     /// Ranks asked for one by one ("rank k?" for k < 16); decisions 0…15 are those,
     /// 16…22 the bucket in unary, 23 + (1 << e | node) the bits below the bucket's top bit.
-    static let unaryRanks = 16
-    static let bucketDecisions = unaryRanks
-    static let bitDecisions = unaryRanks + 7
-    static let decisions = bitDecisions + 256
+    static var unaryRanks: Int { 16 }
+    static var bucketDecisions: Int { unaryRanks }
+    static var bitDecisions: Int { unaryRanks + 7 }
+    static var decisions: Int { bitDecisions + 256 }
     /// Mixer weight sets per decision, the bit decisions sharing one.
-    static let mixerClasses = bitDecisions + 1
-    static let runBuckets = 12
-    static let lastBuckets = 4
+    static var mixerClasses: Int { bitDecisions + 1 }
+    static var runBuckets: Int { 12 }
+    static var lastBuckets: Int { 4 }
     /// Rank-history contexts: last rank (0…15), the one before (0…15), the one before that (0…7).
-    static let historyContexts = 16 * 16 * 8
+    static var historyContexts: Int { 16 * 16 * 8 }
     /// Mixer inputs: four counters and a bias; each weight set is padded to 8.
-    static let inputs = 5
-    static let weightStride = 8
+    static var inputs: Int { 5 }
+    static var weightStride: Int { 8 }
     /// Mixer weight-set contexts per decision class: zero-run bucket, last nonzero rank's bucket, last rank (0, 1, 2, 3+).
-    static let mixerContexts = runBuckets * lastBuckets * 4
-    static let mixerSets = mixerClasses * mixerContexts
+    static var mixerContexts: Int { runBuckets * lastBuckets * 4 }
+    static var mixerSets: Int { mixerClasses * mixerContexts }
 
     /// All counters and secondary maps in one allocation (`ModelTables`).
     let tables: UnsafeMutablePointer<UInt16>
@@ -109,14 +134,14 @@ struct BWTRankModel {
     /// Decisions coded so far (up to the end of the faster start of mixer training).
     var coded = 0
 
-    static let runContexts = decisions * runBuckets * lastBuckets
-    static let byteContexts = decisions * 256
-    static let pairContexts = unaryRanks * 65536 + decisions * 256
-    static let sseContexts = decisions * runBuckets
+    static var runContexts: Int { decisions * runBuckets * lastBuckets }
+    static var byteContexts: Int { decisions * 256 }
+    static var pairContexts: Int { unaryRanks * 65536 + decisions * 256 }
+    static var sseContexts: Int { decisions * runBuckets }
     /// Mixer learning: the error times 6 (plus up to 12 more while warming up, one less every 4096 decisions), over 2^14.
-    static let learningRate = 6
-    static let warmupBoost = 12
-    static let warmupShift = 12
+    static var learningRate: Int { 6 }
+    static var warmupBoost: Int { 12 }
+    static var warmupShift: Int { 12 }
 
     init() throws(CodecError) {
         let run = 4 * Self.runContexts, byte = 4 * Self.byteContexts, pair = 4 * Self.pairContexts
@@ -192,7 +217,7 @@ struct BWTRankModel {
 
     @inline(__always)
     func predict(_ c: UnsafeMutablePointer<UInt16>, _ i: Int) -> Int {
-        Int(stretch[(Int(c[i]) &+ Int(c[i &+ 1])) &>> 5])
+        Parts.dualRate ? Int(stretch[(Int(c[i]) &+ Int(c[i &+ 1])) &>> 5]) : Int(stretch[Int(c[i &+ 1]) &>> 4])
     }
 
     /// Moves both averages toward the bit; the rate is 1/(n + 1.5) for the
@@ -202,7 +227,7 @@ struct BWTRankModel {
         let n = Int(c[i &+ 2])
         let f = Int(c[i]), s = Int(c[i &+ 1])
         let rf = Int(rates[Swift.min(n, 4)]), rs = Int(rates[n])
-        c[i] = UInt16(truncatingIfNeeded: f &+ (((target &- f) &* rf) &>> 16))
+        if Parts.dualRate { c[i] = UInt16(truncatingIfNeeded: f &+ (((target &- f) &* rf) &>> 16)) }
         c[i &+ 1] = UInt16(truncatingIfNeeded: s &+ (((target &- s) &* rs) &>> 16))
         if n < 127 { c[i &+ 2] = UInt16(truncatingIfNeeded: n &+ 1) }
     }
@@ -238,7 +263,7 @@ struct BWTRankModel {
         let ic = 4 &* (unary ? (previousByte &<< 4 | d) &<< 8 | candidate : Self.unaryRanks &* 65536 &+ d &* 256 &+ front1)
         let ih = 4 &* (history &* Self.decisions &+ d)
         let sa = predict(runCounters, ia), sb = predict(byteCounters, ib)
-        let sc = predict(pairCounters, ic), sh = predict(historyCounters, ih)
+        let sc = Parts.pair ? predict(pairCounters, ic) : 0, sh = Parts.history ? predict(historyCounters, ih) : 0
         let dm = Swift.min(d, Self.bitDecisions)
         let wa = weights + Self.weightStride &* ((runState &<< 2 | lastRank) &* Self.mixerClasses &+ dm)
         let dot = mix(wa, sa, sb, sc, sh)
@@ -249,22 +274,28 @@ struct BWTRankModel {
         let sWeight = pos & 4095
         let sIndex = (rb &* Self.decisions &+ d) &* 33 &+ j
         let bIndex = (d &* 256 &+ byte) &* 33 &+ j
-        let se = (Int(sse[sIndex]) &* (4096 &- sWeight) &+ Int(sse[sIndex &+ 1]) &* sWeight) &>> 12
-        let sy = (Int(byteSSE[bIndex]) &* (4096 &- sWeight) &+ Int(byteSSE[bIndex &+ 1]) &* sWeight) &>> 12
-        let p = Swift.max(32, Swift.min(65504, (2 &* pm &+ 3 &* se &+ 3 &* sy) &>> 3))
+        var p = pm
+        if Parts.secondary {
+            let se = (Int(sse[sIndex]) &* (4096 &- sWeight) &+ Int(sse[sIndex &+ 1]) &* sWeight) &>> 12
+            let sy = (Int(byteSSE[bIndex]) &* (4096 &- sWeight) &+ Int(byteSSE[bIndex &+ 1]) &* sWeight) &>> 12
+            p = (2 &* pm &+ 3 &* se &+ 3 &* sy) &>> 3
+        }
+        p = Swift.max(32, Swift.min(65504, p))
         let y = coder.code(bit, probabilityOfOne: UInt32(p))
 
         // Updates: counters, mixers, secondary maps.
         let target = y ? 65535 : 0
         update(runCounters, ia, target)
         update(byteCounters, ib, target)
-        update(pairCounters, ic, target)
-        update(historyCounters, ih, target)
+        if Parts.pair { update(pairCounters, ic, target) }
+        if Parts.history { update(historyCounters, ih, target) }
         let rate = Self.learningRate &+ Swift.max(0, Self.warmupBoost &- (coded &>> Self.warmupShift))
         if coded < Self.warmupBoost &<< Self.warmupShift { coded &+= 1 }
         train(wa, dot, y, rate, sa, sb, sc, sh)
-        Self.train(sse, sIndex, sWeight, target)
-        Self.train(byteSSE, bIndex, sWeight, target)
+        if Parts.secondary {
+            Self.train(sse, sIndex, sWeight, target)
+            Self.train(byteSSE, bIndex, sWeight, target)
+        }
         return y
     }
 
@@ -281,11 +312,13 @@ struct BWTRankModel {
     /// and the byte's secondary map. Issued two decisions ahead, the misses overlap.
     @inline(__always)
     func prefetch(decision d: Int, candidate c: Int) {
-        squeeze_prefetch(pairCounters + 4 &* ((previousByte &<< 4 | d) &<< 8 | c))
+        if Parts.pair { squeeze_prefetch(pairCounters + 4 &* ((previousByte &<< 4 | d) &<< 8 | c)) }
         squeeze_prefetch(byteCounters + 4 &* (d &* 256 &+ c))
-        let row = byteSSE + (d &* 256 &+ c) &* 33
-        squeeze_prefetch(row)
-        squeeze_prefetch(row + 32)
+        if Parts.secondary {
+            let row = byteSSE + (d &* 256 &+ c) &* 33
+            squeeze_prefetch(row)
+            squeeze_prefetch(row + 32)
+        }
     }
 
     /// The rank history after rank r.
