@@ -49,13 +49,44 @@ public enum MoveToFront {
 
     /// Moves the entry at `rank` of `list` to the front, shifting the ones
     /// before it back by one, and returns it.
+    /// Below rank 8 (most ranks of BWT output) this is one 64-bit step with no
+    /// loop, so no mispredicted loop exit: the first eight entries are read as
+    /// one word, entries 0 … rank − 1 move up a byte and the byte goes in front.
     @inlinable @inline(__always) @discardableResult
     public static func promote(_ list: UnsafeMutableBufferPointer<UInt8>, rank: Int) -> UInt8 {
         let b = list[rank]
+        if rank < 8, list.count >= 8, let base = list.baseAddress {
+            let old = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+            let moving: UInt64 = rank == 7 ? .max : (1 &<< (8 &* (rank &+ 1))) &- 1
+            let word = (old & ~moving) | ((old &<< 8) & moving) | UInt64(b)
+            UnsafeMutableRawPointer(base).storeBytes(of: word.littleEndian, as: UInt64.self)
+            return b
+        }
         var j = rank
         while j > 0 { list[j] = list[j &- 1]; j &-= 1 }
         list[0] = b
         return b
+    }
+
+    /// The position of `byte` in `list` (`list.count` if it is not there),
+    /// eight entries compared per step: in x = word XOR byte·0x0101…01 the
+    /// first zero byte is the match, and (x − 0x01…01) & ~x & 0x80…80 flags it
+    /// exactly (a flag can be wrong only above a true zero byte). One branch
+    /// per eight entries instead of one per entry.
+    @inlinable @inline(__always)
+    public static func position(of byte: UInt8, in list: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let base = list.baseAddress else { return 0 }
+        let n = list.count
+        let pattern = 0x0101_0101_0101_0101 &* UInt64(byte)
+        var r = 0
+        while r &+ 8 <= n {
+            let x = UInt64(littleEndian: UnsafeRawPointer(base + r).loadUnaligned(as: UInt64.self)) ^ pattern
+            let zeros = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+            if zeros != 0 { return r &+ zeros.trailingZeroBitCount &>> 3 }
+            r &+= 8
+        }
+        while r < n && base[r] != byte { r &+= 1 }
+        return r
     }
 
     /// Convenience over arrays.

@@ -223,9 +223,7 @@ extension BWTRankModel: BWTSecondStage {
     mutating func encode(_ block: UnsafeRawBufferPointer, _ list: UnsafeMutableBufferPointer<UInt8>, _ encoder: inout RangeEncoder) {
         guard let mtf = list.baseAddress else { return }
         for i in 0..<block.count {
-            let b = block[i]
-            var r = 0
-            while mtf[r] != b { r &+= 1 }
+            let r = MoveToFront.position(of: block[i], in: list)
             _ = codeRank(r, mtf, &encoder)
             MoveToFront.promote(list, rank: r)
         }
@@ -249,10 +247,20 @@ extension BWTRunModel: BWTSecondStage {
         var i = 0
         while i < n {
             let b = base[i]
+            // The run's end, eight bytes per step: the first nonzero byte of word XOR b·0x0101…01.
+            let pattern = 0x0101_0101_0101_0101 &* UInt64(b)
             var j = i &+ 1
-            while j < n && base[j] == b { j &+= 1 }
-            var r = 0
-            while mtf[r] != b { r &+= 1 }
+            while true {
+                if j &+ 8 <= n {
+                    let x = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) ^ pattern
+                    if x != 0 { j &+= x.trailingZeroBitCount &>> 3; break }
+                    j &+= 8
+                } else {
+                    while j < n && base[j] == b { j &+= 1 }
+                    break
+                }
+            }
+            let r = MoveToFront.position(of: b, in: list)
             _ = codeRun(rank: r, length: j &- i, first: i == 0, mtf, &encoder)
             MoveToFront.promote(list, rank: r)
             i = j
