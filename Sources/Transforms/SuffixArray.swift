@@ -86,10 +86,17 @@ public enum SuffixArray {
         var owned: UnsafeMutablePointer<Int32>? = nil
         defer { owned?.deallocate() }
         let buckets: Buckets<Symbol>
+        // What the buckets leave of the workspace: the recursion may use it too.
+        var spare: UnsafeMutablePointer<Int32>? = nil
+        var spareCount = 0
         if let workspace, workspaceCount >= 2 * k {
             buckets = Buckets(text: text, n: n, k: k, counts: workspace + k, pointers: workspace)
+            spare = workspace + 2 * k
+            spareCount = workspaceCount - 2 * k
         } else if let workspace, workspaceCount >= k {
             buckets = Buckets(text: text, n: n, k: k, counts: nil, pointers: workspace)
+            spare = workspace + k
+            spareCount = workspaceCount - k
         } else if k <= 256 {  // the top level: 2 KiB
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * k)
             owned = p
@@ -107,16 +114,11 @@ public enum SuffixArray {
         buckets.reset(ends: true)
         let ptr = buckets.pointers
         var lmsCount = 0
-        // The branch-free scans below store what they drop here.
-        let sink = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-        defer { sink.deallocate() }
-        forEachPosition(text, n) { p, isLMS in
-            if isLMS {  // a branch here beats a branch-free update of the bucket pointer
-                let c = Int(text[p])
-                ptr[c] &-= 1
-                sa[Int(ptr[c])] = Int32(truncatingIfNeeded: p)
-                lmsCount += 1
-            }
+        forEachLMS(text, n) { p in
+            let c = Int(text[p])
+            ptr[c] &-= 1
+            sa[Int(ptr[c])] = Int32(truncatingIfNeeded: p)
+            lmsCount += 1
         }
         induce(text, sa, n, buckets, markLMS: true)
 
@@ -136,9 +138,9 @@ public enum SuffixArray {
             // The substring at an LMS p runs to the next LMS position; the last one
             // runs into the virtual end, a length no other can match.
             var next = n + 1
-            forEachPosition(text, n) { q, isLMS in
-                (isLMS ? sa + m + (q >> 1) : sink).pointee = Int32(truncatingIfNeeded: next - q)
-                next = isLMS ? q + 1 : next
+            forEachLMS(text, n) { q in
+                sa[m + (q >> 1)] = Int32(truncatingIfNeeded: next - q)
+                next = q + 1
             }
         }
         var name: Int32 = -1
@@ -176,8 +178,11 @@ public enum SuffixArray {
 
         // Stage 3: sort the reduced string (recursively unless all names differ).
         if names < m {
-            let free = sa + m
-            let freeCount = n - 2 * m
+            // The workspace is whichever is larger: the gap between the reduced
+            // problem's output and its text, or what our own workspace has left.
+            var free: UnsafeMutablePointer<Int32>? = sa + m
+            var freeCount = n - 2 * m
+            if spareCount > freeCount { free = spare; freeCount = spareCount }
             sais(UnsafePointer(reduced), sa, m, names, workspace: freeCount > 0 ? free : nil, workspaceCount: freeCount)
         } else {
             for r in 0..<m { sa[Int(reduced[r])] = Int32(truncatingIfNeeded: r) }
@@ -185,9 +190,9 @@ public enum SuffixArray {
 
         // Stage 4: LMS positions in sorted order, at the ends of their buckets, induce again.
         var r = m - 1
-        forEachPosition(text, n) { p, isLMS in
-            (isLMS ? reduced + r : sink).pointee = Int32(truncatingIfNeeded: p)
-            r -= isLMS ? 1 : 0
+        forEachLMS(text, n) { p in
+            reduced[r] = Int32(truncatingIfNeeded: p)
+            r -= 1
         }
         for q in 0..<m {
             squeeze_prefetch(reduced + Int(sa[Swift.min(q &+ prefetchDistance, m &- 1)]))
@@ -208,26 +213,59 @@ public enum SuffixArray {
         induce(text, sa, n, buckets, markLMS: false)
     }
 
-    /// Calls `body` with every position p from n−1 down to 1 and whether it is LMS
-    /// (S-type with an L-type left neighbour), classifying as it goes: position n−1 is
-    /// L-type (the virtual end is smaller than anything), i is S-type if text[i] <
-    /// text[i+1] or they are equal and i+1 is S-type. About a third of the positions
-    /// of text are LMS, at no regular interval, so the bodies avoid branching on it.
+    /// Calls `body` with every LMS position (S-type with an L-type left neighbour) from
+    /// n−1 down to 1, classifying as it goes: position n−1 is L-type (the virtual end is
+    /// smaller than anything), i is S-type if text[i] < text[i+1] or they are equal and
+    /// i+1 is S-type. About a third of the positions of text are LMS, at no regular
+    /// interval, so a branch per position would mispredict often: the types of 64
+    /// positions go into one word first, and the body runs once per set bit of the
+    /// word's LMS mask (one unpredictable branch per 64 positions).
     @inline(__always)
-    static func forEachPosition<Symbol: FixedWidthInteger>(
-        _ text: UnsafePointer<Symbol>, _ n: Int, _ body: (Int, Bool) -> Void
+    static func forEachLMS<Symbol: FixedWidthInteger>(
+        _ text: UnsafePointer<Symbol>, _ n: Int, _ body: (Int) -> Void
     ) {
-        var nextIsS = false
-        var right = text[n - 1]
-        var i = n - 2
-        while i >= 0 {
-            let c = text[i]
-            // c < right, or c == right with an S-type right neighbour, in one comparison.
-            let isS = Int(c) < Int(right) &+ (nextIsS ? 1 : 0)
-            body(i + 1, nextIsS && !isS)
-            nextIsS = isS
-            right = c
-            i -= 1
+        // Bit b of a block's word is the type (1: S) of position lo + b. Positions below
+        // 0 count as S-type, so that position 0 is never LMS.
+        var nextIsS = 0
+        var right = Int(text[n - 1])
+        var p = n - 2
+        var lo = n - 64
+        var upper: UInt64 = 0  // the block above (none yet: no LMS bits)
+        var upperLo = 0
+        while true {
+            var word: UInt64 = 0  // the first block's top bit is position n−1, L-type
+            let stop = Swift.max(lo, 0)
+            while p >= stop {
+                let c = Int(text[p])
+                // c < right, or c == right with an S-type right neighbour, in one comparison.
+                let isS = c < right &+ nextIsS ? 1 : 0
+                word = (word &<< 1) | UInt64(truncatingIfNeeded: isS)
+                nextIsS = isS
+                right = c
+                p -= 1
+            }
+            if lo < 0 { let k = UInt64(-lo); word = (word &<< k) | ((1 &<< k) &- 1) }
+            // An upper-block position is LMS if it is S-type and the one below it is not;
+            // the one below the lowest is the top bit of this word.
+            forEachSetBit(upper & ~((upper &<< 1) | (word &>> 63)), from: upperLo, body)
+            if lo <= 0 {  // the lowest block: the position below it is negative, S-type
+                forEachSetBit(word & ~((word &<< 1) | 1), from: lo, body)
+                return
+            }
+            upper = word
+            upperLo = lo
+            lo -= 64
+        }
+    }
+
+    /// Calls `body` with `lo + b` for every set bit b of `mask`, highest first.
+    @inline(__always)
+    static func forEachSetBit(_ mask: UInt64, from lo: Int, _ body: (Int) -> Void) {
+        var mask = mask
+        while mask != 0 {
+            let b = 63 &- mask.leadingZeroBitCount
+            body(lo &+ b)
+            mask &= ~(1 &<< UInt64(truncatingIfNeeded: b))
         }
     }
 
