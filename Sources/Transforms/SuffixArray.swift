@@ -214,58 +214,68 @@ public enum SuffixArray {
     }
 
     /// Calls `body` with every LMS position (S-type with an L-type left neighbour) from
-    /// n−1 down to 1, classifying as it goes: position n−1 is L-type (the virtual end is
-    /// smaller than anything), i is S-type if text[i] < text[i+1] or they are equal and
-    /// i+1 is S-type. About a third of the positions of text are LMS, at no regular
-    /// interval, so a branch per position would mispredict often: the types of 64
-    /// positions go into one word first, and the body runs once per set bit of the
-    /// word's LMS mask (one unpredictable branch per 64 positions).
+    /// n−1 down to 1. Position n−1 is L-type (the virtual end is smaller than anything),
+    /// i is S-type if text[i] < text[i+1] or they are equal and i+1 is S-type. About a
+    /// third of the positions of text are LMS, at no regular interval, so a branch per
+    /// position would mispredict often; and the type recurrence is a serial chain. So
+    /// 64 positions at a time: two masks from independent comparisons (<, ≤), then the
+    /// recurrence for the whole word by one addition — a type "carries" through equal
+    /// neighbours as a carry through 1 bits, with "<" generating it — and the body runs
+    /// once per set bit of the word's LMS mask.
     @inline(__always)
     static func forEachLMS<Symbol: FixedWidthInteger>(
         _ text: UnsafePointer<Symbol>, _ n: Int, _ body: (Int) -> Void
     ) {
-        // Bit b of a block's word is the type (1: S) of position lo + b. Positions below
-        // 0 count as S-type, so that position 0 is never LMS.
-        var nextIsS = 0
-        var right = Int(text[n - 1])
-        var p = n - 2
+        // Bit j of a block's word is position hi − j (hi = lo + 63), so that the type
+        // flows from bit j−1 (the right neighbour) to bit j, the direction of carries.
+        // Positions below 0 count as S-type, so that position 0 is never LMS.
         var lo = n - 64
-        var upper: UInt64 = 0  // the block above (none yet: no LMS bits)
+        var upper: UInt64 = 0  // S bits of the block above (none yet: no LMS bits, no carry)
         var upperLo = 0
         while true {
-            var word: UInt64 = 0  // the first block's top bit is position n−1, L-type
-            let stop = Swift.max(lo, 0)
-            while p >= stop {
-                let c = Int(text[p])
-                // c < right, or c == right with an S-type right neighbour, in one comparison.
-                let isS = c < right &+ nextIsS ? 1 : 0
-                word = (word &<< 1) | UInt64(truncatingIfNeeded: isS)
-                nextIsS = isS
+            var less: UInt64 = 0, lessOrEqual: UInt64 = 0
+            let top = Swift.min(lo &+ 63, n - 2)  // position n−1 keeps bit 0 clear: L-type
+            let bottom = Swift.max(lo, 0)
+            var p = top
+            var j = UInt64(truncatingIfNeeded: lo &+ 63 &- top)
+            var right = text[p + 1]
+            while p >= bottom {
+                let c = text[p]
+                less |= UInt64(truncatingIfNeeded: c < right ? 1 : 0) &<< j
+                lessOrEqual |= UInt64(truncatingIfNeeded: c <= right ? 1 : 0) &<< j
                 right = c
                 p -= 1
+                j &+= 1
             }
-            if lo < 0 { let k = UInt64(-lo); word = (word &<< k) | ((1 &<< k) &- 1) }
-            // An upper-block position is LMS if it is S-type and the one below it is not;
-            // the one below the lowest is the top bit of this word.
-            forEachSetBit(upper & ~((upper &<< 1) | (word &>> 63)), from: upperLo, body)
+            if lo < 0 {
+                let negative = ~UInt64(0) &<< UInt64(truncatingIfNeeded: 64 &+ lo)
+                less |= negative
+                lessOrEqual |= negative
+            }
+            // The carry into bit j is the type of position hi − j + 1; it enters the
+            // word from the lowest position of the block above.
+            let carries = (lessOrEqual &+ less &+ (upper &>> 63)) ^ lessOrEqual ^ less
+            let sType = less | (lessOrEqual & carries)
+            // LMS: S-type with an L-type left neighbour (bit j+1; the block above's
+            // lowest position has this word's bit 0 below it).
+            forEachSetBit(upper & ~((upper &>> 1) | (sType &<< 63)), below: upperLo &+ 63, body)
             if lo <= 0 {  // the lowest block: the position below it is negative, S-type
-                forEachSetBit(word & ~((word &<< 1) | 1), from: lo, body)
+                forEachSetBit(sType & ~((sType &>> 1) | (1 &<< 63)), below: lo &+ 63, body)
                 return
             }
-            upper = word
+            upper = sType
             upperLo = lo
             lo -= 64
         }
     }
 
-    /// Calls `body` with `lo + b` for every set bit b of `mask`, highest first.
+    /// Calls `body` with `hi − j` for every set bit j of `mask`, lowest first.
     @inline(__always)
-    static func forEachSetBit(_ mask: UInt64, from lo: Int, _ body: (Int) -> Void) {
+    static func forEachSetBit(_ mask: UInt64, below hi: Int, _ body: (Int) -> Void) {
         var mask = mask
         while mask != 0 {
-            let b = 63 &- mask.leadingZeroBitCount
-            body(lo &+ b)
-            mask &= ~(1 &<< UInt64(truncatingIfNeeded: b))
+            body(hi &- mask.trailingZeroBitCount)
+            mask &= mask &- 1
         }
     }
 
