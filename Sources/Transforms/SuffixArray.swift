@@ -126,10 +126,14 @@ public enum SuffixArray {
 
         // Stage 2: compact the sorted LMS substrings (the marked entries) into
         // sa[0..<m] and name them.
+        // Branch-free (the marks fall at random): every entry is written to sa[m], and
+        // m moves on past the marked ones; the last unmarked write lands in sa[m..<n],
+        // which is overwritten next.
         var m = 0
         for j in 0..<n {
             let v = sa[j]
-            if v < -1 { sa[m] = ~v; m += 1 }
+            sa[m] = ~v
+            m &+= v < -1 ? 1 : 0
         }
         // LMS positions are ≥ 2 apart, so p/2 gives each its own slot in sa[m..<n]:
         // first the length of its LMS substring, then its name.
@@ -143,6 +147,7 @@ public enum SuffixArray {
                 next = q + 1
             }
         }
+        let width = MemoryLayout<Symbol>.stride
         var name: Int32 = -1
         var previous = -1
         var previousLength = 0
@@ -157,21 +162,34 @@ public enum SuffixArray {
             // Equal symbols over the same length ending at an LMS position imply equal types.
             var equal = previous >= 0 && length == previousLength && p + length <= n && previous + length <= n
             if equal {
-                var d = 0
-                while d < length && text[p + d] == text[previous + d] { d += 1 }
-                equal = d == length
+                if length &* width <= 8 && Swift.max(p, previous) &* width &+ 8 <= n &* width {
+                    // Short substrings (most of them, on bytes): one masked 8-byte comparison.
+                    let a = UInt64(littleEndian: UnsafeRawPointer(text + p).loadUnaligned(as: UInt64.self))
+                    let b = UInt64(littleEndian: UnsafeRawPointer(text + previous).loadUnaligned(as: UInt64.self))
+                    let bits = UInt64(truncatingIfNeeded: length &* width &* 8)
+                    let mask = bits >= 64 ? ~UInt64(0) : (1 &<< bits) &- 1
+                    equal = (a ^ b) & mask == 0
+                } else {
+                    var d = 0
+                    while d < length && text[p + d] == text[previous + d] { d += 1 }
+                    equal = d == length
+                }
             }
-            if !equal { name &+= 1 }
+            name &+= equal ? 0 : 1
             previous = p
             previousLength = length
             sa[m + (p >> 1)] = name
         }
         let names = Int(name) + 1
         // The reduced string, in text order, to the top of the buffer.
+        // Branch-free like the compaction: top ≥ j, and the last write that is not
+        // kept lands below the reduced string, in memory nothing reads as data.
         var top = n - 1
         var j = n - 1
         while j >= m {
-            if sa[j] >= 0 { sa[top] = sa[j]; top -= 1 }
+            let v = sa[j]
+            sa[top] = v
+            top &-= v >= 0 ? 1 : 0
             j -= 1
         }
         let reduced = sa + (n - m)
