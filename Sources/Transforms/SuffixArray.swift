@@ -13,9 +13,11 @@ internal import CPrefetch
 /// Memory: the 4n-byte output and little else. There is no type array (L/S types are
 /// derived from neighbouring symbols where they are needed) and the top level's bucket
 /// tables take 2 KiB. A recursion level keeps its text and buckets in the free part of
-/// the output buffer when they fit (on text they do, or nearly: bible.txt allocates
-/// 200 KB at its fifth level for a 4 MB input), else allocates 4·k bytes (k = number of
-/// distinct LMS substrings, k < n/2; the worst case, k near n/2, is 2n bytes).
+/// the output buffer when they fit — the gap between its output and its text, or what
+/// the level above left of its own workspace, whichever is larger (on bible.txt,
+/// world192.txt and E.coli they fit at every level: nothing else is allocated) — else
+/// allocates 4·k bytes (k = number of distinct LMS substrings, k < n/2; the worst case,
+/// k near n/2, is 2n bytes).
 public enum SuffixArray {
     /// The largest input length whose positions and the virtual end fit in Int32.
     public static let maximumCount = Int(Int32.max) - 1
@@ -92,8 +94,8 @@ public enum SuffixArray {
         defer { owned?.deallocate() }
         let buckets: Buckets<Symbol>
         // What the buckets leave of the workspace: the recursion may use it too.
-        var spare: UnsafeMutablePointer<Int32>? = nil
-        var spareCount = 0
+        var spare = workspace
+        var spareCount = workspace == nil ? 0 : workspaceCount
         if let workspace, workspaceCount >= 2 * k {
             buckets = Buckets(text: text, n: n, k: k, counts: workspace + k, pointers: workspace)
             spare = workspace + 2 * k
