@@ -177,34 +177,11 @@ public struct BWTCodec: Codec {
     }
 }
 
-/// `BWTCodec.ModelVariant`s as static part sets, each taking one more part away.
-enum PartsWithoutSecondary: BWTModelParts {
-    static var pair: Bool { true }
-    static var history: Bool { true }
-    static var secondary: Bool { false }
-    static var dualRate: Bool { true }
-}
-
-enum PartsWithoutHistory: BWTModelParts {
-    static var pair: Bool { true }
-    static var history: Bool { false }
-    static var secondary: Bool { false }
-    static var dualRate: Bool { true }
-}
-
-enum PartsWithoutPair: BWTModelParts {
-    static var pair: Bool { false }
-    static var history: Bool { false }
-    static var secondary: Bool { false }
-    static var dualRate: Bool { true }
-}
-
-enum PartsWithOneRate: BWTModelParts {
-    static var pair: Bool { false }
-    static var history: Bool { false }
-    static var secondary: Bool { false }
-    static var dualRate: Bool { false }
-}
+/// `BWTCodec.ModelVariant`s as part sets (`ModelPartSet`), each taking one more part away.
+typealias PartsWithoutSecondary = ModelPartSet<11>
+typealias PartsWithoutHistory = ModelPartSet<9>
+typealias PartsWithoutPair = ModelPartSet<8>
+typealias PartsWithOneRate = ModelPartSet<0>
 
 /// A second stage of `bwt`: codes one sort block's BWT output against a
 /// move-to-front list that starts as 0…255; the model's statistics carry

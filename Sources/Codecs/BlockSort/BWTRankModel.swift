@@ -40,13 +40,17 @@ protocol BWTModelParts {
     static var dualRate: Bool { get }
 }
 
-/// The model `bwt` codes with.
-enum AllModelParts: BWTModelParts {
-    static var pair: Bool { true }
-    static var history: Bool { true }
-    static var secondary: Bool { true }
-    static var dualRate: Bool { true }
+/// A set of parts as bits: 1 the pair counter, 2 the history counter, 4 the
+/// secondary estimates, 8 the dual-rate counters.
+enum ModelPartSet<let bits: Int>: BWTModelParts {
+    static var pair: Bool { bits & 1 != 0 }
+    static var history: Bool { bits & 2 != 0 }
+    static var secondary: Bool { bits & 4 != 0 }
+    static var dualRate: Bool { bits & 8 != 0 }
 }
+
+/// The model `bwt` codes with (levels 6…9).
+typealias AllModelParts = ModelPartSet<15>
 
 /// The adaptive model of move-to-front ranks of a BWT block, coded as binary
 /// decisions: "rank 0?", "rank 1?", … "rank 15?", then for r ≥ 16 the bucket
