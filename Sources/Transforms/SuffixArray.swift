@@ -17,7 +17,9 @@ internal import CPrefetch
 /// the level above left of its own workspace, whichever is larger (on bible.txt,
 /// world192.txt and E.coli they fit at every level: nothing else is allocated) — else
 /// allocates 4·k bytes (k = number of distinct LMS substrings, k < n/2; the worst case,
-/// k near n/2, is 2n bytes).
+/// k near n/2, is 2n bytes for that level; levels that allocate keep it through the
+/// recursion, and as each has under half the symbols of the one above, all of them
+/// together stay under 4n).
 public enum SuffixArray {
     /// The largest input length whose positions and the virtual end fit in Int32.
     public static let maximumCount = Int(Int32.max) - 1

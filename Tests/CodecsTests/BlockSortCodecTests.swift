@@ -1,5 +1,6 @@
 import Testing
 import Codecs
+import Transforms
 import TestSupport
 
 /// The block-sorting codecs: bwt-huffman (13) and bwt (14).
@@ -150,6 +151,58 @@ func bwtModelVariantsRoundTrip(_ name: String) throws {
     #expect(variant == .full ? coded == full : coded != full)
     #expect(coded.count >= full.count, "\(name): \(coded.count) bytes against the full model's \(full.count)")
     #expect(coded.count <= full.count * 110 / 100, "\(name): \(coded.count) bytes against the full model's \(full.count)")
+}
+
+/// The run model's decoder guards, each reached by a stream written on
+/// purpose (`BWTCodec.runModelPayload`): a rank above 255, a length of 2^31,
+/// a run past the end of the block. First the same writer must give a
+/// stream that decodes, so the crafted streams differ from a good one only
+/// where intended.
+@Test func bwtRunModelDecoderRejectsCraftedRuns() throws {
+    let codec = BWTCodec(blockSize: 1 << 16, variant: .runs)
+    func decoded(_ payload: [UInt8], _ count: Int) -> Result<[UInt8], CodecError> {
+        var out = ByteBuffer()
+        do {
+            try payload.withUnsafeBytes { raw in try codec.decode(raw, originalCount: count, into: &out) }
+            return .success(out.bytes)
+        } catch let error as CodecError {
+            return .failure(error)
+        } catch {
+            return .failure(.corrupt("\(error)"))
+        }
+    }
+    func message(_ r: Result<[UInt8], CodecError>) -> String {
+        if case .failure(let e) = r { return "\(e)" }
+        return "no error"
+    }
+    // A real text's BWT as runs, against the move-to-front list.
+    let text = Array("abracadabra, banana bandana: mississippi".utf8)
+    let (bwt, primary) = BurrowsWheeler.forward(text)
+    var list = (0...255).map { UInt8($0) }
+    var runs: [(rank: Int, length: Int)] = []
+    var i = 0
+    while i < bwt.count {
+        var j = i + 1
+        while j < bwt.count && bwt[j] == bwt[i] { j += 1 }
+        let r = try #require(list.firstIndex(of: bwt[i]))
+        runs.append((rank: r, length: j - i))
+        list.remove(at: r)
+        list.insert(bwt[i], at: 0)
+        i = j
+    }
+    let good = BWTCodec.runModelPayload(size: UInt32(text.count), primaryIndex: UInt32(primary), runs: runs)
+    #expect(try decoded(good, text.count).get() == text)
+    #expect(good == (try encodeBlockSort(codec, text)), "the writer and the codec's encoder must agree")
+
+    // A rank above 255 after a valid first run.
+    let rank = BWTCodec.runModelPayload(size: 100, primaryIndex: 1, runs: [(rank: 97, length: 1), (rank: 259, length: 1)])
+    #expect(message(decoded(rank, 100)).contains("rank above 255"), "\(message(decoded(rank, 100)))")
+    // A length of 2^31.
+    let long = BWTCodec.runModelPayload(size: 100, primaryIndex: 1, runs: [(rank: 97, length: 1 << 31)])
+    #expect(message(decoded(long, 100)).contains("2^31"), "\(message(decoded(long, 100)))")
+    // A run of 5 bytes in a 3-byte block.
+    let past = BWTCodec.runModelPayload(size: 3, primaryIndex: 1, runs: [(rank: 97, length: 5)])
+    #expect(message(decoded(past, 3)).contains("passes the end"), "\(message(decoded(past, 3)))")
 }
 
 @Test func bwtHuffmanDecoderRejectsBadHeaders() throws {
