@@ -54,35 +54,46 @@ public enum BWTCodecBenchmark {
         return total
     }
 
+    struct MeasureError: Error { let message: String }
+
+    /// Codes `input` with `codec` `runs` times, checks each round trip, and
+    /// gives the coded size and the best encode and decode MB/s by wall and by CPU time.
+    static func measure(_ name: String, _ codec: any Codec, _ input: [UInt8], runs: Int) -> Result<Row, MeasureError> {
+        var coded = ByteBuffer()
+        var bestEnc = Double.infinity, bestDec = Double.infinity
+        var cpuEnc = Double.infinity, cpuDec = Double.infinity
+        for _ in 0..<runs {
+            coded = ByteBuffer()
+            let c0 = cpuNow()
+            let t0 = Measurement.now()
+            do { try input.withUnsafeBytes { raw in try codec.encode(raw, into: &coded) } } catch {
+                return .failure(MeasureError(message: "\(name): encode failed: \(error)"))
+            }
+            bestEnc = Swift.min(bestEnc, Measurement.now() - t0)
+            cpuEnc = Swift.min(cpuEnc, cpuNow() - c0)
+            var out = ByteBuffer(capacity: input.count)
+            let c1 = cpuNow()
+            let t1 = Measurement.now()
+            do { try coded.withUnsafeBytes { raw in try codec.decode(raw, originalCount: input.count, into: &out) } } catch {
+                return .failure(MeasureError(message: "\(name): decode failed: \(error)"))
+            }
+            bestDec = Swift.min(bestDec, Measurement.now() - t1)
+            cpuDec = Swift.min(cpuDec, cpuNow() - c1)
+            guard out.bytes == input else { return .failure(MeasureError(message: "\(name): round trip changed the input")) }
+        }
+        return .success(Row(name: name, codedBytes: coded.count, encodeMBps: mbps(input.count, bestEnc),
+                            decodeMBps: mbps(input.count, bestDec), encodeCPUMBps: mbps(input.count, cpuEnc),
+                            decodeCPUMBps: mbps(input.count, cpuDec)))
+    }
+
     public static func timings(path: String = "corpora/large/bible.txt", runs: Int = 3) -> (rows: [Row], report: String) {
         guard let input = readCorpusFile(path) else { return ([], "cannot read \(path)") }
         var rows: [Row] = []
         for (name, codec) in candidates() {
-            var coded = ByteBuffer()
-            var bestEnc = Double.infinity, bestDec = Double.infinity
-            var cpuEnc = Double.infinity, cpuDec = Double.infinity
-            for _ in 0..<runs {
-                coded = ByteBuffer()
-                let c0 = cpuNow()
-                let t0 = Measurement.now()
-                do { try input.withUnsafeBytes { raw in try codec.encode(raw, into: &coded) } } catch {
-                    return (rows, "\(name): encode failed on \(path): \(error)")
-                }
-                bestEnc = Swift.min(bestEnc, Measurement.now() - t0)
-                cpuEnc = Swift.min(cpuEnc, cpuNow() - c0)
-                var out = ByteBuffer(capacity: input.count)
-                let c1 = cpuNow()
-                let t1 = Measurement.now()
-                do { try coded.withUnsafeBytes { raw in try codec.decode(raw, originalCount: input.count, into: &out) } } catch {
-                    return (rows, "\(name): decode failed on \(path): \(error)")
-                }
-                bestDec = Swift.min(bestDec, Measurement.now() - t1)
-                cpuDec = Swift.min(cpuDec, cpuNow() - c1)
-                guard out.bytes == input else { return (rows, "\(name): round trip changed \(path)") }
+            switch measure(name, codec, input, runs: runs) {
+            case .success(let row): rows.append(row)
+            case .failure(let error): return (rows, "\(error.message) on \(path)")
             }
-            rows.append(Row(name: name, codedBytes: coded.count, encodeMBps: mbps(input.count, bestEnc),
-                            decodeMBps: mbps(input.count, bestDec), encodeCPUMBps: mbps(input.count, cpuEnc),
-                            decodeCPUMBps: mbps(input.count, cpuDec)))
         }
         var s = "Block sorting on \(path) (\(input.count) bytes, whole file per call); MB/s of raw data, best of \(runs), "
             + "by wall time and by this thread's CPU time\n"
@@ -206,26 +217,14 @@ public enum BWTCodecBenchmark {
                 guard let n = codedSize(codec, bytes, blockSize: codec.blockSize) else { return s + "\(variant.rawValue) failed\n" }
                 calgary += n
             }
-            var coded = ByteBuffer()
-            var enc = Double.infinity, dec = Double.infinity
-            for _ in 0..<runs {
-                coded = ByteBuffer()
-                let c0 = cpuNow()
-                do { try input.withUnsafeBytes { raw in try codec.encode(raw, into: &coded) } } catch {
-                    return s + "\(variant.rawValue): encode failed: \(error)\n"
-                }
-                enc = Swift.min(enc, cpuNow() - c0)
-                var out = ByteBuffer(capacity: input.count)
-                let c1 = cpuNow()
-                do { try coded.withUnsafeBytes { raw in try codec.decode(raw, originalCount: input.count, into: &out) } } catch {
-                    return s + "\(variant.rawValue): decode failed: \(error)\n"
-                }
-                dec = Swift.min(dec, cpuNow() - c1)
-                guard out.bytes == input else { return s + "\(variant.rawValue): round trip changed \(path)\n" }
+            let row: Row
+            switch measure(variant.rawValue, codec, input, runs: runs) {
+            case .success(let r): row = r
+            case .failure(let error): return s + "\(error.message) on \(path)\n"
             }
-            let encMBps = mbps(input.count, enc), decMBps = mbps(input.count, dec)
+            let encMBps = row.encodeCPUMBps, decMBps = row.decodeCPUMBps
             s += pad(variant.rawValue, 32) + pad(fmt(8 * Double(calgary) / Double(calgaryRaw), 4), 16)
-                + pad(fmt(8 * Double(coded.count) / Double(input.count), 3), 11) + pad(fmt(encMBps), 10) + pad(fmt(decMBps), 10)
+                + pad(fmt(8 * Double(row.codedBytes) / Double(input.count), 3), 11) + pad(fmt(encMBps), 10) + pad(fmt(decMBps), 10)
                 + pad(fmt(encMBps / bzip2.encodeCPUMBps), 7) + pad(fmt(decMBps / bzip2.decodeCPUMBps), 7) + "\n"
         }
         return s
