@@ -5,19 +5,16 @@ import Glibc
 
 /// One fuzz input, for every decoder at once. Byte 0 chooses the target:
 /// 255 is the `.sqz` container reader (the rest is a frame), any other value
-/// picks a codec of the standard registry at its default level, or at a
-/// level whose payload format differs (`otherFormats`), value mod the count
-/// of those; bytes
+/// picks a codec of the standard registry at its default level, or at one
+/// of its `otherFormatLevels`, value mod the count of those; bytes
 /// 1–2 are then the little-endian original size (< 65,536) and the rest is the
 /// codec's payload. A decoder may throw; it must not trap, hang, allocate
 /// beyond its bound, or return a size other than the one asked for.
 enum FuzzTarget {
     static let codecs = CodecRegistry.standard.descriptors.sorted { $0.id < $1.id }
     static let containerSelector: UInt8 = 255
-    /// Levels that code another payload format than the codec's default level.
-    static let otherFormats: [String: [Int]] = ["bwt": [BWTCodec.runModelLevels.upperBound]]
     static let targets: [(descriptor: CodecDescriptor, level: Int)] = codecs.flatMap { d in
-        ([d.defaultLevel] + (otherFormats[d.name] ?? [])).map { (d, $0) }
+        ([d.defaultLevel] + d.otherFormatLevels).map { (d, $0) }
     }
 
     static func run(_ data: UnsafeRawBufferPointer) {

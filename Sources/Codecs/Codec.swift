@@ -33,6 +33,10 @@ public struct CodecDescriptor: Sendable {
     public let defaultLevel: Int
     /// The level used when a report asks for "the strongest".
     public let strongestLevel: Int
+    /// Levels besides the default and the strongest whose payload is coded
+    /// another way (bwt's levels 1…5 use another model): fuzzing and the
+    /// corrupt-input tests decode at these too.
+    public let otherFormatLevels: [Int]
     /// How a level is shown and typed ("9e" for xz extreme); nil: the number.
     public let levelLabel: (@Sendable (Int) -> String)?
     /// Default raw block size for a level.
@@ -45,7 +49,7 @@ public struct CodecDescriptor: Sendable {
 
     public init(
         name: String, id: UInt8, summary: String, origin: CodecOrigin = .ours,
-        levels: [Int], defaultLevel: Int, strongestLevel: Int? = nil,
+        levels: [Int], defaultLevel: Int, strongestLevel: Int? = nil, otherFormatLevels: [Int] = [],
         levelLabel: (@Sendable (Int) -> String)? = nil,
         blockSize: @escaping @Sendable (Int) -> Int = { _ in 1 << 20 },
         make: @escaping @Sendable (Int) -> any Codec,
@@ -58,6 +62,7 @@ public struct CodecDescriptor: Sendable {
         self.levels = levels
         self.defaultLevel = defaultLevel
         self.strongestLevel = strongestLevel ?? levels.last ?? defaultLevel
+        self.otherFormatLevels = otherFormatLevels
         self.levelLabel = levelLabel
         self.blockSize = blockSize
         self.make = make
@@ -69,7 +74,8 @@ public struct CodecDescriptor: Sendable {
     public func bounded(memory bytes: Int) -> CodecDescriptor? {
         guard let makeWithMemory else { return nil }
         return CodecDescriptor(name: name, id: id, summary: summary, origin: origin, levels: levels,
-                               defaultLevel: defaultLevel, strongestLevel: strongestLevel, levelLabel: levelLabel,
+                               defaultLevel: defaultLevel, strongestLevel: strongestLevel,
+                               otherFormatLevels: otherFormatLevels, levelLabel: levelLabel,
                                blockSize: blockSize, make: { makeWithMemory($0, bytes) }, makeWithMemory: makeWithMemory)
     }
 

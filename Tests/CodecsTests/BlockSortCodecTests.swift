@@ -26,9 +26,7 @@ private func decodeBlockSort(_ c: any Codec, _ coded: [UInt8], count: Int) -> [U
 /// "name level" for each level whose block size still splits the largest input differently.
 private func configs(maxInput: Int, allLevels: Bool) -> [String] {
     blockSortDescriptors.flatMap { d -> [String] in
-        // bwt's levels 1…5 code with the run model, 6…9 with the context-mixing model.
-        let fast = d.id == BWTCodec.descriptor.id ? [BWTCodec.runModelLevels.upperBound] : []
-        let levels = allLevels ? d.levels : Array(Set([d.defaultLevel, d.strongestLevel] + fast)).sorted()
+        let levels = allLevels ? d.levels : Array(Set([d.defaultLevel, d.strongestLevel] + d.otherFormatLevels)).sorted()
         var seen = Set<Int>()
         // One level per distinct (block size on the largest input, model).
         let model = { (level: Int) in d.id == BWTCodec.descriptor.id && BWTCodec.runModelLevels.contains(level) ? 1 : 0 }

@@ -33,9 +33,7 @@ import TestSupport
     @Test(arguments: names)
     func damagedRealStream(_ name: String) throws {
         let d = try #require(CodecRegistry.standard.named(name))
-        // bwt's levels 1…5 code with another model (the run model).
-        let other = name == "bwt" ? [BWTCodec.runModelLevels.upperBound] : []
-        for level in Set([d.defaultLevel, d.strongestLevel] + other) {
+        for level in Set([d.defaultLevel, d.strongestLevel] + d.otherFormatLevels) {
             let codec = d.make(level)
             let input = Array(try TestCorpus.bytes("canterbury", "xargs.1").prefix(3000))
             let coded = try roundTrip(codec, input)

@@ -79,7 +79,7 @@ public struct BWTCodec: Codec {
     public static let descriptor = CodecDescriptor(
         name: "bwt", id: 14,
         summary: "BWT of large blocks, move-to-front, binary arithmetic coding: 1-5 fast run model, 6-9 context mixing (256 KiB … 64 MiB blocks)",
-        levels: Array(1...9), defaultLevel: 7,
+        levels: Array(1...9), defaultLevel: 7, otherFormatLevels: [runModelLevels.upperBound],
         blockSize: { blockSize(level: $0) },
         make: { BWTCodec(level: $0) })
 
