@@ -18,7 +18,9 @@ public struct Bzip2Codec: Codec {
         name: "bzip2", id: 129, summary: "bzip2 (system libbz2): BWT block sorting, MTF, RLE and Huffman coding",
         origin: .system, levels: Array(1...9), defaultLevel: 9, strongestLevel: 9,
         blockSize: { level in 100_000 * min(max(level, 1), 9) - 19 },
-        make: { Bzip2Codec(level: $0) })
+        make: { Bzip2Codec(level: $0) },
+        // Output, payload and bzip2's decoder (about 4 bytes per block byte).
+        decodeMemory: { _, n in 6 * n + (1 << 20) })
 
     /// libbz2 counts bytes in 32-bit `unsigned int`.
     static let chunkLimit = 1 << 30

@@ -31,7 +31,9 @@ public struct XzCodec: Codec {
         origin: .system, levels: Array(0...19), defaultLevel: 6, strongestLevel: 19,
         levelLabel: { $0 >= 10 ? "\($0 - 10)e" : String($0) },
         blockSize: { level in max(1 << 20, presetDictionarySize[min(max(level, 0), 19) % 10]) },
-        make: { XzCodec(level: $0) })
+        make: { XzCodec(level: $0) },
+        // Output, payload and the dictionary of the preset.
+        decodeMemory: { level, n in 2 * n + presetDictionarySize[min(max(level, 0), 19) % 10] + (2 << 20) })
 
     /// Macros from lzma.h that Swift does not import.
     static let filterLZMA2: lzma_vli = 0x21

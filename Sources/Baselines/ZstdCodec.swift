@@ -30,7 +30,9 @@ public struct ZstdCodec: Codec {
             default: 128 << 20
             }
         },
-        make: { ZstdCodec(level: $0) })
+        make: { ZstdCodec(level: $0) },
+        // Output, payload and a window of at most the block.
+        decodeMemory: { _, n in 3 * n + (4 << 20) })
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
         guard (1...22).contains(level) else { throw .invalidParameter("zstd level \(level) is not in 1...22") }

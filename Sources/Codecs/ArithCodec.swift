@@ -14,7 +14,9 @@ public struct ArithCodec: Codec {
     public static let descriptor = CodecDescriptor(
         name: "arith", id: 2,
         summary: "adaptive range coding: levels 0-2 order-k frequency models, 3-4 bitwise context mixing",
-        levels: [0, 1, 2, 3, 4], defaultLevel: 2, strongestLevel: 4, make: { ArithCodec(level: $0) })
+        levels: [0, 1, 2, 3, 4], defaultLevel: 2, strongestLevel: 4, make: { ArithCodec(level: $0) },
+        // Output and payload, plus the model: the mixing tables of levels 3-4 (about 64 MiB measured).
+        decodeMemory: { level, n in 2 * n + (level >= 3 ? 72 << 20 : 4 << 20) })
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
         let start = out.count

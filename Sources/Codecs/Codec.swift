@@ -46,6 +46,17 @@ public struct CodecDescriptor: Sendable {
     /// For codecs whose model size is a choice (PPM's `--mem`): makes a codec
     /// for a level with a model memory bound in bytes. Nil: no such setting.
     public let makeWithMemory: (@Sendable (Int, Int) -> any Codec)?
+    /// The model memory `makeWithMemory` accepts, in bytes (`--mem`).
+    public let memoryRange: ClosedRange<Int>?
+    /// Bytes the decoder needs for one block of the given raw size at a level:
+    /// output, payload, tables and model (for `--memory` and `algos --json`).
+    /// Memory a block's payload asks for on its own (PPM's model bound) is not
+    /// included here but reported by `payloadMemory`.
+    public let decodeMemory: @Sendable (_ level: Int, _ blockSize: Int) -> Int
+    /// Extra model memory that one coded block declares in its own header
+    /// (PPM writes its `--mem` bound into every block), read before decoding so
+    /// a memory limit can refuse the block; nil when the codec has none.
+    public let payloadMemory: (@Sendable (_ payload: UnsafeRawBufferPointer, _ rawCount: Int) -> Int)?
 
     public init(
         name: String, id: UInt8, summary: String, origin: CodecOrigin = .ours,
@@ -53,7 +64,10 @@ public struct CodecDescriptor: Sendable {
         levelLabel: (@Sendable (Int) -> String)? = nil,
         blockSize: @escaping @Sendable (Int) -> Int = { _ in 1 << 20 },
         make: @escaping @Sendable (Int) -> any Codec,
-        makeWithMemory: (@Sendable (Int, Int) -> any Codec)? = nil
+        makeWithMemory: (@Sendable (Int, Int) -> any Codec)? = nil,
+        memoryRange: ClosedRange<Int>? = nil,
+        decodeMemory: @escaping @Sendable (_ level: Int, _ blockSize: Int) -> Int = { _, n in 2 * n + (1 << 20) },
+        payloadMemory: (@Sendable (_ payload: UnsafeRawBufferPointer, _ rawCount: Int) -> Int)? = nil
     ) {
         self.name = name
         self.id = id
@@ -67,6 +81,9 @@ public struct CodecDescriptor: Sendable {
         self.blockSize = blockSize
         self.make = make
         self.makeWithMemory = makeWithMemory
+        self.memoryRange = memoryRange
+        self.decodeMemory = decodeMemory
+        self.payloadMemory = payloadMemory
     }
 
     /// The same codec with its model memory bounded by `bytes` at every level,
@@ -76,7 +93,17 @@ public struct CodecDescriptor: Sendable {
         return CodecDescriptor(name: name, id: id, summary: summary, origin: origin, levels: levels,
                                defaultLevel: defaultLevel, strongestLevel: strongestLevel,
                                otherFormatLevels: otherFormatLevels, levelLabel: levelLabel,
-                               blockSize: blockSize, make: { makeWithMemory($0, bytes) }, makeWithMemory: makeWithMemory)
+                               blockSize: blockSize, make: { makeWithMemory($0, bytes) }, makeWithMemory: makeWithMemory,
+                               memoryRange: memoryRange,
+                               decodeMemory: decodeMemory, payloadMemory: payloadMemory)
+    }
+
+    /// The most memory a frame of this codec written by squeeze at `level`
+    /// with its default block size can need to decode (with the largest
+    /// `--mem` where the codec has that setting).
+    public func largestDecodeMemory(level: Int) -> Int {
+        let n = blockSize(level)
+        return decodeMemory(level, n) + (memoryRange?.upperBound ?? 0)
     }
 
     /// The text for a level, as the user types it.
@@ -128,6 +155,14 @@ public struct CodecRegistry: Sendable {
     }
 
     public var names: [String] { descriptors.map(\.name) }
+
+    /// The most memory any frame squeeze writes with default block sizes can
+    /// need to decode, rounded up to 64 MiB: the default decoder memory limit,
+    /// so only foreign or hostile frames meet it.
+    public var largestDecodeMemory: Int {
+        let most = descriptors.flatMap { d in d.levels.map { d.largestDecodeMemory(level: $0) } }.max() ?? 0
+        return (most + (64 << 20) - 1) & ~((64 << 20) - 1)
+    }
 
     /// Our own codecs (no system libraries).
     public static let ours = CodecRegistry(BuiltinCodecs.all)

@@ -15,7 +15,9 @@ public struct LZWArithCodec: Codec {
     public static let descriptor = CodecDescriptor(
         name: "lzw-arith", id: 7, summary: "LZW parse, each code arithmetic-coded as its first byte (order-2 context, extensions of the previous phrase excluded) and its rank; levels 12-20 = max code bits",
         levels: Array(12...20), defaultLevel: 16, blockSize: { _ in 1 << 22 },
-        make: { LZWArithCodec(maxBits: $0) })
+        make: { LZWArithCodec(maxBits: $0) },
+        // Output, payload, the phrase table and its models (35 MiB measured at 20 bits).
+        decodeMemory: { bits, n in 2 * n + (40 << Swift.max(0, Swift.min(bits, 20) - 10)) * 1024 + (1 << 20) })
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
         out.append(UInt8(maxBits))

@@ -26,7 +26,9 @@ public struct LZWCodec: Codec {
     public static let descriptor = CodecDescriptor(
         name: "lzw", id: 6, summary: "LZW, 9-bit to 2^level-entry codes, reset when the ratio drops (like compress); levels 12-20 = max code bits",
         levels: Array(12...20), defaultLevel: 16, blockSize: { _ in 1 << 22 },
-        make: { LZWCodec(maxBits: $0) })
+        make: { LZWCodec(maxBits: $0) },
+        // Output, payload and the string table (2^maxBits entries; 12 MiB measured at 20 bits).
+        decodeMemory: { bits, n in 2 * n + (16 << Swift.max(0, Swift.min(bits, 20) - 10)) * 1024 + (1 << 20) })
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
         out.append(UInt8(maxBits))

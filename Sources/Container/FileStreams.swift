@@ -38,6 +38,7 @@ public struct FileSink: ByteSink {
             let n = Glibc.write(fd, p, left)
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno == EPIPE { throw .brokenPipe }
                 throw .io("write error: \(systemErrorMessage())")
             }
             left -= n

@@ -15,6 +15,27 @@ public struct FrameSummary: Sendable, Equatable {
     public var contentCRC: UInt32 = 0
     /// True when every block was decoded and every checksum matched.
     public var verified = false
+    /// Frames read one after another (`cat a.sqz b.sqz`); 1 for a single frame.
+    public var frames = 1
+
+    /// This summary and the one of the frame that follows it, as one: sizes
+    /// and blocks add up; codec and level list each distinct value once.
+    public func followed(by next: FrameSummary) -> FrameSummary {
+        var s = self
+        s.frames += next.frames
+        s.blocks += next.blocks
+        s.storedBlocks += next.storedBlocks
+        s.rawBytes += next.rawBytes
+        s.frameBytes += next.frameBytes
+        s.verified = verified && next.verified
+        if s.codecName.split(separator: "+").map(String.init).contains(next.codecName) == false {
+            s.codecName += "+" + next.codecName
+        }
+        if s.levelLabel.split(separator: "+").map(String.init).contains(next.levelLabel) == false {
+            s.levelLabel += "+" + next.levelLabel
+        }
+        return s
+    }
 
     /// Compressed size / raw size.
     public var ratio: Double { rawBytes == 0 ? 0 : Double(frameBytes) / Double(rawBytes) }

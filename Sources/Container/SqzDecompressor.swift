@@ -9,34 +9,75 @@ public struct SqzDecompressor: Sendable {
         self.registry = registry
     }
 
-    /// Decodes the frame in `source` into `sink`. With `decode: false` only the
-    /// structure is read (for `list`): payloads are skipped, checksums of the
-    /// headers are still checked, and `verified` stays false.
+    /// Decodes every frame in `source` into `sink`: one frame, or several
+    /// written one after another (`squeeze -c a b`, `cat a.sqz b.sqz`), as gzip
+    /// and zstd accept. With `decode: false` only the structure is read (for
+    /// `list`): payloads are skipped, checksums of the headers are still
+    /// checked, and `verified` stays false. A frame or block that needs more
+    /// than `memoryLimit` bytes to decode is refused before anything is
+    /// allocated for it.
     public func decompress<S: ByteSource, K: ByteSink>(
-        from source: S, to sink: inout K, decode: Bool = true, progress: ((Int64) -> Void)? = nil
+        from source: S, to sink: inout K, decode: Bool = true, memoryLimit: Int? = nil,
+        progress: ((Int64) -> Void)? = nil
     ) throws(SqzError) -> FrameSummary {
         var reader = BufferedReader(source)
+        var total: FrameSummary? = nil
+        var content = CRC32()
+        repeat {
+            let frame = try decodeFrame(&reader, index: (total?.frames ?? 0) + 1, to: &sink, content: &content,
+                                        decode: decode, memoryLimit: memoryLimit,
+                                        rawBefore: total?.rawBytes ?? 0, blocksBefore: total?.blocks ?? 0,
+                                        progress: progress)
+            total = total.map { $0.followed(by: frame) } ?? frame
+        } while try reader.fill()
+        guard var summary = total else { throw .empty }
+        summary.frameBytes = reader.consumed
+        summary.contentCRC = content.value
+        summary.verified = decode
+        return summary
+    }
+
+    /// The memory a frame of this header needs to decode one block, or a
+    /// `memoryLimit` error.
+    public func checkMemory(_ header: FrameHeader, descriptor: CodecDescriptor, limit: Int?) throws(SqzError) {
+        guard let limit else { return }
+        let need = descriptor.decodeMemory(Int(header.level), header.blockSize)
+        if need > limit {
+            throw .memoryLimit(needed: need, limit: limit,
+                               what: "\(descriptor.name) -\(descriptor.label(forLevel: Int(header.level))) with blocks of \(SqzFormat.sizeText(header.blockSize))")
+        }
+    }
+
+    private func decodeFrame<S: ByteSource, K: ByteSink>(
+        _ reader: inout BufferedReader<S>, index frameIndex: Int, to sink: inout K, content allContent: inout CRC32,
+        decode: Bool, memoryLimit: Int?, rawBefore: Int64, blocksBefore: Int, progress: ((Int64) -> Void)?
+    ) throws(SqzError) -> FrameSummary {
+        let first = frameIndex == 1
+        let start = reader.consumed
         var head: [UInt8] = []
         guard try reader.readExact(SqzFormat.headerSize, into: &head) else {
             if head.isEmpty { throw .empty }
-            if !SqzFormat.magic.starts(with: head.prefix(4)) { throw .notSqz }
-            throw .truncated("in the frame header")
+            if !SqzFormat.magic.starts(with: head.prefix(4)) { throw first ? .notSqz : .trailingData }
+            throw .truncated("in the frame header" + (first ? "" : " of frame \(frameIndex)"))
         }
+        if !first && Array(head[0..<4]) != SqzFormat.magic { throw .trailingData }
         let header = try parseHeader(head)
         guard let descriptor = registry.withID(header.codecID) else { throw .unknownCodec(header.codecID) }
         guard descriptor.levels.contains(Int(header.level)) else {
             throw .unsupportedLevel(codec: descriptor.name, level: header.level)
         }
+        if decode { try checkMemory(header, descriptor: descriptor, limit: memoryLimit) }
         let codec = descriptor.make(Int(header.level))
         var summary = FrameSummary(header: header, codecName: descriptor.name,
                                    levelLabel: descriptor.label(forLevel: Int(header.level)))
         var content = CRC32()
         var payload: [UInt8] = []
         var decoded = ByteBuffer()
-
         while true {
-            let index = summary.blocks + 1
-            guard let tagByte = try reader.readByte() else { throw .truncated("before block \(index) (no end marker)") }
+            // Blocks are numbered through all frames, so a message names one place.
+            let index = blocksBefore + summary.blocks + 1
+            let label = "block \(index)"
+            guard let tagByte = try reader.readByte() else { throw .truncated("before \(label) (no end marker)") }
             if tagByte == SqzFormat.Tag.end.rawValue {
                 try readEnd(&reader, summary: summary, content: content, decoded: decode)
                 break
@@ -46,11 +87,11 @@ public struct SqzDecompressor: Sendable {
             }
             var fields: [UInt8] = [tagByte]
             guard let raw = try reader.readVarint(), let coded = try reader.readVarint() else {
-                throw .truncated("in block \(index) header")
+                throw .truncated("in \(label) header")
             }
             fields += raw.bytes + coded.bytes
             var crcBytes: [UInt8] = []
-            guard try reader.readExact(8, into: &crcBytes) else { throw .truncated("in block \(index) header") }
+            guard try reader.readExact(8, into: &crcBytes) else { throw .truncated("in \(label) header") }
             let rawCRC = SqzFormat.readLE32(crcBytes, 0)
             fields += crcBytes[0..<4]
             guard CRC32.checksum(fields) == SqzFormat.readLE32(crcBytes, 4) else {
@@ -69,13 +110,21 @@ public struct SqzDecompressor: Sendable {
             default: break
             }
             guard try reader.readExact(Int(coded.value), into: &payload) else {
-                throw .truncated("in block \(index) data")
+                throw .truncated("in \(label) data")
             }
             summary.blocks += 1
             summary.rawBytes += Int64(rawSize)
             if tag == .stored { summary.storedBlocks += 1 }
 
             guard decode else { continue }
+            if tag == .coded, let limit = memoryLimit, let extra = descriptor.payloadMemory {
+                let need = descriptor.decodeMemory(Int(header.level), rawSize)
+                    + payload.withUnsafeBytes { extra($0, rawSize) }
+                if need > limit {
+                    throw .memoryLimit(needed: need, limit: limit,
+                                       what: "\(label): the \(descriptor.name) model it declares")
+                }
+            }
             decoded.removeAll()
             decoded.reserve(rawSize)
             if tag == .stored {
@@ -91,14 +140,14 @@ public struct SqzDecompressor: Sendable {
             }
             let ok: Bool = decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Bool in
                 content.update(p)
+                allContent.update(p)
                 return CRC32.checksum(p) == rawCRC
             }
             guard ok else { throw .checksumMismatch(block: index) }
             try decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
-            progress?(summary.rawBytes)
+            progress?(rawBefore + summary.rawBytes)
         }
-        guard try !reader.fill() else { throw .trailingData }
-        summary.frameBytes = reader.consumed
+        summary.frameBytes = reader.consumed - start
         summary.contentCRC = content.value
         summary.verified = decode
         return summary

@@ -25,6 +25,10 @@ public enum SqzError: Error, Equatable, Sendable, CustomStringConvertible {
     case contentChecksumMismatch
     case trailingData
     case limitExceeded(String)
+    /// Decoding would need more memory than the caller allows.
+    case memoryLimit(needed: Int, limit: Int, what: String)
+    /// Standard output (or another pipe) was closed by the reader.
+    case brokenPipe
     /// Encoding failed inside a codec (not expected for valid input).
     case encodeFailed(CodecError)
     /// A read or write failed; the string is the system's message.
@@ -46,6 +50,10 @@ public enum SqzError: Error, Equatable, Sendable, CustomStringConvertible {
         case .contentChecksumMismatch: "whole-content checksum mismatch"
         case .trailingData: "trailing data after the end of the frame"
         case .limitExceeded(let why): "limit exceeded: \(why)"
+        case .memoryLimit(let need, let limit, let what):
+            "decoding needs \(SqzFormat.sizeText(need)) of memory (\(what)), more than the limit of "
+                + "\(SqzFormat.sizeText(limit)); allow it with --memory=\(SqzFormat.sizeArgument(need))"
+        case .brokenPipe: "broken pipe"
         case .encodeFailed(let e): "compression failed: \(e)"
         case .io(let why): why
         }

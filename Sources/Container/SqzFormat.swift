@@ -18,6 +18,21 @@ public enum SqzFormat {
         case stored = 2
     }
 
+    /// A size for messages: "64 MiB", "1.5 GiB", "700 KiB", "12 bytes".
+    public static func sizeText(_ n: Int) -> String {
+        if n < 1 << 10 { return n == 1 ? "1 byte" : "\(n) bytes" }
+        for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where n >= 1 << shift {
+            let tenths = (n * 10 + (1 << shift) - 1) >> shift   // rounded up: a need is never understated
+            return tenths % 10 == 0 ? "\(tenths / 10) \(unit)" : "\(tenths / 10).\(tenths % 10) \(unit)"
+        }
+        return "\(n) bytes"
+    }
+
+    /// A size as a `--memory` argument that covers `n`: whole MiB, rounded up.
+    public static func sizeArgument(_ n: Int) -> String {
+        "\((n + (1 << 20) - 1) >> 20)M"
+    }
+
     /// LEB128 unsigned varint.
     static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
         var v = value

@@ -58,12 +58,16 @@ struct AtomicOutput {
         return AtomicOutput(finalPath: path, temporaryPath: temp, fd: fd)
     }
 
-    /// Makes the file durable and gives it its final name (and the input's mode and times).
+    /// Makes the file durable and gives it its final name, and the input
+    /// file's mode and times; without an input file, the mode a new file gets
+    /// (0666 less the umask), not mkstemp's 0600.
     func commit(like input: stat?) throws(FileError) {
         if let input {
             fchmod(fd, input.st_mode & 0o7777)
             var times = [input.st_atim, input.st_mtim]
             futimens(fd, &times)
+        } else {
+            fchmod(fd, 0o666 & ~AtomicOutput.umaskValue)
         }
         guard fsync(fd) == 0 else {
             let msg = systemErrorMessage()
@@ -79,6 +83,13 @@ struct AtomicOutput {
         }
         InterruptCleanup.setPending(nil)
     }
+
+    /// The process's file-creation mask (read once; umask can only be read by setting it).
+    static let umaskValue: mode_t = {
+        let m = umask(0o022)
+        umask(m)
+        return m
+    }()
 
     /// Removes the temporary file.
     func discard() {

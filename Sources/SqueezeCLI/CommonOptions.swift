@@ -29,13 +29,35 @@ struct OutputOptions: ParsableArguments {
 
     func validate(files: [String]) throws {
         if output != nil && files.count > 1 { throw ValidationError("-o takes one input file; got \(files.count)") }
-        if output != nil && toStdout { throw ValidationError("-o and -c cannot be used together") }
+        if output != nil && output != "-" && toStdout { throw ValidationError("-o FILE and -c cannot be used together") }
         if remove && keep { throw ValidationError("--rm and -k contradict each other") }
         if verbose && quiet { throw ValidationError("-v and -q contradict each other") }
     }
 }
 
+/// `--memory`: the most memory a decoder may take, as zstd's option.
+struct DecoderMemoryOption: ParsableArguments {
+    @Option(name: .customLong("memory"),
+            help: ArgumentHelp("Refuse archives that need more memory than this to decode, e.g. 256M, 4G (default: \(Format.bytes(Int64(CodecRegistry.standard.largestDecodeMemory))), enough for anything squeeze writes with default block sizes).", valueName: "limit"))
+    var memory: String?
+
+    /// Accepted limits: below 16 MiB nothing squeeze writes decodes; past 1 TiB is no limit.
+    static let range = (16 << 20)...(1 << 40)
+
+    func limit() throws -> Int {
+        guard let memory else { return CodecRegistry.standard.largestDecodeMemory }
+        guard let n = Format.parseSize(memory) else {
+            throw ValidationError("--memory '\(memory)' is not a size such as 512M or 4G")
+        }
+        guard Self.range.contains(n) else {
+            throw ValidationError("--memory \(memory) is outside 16M…1T")
+        }
+        return n
+    }
+}
+
 enum Terminal {
+    static var stdinIsTTY: Bool { isatty(0) == 1 }
     static var stderrIsTTY: Bool { isatty(2) == 1 }
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
 
@@ -90,6 +112,11 @@ struct ProgressLine {
 }
 
 enum Format {
+    /// "1 block", "3 blocks".
+    static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     static func fixed(_ v: Double, _ digits: Int) -> String {
         guard v.isFinite else { return "-" }
         var p = 1.0
@@ -106,15 +133,19 @@ enum Format {
         var v = Double(n)
         var u = 0
         while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
-        return u == 0 ? "\(n) B" : "\(fixed(v, v < 10 ? 2 : 1)) \(units[u])"
+        if u == 0 { return "\(n) B" }
+        // Whole units print without decimals ("1 GiB", not "1.00 GiB").
+        return v == v.rounded() ? "\(Int(v)) \(units[u])" : "\(fixed(v, v < 10 ? 2 : 1)) \(units[u])"
     }
 
     /// Parses "65536", "64K", "64KiB", "1M", "16MiB".
     static func parseSize(_ text: String) -> Int? {
         var s = text.uppercased()
         var mult = 1
-        for (suffix, m) in [("KIB", 1 << 10), ("MIB", 1 << 20), ("GIB", 1 << 30), ("KB", 1 << 10), ("MB", 1 << 20),
-                            ("GB", 1 << 30), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1)] where s.hasSuffix(suffix) {
+        let suffixes: [(String, Int)] = [("KIB", 1 << 10), ("MIB", 1 << 20), ("GIB", 1 << 30), ("TIB", 1 << 40),
+                                         ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30), ("TB", 1 << 40),
+                                         ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("T", 1 << 40), ("B", 1)]
+        for (suffix, m) in suffixes where s.hasSuffix(suffix) {
             s.removeLast(suffix.count)
             mult = m
             break
@@ -128,34 +159,78 @@ enum Format {
 struct InputFile {
     let path: String
     let fd: Int32
+    /// What was opened (through a symbolic link, its target); for standard input, what fd 0 is.
     let info: stat?
-    var isStdin: Bool { info == nil }
+    /// The path itself is a symbolic link (followed only with -f).
+    let isLink: Bool
+    var isStdin: Bool { path == "-" }
     var displayName: String { isStdin ? "(stdin)" : path }
+    var isRegular: Bool { info.map { ($0.st_mode & S_IFMT) == S_IFREG } ?? false }
 
-    static func open(_ path: String) throws(FileError) -> InputFile {
-        if path == "-" { return InputFile(path: "-", fd: 0, info: nil) }
-        var st = stat()
-        guard stat(path, &st) == 0 else { throw FileError(systemErrorMessage()) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw FileError("is a directory -- ignored") }
-        let fd = Glibc.open(path, O_RDONLY)
+    /// Opens `path` ("-": standard input). With `strict` (compress and
+    /// decompress, which may write beside the input and remove it), symbolic
+    /// links and files that are not regular (FIFOs, devices) are refused unless
+    /// `force`, as gzip does; test and list read anything.
+    static func open(_ path: String, strict: Bool = false, force: Bool = false) throws(FileError) -> InputFile {
+        if path == "-" {
+            var st = stat()
+            return InputFile(path: "-", fd: 0, info: fstat(0, &st) == 0 ? st : nil, isLink: false)
+        }
+        var link = stat()
+        guard lstat(path, &link) == 0 else { throw FileError(systemErrorMessage()) }
+        let isLink = (link.st_mode & S_IFMT) == S_IFLNK
+        if strict && !force && isLink {
+            throw FileError("is a symbolic link -- ignored (use -f to read what it points to)")
+        }
+        // O_NONBLOCK: opening a FIFO nobody writes to must not hang before we can refuse it.
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(systemErrorMessage()) }
-        return InputFile(path: path, fd: fd, info: st)
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let message = systemErrorMessage()
+            _ = Glibc.close(fd)
+            throw FileError(message)
+        }
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFDIR {
+            _ = Glibc.close(fd)
+            throw FileError("is a directory -- ignored")
+        }
+        if strict && !force && kind != S_IFREG {
+            _ = Glibc.close(fd)
+            throw FileError("is not a regular file -- ignored (use -f to read it anyway)")
+        }
+        // Back to blocking reads now that the kind of file is known.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return InputFile(path: path, fd: fd, info: st, isLink: isLink)
     }
 
     func close() {
         if fd > 2 { _ = Glibc.close(fd) }
     }
 
-    var size: Int64? { info.map { Int64($0.st_size) } }
+    var size: Int64? { isRegular ? info.map { Int64($0.st_size) } : nil }
+
+    /// True when `path` names this very file (the same device and inode: the
+    /// same name, a hard link, or a symbolic link to it).
+    func isSameFile(as path: String) -> Bool {
+        guard let info else { return false }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return st.st_dev == info.st_dev && st.st_ino == info.st_ino
+    }
 }
 
 /// Runs `body` for each file, reporting failures as "squeeze: FILE: message" and
-/// going on with the next; exits 1 at the end if any failed.
+/// going on with the next; exits 1 at the end if any failed. A closed output
+/// pipe ends the whole run at once (quietly, as gzip does).
 func forEachFile(_ files: [String], _ body: (String) throws -> Void) throws {
     var failed = false
     for file in files.isEmpty ? ["-"] : files {
         do {
             try body(file)
+        } catch SqzError.brokenPipe {
+            throw SqzError.brokenPipe
         } catch {
             failed = true
             Terminal.warn("\(file == "-" ? "(stdin)" : file): \(error)")
@@ -165,6 +240,19 @@ func forEachFile(_ files: [String], _ body: (String) throws -> Void) throws {
 }
 
 extension OutputOptions {
+    /// `-o -` means standard output, as for gzip, xz and zstd users.
+    var writesToStdout: Bool { toStdout || output == "-" }
+    var outputFile: String? { output == "-" ? nil : output }
+
+    /// Refuses an output that is the input itself (same name, hard link or
+    /// symbolic link), with or without -f, as zstd does: writing it would
+    /// destroy the data being read, and --rm would then delete the result.
+    func refuseSameFile(input: InputFile, outName: String) throws(FileError) {
+        if input.isSameFile(as: outName) {
+            throw FileError("the output \(outName) is the input file itself; refusing to overwrite it (choose another name with -o, or use -c)")
+        }
+    }
+
     /// Writes one result to standard output, or to `outName` through a temporary
     /// file renamed into place only after `check` accepts it; then honours --rm.
     /// On any failure the temporary file is removed and the input is untouched.
@@ -178,19 +266,28 @@ extension OutputOptions {
             var sink = FileSink(fd: 1)
             summary = try produce(&sink)
         } else {
+            try refuseSameFile(input: input, outName: outName)
             let out = try AtomicOutput.create(outName, force: force)
             do {
                 var sink = FileSink(fd: out.fd)
                 summary = try produce(&sink)
                 try check(out.temporaryPath)
-                try out.commit(like: input.info)
+                // Mode as zstd gives it: the input file's, or 0666 less the umask from a pipe.
+                try out.commit(like: input.isRegular ? input.info : nil)
             } catch {
                 out.discard()
                 throw error
             }
         }
         if remove && !input.isStdin && !toStdout {
-            if unlink(input.path) != 0 { throw FileError("cannot remove input: \(systemErrorMessage())") }
+            // Only a regular file that is not a symbolic link, and not the output
+            // (refused above), is ever removed: the data of a link, a FIFO or a
+            // device came from elsewhere.
+            if input.isLink || !input.isRegular {
+                if !quiet { Terminal.warn("\(input.path): not removed (\(input.isLink ? "a symbolic link" : "not a regular file"))") }
+            } else if unlink(input.path) != 0 {
+                throw FileError("cannot remove input: \(systemErrorMessage())")
+            }
         }
         return summary
     }

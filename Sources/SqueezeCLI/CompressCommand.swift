@@ -18,19 +18,23 @@ struct Compress: ParsableCommand {
         partial file. With no FILE, or when FILE is -, reads standard input and writes \
         standard output.
 
+        The level is -N (as in gzip and zstd: -1, -9, -19, -9e) or --level N; -l always \
+        means list, as in gzip, xz and zstd.
+
         Examples:
           squeeze compress book1                  # book1 -> book1.sqz, default codec
-          squeeze compress -a zstd -l 19 *.txt    # a system baseline at level 19
-          squeeze -9 -a xz big.log                # gzip-style level shortcut
-          squeeze -a ppm -l 9 --mem 1G book1      # strongest PPM with a 1 GiB model
-          tar cf - dir | squeeze -c > dir.tar.sqz
+          squeeze -a zstd -19 *.txt               # a system baseline at level 19
+          squeeze -a xz --level 9e big.log        # the same with the long option
+          squeeze -a ppm -9 --mem 1G book1        # strongest PPM with a 1 GiB model
+          tar cf - dir | squeeze > dir.tar.sqz    # standard input to standard output
+          tar -I squeeze -cf dir.tar.sqz dir      # GNU tar runs squeeze (and squeeze -d)
         See `squeeze algos` for codecs and levels.
         """)
 
     @Option(name: [.customShort("a"), .long], help: ArgumentHelp("Codec (see `squeeze algos`).", valueName: "algo"))
     var algo: String?
 
-    @Option(name: [.customShort("l"), .long], help: ArgumentHelp("Level of the codec; -1 … -22 also work.", valueName: "level"))
+    @Option(name: .long, help: ArgumentHelp("Level of the codec, as typed in `squeeze algos`; -N (-1 … -22, -9e) is the same.", valueName: "level"))
     var level: String?
 
     @Option(name: [.customShort("B"), .customLong("block-size")],
@@ -38,7 +42,7 @@ struct Compress: ParsableCommand {
     var blockSize: String?
 
     @Option(name: .customLong("mem"),
-            help: ArgumentHelp("Model memory for codecs that have the setting (ppm, ppma, ppmb, ppmc, ppmd: 1M…1G, default 16M–256M by level); when the model fills it, it restarts.", valueName: "size"))
+            help: ArgumentHelp("Model memory for codecs that have the setting (ppm, ppma, ppmb, ppmc, ppmd: 1M…1G, default 16M–256M by level); when the model fills it, it restarts. Decoding needs the same.", valueName: "size"))
     var memory: String?
 
     @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks coded at once (0: one per core).", valueName: "n"))
@@ -67,7 +71,7 @@ struct Compress: ParsableCommand {
         var descriptor: CodecDescriptor
         if let algo {
             guard let d = registry.named(algo) else {
-                throw ValidationError("unknown codec '\(algo)'; known: \(registry.names.joined(separator: ", "))")
+                throw UsageError("unknown codec '\(algo)' for -a; known: \(registry.names.joined(separator: ", ")) (see `squeeze algos`)", Self.self)
             }
             descriptor = d
         } else {
@@ -77,23 +81,35 @@ struct Compress: ParsableCommand {
         var lv = descriptor.defaultLevel
         if let level {
             guard let parsed = descriptor.level(parsing: level) else {
-                throw ValidationError("\(descriptor.name) has no level '\(level)'; levels: \(descriptor.levelsDescription)")
+                throw UsageError("\(descriptor.name) has no level '\(level)'; its levels: \(descriptor.levelsDescription) (give one as -N or --level N)", Self.self)
             }
             lv = parsed
         }
         if let memory {
-            guard let bytes = Format.parseSize(memory), bytes > 0 else { throw ValidationError("memory size '\(memory)' is not a size such as 64M or 1G") }
-            guard let bounded = descriptor.bounded(memory: bytes) else {
-                throw ValidationError("\(descriptor.name) has no memory setting; --mem is for model-based codecs such as ppm")
+            guard let bytes = Format.parseSize(memory), bytes > 0 else { throw UsageError("--mem '\(memory)' is not a size such as 64M or 1G", Self.self) }
+            guard let range = descriptor.memoryRange, let bounded = descriptor.bounded(memory: bytes) else {
+                let with = registry.descriptors.filter { $0.memoryRange != nil }.map(\.name).joined(separator: ", ")
+                throw UsageError("\(descriptor.name) has no memory setting; --mem is for \(with)", Self.self)
+            }
+            guard range.contains(bytes) else {
+                throw UsageError("--mem \(memory) is outside \(descriptor.name)'s range \(Format.bytes(Int64(range.lowerBound)))…\(Format.bytes(Int64(range.upperBound)))", Self.self)
             }
             descriptor = bounded
         }
         var bs: Int? = nil
         if let blockSize {
             guard let n = Format.parseSize(blockSize), n >= SqzFormat.minBlockSize, n <= SqzFormat.maxBlockSize else {
-                throw ValidationError("block size '\(blockSize)' must be between 1K and \(SqzFormat.maxBlockSize >> 20)M")
+                throw UsageError("block size '\(blockSize)' must be between 1K and \(SqzFormat.maxBlockSize >> 20)M", Self.self)
             }
             bs = n
+        }
+        // A frame the default decoder limit would refuse is allowed (zstd
+        // does the same with --long=31), but the user hears it now.
+        let decodeNeed = descriptor.decodeMemory(lv, bs ?? descriptor.blockSize(lv))
+            + (memory.flatMap(Format.parseSize) ?? 0)
+        if decodeNeed > CodecRegistry.standard.largestDecodeMemory && !options.quiet {
+            Terminal.warn("note: decoding these archives will need \(SqzFormat.sizeText(decodeNeed)) of memory, "
+                + "more than the default limit; decompress them with --memory=\(SqzFormat.sizeArgument(decodeNeed))")
         }
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let compressor: SqzCompressor
@@ -101,25 +117,25 @@ struct Compress: ParsableCommand {
             compressor = try SqzCompressor(descriptor: descriptor, level: lv, blockSize: bs,
                                            threads: threads == 0 ? Swift.max(1, cores) : threads)
         } catch {
-            throw ValidationError("\(error)")
+            throw UsageError("\(error)", Self.self)
         }
         try forEachFile(files) { path in try compressOne(path, compressor) }
     }
 
     private func compressOne(_ path: String, _ compressor: SqzCompressor) throws {
-        let input = try InputFile.open(path)
+        let input = try InputFile.open(path, strict: true, force: options.force)
         defer { input.close() }
-        if !input.isStdin && path.hasSuffix(SqzFormat.fileExtension) && !options.force && options.output == nil && !options.toStdout {
+        if !input.isStdin && path.hasSuffix(SqzFormat.fileExtension) && !options.force && options.output == nil && !options.writesToStdout {
             throw FileError("already has the \(SqzFormat.fileExtension) suffix -- unchanged (use -f to compress anyway)")
         }
         var source = FileSource(fd: input.fd)
         var progress = ProgressLine(name: input.displayName, total: input.size, quiet: options.quiet)
         defer { progress.finish() }
-        let toStdout = options.toStdout || (input.isStdin && options.output == nil)
+        let toStdout = options.writesToStdout || (input.isStdin && options.output == nil)
         if toStdout && Terminal.stdoutIsTTY && !options.force {
-            throw FileError("refusing to write compressed data to a terminal (use -f to force, or redirect)")
+            throw FileError("refusing to write compressed data to a terminal (redirect it, or use -f; for help, type: squeeze --help)")
         }
-        let outName = toStdout ? "(stdout)" : options.output ?? path + SqzFormat.fileExtension
+        let outName = toStdout ? "(stdout)" : options.outputFile ?? path + SqzFormat.fileExtension
         let summary = try options.writeOutput(
             input: input, toStdout: toStdout, outName: outName,
             check: { temporary in if options.remove { try verify(temporary) } },
@@ -128,7 +144,7 @@ struct Compress: ParsableCommand {
             let pct = summary.rawBytes == 0 ? 0 : 100 * Double(summary.frameBytes) / Double(summary.rawBytes)
             let bpb = summary.rawBytes == 0 ? 0 : 8 * Double(summary.frameBytes) / Double(summary.rawBytes)
             Terminal.errorLine("\(input.displayName): \(Format.fixed(pct, 2))% (\(summary.rawBytes) => \(summary.frameBytes) bytes, "
-                + "\(Format.fixed(bpb, 3)) bits/byte, \(summary.codecName) -l \(summary.levelLabel), \(summary.blocks) blocks) -> \(outName)")
+                + "\(Format.fixed(bpb, 3)) bits/byte, \(summary.codecName) -\(summary.levelLabel), \(Format.count(summary.blocks, "block"))) -> \(outName)")
         }
     }
 

@@ -16,10 +16,16 @@ struct Decompress: ParsableCommand {
           squeeze -d book1.sqz              # -> book1
           squeeze decompress -c a.sqz | less
           squeeze -d -o copy.txt a.sqz
+          squeeze -d --memory 4G huge.sqz   # allow a frame that needs up to 4 GiB
+
+        Frames written one after another (`squeeze -c a b > ab.sqz`, `cat a.sqz b.sqz`) \
+        decode as one stream, as with gzip and zstd. A decompressed file gets the mode and \
+        times of its archive.
         """,
         aliases: ["d"])
 
     @OptionGroup var options: OutputOptions
+    @OptionGroup var memory: DecoderMemoryOption
 
     @Argument(help: ArgumentHelp("Archives to decompress; - is standard input.", valueName: "file"))
     var files: [String] = []
@@ -27,14 +33,18 @@ struct Decompress: ParsableCommand {
     func validate() throws { try options.validate(files: files) }
 
     func run() throws {
-        try forEachFile(files) { path in try decompressOne(path) }
+        let limit = try memory.limit()
+        try forEachFile(files) { path in try decompressOne(path, memoryLimit: limit) }
     }
 
-    private func decompressOne(_ path: String) throws {
-        let input = try InputFile.open(path)
+    private func decompressOne(_ path: String, memoryLimit: Int) throws {
+        let input = try InputFile.open(path, strict: true, force: options.force)
         defer { input.close() }
-        let toStdout = options.toStdout || (input.isStdin && options.output == nil)
-        var outName = options.output
+        if input.isStdin && Terminal.stdinIsTTY && !options.force {
+            throw FileError("refusing to read compressed data from a terminal (redirect or pipe it in)")
+        }
+        let toStdout = options.writesToStdout || (input.isStdin && options.outputFile == nil)
+        var outName = options.outputFile
         if !toStdout && outName == nil {
             guard path.hasSuffix(SqzFormat.fileExtension), path.count > SqzFormat.fileExtension.count else {
                 throw FileError("unknown suffix -- ignored (expected \(SqzFormat.fileExtension); use -o NAME or -c)")
@@ -47,11 +57,14 @@ struct Decompress: ParsableCommand {
         let summary = try options.writeOutput(
             input: input, toStdout: toStdout, outName: outName ?? "(stdout)",
             produce: { sink in
-                try decompressor.decompress(from: FileSource(fd: input.fd), to: &sink) { progress.update($0) }
+                try decompressor.decompress(from: FileSource(fd: input.fd), to: &sink, memoryLimit: memoryLimit) {
+                    progress.update($0)
+                }
             })
         if options.verbose {
-            Terminal.errorLine("\(input.displayName): \(summary.rawBytes) bytes, \(summary.codecName) -l \(summary.levelLabel), "
-                + "\(summary.blocks) blocks, checksums OK -> \(toStdout ? "(stdout)" : outName!)")
+            let frames = summary.frames > 1 ? "\(Format.count(summary.frames, "frame")), " : ""
+            Terminal.errorLine("\(input.displayName): \(summary.rawBytes) bytes, \(summary.codecName) -\(summary.levelLabel), "
+                + "\(frames)\(Format.count(summary.blocks, "block")), checksums OK -> \(toStdout ? "(stdout)" : outName ?? "")")
         }
     }
 }

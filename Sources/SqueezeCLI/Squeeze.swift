@@ -14,8 +14,10 @@ struct Squeeze: ParsableCommand {
         compressible a source is, and compare coders on a corpus.
 
         gzip-style use works too: `squeeze FILE` compresses, `squeeze -d FILE.sqz` \
-        decompresses, `squeeze -t` tests, `squeeze -l` lists, `-1` … `-22` pick a level, \
-        and `-` means standard input or output.
+        decompresses, `squeeze -t` tests, `squeeze -l` lists, `-1` … `-22` (or --level N) \
+        pick a level, and `-` means standard input or output. With no file, squeeze \
+        compresses standard input to standard output (`-d`: decompresses), so \
+        `cat x | squeeze > x.sqz` and `tar -I squeeze -cf dir.tar.sqz dir` work as with gzip.
 
         Exit status: 0 success, 1 an error with a file (named in the message), 2 a usage error.
         """,
@@ -34,10 +36,20 @@ struct Squeeze: ParsableCommand {
 
     static func main() {
         InterruptCleanup.install()
-        let args = ArgumentRewriter.rewrite(Array(CommandLine.arguments.dropFirst()))
         do {
+            let args = try ArgumentRewriter.rewrite(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(args)
             try command.run()
+        } catch SqzError.brokenPipe {
+            // The reader went away (`squeeze -dc big.sqz | head`): end quietly, as
+            // gzip does, by the signal a shell expects from such a writer.
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
+            Glibc.exit(141)
+        } catch let error as UsageError {
+            Terminal.errorLine("Error: \(error.message)\nUsage: \(usageString(for: error.command))\n"
+                + "  See 'squeeze \(error.command._commandName) --help' for more information.")
+            Glibc.exit(2)
         } catch let error as ExitCode {
             Glibc.exit(error.rawValue)
         } catch let error as FileError {
@@ -55,16 +67,39 @@ struct Squeeze: ParsableCommand {
     }
 }
 
+/// A usage error that belongs to one subcommand: printed with that
+/// subcommand's usage line, exit status 2.
+struct UsageError: Error {
+    let message: String
+    let command: ParsableCommand.Type
+    init(_ message: String, _ command: ParsableCommand.Type) {
+        self.message = message
+        self.command = command
+    }
+}
+
 /// Turns gzip/zstd habits into subcommands: `squeeze -d f.sqz` is
 /// `squeeze decompress f.sqz`, `squeeze -9 f` is `squeeze compress --level 9 f`.
 enum ArgumentRewriter {
     static let subcommands: Set<String> = ["compress", "decompress", "d", "test", "t", "list", "l", "algos",
                                            "bench", "estimate", "compare", "help"]
 
-    static func rewrite(_ args: [String]) -> [String] {
-        guard let first = args.first else { return args }
+    /// Options only compress takes: with them, `-l` was meant as a level.
+    static let compressOnly: Set<String> = ["-a", "--algo", "-B", "--block-size", "--mem", "-T", "--threads", "--level"]
+
+    static let levelHint = "-l lists archives (as in gzip, xz and zstd); give a level as -N (e.g. -9, -19, -9e) or --level N"
+
+    static func rewrite(_ args: [String]) throws -> [String] {
+        // A bare `squeeze` is a filter, as gzip and zstd are: standard input to
+        // standard output (refused when that is a terminal).
+        guard let first = args.first else { return ["compress"] }
         if subcommands.contains(first) {
-            return first == "compress" ? [first] + levelShortcuts(Array(args.dropFirst())) : args
+            guard first == "compress" else { return args }
+            let rest = Array(args.dropFirst())
+            if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "-l" || $0 == "--list" }) {
+                throw UsageError(levelHint, Compress.self)
+            }
+            return [first] + levelShortcuts(rest)
         }
         if ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help"].contains(first) {
             return args
@@ -93,7 +128,16 @@ enum ArgumentRewriter {
             }
             rest.append(a)
         }
+        if mode == "list" && rest.prefix(while: { $0 != "--" }).contains(where: { compressOnly.contains($0) || isLevelShortcut($0) }) {
+            throw UsageError(levelHint, Compress.self)
+        }
         return [mode] + (mode == "compress" ? levelShortcuts(rest) : rest)
+    }
+
+    static func isLevelShortcut(_ a: String) -> Bool {
+        let body = a.dropFirst()
+        return a.hasPrefix("-") && !body.isEmpty && body.count <= 3 && body.first!.isNumber
+            && body.dropFirst().allSatisfy({ $0.isNumber || $0 == "e" })
     }
 
     /// `-9`, `-19`, `-9e` -> `--level 9` (before any `--`).
@@ -102,10 +146,8 @@ enum ArgumentRewriter {
         var passthrough = false
         for a in args {
             if a == "--" { passthrough = true }
-            let body = a.dropFirst()
-            if !passthrough, a.hasPrefix("-"), !body.isEmpty, body.count <= 3,
-               body.first!.isNumber, body.dropFirst().allSatisfy({ $0.isNumber || $0 == "e" }) {
-                out += ["--level", String(body)]
+            if !passthrough, isLevelShortcut(a) {
+                out += ["--level", String(a.dropFirst())]
             } else {
                 out.append(a)
             }

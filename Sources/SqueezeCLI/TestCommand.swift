@@ -12,6 +12,7 @@ struct ArchiveReport: Codable {
     var formatVersion: Int?
     var blockSize: Int?
     var blocks: Int?
+    var frames: Int?
     var storedBlocks: Int?
     var compressedBytes: Int64?
     var uncompressedBytes: Int64?
@@ -30,6 +31,7 @@ struct ArchiveReport: Codable {
         formatVersion = Int(s.header.version)
         blockSize = s.header.blockSize
         blocks = s.blocks
+        frames = s.frames
         storedBlocks = s.storedBlocks
         compressedBytes = s.frameBytes
         uncompressedBytes = s.rawBytes
@@ -47,12 +49,16 @@ struct ArchiveReport: Codable {
 }
 
 /// Reads an archive to the end, decoding (test, list -v) or only walking its structure (list).
-func examineArchive(_ path: String, decode: Bool) -> (FrameSummary?, Error?) {
+func examineArchive(_ path: String, decode: Bool, memoryLimit: Int) -> (FrameSummary?, Error?) {
     do {
         let input = try InputFile.open(path)
         defer { input.close() }
+        if input.isStdin && Terminal.stdinIsTTY {
+            throw FileError("refusing to read compressed data from a terminal (redirect or pipe it in)")
+        }
         var sink = DiscardingSink()
-        let s = try SqzDecompressor(registry: .standard).decompress(from: FileSource(fd: input.fd), to: &sink, decode: decode)
+        let s = try SqzDecompressor(registry: .standard).decompress(from: FileSource(fd: input.fd), to: &sink, decode: decode,
+                                                                      memoryLimit: memoryLimit)
         return (s, nil)
     } catch {
         return (nil, error)
@@ -74,19 +80,23 @@ struct Test: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing; the exit status tells.")
     var quiet = false
 
+    @OptionGroup var memory: DecoderMemoryOption
+
     @Argument(help: ArgumentHelp("Archives to test; - is standard input.", valueName: "file"))
     var files: [String] = []
 
     func run() throws {
+        let limit = try memory.limit()
         var reports: [ArchiveReport] = []
         for file in files.isEmpty ? ["-"] : files {
-            let (summary, error) = examineArchive(file, decode: true)
+            let (summary, error) = examineArchive(file, decode: true, memoryLimit: limit)
             let name = file == "-" ? "(stdin)" : file
             reports.append(ArchiveReport(file: name, summary: summary, error: error))
             if json || quiet { continue }
             if let error { Terminal.warn("\(name): \(error)") }
             else if verbose, let s = summary {
-                print("\(name): OK (\(s.rawBytes) bytes, \(s.blocks) blocks, \(s.codecName) -l \(s.levelLabel))")
+                let frames = s.frames > 1 ? ", \(Format.count(s.frames, "frame"))" : ""
+                print("\(name): OK (\(s.rawBytes) bytes, \(Format.count(s.blocks, "block"))\(frames), \(s.codecName) -\(s.levelLabel))")
             }
         }
         if json { ArchiveReport.printJSON(reports) }
@@ -106,13 +116,16 @@ struct List: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Decode and verify the checksums as well.")
     var verbose = false
 
+    @OptionGroup var memory: DecoderMemoryOption
+
     @Argument(help: ArgumentHelp("Archives to list; - is standard input.", valueName: "file"))
     var files: [String] = []
 
     func run() throws {
+        let limit = try memory.limit()
         var reports: [ArchiveReport] = []
         for file in files.isEmpty ? ["-"] : files {
-            let (summary, error) = examineArchive(file, decode: verbose)
+            let (summary, error) = examineArchive(file, decode: verbose, memoryLimit: limit)
             reports.append(ArchiveReport(file: file == "-" ? "(stdin)" : file, summary: summary, error: error))
         }
         if json {
@@ -121,13 +134,13 @@ struct List: ParsableCommand {
             var rows: [[String]] = []
             for r in reports {
                 if let e = r.error { Terminal.warn("\(r.file): \(e)"); continue }
-                rows.append([r.codec ?? "", r.level ?? "", String(r.blocks ?? 0), String(r.compressedBytes ?? 0),
+                rows.append([r.codec ?? "", r.level ?? "", String(r.frames ?? 1), String(r.blocks ?? 0), String(r.compressedBytes ?? 0),
                              String(r.uncompressedBytes ?? 0), r.ratio.map { Format.fixed($0, 3) } ?? "-",
                              r.bitsPerByte.map { Format.fixed($0, 3) } ?? "-",
                              r.contentCRC32.map { "ok " + $0 } ?? "unchecked", r.file])
             }
             if !rows.isEmpty {
-                print(TextTable.render(header: ["codec", "level", "blocks", "compressed", "uncompressed", "ratio",
+                print(TextTable.render(header: ["codec", "level", "frames", "blocks", "compressed", "uncompressed", "ratio",
                                                 "bits/byte", "crc32", "name"], rows: rows))
             }
         }

@@ -81,7 +81,9 @@ public struct BWTCodec: Codec {
         summary: "BWT of large blocks, move-to-front, binary arithmetic coding: 1-5 fast run model, 6-9 context mixing (256 KiB … 64 MiB blocks)",
         levels: Array(1...9), defaultLevel: 7, otherFormatLevels: [runModelLevels.upperBound],
         blockSize: { blockSize(level: $0) },
-        make: { BWTCodec(level: $0) })
+        make: { BWTCodec(level: $0) },
+        // 7n, or 11n from 16 MiB (see above), and the model tables of levels 6...9.
+        decodeMemory: { level, n in (n >= 16 << 20 ? 11 : 7) * n + (level >= 6 ? 24 << 20 : 1 << 20) })
 
     /// One switch per direction, naming each model type statically: a single
     /// `any BWTSecondStage.Type` opened at the call was measured to leave the

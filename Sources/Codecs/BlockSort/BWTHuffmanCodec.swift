@@ -32,7 +32,9 @@ public struct BWTHuffmanCodec: Codec {
         summary: "BWT, move-to-front, zero runs and multi-table Huffman (bzip2-style; levels: 100 kB … 900 kB blocks)",
         levels: Array(1...9), defaultLevel: 9,
         blockSize: { blockSize(level: $0) },
-        make: { BWTHuffmanCodec(level: $0) })
+        make: { BWTHuffmanCodec(level: $0) },
+        // Payload, output and the inverse transform's successor array.
+        decodeMemory: { _, n in (n >= 16 << 20 ? 11 : 7) * n + (1 << 20) })
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
         var writer = BitWriter(continuing: &out)

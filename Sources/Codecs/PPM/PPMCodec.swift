@@ -44,6 +44,19 @@ public struct PPMCodec: Codec {
             blockSize: { _ in 16 << 20 }, make: { PPMCodec(level: $0, variant: v) },
             makeWithMemory: { level, bytes in
                 PPMCodec(order: orderForLevel[Swift.min(Swift.max(level, 1), 9) - 1], memoryLimit: bytes, variant: v)
+            },
+            memoryRange: (1 << 20)...(maxMemoryMiB << 20),
+            // Output, payload and the model at the level's default bound...
+            decodeMemory: { level, n in
+                2 * n + (1 << 20) + 4 * poolWords(memoryMiB: memoryMiBForLevel[Swift.min(Swift.max(level, 1), 9) - 1],
+                                                  order: orderForLevel[Swift.min(Swift.max(level, 1), 9) - 1], count: n)
+            },
+            // ...or at the bound each block declares (a `--mem` choice, or a hostile header).
+            payloadMemory: { payload, n in
+                guard payload.count >= headerCount, payload[0] == 0 else { return 2 * n + (1 << 20) }
+                let order = Swift.min(Swift.max(Int(payload[2]), 1), maxOrder)
+                let mib = Swift.min(Swift.max(Int(payload[3]) | Int(payload[4]) << 8, 1), maxMemoryMiB)
+                return 2 * n + (1 << 20) + 4 * poolWords(memoryMiB: mib, order: order, count: n)
             })
     }
 
