@@ -23,8 +23,19 @@ public enum SqueezeCommand {
 
     /// Runs `squeeze ARGS` in `directory` with `input` on stdin; kills it after `timeout` seconds.
     public static func run(_ args: [String], in directory: String, input: [UInt8] = [], timeout: Double = 120) throws -> Result {
+        try launch(executablePath, args, in: directory, input: input, timeout: timeout)
+    }
+
+    /// Runs a bash script in `directory` with the built `squeeze` first on PATH
+    /// (pipes, tar -I, exit statuses of pipelines).
+    public static func shell(_ script: String, in directory: String, timeout: Double = 120) throws -> Result {
+        let bin = URL(fileURLWithPath: executablePath).deletingLastPathComponent().path
+        return try launch("/bin/bash", ["-c", "export PATH=\"\(bin):$PATH\"; " + script], in: directory, input: [], timeout: timeout)
+    }
+
+    static func launch(_ executable: String, _ args: [String], in directory: String, input: [UInt8], timeout: Double) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executablePath)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
         let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
