@@ -135,6 +135,17 @@ private let sqzMagic: [UInt8] = [0x89, 0x53, 0x51, 0x5A]
         #expect(s.status == 0 && s.stdoutText.contains("89 53 51 5a"), "\(s.stdoutText) \(s.stderr)")
     }
 
+    @Test func onATerminalNeitherCompressedDataNorHelpIsWrittenUnasked() throws {
+        // util-linux `script` gives the command a terminal for stdin, stdout and stderr.
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let r = try shell("script -qec 'squeeze; echo status=$?; squeeze -d > /dev/null; echo status=$?' /dev/null", in: dir, timeout: 30)
+        #expect(r.stdoutText.contains("refusing to write compressed data to a terminal"), "\(r.stdoutText)")
+        #expect(r.stdoutText.contains("refusing to read compressed data from a terminal"), "\(r.stdoutText)")
+        #expect(!r.stdoutText.contains("USAGE") && !r.stdoutText.contains("SUBCOMMANDS"), "\(r.stdoutText)")
+        #expect(r.stdoutText.components(separatedBy: "status=1").count == 3, "\(r.stdoutText)")
+        #expect(try listing(dir).isEmpty)
+    }
+
     @Test func gnuTarRoundTripsADirectoryThroughSqueeze() throws {
         let dir = try SqueezeCommand.temporaryDirectory()
         try fm.createDirectory(atPath: "\(dir)/tree/sub", withIntermediateDirectories: true)
