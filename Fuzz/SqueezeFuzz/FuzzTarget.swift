@@ -22,7 +22,9 @@ enum FuzzTarget {
         if data[0] == containerSelector {
             var sink = DiscardingSink()
             let frame = [UInt8](data[1...])
-            _ = try? SqzDecompressor(registry: .standard).decompress(from: MemorySource(frame), to: &sink)
+            // The limit a user would pass: frames needing more are refused, not decoded.
+            _ = try? SqzDecompressor(registry: .standard).decompress(from: MemorySource(frame), to: &sink,
+                                                                       memoryLimit: 768 << 20)
             return
         }
         guard data.count >= 3 else { return }
@@ -55,11 +57,23 @@ enum FuzzTarget {
                 guard (try? text.withUnsafeBytes({ raw in try d.make(level).encode(raw, into: &coded) })) != nil else { continue }
                 seeds.append([UInt8(index), UInt8(text.count & 255), UInt8(text.count >> 8)] + coded.bytes)
             }
-            var source = MemorySource(texts[0])
-            var sink = MemorySink()
-            if (try? SqzCompressor(descriptor: d, level: level, blockSize: 256).compress(from: &source, to: &sink)) != nil {
-                seeds.append([containerSelector] + sink.bytes)
+            // Frames of two small blocks each (the smallest block size a frame may
+            // declare), one frame alone and two concatenated. A seed that cannot
+            // be built is a bug in the encoder, not something to skip.
+            var frame: [UInt8] = []
+            for text in [texts[1], texts[0]] {
+                var source = MemorySource(text)
+                var sink = MemorySink()
+                do {
+                    _ = try SqzCompressor(descriptor: d, level: level, blockSize: SqzFormat.minBlockSize)
+                        .compress(from: &source, to: &sink)
+                } catch {
+                    fatalError("cannot build a container seed for \(d.name) -\(level): \(error)")
+                }
+                if frame.isEmpty { seeds.append([containerSelector] + sink.bytes) }
+                frame += sink.bytes
             }
+            seeds.append([containerSelector] + frame)
         }
         return seeds
     }
