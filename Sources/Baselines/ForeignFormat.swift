@@ -55,6 +55,18 @@ public enum ForeignFormat: String, CaseIterable, Sendable {
         return (detect(prefix), prefix)
     }
 
+    /// A format by its name or its file suffix without the dot: "gzip" or "gz",
+    /// "bzip2" or "bz2", "xz", "zstd" or "zst" (case-insensitive).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "gzip", "gz": self = .gzip
+        case "bzip2", "bz2": self = .bzip2
+        case "xz": self = .xz
+        case "zstd", "zst": self = .zstd
+        default: return nil
+        }
+    }
+
     /// The usual file name suffix: ".gz", ".bz2", ".xz", ".zst".
     public var fileExtension: String {
         switch self {

@@ -53,7 +53,10 @@ final class ZstdDecoder: ForeignCoder, MemberStatistics {
     private let limit: UInt64?
     private var checks = CheckNames()
     private var frames = 0
+    private var currentWindow: UInt64 = 0
     private(set) var memoryNeeded: UInt64?
+    /// 2^31: ZSTD_WINDOWLOG_MAX on 64-bit systems.
+    static let largestWindow: UInt64 = 1 << 31
 
     var memberCount: Int? { frames }
     var checkNames: String? { checks.joined }
@@ -85,7 +88,11 @@ final class ZstdDecoder: ForeignCoder, MemberStatistics {
         frames += 1
         checks.add(frame.hasChecksum ? "XXH64" : "none")
         memoryNeeded = max(memoryNeeded ?? 0, frame.windowSize)
+        currentWindow = frame.windowSize
         if let limit, frame.windowSize > limit { return .memory(needed: frame.windowSize, limit: limit) }
+        if frame.windowSize > Self.largestWindow {
+            return .corrupt("frame needs a \(frame.windowSize >> 20) MiB window, more than zstd decoders allow (2048 MiB)")
+        }
         return nil
     }
 
@@ -98,7 +105,8 @@ final class ZstdDecoder: ForeignCoder, MemberStatistics {
             switch ZSTD_getErrorCode(code) {
             case ZSTD_error_memory_allocation: step.failure = .library("out of memory")
             case ZSTD_error_frameParameter_windowTooLarge:
-                step.failure = .memory(needed: memoryNeeded ?? 0, limit: limit ?? 0)
+                // Only if the header check above missed it: name the frame's window anyway.
+                step.failure = .memory(needed: currentWindow, limit: limit ?? Self.largestWindow)
             default: step.failure = .corrupt(ZstdCodec.message(code))
             }
         } else if code == 0 {

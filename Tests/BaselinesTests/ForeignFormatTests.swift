@@ -111,6 +111,9 @@ struct ForeignFormatTests {
     @Test func namesAndLevels() {
         #expect(ForeignFormat.allCases.map(\.fileExtension) == [".gz", ".bz2", ".xz", ".zst"])
         #expect(ForeignFormat(rawValue: "zstd") == .zstd)
+        #expect(["gzip", "GZ", "bz2", "bzip2", "xz", "zst", "zstd"].map { ForeignFormat(name: $0) }
+                == [.gzip, .gzip, .bzip2, .bzip2, .xz, .zstd, .zstd])
+        #expect(ForeignFormat(name: "zlib") == nil && ForeignFormat(name: "lzma") == nil)
         #expect(ForeignFormat.strippingExtension("a.txt.gz")! == (.gzip, "a.txt"))
         #expect(ForeignFormat.strippingExtension("dir/b.tar.zst")! == (.zstd, "dir/b.tar"))
         #expect(ForeignFormat.strippingExtension("c.tgz")! == (.gzip, "c.tar"))
@@ -291,6 +294,17 @@ struct ForeignFormatTests {
         #expect(errors >= positions.count * 9 / 10, "\(format): only \(errors) of \(positions.count) flips caught")
     }
 
+    /// A valid magic followed by noise is an error for every format, quickly.
+    @Test(arguments: ForeignFormat.allCases)
+    func noiseAfterAMagicIsAnError(format: ForeignFormat) throws {
+        let magic = Array(try Self.encode(format, []).prefix(format == .xz ? 6 : 4))
+        for seed in UInt64(1)...200 {
+            let noise = magic + Generators.random(Int(seed * 37 % 3000), seed: seed)
+            if case .success = Self.decode(format, noise) { Issue.record("\(format) noise seed \(seed) decoded") }
+            _ = try? format.inspect(from: MemorySource(noise))
+        }
+    }
+
     @Test func errorsNameTheOffset() throws {
         let input = Generators.skewed(50_000)
         let coded = try Self.encode(.gzip, input)
@@ -344,6 +358,21 @@ struct ForeignFormatTests {
         #expect(window > 0)
         #expect(Self.decode(.zstd, small, memoryLimit: window) == .success(input))
         #expect(Self.decode(.zstd, small, memoryLimit: window - 1) == .failure(.memoryLimit(.zstd, needed: window, limit: window - 1)))
+    }
+
+    @Test func zstdWindowsBeyondTheFormatsReachAreRefused() {
+        // A frame header asking for a 4 GiB window (exponent 22), then one empty last raw block.
+        let huge: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 22 << 3, 0x01, 0x00, 0x00]
+        guard case .failure(.corrupt(.zstd, _, let why)) = Self.decode(.zstd, huge) else {
+            Issue.record("a 4 GiB window was not refused"); return
+        }
+        #expect(why.contains("4096 MiB window"))
+        #expect(Self.decode(.zstd, huge, memoryLimit: 1 << 30)
+                == .failure(.memoryLimit(.zstd, needed: 1 << 32, limit: 1 << 30)))
+        // The same frame with a 1 KiB window is a valid empty frame.
+        var small = huge
+        small[5] = 0
+        #expect(Self.decode(.zstd, small, memoryLimit: 1 << 10) == .success([]))
     }
 
     @Test func bzip2FallsBackToItsSmallDecoder() throws {
