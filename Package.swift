@@ -33,7 +33,7 @@ let package = Package(
                        providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
-        .target(name: "Baselines", dependencies: ["Codecs", "CZlib", "CBzip2", "CLzma", "CZstd"]),
+        .target(name: "Baselines", dependencies: ["Codecs", "Container", "CZlib", "CBzip2", "CLzma", "CZstd"]),
 
         // The comparison harness: corpus walk, round-trip checks, timing, memory, reports.
         .target(name: "Harness", dependencies: ["Codecs", "Entropy"]),
