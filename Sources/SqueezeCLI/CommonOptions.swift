@@ -229,7 +229,7 @@ func forEachFile(_ files: [String], _ body: (String) throws -> Void) throws {
     for file in files.isEmpty ? ["-"] : files {
         do {
             try body(file)
-        } catch SqzError.brokenPipe {
+        } catch where isBrokenPipe(error) {
             throw SqzError.brokenPipe
         } catch {
             failed = true
@@ -256,12 +256,12 @@ extension OutputOptions {
     /// Writes one result to standard output, or to `outName` through a temporary
     /// file renamed into place only after `check` accepts it; then honours --rm.
     /// On any failure the temporary file is removed and the input is untouched.
-    func writeOutput(
+    func writeOutput<Summary>(
         input: InputFile, toStdout: Bool, outName: String,
         check: (String) throws -> Void = { _ in },
-        produce: (inout FileSink) throws -> FrameSummary
-    ) throws -> FrameSummary {
-        let summary: FrameSummary
+        produce: (inout FileSink) throws -> Summary
+    ) throws -> Summary {
+        let summary: Summary
         if toStdout {
             var sink = FileSink(fd: 1)
             summary = try produce(&sink)

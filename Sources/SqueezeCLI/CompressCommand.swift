@@ -28,6 +28,7 @@ struct Compress: ParsableCommand {
           squeeze -a ppm -9 --mem 1G book1        # strongest PPM with a 1 GiB model
           tar cf - dir | squeeze > dir.tar.sqz    # standard input to standard output
           tar -I squeeze -cf dir.tar.sqz dir      # GNU tar runs squeeze (and squeeze -d)
+          squeeze --format gzip -9 access.log     # a plain access.log.gz, as gzip -9 writes it
         See `squeeze algos` for codecs and levels.
         """)
 
@@ -48,6 +49,10 @@ struct Compress: ParsableCommand {
     @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks coded at once (0: one per core).", valueName: "n"))
     var threads: Int = 0
 
+    @Option(name: .customLong("format"),
+            help: ArgumentHelp("sqz (the default), or gzip, bzip2, xz, zstd: a plain file of that format (FILE.gz, .bz2, .xz, .zst) through the system library, at that tool's levels.", valueName: "format"))
+    var format: String?
+
     @OptionGroup var options: OutputOptions
 
     @Argument(help: ArgumentHelp("Files to compress; - is standard input.", valueName: "file"))
@@ -66,7 +71,37 @@ struct Compress: ParsableCommand {
         if threads < 0 { throw ValidationError("--threads must be 0 or more") }
     }
 
+    /// How each file is coded: a `.sqz` frame, or a plain file of another format.
+    enum Encoder {
+        case sqz(SqzCompressor)
+        case foreign(ForeignFormat, level: Int)
+
+        var fileExtension: String {
+            switch self {
+            case .sqz: SqzFormat.fileExtension
+            case .foreign(let f, _): f.fileExtension
+            }
+        }
+    }
+
     func run() throws {
+        if let format, format.lowercased() != "sqz" {
+            guard let f = ForeignFormat(name: format) else {
+                throw UsageError("unknown --format '\(format)'; formats: sqz, gzip, bzip2, xz, zstd", Self.self)
+            }
+            for (given, flag) in [(algo != nil, "-a"), (blockSize != nil, "-B"), (memory != nil, "--mem")] where given {
+                throw UsageError("\(flag) is for .sqz archives; --format \(f.rawValue) codes the whole file with \(f.rawValue)", Self.self)
+            }
+            var lv = f.defaultLevel
+            if let level {
+                guard let parsed = f.parseLevel(level) else {
+                    throw UsageError("\(f.rawValue) has no level '\(level)'; its levels: \(f.levelDescription) (give one as -N or --level N)", Self.self)
+                }
+                lv = parsed
+            }
+            try forEachFile(files) { path in try compressOne(path, .foreign(f, level: lv)) }
+            return
+        }
         let registry = CodecRegistry.standard
         var descriptor: CodecDescriptor
         if let algo {
@@ -119,14 +154,15 @@ struct Compress: ParsableCommand {
         } catch {
             throw UsageError("\(error)", Self.self)
         }
-        try forEachFile(files) { path in try compressOne(path, compressor) }
+        try forEachFile(files) { path in try compressOne(path, .sqz(compressor)) }
     }
 
-    private func compressOne(_ path: String, _ compressor: SqzCompressor) throws {
+    private func compressOne(_ path: String, _ encoder: Encoder) throws {
         let input = try InputFile.open(path, strict: true, force: options.force)
         defer { input.close() }
-        if !input.isStdin && path.hasSuffix(SqzFormat.fileExtension) && !options.force && options.output == nil && !options.writesToStdout {
-            throw FileError("already has the \(SqzFormat.fileExtension) suffix -- unchanged (use -f to compress anyway)")
+        let suffix = encoder.fileExtension
+        if !input.isStdin && path.hasSuffix(suffix) && !options.force && options.output == nil && !options.writesToStdout {
+            throw FileError("already has the \(suffix) suffix -- unchanged (use -f to compress anyway)")
         }
         var source = FileSource(fd: input.fd)
         var progress = ProgressLine(name: input.displayName, total: input.size, quiet: options.quiet)
@@ -135,16 +171,27 @@ struct Compress: ParsableCommand {
         if toStdout && Terminal.stdoutIsTTY && !options.force {
             throw FileError("refusing to write compressed data to a terminal (redirect it, or use -f; for help, type: squeeze --help)")
         }
-        let outName = toStdout ? "(stdout)" : options.outputFile ?? path + SqzFormat.fileExtension
-        let summary = try options.writeOutput(
+        let outName = toStdout ? "(stdout)" : options.outputFile ?? path + suffix
+        let (raw, coded, what) = try options.writeOutput(
             input: input, toStdout: toStdout, outName: outName,
             check: { temporary in if options.remove { try verify(temporary) } },
-            produce: { sink in try compressor.compress(from: &source, to: &sink) { progress.update($0) } })
+            produce: { sink -> (Int64, Int64, String) in
+                switch encoder {
+                case .sqz(let compressor):
+                    let s = try compressor.compress(from: &source, to: &sink) { progress.update($0) }
+                    return (s.rawBytes, s.frameBytes, "\(s.codecName) -\(s.levelLabel), \(Format.count(s.blocks, "block"))")
+                case .foreign(let f, let level):
+                    let s = try f.compress(level: level, from: source, to: &sink, pledgedSize: input.size) {
+                        progress.update($0.uncompressedBytes)
+                    }
+                    return (s.uncompressedBytes ?? 0, s.compressedBytes, "\(f.rawValue) -\(f.label(forLevel: level))")
+                }
+            })
         if options.verbose {
-            let pct = summary.rawBytes == 0 ? 0 : 100 * Double(summary.frameBytes) / Double(summary.rawBytes)
-            let bpb = summary.rawBytes == 0 ? 0 : 8 * Double(summary.frameBytes) / Double(summary.rawBytes)
-            Terminal.errorLine("\(input.displayName): \(Format.fixed(pct, 2))% (\(summary.rawBytes) => \(summary.frameBytes) bytes, "
-                + "\(Format.fixed(bpb, 3)) bits/byte, \(summary.codecName) -\(summary.levelLabel), \(Format.count(summary.blocks, "block"))) -> \(outName)")
+            let pct = raw == 0 ? 0 : 100 * Double(coded) / Double(raw)
+            let bpb = raw == 0 ? 0 : 8 * Double(coded) / Double(raw)
+            Terminal.errorLine("\(input.displayName): \(Format.fixed(pct, 2))% (\(raw) => \(coded) bytes, "
+                + "\(Format.fixed(bpb, 3)) bits/byte, \(what)) -> \(outName)")
         }
     }
 
@@ -155,7 +202,7 @@ struct Compress: ParsableCommand {
         defer { close(fd) }
         var sink = DiscardingSink()
         do {
-            _ = try SqzDecompressor(registry: .standard).decompress(from: FileSource(fd: fd), to: &sink)
+            _ = try decodeAnyArchive(fd: fd, to: &sink, decode: true, memoryLimit: Int.max)
         } catch {
             throw FileError("verification of the output failed, input kept: \(error)")
         }

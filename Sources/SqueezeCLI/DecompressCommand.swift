@@ -17,10 +17,12 @@ struct Decompress: ParsableCommand {
           squeeze decompress -c a.sqz | less
           squeeze -d -o copy.txt a.sqz
           squeeze -d --memory 4G huge.sqz   # allow a frame that needs up to 4 GiB
+          squeeze -d logs.gz data.xz        # plain .gz, .bz2, .xz and .zst files too
 
         Frames written one after another (`squeeze -c a b > ab.sqz`, `cat a.sqz b.sqz`) \
-        decode as one stream, as with gzip and zstd. A decompressed file gets the mode and \
-        times of its archive.
+        decode as one stream, as with gzip and zstd. Plain gzip, bzip2, xz and zstd files are \
+        recognised by their magic and decoded with the system libraries (every member, \
+        their own checks). A decompressed file gets the mode and times of its archive.
         """,
         aliases: ["d"])
 
@@ -46,25 +48,24 @@ struct Decompress: ParsableCommand {
         let toStdout = options.writesToStdout || (input.isStdin && options.outputFile == nil)
         var outName = options.outputFile
         if !toStdout && outName == nil {
-            guard path.hasSuffix(SqzFormat.fileExtension), path.count > SqzFormat.fileExtension.count else {
-                throw FileError("unknown suffix -- ignored (expected \(SqzFormat.fileExtension); use -o NAME or -c)")
+            if path.hasSuffix(SqzFormat.fileExtension), path.count > SqzFormat.fileExtension.count {
+                outName = String(path.dropLast(SqzFormat.fileExtension.count))
+            } else if let (_, base) = ForeignFormat.strippingExtension(path) {
+                outName = base
+            } else {
+                throw FileError("unknown suffix -- ignored (expected \(SqzFormat.fileExtension), .gz, .bz2, .xz or .zst; use -o NAME or -c)")
             }
-            outName = String(path.dropLast(SqzFormat.fileExtension.count))
         }
         var progress = ProgressLine(name: input.displayName, total: input.size, quiet: options.quiet)
         defer { progress.finish() }
-        let decompressor = SqzDecompressor(registry: .standard)
         let summary = try options.writeOutput(
             input: input, toStdout: toStdout, outName: outName ?? "(stdout)",
             produce: { sink in
-                try decompressor.decompress(from: FileSource(fd: input.fd), to: &sink, memoryLimit: memoryLimit) {
-                    progress.update($0)
-                }
+                try decodeAnyArchive(fd: input.fd, to: &sink, decode: true, memoryLimit: memoryLimit) { progress.update($0) }
             })
         if options.verbose {
-            let frames = summary.frames > 1 ? "\(Format.count(summary.frames, "frame")), " : ""
-            Terminal.errorLine("\(input.displayName): \(summary.rawBytes) bytes, \(summary.codecName) -\(summary.levelLabel), "
-                + "\(frames)\(Format.count(summary.blocks, "block")), checksums OK -> \(toStdout ? "(stdout)" : outName ?? "")")
+            Terminal.errorLine("\(input.displayName): \(summary.rawBytes ?? 0) bytes, \(summary.description), "
+                + "checksums OK -> \(toStdout ? "(stdout)" : outName ?? "")")
         }
     }
 }

@@ -40,7 +40,7 @@ struct Squeeze: ParsableCommand {
             let args = try ArgumentRewriter.rewrite(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(args)
             try command.run()
-        } catch SqzError.brokenPipe {
+        } catch where isBrokenPipe(error) {
             // The reader went away (`squeeze -dc big.sqz | head`): end quietly, as
             // gzip does, by the signal a shell expects from such a writer.
             signal(SIGPIPE, SIG_DFL)

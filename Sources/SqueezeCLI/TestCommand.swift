@@ -6,6 +6,8 @@ import SqueezeKit
 struct ArchiveReport: Codable {
     var file: String
     var ok: Bool
+    /// "sqz", or the plain format recognised by its magic: gzip, bzip2, xz, zstd.
+    var format: String?
     var error: String?
     var codec: String?
     var level: String?
@@ -21,11 +23,41 @@ struct ArchiveReport: Codable {
     var contentCRC32: String?
     var checksums: String?
 
-    init(file: String, summary: FrameSummary?, error: Error?) {
-        self.file = file
+    init(file: String, summary: ArchiveSummary?, error: Error?) {
+        switch summary {
+        case .none: self.init(file: file)
+        case .sqz(let s): self.init(file: file, sqz: s)
+        case .foreign(let s): self.init(file: file, foreign: s)
+        }
         ok = error == nil
         self.error = error.map { "\($0)" }
-        guard let s = summary else { return }
+    }
+
+    init(file: String) {
+        self.file = file
+        ok = true
+    }
+
+    init(file: String, foreign s: ForeignSummary) {
+        self.file = file
+        ok = true
+        format = s.format.rawValue
+        codec = s.format.rawValue
+        frames = s.members
+        compressedBytes = s.compressedBytes
+        uncompressedBytes = s.uncompressedBytes
+        if let raw = s.uncompressedBytes, raw > 0 {
+            ratio = Double(raw) / Double(max(1, s.compressedBytes))
+            bitsPerByte = 8 * Double(s.compressedBytes) / Double(raw)
+        }
+        checksums = s.uncompressedOrigin == .decoded ? "verified (\(s.check ?? s.format.checkWritten))"
+            : "not checked (use -v or `squeeze test`)"
+    }
+
+    init(file: String, sqz s: FrameSummary) {
+        self.file = file
+        ok = true
+        format = "sqz"
         codec = s.codecName
         level = s.levelLabel
         formatVersion = Int(s.header.version)
@@ -49,7 +81,7 @@ struct ArchiveReport: Codable {
 }
 
 /// Reads an archive to the end, decoding (test, list -v) or only walking its structure (list).
-func examineArchive(_ path: String, decode: Bool, memoryLimit: Int) -> (FrameSummary?, Error?) {
+func examineArchive(_ path: String, decode: Bool, memoryLimit: Int) -> (ArchiveSummary?, Error?) {
     do {
         let input = try InputFile.open(path)
         defer { input.close() }
@@ -57,8 +89,7 @@ func examineArchive(_ path: String, decode: Bool, memoryLimit: Int) -> (FrameSum
             throw FileError("refusing to read compressed data from a terminal (redirect or pipe it in)")
         }
         var sink = DiscardingSink()
-        let s = try SqzDecompressor(registry: .standard).decompress(from: FileSource(fd: input.fd), to: &sink, decode: decode,
-                                                                      memoryLimit: memoryLimit)
+        let s = try decodeAnyArchive(fd: input.fd, to: &sink, decode: decode, memoryLimit: memoryLimit)
         return (s, nil)
     } catch {
         return (nil, error)
@@ -95,8 +126,7 @@ struct Test: ParsableCommand {
             if json || quiet { continue }
             if let error { Terminal.warn("\(name): \(error)") }
             else if verbose, let s = summary {
-                let frames = s.frames > 1 ? ", \(Format.count(s.frames, "frame"))" : ""
-                print("\(name): OK (\(s.rawBytes) bytes, \(Format.count(s.blocks, "block"))\(frames), \(s.codecName) -\(s.levelLabel))")
+                print("\(name): OK (\(s.rawBytes ?? 0) bytes, \(s.description))")
             }
         }
         if json { ArchiveReport.printJSON(reports) }
@@ -134,10 +164,10 @@ struct List: ParsableCommand {
             var rows: [[String]] = []
             for r in reports {
                 if let e = r.error { Terminal.warn("\(r.file): \(e)"); continue }
-                rows.append([r.codec ?? "", r.level ?? "", String(r.frames ?? 1), String(r.blocks ?? 0), String(r.compressedBytes ?? 0),
-                             String(r.uncompressedBytes ?? 0), r.ratio.map { Format.fixed($0, 3) } ?? "-",
+                rows.append([r.codec ?? "", r.level ?? "", r.frames.map(String.init) ?? "", r.blocks.map(String.init) ?? "",
+                             String(r.compressedBytes ?? 0), r.uncompressedBytes.map(String.init) ?? "?", r.ratio.map { Format.fixed($0, 3) } ?? "-",
                              r.bitsPerByte.map { Format.fixed($0, 3) } ?? "-",
-                             r.contentCRC32.map { "ok " + $0 } ?? "unchecked", r.file])
+                             r.contentCRC32.map { "ok " + $0 } ?? (r.checksums?.hasPrefix("verified") == true ? "ok" : "unchecked"), r.file])
             }
             if !rows.isEmpty {
                 print(TextTable.render(header: ["codec", "level", "frames", "blocks", "compressed", "uncompressed", "ratio",

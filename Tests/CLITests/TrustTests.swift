@@ -332,3 +332,63 @@ private let sqzMagic: [UInt8] = [0x89, 0x53, 0x51, 0x5A]
         #expect(table.stdoutText.contains("lz77 *") && table.stdoutText.contains("strongest"))
     }
 }
+
+/// Plain .gz, .bz2, .xz and .zst files, recognised by their magic, as zstd's command line does.
+@Suite struct PlainFormats {
+    static let tools: [(format: String, suffix: String, tool: String)] =
+        [("gzip", ".gz", "gzip"), ("bzip2", ".bz2", "bzip2"), ("xz", ".xz", "xz"), ("zstd", ".zst", "zstd")]
+
+    @Test(arguments: tools)
+    func theToolsFilesDecodeTestAndList(format: String, suffix: String, tool: String) throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let data = try TestCorpus.bytes("canterbury", "fields.c")
+        try write(data, "\(dir)/f")
+        // Two members one after another, as `cat a.gz b.gz` makes them.
+        var r = try shell("\(tool) -c f > one\(suffix) && cat one\(suffix) one\(suffix) > f\(suffix) && rm f", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try SqueezeCommand.run(["-d", "-v", "f\(suffix)"], in: dir)
+        #expect(r.status == 0 && r.stderr.contains(format), "\(r.stderr)")
+        #expect(try read("\(dir)/f") == data + data)
+        r = try SqueezeCommand.run(["-t", "f\(suffix)"], in: dir)
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        r = try SqueezeCommand.run(["-l", "--json", "-v", "f\(suffix)"], in: dir)
+        let rec = try #require((try JSONSerialization.jsonObject(with: Data(r.stdout)) as? [[String: Any]])?.first)
+        #expect(rec["format"] as? String == format && rec["uncompressedBytes"] as? Int == 2 * data.count, "\(rec)")
+        #expect(rec["frames"] as? Int == 2, "\(rec)")
+        // Damage: a cut file is an error naming the format, with no output left.
+        let whole = try read("\(dir)/one\(suffix)")
+        try write(Array(whole.prefix(whole.count / 2)), "\(dir)/cut\(suffix)")
+        r = try SqueezeCommand.run(["-d", "cut\(suffix)"], in: dir)
+        #expect(r.status == 1 && r.stderr.contains("squeeze: cut\(suffix): \(format)"), "\(r.stderr)")
+        #expect(!fm.fileExists(atPath: "\(dir)/cut"))
+    }
+
+    @Test(arguments: tools)
+    func formatWritesAPlainFileTheToolReads(format: String, suffix: String, tool: String) throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let data = try TestCorpus.bytes("canterbury", "grammar.lsp")
+        try write(data, "\(dir)/g")
+        var r = try SqueezeCommand.run(["--format", format, "-9", "--rm", "-v", "g"], in: dir)
+        #expect(r.status == 0 && r.stderr.contains("\(format) -9"), "\(r.stderr)")
+        #expect(try listing(dir) == ["g\(suffix)"])
+        r = try shell("\(tool) -dc g\(suffix)", in: dir)
+        #expect(r.status == 0 && r.stdout == data, "\(r.stderr)")
+        r = try SqueezeCommand.run(["--format", format, "-a", "lz77", "-f", "g\(suffix)"], in: dir)
+        #expect(r.status == 2 && r.stderr.contains("-a is for .sqz archives"), "\(r.stderr)")
+    }
+
+    @Test func levelsAndLimitsOfPlainFormats() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        try write(Generators.skewed(100_000), "\(dir)/x")
+        var r = try SqueezeCommand.run(["--format", "gzip", "-12", "x"], in: dir)
+        #expect(r.status == 2 && r.stderr.contains("gzip has no level '12'"), "\(r.stderr)")
+        r = try SqueezeCommand.run(["--format", "xz", "-9e", "x"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        // xz -9 declares a 64 MiB dictionary: refused under --memory 16M, with the need named.
+        r = try SqueezeCommand.run(["-t", "--memory", "16M", "x.xz"], in: dir)
+        #expect(r.status == 1 && r.stderr.contains("xz: decoding needs") && r.stderr.contains("--memory"), "\(r.stderr)")
+        #expect(try SqueezeCommand.run(["-t", "x.xz"], in: dir).status == 0)
+        r = try SqueezeCommand.run(["--format", "rar", "x"], in: dir)
+        #expect(r.status == 2 && r.stderr.contains("sqz, gzip, bzip2, xz, zstd"), "\(r.stderr)")
+    }
+}

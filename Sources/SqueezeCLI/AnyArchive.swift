@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SqueezeKit
+
+/// What one decoded (or listed) input turned out to be: a `.sqz` stream, or a
+/// plain gzip, bzip2, xz or zstd file recognised by its magic, as zstd's
+/// command line recognises the others' formats.
+enum ArchiveSummary {
+    case sqz(FrameSummary)
+    case foreign(ForeignSummary)
+
+    /// Bytes of content, when known.
+    var rawBytes: Int64? {
+        switch self {
+        case .sqz(let s): s.rawBytes
+        case .foreign(let s): s.uncompressedBytes
+        }
+    }
+
+    /// "lz77 -6, 3 blocks" or "gzip, 2 members": for -v lines.
+    var description: String {
+        switch self {
+        case .sqz(let s):
+            let frames = s.frames > 1 ? "\(Format.count(s.frames, "frame")), " : ""
+            return "\(s.codecName) -\(s.levelLabel), \(frames)\(Format.count(s.blocks, "block"))"
+        case .foreign(let s):
+            return s.format.rawValue + (s.members.map { ", " + Format.count($0, s.format.memberNoun) } ?? "")
+        }
+    }
+}
+
+extension ForeignFormat {
+    /// What one concatenated piece of the format is called.
+    var memberNoun: String {
+        switch self {
+        case .gzip: "member"
+        case .bzip2, .xz: "stream"
+        case .zstd: "frame"
+        }
+    }
+}
+
+/// True when `error` (possibly wrapped by a foreign decoder) says the reader of
+/// our output went away.
+func isBrokenPipe(_ error: Error) -> Bool {
+    if let e = error as? SqzError, e == .brokenPipe { return true }
+    if let e = error as? ForeignError, case .io(.brokenPipe) = e { return true }
+    return false
+}
+
+/// Decodes (or with `decode: false` only walks) whatever is on `fd`: a `.sqz`
+/// stream, or a plain file of one of the formats `ForeignFormat` knows.
+func decodeAnyArchive<K: ByteSink>(
+    fd: Int32, to sink: inout K, decode: Bool, memoryLimit: Int, progress: ((Int64) -> Void)? = nil
+) throws -> ArchiveSummary {
+    var source = FileSource(fd: fd)
+    let (format, prefix) = try ForeignFormat.sniff(&source)
+    if let format {
+        if decode {
+            return .foreign(try format.decompress(prefix: prefix, from: source, to: &sink, memoryLimit: UInt64(memoryLimit),
+                                                  progress: { progress?($0.uncompressedBytes) }))
+        }
+        return .foreign(try format.inspect(prefix: prefix, from: source, exact: false, memoryLimit: UInt64(memoryLimit)))
+    }
+    return .sqz(try SqzDecompressor(registry: .standard).decompress(
+        from: PrefixedSource(prefix: prefix, source: source), to: &sink, decode: decode, memoryLimit: memoryLimit,
+        progress: progress))
+}
