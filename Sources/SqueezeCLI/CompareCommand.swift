@@ -8,7 +8,14 @@ struct Compare: ParsableCommand {
         discussion: """
         Directories are walked in sorted order; the files directly in a directory form one \
         corpus (totals are per corpus), and each subdirectory is a corpus of its own. Hidden \
-        files and README*/MANIFEST* are skipped.
+        files, and README.md and MANIFEST.tsv beside a corpus manifest (as in corpora/), are \
+        skipped and named on standard error; --include and --exclude choose files by shell \
+        glob (matched against the file name, or against the path below the directory when the \
+        pattern holds a "/"). Files named on the command line are always measured.
+
+        Output: --format picks what goes to standard output (text, the default, markdown, \
+        csv, json or html; --markdown, --csv, --json and --html are short for it, as in \
+        `squeeze estimate`). -o DIR also writes all four reports, results.{md,csv,json,html}.
 
         Each file is coded in memory by each codec in the codec's default block size, decoded \
         and compared with the original: a failed round trip is an error row (and exit status \
@@ -49,8 +56,26 @@ struct Compare: ParsableCommand {
     @Option(name: [.customShort("j"), .long], help: "Files run at once (see the note on fair timings).")
     var jobs = 1
 
-    @Option(help: "What to print on standard output: table, md, csv, json or html.")
-    var format: ReportFormat = .table
+    @Option(help: ArgumentHelp("What to print on standard output: text, markdown, csv, json or html.", valueName: "format"))
+    var format: ReportFormat?
+
+    @Flag(help: "Same as --format markdown.")
+    var markdown = false
+
+    @Flag(help: "Same as --format csv.")
+    var csv = false
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    @Flag(help: "Same as --format html.")
+    var html = false
+
+    @Option(help: ArgumentHelp("Measure only files matching this glob (repeatable).", valueName: "glob"))
+    var include: [String] = []
+
+    @Option(help: ArgumentHelp("Leave out files matching this glob (repeatable).", valueName: "glob"))
+    var exclude: [String] = []
 
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Also write results.{md,csv,json,html} into this directory.", valueName: "dir"))
     var outputDirectory: String?
@@ -73,8 +98,34 @@ struct Compare: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress line.")
     var quiet = false
 
+    /// The same names as `squeeze estimate --format`, plus html; "table" and "md"
+    /// (this command's earlier names) still work.
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, md, csv, json, html
+        case text, markdown, csv, json, html
+
+        init?(argument: String) {
+            switch argument {
+            case "table": self = .text
+            case "md": self = .markdown
+            default: self.init(rawValue: argument)
+            }
+        }
+
+        static var allValueStrings: [String] { allCases.map(\.rawValue) }
+    }
+
+    /// The format chosen by --format or one of its short flags (one at most).
+    var chosenFormat: ReportFormat {
+        get throws {
+            var chosen: [ReportFormat] = format.map { [$0] } ?? []
+            for (on, f) in [(markdown, ReportFormat.markdown), (csv, .csv), (json, .json), (html, .html)] where on {
+                if !chosen.contains(f) { chosen.append(f) }
+            }
+            guard chosen.count <= 1 else {
+                throw ValidationError("choose one output format; got \(chosen.map(\.rawValue).joined(separator: " and "))")
+            }
+            return chosen.first ?? .text
+        }
     }
 
     struct ExternalSpec: Codable {
@@ -88,6 +139,7 @@ struct Compare: ParsableCommand {
         if paths.isEmpty && recommend == nil { throw ValidationError("give a corpus directory or files to compare (e.g. corpora/)") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        _ = try chosenFormat
     }
 
     func run() throws {
@@ -112,7 +164,9 @@ struct Compare: ParsableCommand {
 
         let corpora: [Corpus]
         do {
-            corpora = try CorpusWalker.walk(recommend.map { [$0] } ?? paths)
+            let walked = try CorpusWalker.walk(recommend.map { [$0] } ?? paths, filter: CorpusFilter(include: include, exclude: exclude))
+            corpora = walked.corpora
+            if !quiet { for line in CorpusWalker.describe(walked.skipped) { Terminal.warn(line) } }
         } catch {
             throw FileError(error.description)
         }
@@ -139,9 +193,9 @@ struct Compare: ParsableCommand {
 
         let command = "squeeze " + CommandLine.arguments.dropFirst().joined(separator: " ")
         let writer = ReportWriter(comparison, command: command, environment: Self.environment())
-        switch format {
-        case .table: print(tableSummary(comparison))
-        case .md: print(writer.markdown(), terminator: "")
+        switch try chosenFormat {
+        case .text: print(tableSummary(comparison))
+        case .markdown: print(writer.markdown(), terminator: "")
         case .csv: print(writer.csv(), terminator: "")
         case .json: print(writer.json(), terminator: "")
         case .html: print(writer.html(), terminator: "")
@@ -160,7 +214,7 @@ struct Compare: ParsableCommand {
         }
         let overhead = 100 * comparison.harnessOverhead
         if !quiet {
-            Terminal.errorLine("squeeze: \(comparison.results.count) runs in \(Format.fixed(comparison.wallSeconds, 1)) s; "
+            Terminal.errorLine("squeeze: \(English.count(comparison.results.count, "run")) in \(Format.fixed(comparison.wallSeconds, 1)) s; "
                 + "codecs timed for \(Format.fixed(comparison.timedSeconds, 1)) s, estimates \(Format.fixed(comparison.estimateSeconds, 1)) s "
                 + "(harness overhead \(Format.fixed(overhead, 1))%)")
         }
@@ -185,7 +239,7 @@ struct Compare: ParsableCommand {
         var out: [String] = []
         for corpus in c.corpora {
             let bytes = corpus.files.reduce(Int64(0)) { $0 + $1.size }
-            out.append("\(corpus.name): \(corpus.files.count) files, \(bytes) bytes")
+            out.append("\(corpus.name): \(English.count(corpus.files.count, "file")), \(English.count(bytes, "byte"))")
             let rows = c.totals(corpus: corpus.name).map { t in
                 [t.codec, String(t.compressedBytes), Format.fixed(t.bitsPerByte, 3), Format.fixed(t.ratio, 3),
                  Format.fixed(t.compressMBps, 1), Format.fixed(t.decompressMBps, 1), t.failed == 0 ? "ok" : "\(t.failed) FAILED"]
