@@ -8,6 +8,12 @@ public struct CorpusFile: Sendable, Hashable, Codable {
     /// The file name within its corpus.
     public let name: String
     public let size: Int64
+
+    public init(path: String, name: String, size: Int64) {
+        self.path = path
+        self.name = name
+        self.size = size
+    }
 }
 
 /// A directory of files compared together and totalled together.
@@ -15,6 +21,12 @@ public struct Corpus: Sendable, Codable {
     public let name: String
     public let path: String
     public var files: [CorpusFile]
+
+    public init(name: String, path: String, files: [CorpusFile]) {
+        self.name = name
+        self.path = path
+        self.files = files
+    }
 }
 
 public struct CorpusError: Error, CustomStringConvertible, Sendable {

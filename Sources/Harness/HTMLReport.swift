@@ -3,10 +3,10 @@ import Foundation
 /// A family of codecs shares a hue in the charts; its members (codecs and
 /// levels) are shades of it, darker for the later (stronger) ones, so 31
 /// candidates read as eight or nine groups instead of a 31-colour rainbow.
-struct CodecFamily: Equatable {
-    let name: String
-    let hue: Int
-    let saturation: Int
+public struct CodecFamily: Equatable, Sendable {
+    public let name: String
+    public let hue: Int
+    public let saturation: Int
 
     static let store = CodecFamily(name: "store", hue: 0, saturation: 0)
     static let all: [(prefixes: [String], family: CodecFamily)] = [
@@ -23,7 +23,7 @@ struct CodecFamily: Equatable {
     static let external = CodecFamily(name: "external programs", hue: 175, saturation: 60)
     static let other = CodecFamily(name: "other", hue: 60, saturation: 30)
 
-    static func of(_ c: CandidateInfo) -> CodecFamily {
+    public static func of(_ c: CandidateInfo) -> CodecFamily {
         if c.origin == "system" { return system }
         if c.origin == "external" { return external }
         return all.first { $0.prefixes.contains { c.codec.hasPrefix($0) } }?.family ?? other
@@ -31,13 +31,14 @@ struct CodecFamily: Equatable {
 }
 
 /// Colours and families of a report's candidates, in the report's order.
-struct CandidatePalette {
-    let families: [CodecFamily]
+public struct CandidatePalette: Sendable {
+    public let families: [CodecFamily]
     /// Family index of each candidate.
-    let familyOf: [Int]
-    let colors: [String]
+    public let familyOf: [Int]
+    /// CSS colours, "hsl(hue,saturation%,lightness%)".
+    public let colors: [String]
 
-    init(_ candidates: [CandidateInfo]) {
+    public init(_ candidates: [CandidateInfo]) {
         var families: [CodecFamily] = []
         var familyOf: [Int] = []
         for c in candidates {
@@ -62,9 +63,10 @@ struct CandidatePalette {
 }
 
 /// A label's box on a chart, for placing labels where they do not overlap.
-struct LabelBox {
-    var x0, y0, x1, y1: Double
-    func overlaps(_ o: LabelBox) -> Bool { x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1 }
+public struct LabelBox: Sendable {
+    public var x0, y0, x1, y1: Double
+    public init(x0: Double, y0: Double, x1: Double, y1: Double) { self.x0 = x0; self.y0 = y0; self.x1 = x1; self.y1 = y1 }
+    public func overlaps(_ o: LabelBox) -> Bool { x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1 }
 }
 
 extension ReportWriter {
@@ -74,7 +76,7 @@ extension ReportWriter {
     }
 
     /// Width of `text` at the charts' 11 px font, a little generous (no font metrics at hand).
-    static func textWidth(_ text: String) -> Double { Double(text.count) * 6.4 + 2 }
+    public static func textWidth(_ text: String) -> Double { Double(text.count) * 6.4 + 2 }
 
     /// Shows only the codecs whose box is ticked: every chart mark, table column and
     /// row of a codec carries data-c="index". Without JavaScript the boxes stay hidden and all is shown.
