@@ -75,6 +75,14 @@ extension ReportWriter {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// A tick label without trailing zeros: 2, 2.5, 1.75, 0.05.
+    static func tick(_ v: Double) -> String {
+        var text = String(format: "%.2f", v)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
     /// Width of `text` at the charts' 11 px font, a little generous (no font metrics at hand).
     public static func textWidth(_ text: String) -> Double { Double(text.count) * 6.4 + 2 }
 
@@ -250,19 +258,21 @@ extension ReportWriter {
         return s + "</svg>"
     }
 
-    /// Corpus totals: bits/byte against compression speed (log axis). Only the
-    /// Pareto front is labelled, each label placed where it overlaps no other
-    /// label (or left out, the point keeping its hover title).
+    /// Corpus totals: bits/byte against compression speed, both on log axes (the
+    /// strong codecs crowd near 2 bits/byte while store sits at 8). Only the Pareto
+    /// front is labelled, each label placed where it covers no other label or point,
+    /// joined to its point by a thin line when not beside it (or left out, the point
+    /// keeping its hover title).
     func paretoChart(_ corpus: Corpus, _ palette: CandidatePalette) -> String {
         let totals = comparison.totals(corpus: corpus.name).filter { $0.failed == 0 && $0.compressMBps > 0 }
         guard !totals.isEmpty else { return "" }
-        let w = 760.0, hgt = 420.0, left = 56.0, right = 20.0, top = 16.0, bottom = 44.0
+        let w = 760.0, hgt = 460.0, left = 56.0, right = 20.0, top = 16.0, bottom = 44.0
         let speeds = totals.map { log10($0.compressMBps) }
         let lo = (speeds.min() ?? 0).rounded(.down), hi = max(lo + 1, (speeds.max() ?? 1).rounded(.up))
         let bpb = totals.map(\.bitsPerByte)
-        let ylo = max(0, (bpb.min() ?? 0) - 0.2).rounded(.down), yhi = ((bpb.max() ?? 8) + 0.2).rounded(.up)
+        let ylo = max(0.02, (bpb.min() ?? 1) * 0.9), yhi = max(ylo * 1.5, (bpb.max() ?? 8) * 1.08)
         func x(_ mbps: Double) -> Double { left + (log10(mbps) - lo) / (hi - lo) * (w - left - right) }
-        func y(_ v: Double) -> Double { top + (v - ylo) / max(0.01, yhi - ylo) * (hgt - top - bottom) }
+        func y(_ v: Double) -> Double { top + log(max(v, ylo) / ylo) / log(yhi / ylo) * (hgt - top - bottom) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(hgt))\" role=\"img\" aria-label=\"bits per byte against speed\">"
         var e = lo
         while e <= hi {
@@ -270,14 +280,16 @@ extension ReportWriter {
             s += "<text x=\"\(x(pow(10, e)))\" y=\"\(hgt - bottom + 16)\" text-anchor=\"middle\">\(Self.f(pow(10, e), e < 0 ? Int(-e) : 0))</text>"
             e += 1
         }
-        var t = ylo
-        while t <= yhi {
+        // Ticks at round values, at least 16 px apart so their labels never touch.
+        var lastTick = -Double.infinity
+        for t in [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 16] where t >= ylo && t <= yhi {
+            guard y(t) - lastTick >= 16 else { continue }
+            lastTick = y(t)
             s += "<line x1=\"\(left)\" x2=\"\(w - right)\" y1=\"\(y(t))\" y2=\"\(y(t))\" stroke=\"#e3e3e3\"/>"
-            s += "<text x=\"\(left - 6)\" y=\"\(y(t) + 4)\" text-anchor=\"end\">\(Self.f(t, 1))</text>"
-            t += yhi - ylo > 4 ? 1 : 0.5
+            s += "<text x=\"\(left - 6)\" y=\"\(y(t) + 4)\" text-anchor=\"end\">\(Self.tick(t))</text>"
         }
         s += "<text x=\"\((left + w - right) / 2)\" y=\"\(hgt - 8)\" text-anchor=\"middle\">compression speed, MB/s (log scale) →</text>"
-        s += "<text transform=\"translate(14,\((top + hgt - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">bits/byte (↑ better)</text>"
+        s += "<text transform=\"translate(14,\((top + hgt - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">bits/byte, log scale (↑ better)</text>"
         let front = comparison.paretoFront(corpus: corpus.name).sorted { $0.compressMBps < $1.compressMBps }
         if front.count > 1 {
             s += "<polyline fill=\"none\" stroke=\"#888\" stroke-dasharray=\"4 3\" points=\""
@@ -294,23 +306,31 @@ extension ReportWriter {
             s += "<circle data-c=\"\(ci)\" cx=\"\(x(t.compressMBps))\" cy=\"\(y(t.bitsPerByte))\" r=\"\(r)\" fill=\"\(palette.colors[ci])\" stroke=\"#0008\" stroke-width=\"\(onFront ? 1 : 0.5)\">"
             s += "<title>\(Self.escape(t.codec)): \(Self.f(t.bitsPerByte, 3)) bits/byte, \(Self.f(t.compressMBps, 2)) MB/s\(onFront ? " (Pareto front)" : "")</title></circle>"
         }
-        // Front points themselves are obstacles for labels.
-        for t in front {
+        // Every point is an obstacle for labels.
+        for t in totals {
             let px = x(t.compressMBps), py = y(t.bitsPerByte)
-            taken.append(LabelBox(x0: px - 6, y0: py - 6, x1: px + 6, y1: py + 6))
+            let r = front.contains { $0.codec == t.codec } ? 6.0 : 4.0
+            taken.append(LabelBox(x0: px - r, y0: py - r, x1: px + r, y1: py + r))
         }
         for t in front.sorted(by: { $0.bitsPerByte < $1.bitsPerByte }) {
             guard let ci = labels.firstIndex(of: t.codec) else { continue }
             let px = x(t.compressMBps), py = y(t.bitsPerByte)
             let tw = Self.textWidth(t.codec), th = 13.0
             // Candidate spots: right, left, above, below, then further out diagonally.
-            let spots: [(Double, Double)] = [(9, 4), (-9 - tw, 4), (-tw / 2, -9), (-tw / 2, 17), (9, -10), (9, 18),
-                                             (-9 - tw, -10), (-9 - tw, 18), (9, -24), (9, 32), (-9 - tw, -24), (-9 - tw, 32)]
-            for (dx, dy) in spots {
+            var spots: [(Double, Double)] = [(9, 4), (-9 - tw, 4), (-tw / 2, -9), (-tw / 2, 17)]
+            for d in [16.0, 28, 40, 52] {
+                spots += [(9, -d + 4), (9, d + 4), (-9 - tw, -d + 4), (-9 - tw, d + 4), (-tw / 2, -d - 4), (-tw / 2, d + 12)]
+            }
+            for (k, (dx, dy)) in spots.enumerated() {
                 let box = LabelBox(x0: px + dx - 1, y0: py + dy - th + 2, x1: px + dx + tw + 1, y1: py + dy + 3)
                 guard box.x0 >= left, box.x1 <= w - right, box.y0 >= top, box.y1 <= hgt - bottom,
                       !taken.contains(where: { $0.overlaps(box) }) else { continue }
                 taken.append(box)
+                if k >= 4 {
+                    // Not beside its point: a leader line to the label's nearest edge.
+                    let lx = min(max(px, box.x0), box.x1), ly = min(max(py, box.y0), box.y1)
+                    s += "<line data-c=\"\(ci)\" x1=\"\(Self.f(px, 1))\" y1=\"\(Self.f(py, 1))\" x2=\"\(Self.f(lx, 1))\" y2=\"\(Self.f(ly, 1))\" stroke=\"#999\" stroke-width=\"0.7\"/>"
+                }
                 s += "<text data-c=\"\(ci)\" x=\"\(Self.f(px + dx, 1))\" y=\"\(Self.f(py + dy, 1))\">\(Self.escape(t.codec))</text>"
                 break
             }

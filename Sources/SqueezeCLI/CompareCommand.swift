@@ -104,6 +104,9 @@ struct Compare: ParsableCommand {
     @Flag(help: "Run each of our codecs on each file in a fresh process, so its peak memory can be measured.")
     var isolate = false
 
+    @Option(help: ArgumentHelp("Measure nothing: render the reports again from a results.json written earlier.", valueName: "file"))
+    var fromJson: String?
+
     @Option(help: .hidden)
     var measureChild: String?
 
@@ -148,7 +151,7 @@ struct Compare: ParsableCommand {
     }
 
     func validate() throws {
-        if paths.isEmpty && recommend == nil { throw ValidationError("give a corpus directory or files to compare (e.g. corpora/)") }
+        if paths.isEmpty && recommend == nil && fromJson == nil { throw ValidationError("give a corpus directory or files to compare (e.g. corpora/)") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try chosenFormat
@@ -160,6 +163,13 @@ struct Compare: ParsableCommand {
             guard paths.count == 1 else { throw ValidationError("--measure-child takes one file") }
             print(ComparisonRunner.childMeasurement(spec: measureChild, path: paths[0], repeats: `repeat`, registry: .standard),
                   terminator: "")
+            return
+        }
+        if let fromJson {
+            guard let data = FileManager.default.contents(atPath: fromJson) else { throw FileError("\(fromJson): cannot read") }
+            let loaded: ReportReader.Loaded
+            do { loaded = try ReportReader.read(data, source: fromJson) } catch { throw FileError(error.description) }
+            try emit(loaded.comparison, command: loaded.command, environment: loaded.environment)
             return
         }
         var candidates: [Candidate]
@@ -215,7 +225,22 @@ struct Compare: ParsableCommand {
         }
 
         let command = "squeeze " + CommandLine.arguments.dropFirst().joined(separator: " ")
-        let writer = ReportWriter(comparison, command: command, environment: Self.environment())
+        try emit(comparison, command: command, environment: Self.environment())
+        let overhead = 100 * comparison.harnessOverhead
+        if !quiet {
+            Terminal.errorLine("squeeze: \(English.count(comparison.results.count, "run")) in \(Format.fixed(comparison.wallSeconds, 1)) s; "
+                + "codecs timed for \(Format.fixed(comparison.timedSeconds, 1)) s, estimates \(Format.fixed(comparison.estimateSeconds, 1)) s "
+                + "(harness overhead \(Format.fixed(overhead, 1))%)")
+        }
+        if !comparison.failures.isEmpty {
+            for f in comparison.failures { Terminal.warn("\(f.corpus)/\(f.file): \(f.codec): \(f.error ?? "failed")") }
+            throw ExitCode(1)
+        }
+    }
+
+    /// Prints the chosen format and writes all four reports under -o DIR.
+    func emit(_ comparison: Comparison, command: String, environment: [(String, String)]) throws {
+        let writer = ReportWriter(comparison, command: command, environment: environment)
         switch try chosenFormat {
         case .text: print(tableSummary(comparison))
         case .markdown: print(writer.markdown(), terminator: "")
@@ -234,16 +259,6 @@ struct Compare: ParsableCommand {
             } catch {
                 throw FileError("\(dir): cannot write reports: \(error.localizedDescription)")
             }
-        }
-        let overhead = 100 * comparison.harnessOverhead
-        if !quiet {
-            Terminal.errorLine("squeeze: \(English.count(comparison.results.count, "run")) in \(Format.fixed(comparison.wallSeconds, 1)) s; "
-                + "codecs timed for \(Format.fixed(comparison.timedSeconds, 1)) s, estimates \(Format.fixed(comparison.estimateSeconds, 1)) s "
-                + "(harness overhead \(Format.fixed(overhead, 1))%)")
-        }
-        if !comparison.failures.isEmpty {
-            for f in comparison.failures { Terminal.warn("\(f.corpus)/\(f.file): \(f.codec): \(f.error ?? "failed")") }
-            throw ExitCode(1)
         }
     }
 

@@ -143,6 +143,15 @@ private func jsonRows(_ text: String) throws -> [[String: Any]] {
                 == ["results.csv", "results.html", "results.json", "results.md"])
     }
 
+    @Test func committedReportRendersAgainWithoutMeasuring() throws {
+        let repo = (TestCorpus.root as NSString).deletingLastPathComponent
+        let r = try squeeze(["compare", "--from-json", "reports/results.json", "--format", "html"], in: repo)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("<!DOCTYPE html>") && r.out.contains("data-pick=\"0\""))
+        let bad = try squeeze(["compare", "--from-json", "README.md"], in: repo)
+        #expect(bad.status == 1 && bad.err.contains("README.md"))
+    }
+
     @Test func countsAreSingularForOne() throws {
         let dir = try SqueezeCommand.temporaryDirectory()
         try Data([1]).write(to: URL(fileURLWithPath: "\(dir)/one"))

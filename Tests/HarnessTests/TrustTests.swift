@@ -260,3 +260,23 @@ func parseCSV(_ text: String) -> [[String]] {
         #expect(checked == Self.rows.count)
     }
 }
+
+@Suite struct ReportReading {
+    @Test func aWrittenReportReadsBackToTheSameReports() throws {
+        let corpora = try CorpusWalker.walk([try tinyCorpus()])
+        let c = ComparisonRunner(candidates: [.codec(StoreCodec.descriptor, level: 0), .codec(PairRunCodec.descriptor, level: 1)],
+                                 estimates: true).run(corpora)
+        let w = ReportWriter(c, command: "squeeze compare tiny", environment: [("machine", "m")])
+        let loaded = try ReportReader.read(Data(w.json().utf8), source: "results.json")
+        #expect(loaded.command == "squeeze compare tiny" && loaded.environment.map(\.0) == ["machine"])
+        let again = ReportWriter(loaded.comparison, command: loaded.command, maskTimings: true)
+        let before = ReportWriter(c, command: "squeeze compare tiny", maskTimings: true)
+        #expect(again.json() == before.json())
+        #expect(again.markdown() == before.markdown())
+        #expect(again.csv() == before.csv())
+        // Speeds survive to the JSON's precision.
+        let speeds = zip(loaded.comparison.results, c.results).compactMap { a, b in a.compressMBps.flatMap { x in b.compressMBps.map { (x, $0) } } }
+        #expect(!speeds.isEmpty && speeds.allSatisfy { abs($0.0 / $0.1 - 1) < 1e-9 })
+        #expect(throws: CorpusError.self) { try ReportReader.read(Data("{}".utf8), source: "x.json") }
+    }
+}
