@@ -55,7 +55,15 @@ public enum ReportReader {
     public static func read(_ data: Data, source: String) throws(CorpusError) -> Loaded {
         let report: Report
         do { report = try JSONDecoder().decode(Report.self, from: data) } catch {
-            throw CorpusError(description: "\(source): not a results.json written by squeeze compare (\(error))")
+            let why: String
+            switch error as? DecodingError {
+            case .keyNotFound(let key, let context)?:
+                why = "no \"\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))\" field"
+            case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+                why = "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
+            default: why = "not valid JSON"
+            }
+            throw CorpusError(description: "\(source): not a results.json written by squeeze compare: \(why)")
         }
         guard report.schema == "squeeze-compare", (1...ReportWriter.schemaVersion).contains(report.schemaVersion) else {
             throw CorpusError(description: "\(source): schema \(report.schema) version \(report.schemaVersion) is not one this squeeze reads "
