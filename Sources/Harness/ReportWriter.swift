@@ -51,7 +51,9 @@ public struct ReportWriter: Sendable {
         }
         md += "Sizes are each codec's output for the file coded in its default block size, without the few bytes per block of `.sqz` framing. "
         md += "Bits per byte = 8 × compressed / original; smaller is better; the best of each row is in **bold**. "
-        md += "Speeds are MB/s (10^6 bytes of original data per second), in memory, release build.\n\n"
+        md += "Speeds are MB/s (10^6 bytes of original data per second), in memory, release build. "
+        md += "Peak memory is the resident memory a codec added while coding, measured in a fresh process per file and codec "
+        md += "(`--isolate`; n/a without it); for an external program, the whole process's peak.\n\n"
         let failures = comparison.failures
         if !failures.isEmpty {
             md += "## ⚠ Failures (\(failures.count))\n\n| corpus | file | codec | error |\n|---|---|---|---|\n"
