@@ -115,7 +115,7 @@ public enum BWTCodecBenchmark {
 
     /// Coded sizes on the corpus sets below `root`, each file in
     /// container blocks of the codec's default block size.
-    public static func sizes(root: String) -> String {
+    public static func sizes(root: String) throws(BenchError) -> String {
         let sets: [(String, String, [String])] = [
             ("Calgary-14", "calgary", calgary14),
             ("Canterbury", "canterbury", ["alice29.txt", "asyoulik.txt", "cp.html", "fields.c", "grammar.lsp",
@@ -130,7 +130,7 @@ public enum BWTCodecBenchmark {
             var raw = 0
             var totals = [Int](repeating: 0, count: columns.count)
             for f in files {
-                guard let bytes = readCorpusFile("\(root)/\(dir)/\(f)") else { return s + "cannot read \(root)/\(dir)/\(f)\n" }
+                let bytes = try CorpusLocation.read("\(root)/\(dir)/\(f)")
                 raw += bytes.count
                 for (k, (d, level)) in columns.enumerated() {
                     guard let n = codedSize(d.make(level), bytes, blockSize: d.blockSize(level)) else {
@@ -157,8 +157,8 @@ public enum BWTCodecBenchmark {
         guard let bzip2 = rows.first else { throw BenchError(report) }
         var s = report
         s += "\n" + stages(bzip2: bzip2, bwt: Array(rows.dropFirst(2)), path: bible)
-        s += "\n" + sizes(root: root)
-        s += "\n" + ablation(bzip2: bzip2, path: bible, root: root)
+        s += "\n" + (try sizes(root: root))
+        s += "\n" + (try ablation(bzip2: bzip2, path: bible, root: root))
         return s
     }
 
@@ -205,11 +205,12 @@ public enum BWTCodecBenchmark {
     /// model and that model with its parts taken away one after another — at
     /// the default level's block size: bits/byte on Calgary-14 and on `path`,
     /// and speed on `path` (CPU time, best of `runs`) beside bzip2 -9's.
-    static func ablation(bzip2: Row, path: String, root: String, runs: Int = 2) -> String {
-        guard let input = readCorpusFile(path), !input.isEmpty else { return "cannot read \(path)\n" }
+    static func ablation(bzip2: Row, path: String, root: String, runs: Int = 2) throws(BenchError) -> String {
+        let input = try CorpusLocation.read(path)
+        guard !input.isEmpty else { throw BenchError("\(path) is empty") }
         var files: [[UInt8]] = []
         for f in calgary14 {
-            guard let bytes = readCorpusFile("\(root)/calgary/\(f)") else { return "cannot read \(root)/calgary/\(f)\n" }
+            let bytes = try CorpusLocation.read("\(root)/calgary/\(f)")
             files.append(bytes)
         }
         let calgaryRaw = files.reduce(0) { $0 + $1.count }
