@@ -3,6 +3,7 @@
 #  - the page loads and every inline SVG chart lays out with a non-zero size and draws shapes;
 #  - no two text labels inside one SVG overlap (getBoundingClientRect of every visible
 #    <text>, compared pairwise), the failure that made 31-candidate charts unreadable;
+#  - where the page has the codec picker, "ours only" hides marks and "all" brings them back;
 #  - a PNG screenshot of the whole page is written to $OUT (default /tmp): look at it.
 # Usage: scripts/check-html-renders.sh reports/results.html…
 # Needs chromium; installs it with apt-get when missing (as root, or through sudo).
@@ -31,7 +32,12 @@ svgs.forEach((svg,si)=>{
     if(ox>1&&oy>1)clashes.push("svg"+si+": '"+boxes[i].t+"' / '"+boxes[j].t+"'");
   }
 });
-document.title="svgs "+svgs.length+" drawn "+drawn.length+" texts "+texts+" overlaps "+clashes.length+" tables "+document.querySelectorAll("table").length+(clashes.length?" | "+clashes.slice(0,5).join("; "):"");
+// The codec picker: "ours only" must hide some marks, "all" must show them again.
+const shown=()=>[...document.querySelectorAll("[data-c]")].filter(e=>e.getBoundingClientRect().width>0).length;
+const ours=document.querySelector('button[data-show="ours"]'),every=document.querySelector('button[data-show="all"]');
+let picker="none";
+if(ours&&every){const a=shown();ours.click();const b=shown();every.click();const c=shown();picker=(b<a&&c===a)?"ok":"broken";}
+document.title="svgs "+svgs.length+" drawn "+drawn.length+" texts "+texts+" overlaps "+clashes.length+" picker "+picker+" tables "+document.querySelectorAll("table").length+(clashes.length?" | "+clashes.slice(0,5).join("; "):"");
 });</script>
 JS
 for page in "$@"; do
@@ -47,7 +53,8 @@ for page in "$@"; do
     svgs=$(echo "$title" | sed -n 's/^svgs \([0-9]*\) .*/\1/p')
     drawn=$(echo "$title" | sed -n 's/.* drawn \([0-9]*\) .*/\1/p')
     overlaps=$(echo "$title" | sed -n 's/.* overlaps \([0-9]*\) .*/\1/p')
-    if [ -n "$svgs" ] && [ "$svgs" -gt 0 ] && [ "$svgs" = "$drawn" ] && [ "$overlaps" = 0 ]; then
+    picker=$(echo "$title" | sed -n 's/.* picker \([a-z]*\) .*/\1/p')
+    if [ -n "$svgs" ] && [ "$svgs" -gt 0 ] && [ "$svgs" = "$drawn" ] && [ "$overlaps" = 0 ] && [ "$picker" != broken ]; then
         echo "ok   $page: $title (screenshot $png)"
     else
         echo "FAIL $page: ${title:-no result from chromium} (screenshot $png)"; status=1
