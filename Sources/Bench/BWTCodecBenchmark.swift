@@ -5,7 +5,7 @@ import Glibc
 
 /// `bwt-huffman` and `bwt` beside bzip2 -9 (system libbz2) in the same run:
 /// coded size and MB/s (10^6 raw bytes per second of wall time, best of
-/// `runs`) on one file (default corpora/large/bible.txt, run from the
+/// `runs`) on one file (default large/bible.txt of the corpora found by `CorpusLocation`, from any
 /// repository), each codec called on the whole file at its default level
 /// (and `bwt` also at level 5, its fastest model on whole-file blocks),
 /// then sizes in bits/byte on the Calgary 14-file set, Canterbury and the
@@ -86,7 +86,7 @@ public enum BWTCodecBenchmark {
                             decodeCPUMBps: mbps(input.count, cpuDec)))
     }
 
-    public static func timings(path: String = "corpora/large/bible.txt", runs: Int = 3) -> (rows: [Row], report: String) {
+    public static func timings(path: String, runs: Int = 3) -> (rows: [Row], report: String) {
         guard let input = readCorpusFile(path) else { return ([], "cannot read \(path)") }
         var rows: [Row] = []
         for (name, codec) in candidates() {
@@ -113,9 +113,9 @@ public enum BWTCodecBenchmark {
         return (rows, s)
     }
 
-    /// Coded sizes on the corpus sets (run from the repository), each file in
+    /// Coded sizes on the corpus sets below `root`, each file in
     /// container blocks of the codec's default block size.
-    public static func sizes(root: String = "corpora") -> String {
+    public static func sizes(root: String) throws(BenchError) -> String {
         let sets: [(String, String, [String])] = [
             ("Calgary-14", "calgary", calgary14),
             ("Canterbury", "canterbury", ["alice29.txt", "asyoulik.txt", "cp.html", "fields.c", "grammar.lsp",
@@ -130,7 +130,7 @@ public enum BWTCodecBenchmark {
             var raw = 0
             var totals = [Int](repeating: 0, count: columns.count)
             for f in files {
-                guard let bytes = readCorpusFile("\(root)/\(dir)/\(f)") else { return s + "cannot read \(root)/\(dir)/\(f)\n" }
+                let bytes = try CorpusLocation.read("\(root)/\(dir)/\(f)")
                 raw += bytes.count
                 for (k, (d, level)) in columns.enumerated() {
                     guard let n = codedSize(d.make(level), bytes, blockSize: d.blockSize(level)) else {
@@ -144,12 +144,21 @@ public enum BWTCodecBenchmark {
         return s
     }
 
-    public static func run() -> String {
-        let (rows, report) = timings()
+    /// Every file it reads, below the corpora directory.
+    static var files: [String] {
+        calgary14.map { "calgary/" + $0 } + BaselineSizes.canterbury.map { "canterbury/" + $0 }
+            + ["large/bible.txt", "large/world192.txt", "large/E.coli"]
+    }
+
+    public static func run() throws(BenchError) -> String {
+        let root = try CorpusLocation.root(containing: files)
+        let bible = root + "/large/bible.txt"
+        let (rows, report) = timings(path: bible)
+        guard let bzip2 = rows.first else { throw BenchError(report) }
         var s = report
-        if let bzip2 = rows.first { s += "\n" + stages(bzip2: bzip2, bwt: Array(rows.dropFirst(2))) }
-        s += "\n" + sizes()
-        if let bzip2 = rows.first { s += "\n" + ablation(bzip2: bzip2) }
+        s += "\n" + stages(bzip2: bzip2, bwt: Array(rows.dropFirst(2)), path: bible)
+        s += "\n" + (try sizes(root: root))
+        s += "\n" + (try ablation(bzip2: bzip2, path: bible, root: root))
         return s
     }
 
@@ -160,7 +169,7 @@ public enum BWTCodecBenchmark {
     /// timed alone (CPU time, best of `runs`), the rest is move-to-front and
     /// the model; and how many nanoseconds per byte the model could take if
     /// `bwt` were to reach 1.0x bzip2 -9's compression and 0.7x its decompression.
-    static func stages(bzip2: Row, bwt: [Row], path: String = "corpora/large/bible.txt", runs: Int = 3) -> String {
+    static func stages(bzip2: Row, bwt: [Row], path: String, runs: Int = 3) -> String {
         guard let input = readCorpusFile(path), !input.isEmpty else { return "cannot read \(path)\n" }
         let n = input.count
         let transformed = UnsafeMutableRawBufferPointer.allocate(byteCount: n, alignment: 8)
@@ -196,11 +205,12 @@ public enum BWTCodecBenchmark {
     /// model and that model with its parts taken away one after another — at
     /// the default level's block size: bits/byte on Calgary-14 and on `path`,
     /// and speed on `path` (CPU time, best of `runs`) beside bzip2 -9's.
-    static func ablation(bzip2: Row, path: String = "corpora/large/bible.txt", root: String = "corpora", runs: Int = 2) -> String {
-        guard let input = readCorpusFile(path), !input.isEmpty else { return "cannot read \(path)\n" }
+    static func ablation(bzip2: Row, path: String, root: String, runs: Int = 2) throws(BenchError) -> String {
+        let input = try CorpusLocation.read(path)
+        guard !input.isEmpty else { throw BenchError("\(path) is empty") }
         var files: [[UInt8]] = []
         for f in calgary14 {
-            guard let bytes = readCorpusFile("\(root)/calgary/\(f)") else { return "cannot read \(root)/calgary/\(f)\n" }
+            let bytes = try CorpusLocation.read("\(root)/calgary/\(f)")
             files.append(bytes)
         }
         let calgaryRaw = files.reduce(0) { $0 + $1.count }

@@ -35,7 +35,10 @@ public struct BaselineSizes: Sendable {
     public static let settings: [(String, Int)] = [("zlib", 9), ("bzip2", 9), ("xz", 19), ("zstd", 19)]
 
     /// Runs the measurement over `corpusRoot` (the repository's `corpora` folder).
-    public static func run(corpusRoot: String = "corpora") throws -> BaselineSizes {
+    /// `corpusRoot` nil: found by `CorpusLocation`.
+    public static func run(corpusRoot: String? = nil) throws -> BaselineSizes {
+        let corpusRoot = try corpusRoot ?? CorpusLocation.root(
+            containing: canterbury.map { "canterbury/" + $0 } + calgary14.map { "calgary/" + $0 })
         let sets = [("canterbury", "canterbury", canterbury), ("calgary-14", "calgary", calgary14)]
         var inputs: [String: [[UInt8]]] = [:]
         for (label, folder, names) in sets {

@@ -28,7 +28,7 @@ public struct BitIOBenchmarkReport: Sendable, CustomStringConvertible {
     public let rows: [Row]
 
     public var description: String {
-        var s = "BitIO throughput (MB/s of coded data, thread CPU time, median of \(runs) runs)\n"
+        var s = "BitIO throughput (MB/s of coded data, thread CPU time, median of \(English.count(runs, "run")))\n"
         s += pad("stream", 24) + pad("coded MiB", 11) + pad("Mvalues", 9) + pad("write MB/s", 12) + pad("read MB/s", 11)
             + pad("wall write", 12) + pad("wall read", 11)
         s += "\n"

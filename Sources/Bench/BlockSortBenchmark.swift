@@ -140,8 +140,16 @@ public enum BlockSortBenchmark {
         #endif
     }
 
-    /// The printable report (run from the repository so the corpus paths resolve).
-    public static func run(paths: [String] = defaultPaths, runs: Int = 3) -> String {
+    /// The printable report.
+    /// `paths` nil: the default files from the corpora (`CorpusLocation`).
+    public static func run(paths: [String]? = nil, runs: Int = 3) throws(BenchError) -> String {
+        let relative = defaultPaths.map { String($0.dropFirst("corpora/".count)) }
+        var chosen = paths ?? []
+        if paths == nil {
+            let root = try CorpusLocation.root(containing: relative)
+            chosen = relative.map { root + "/" + $0 }
+        }
+        let paths = chosen
         var s = ""
         for blockSize in [0, 900_000] {
             s += report(measure(paths: paths, blockSize: blockSize, runs: runs), blockSize: blockSize, runs: runs) + "\n"

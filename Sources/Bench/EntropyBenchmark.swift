@@ -58,9 +58,10 @@ public enum EntropyBenchmark {
 
     /// Runs the benchmark on `path` (default: the bundled large/bible.txt);
     /// `ratios` adds the corpus table (slow: codes every corpus file at every level).
-    public static func run(path: String? = nil, runs: Int = 3, ratios: Bool = true) -> Report {
-        let file = path ?? corpusPath("large/bible.txt")
-        let data = readCorpusFile(file) ?? syntheticText(4 << 20)
+    public static func run(path: String? = nil, runs: Int = 3, ratios: Bool = true) throws(BenchError) -> Report {
+        let root = try CorpusLocation.root(containing: corpusFiles.flatMap { $0 })
+        let file = path ?? root + "/large/bible.txt"
+        let data = try CorpusLocation.read(file)
         var speeds: [SpeedRow] = []
         speeds.append(zlibRow(data, runs: runs))
         for level in [1, 2, 3] {
@@ -73,7 +74,7 @@ public enum EntropyBenchmark {
         var rows: [RatioRow] = []
         let groups = ["canterbury", "calgary-14", "large"]
         if ratios {
-            let sets = corpusGroups()
+            let sets = corpusFiles.map { $0.map { root + "/" + $0 } }
             let configs: [(String, Int, any Codec)] =
                 [1, 2, 3].map { ("huffman", $0, HuffmanCodec(level: $0) as any Codec) }
                 + [0, 1, 2, 3, 4].map { ("arith", $0, ArithCodec(level: $0) as any Codec) }
@@ -161,26 +162,11 @@ public enum EntropyBenchmark {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
-    static var corpusRoot: String {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3) // Sources/Bench/EntropyBenchmark.swift
-        return parts.joined(separator: "/") + "/corpora"
-    }
-
-    static func corpusPath(_ relative: String) -> String {
-        let local = "corpora/" + relative
-        if access(local, R_OK) == 0 { return local }
-        return corpusRoot + "/" + relative
-    }
-
-    static func corpusGroups() -> [[String]] {
-        let canterbury = ["alice29.txt", "asyoulik.txt", "cp.html", "fields.c", "grammar.lsp", "kennedy.xls",
-                          "lcet10.txt", "plrabn12.txt", "ptt5", "sum", "xargs.1"].map { corpusPath("canterbury/" + $0) }
-        let calgary = ["bib", "book1", "book2", "geo", "news", "obj1", "obj2", "paper1", "paper2", "pic",
-                       "progc", "progl", "progp", "trans"].map { corpusPath("calgary/" + $0) }
-        let large = ["bible.txt", "world192.txt", "E.coli"].map { corpusPath("large/" + $0) }
-        return [canterbury, calgary, large]
-    }
+    /// The three groups' files below the corpora directory.
+    static let corpusFiles: [[String]] = [
+        BaselineSizes.canterbury.map { "canterbury/" + $0 }, BaselineSizes.calgary14.map { "calgary/" + $0 },
+        ["bible.txt", "world192.txt", "E.coli"].map { "large/" + $0 },
+    ]
 
 
     static func syntheticText(_ n: Int) -> [UInt8] {

@@ -67,8 +67,7 @@ public enum EstimateBenchmark {
     }
 
     static func sampleText() -> ([UInt8], String) {
-        let path = "corpora/large/bible.txt"
-        if let f = fopen(path, "rb") {
+        if let path = try? CorpusLocation.file("large/bible.txt"), let f = fopen(path, "rb") {
             defer { fclose(f) }
             var out: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 1 << 16)

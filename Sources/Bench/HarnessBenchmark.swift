@@ -42,7 +42,7 @@ public enum HarnessBenchmark {
         guard let comparison else { return "no runs" }
         let timing = reported / Swift.max(bare, 1e-9) - 1
         return """
-        harness benchmark on \(corpus ?? "4 generated files of 32 MiB") with store (\(repeats) runs per figure, medians; best of 3 rounds)
+        harness benchmark on \(corpus ?? "4 generated files of 32 MiB") with store (\(English.count(repeats, "run")) per figure, medians; best of 3 rounds)
           codec time, bare loop:         \(fmt(bare * 1000)) ms
           codec time, as the harness reports it: \(fmt(reported * 1000)) ms
           timing overhead of the harness: \(fmt(100 * timing))%   (target < 5%)

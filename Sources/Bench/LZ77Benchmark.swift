@@ -50,11 +50,13 @@ public enum LZ77Benchmark {
         return .success(rows)
     }
 
-    public static func run(path: String = "corpora/large/bible.txt", runs: Int = 3) -> String {
+    /// `path` nil: large/bible.txt from the corpora (`CorpusLocation`).
+    public static func run(path: String? = nil, runs: Int = 3) throws(BenchError) -> String {
         let rows: [Row]
+        let path = try CorpusLocation.file("large/bible.txt", unless: path)
         switch measure(path: path, runs: runs) {
         case .success(let r): rows = r
-        case .failure(let e): return "lz77 benchmark: \(e)"
+        case .failure(let e): throw BenchError("\(e)")
         }
         var s = "LZ77 on \(path); MB/s of raw data per CPU second, median of \(runs)\n"
         s += pad("coder", 20) + pad("bytes", 10) + pad("enc MB/s", 10) + pad("dec MB/s", 10) + "\n"

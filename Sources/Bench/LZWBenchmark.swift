@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// `lzw` and `lzw-arith` beside the Unix `compress -b16` tool (ncompress) on
-/// one file (default corpora/large/bible.txt, run from the repository).
+/// one file (default large/bible.txt of the corpora found by `CorpusLocation`).
 ///
 /// Times are CPU seconds, not wall time, because the machine is shared: ours
 /// from this thread's CPU clock around `encode`/`decode` on the file in
@@ -40,16 +40,17 @@ public enum LZWBenchmark {
         public let decodeRatioMedian: Double?
     }
 
-    public static func run(path: String = "corpora/large/bible.txt", runs: Int = 9) -> String {
-        switch measure(path: path, runs: runs) {
-        case .failure(let why): return why.description
+    /// `path` nil: large/bible.txt from the corpora (`CorpusLocation`).
+    public static func run(path: String? = nil, runs: Int = 9) throws(BenchError) -> String {
+        switch measure(path: try CorpusLocation.file("large/bible.txt", unless: path), runs: runs) {
+        case .failure(let why): throw BenchError(why.description)
         case .success(let r): return report(r)
         }
     }
 
     public struct Failure: Error, CustomStringConvertible { public let description: String }
 
-    public static func measure(path: String = "corpora/large/bible.txt", runs: Int = 9) -> Result<Figures, Failure> {
+    public static func measure(path: String, runs: Int = 9) -> Result<Figures, Failure> {
         guard let input = readCorpusFile(path) else { return .failure(Failure(description: "cannot read \(path)")) }
         let codecs: [(String, any Codec)] = [("lzw -16", LZWCodec()), ("lzw-arith -16", LZWArithCodec())]
         var enc = [[Double]](repeating: [], count: codecs.count + 1)
@@ -108,7 +109,7 @@ public enum LZWBenchmark {
     }
 
     public static func report(_ r: Figures) -> String {
-        var s = "LZW on \(r.path) (\(r.inputBytes) bytes); CPU time over \(r.runs) alternating runs: least (median); MB/s = 10^6 raw bytes per least CPU second\n"
+        var s = "LZW on \(r.path) (\(r.inputBytes) bytes); CPU time over \(English.count(r.runs, "alternating run")): least (median); MB/s = 10^6 raw bytes per least CPU second\n"
         s += pad("coder", 26) + pad("bytes", 10) + pad("enc ms", 17) + pad("dec ms", 17) + pad("enc MB/s", 10) + pad("dec MB/s", 10) + "\n"
         for row in r.rows {
             s += pad(row.name, 26) + pad(String(row.codedBytes), 10)

@@ -25,8 +25,10 @@ public enum PPMBenchmark {
         public let report: String
     }
 
-    public static func run(path: String = "corpora/calgary/book1", runs: Int = 3) -> Result {
-        guard let input = readCorpusFile(path) else { return Result(rows: [], report: "cannot read \(path)") }
+    /// `path` nil: calgary/book1 from the corpora (`CorpusLocation`).
+    public static func run(path: String? = nil, runs: Int = 3) throws(BenchError) -> Result {
+        let path = try CorpusLocation.file("calgary/book1", unless: path)
+        let input = try CorpusLocation.read(path)
         var rows: [Row] = []
         var failures: [String] = []
         for name in ["ppm", "ppma", "ppmb", "ppmc", "ppmd"] {

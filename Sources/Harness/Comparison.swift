@@ -7,6 +7,13 @@ public struct CandidateInfo: Sendable, Codable, Equatable {
     public var level: String
     public var origin: String
 
+    public init(label: String, codec: String, level: String, origin: String) {
+        self.label = label
+        self.codec = codec
+        self.level = level
+        self.origin = origin
+    }
+
     public init(_ c: Candidate) {
         label = c.label
         codec = c.codecName

@@ -11,11 +11,13 @@ public struct ComparisonRunner: Sendable {
     /// Timed runs per measurement; the median is reported.
     public var repeats: Int
     /// Files run at once. Above 1 the codecs compete for cores and memory
-    /// bandwidth, so speeds are lower and memory figures are not per codec.
+    /// bandwidth, so speeds are lower (isolated memory figures stay per codec).
     public var jobs: Int
 
-    /// Measure each codec's peak memory (only when `jobs` is 1).
-    public var measureMemory = true
+    /// When set, each of our codecs runs in a fresh child process per file, which is
+    /// the only way its peak memory is measured (see `Isolation`); otherwise the
+    /// peak is left out (nil, "n/a" in reports) rather than shown wrong.
+    public var isolation: Isolation?
     /// Also compute each file's H0 and best achievable bound (as `squeeze estimate` does), untimed.
     public var estimates: Bool
 
@@ -43,7 +45,6 @@ public struct ComparisonRunner: Sendable {
         var results = [[RunResult]](repeating: [], count: work.count)
         var fileEstimates = [Comparison.FileEstimate?](repeating: nil, count: work.count)
         let state = ProgressState()
-        let measureMemory = jobs == 1 && self.measureMemory
         fileEstimates.withUnsafeMutableBufferPointer { estimateSlots in
         nonisolated(unsafe) let estimateOut = estimateSlots
         results.withUnsafeMutableBufferPointer { slots in
@@ -68,7 +69,11 @@ public struct ComparisonRunner: Sendable {
                 }
                 for c in candidates {
                     progress?(state.snapshot(file: file.name, codec: c.label, total: work.count, bytesTotal: bytesTotal))
-                    rows.append(measure(c, data: data, corpus: corpus, file: file, memory: measureMemory))
+                    if let isolation, let spec = c.spec {
+                        rows.append(isolation.measure(c, spec: spec, corpus: corpus, file: file, repeats: repeats))
+                    } else {
+                        rows.append(measure(c, data: data, corpus: corpus, file: file, memory: false))
+                    }
                 }
                 state.finished(bytes: file.size)
                 out[i] = rows

@@ -20,6 +20,24 @@ public struct RunResult: Sendable, Codable, Equatable {
 
     public var ok: Bool { status == "ok" }
 
+    public init(corpus: String, file: String, originalBytes: Int64, codec: String, codecName: String, level: String, origin: String,
+                compressedBytes: Int64? = nil, compressSeconds: Double? = nil, decompressSeconds: Double? = nil,
+                peakMemoryBytes: Int64? = nil, status: String, error: String? = nil) {
+        self.corpus = corpus
+        self.file = file
+        self.originalBytes = originalBytes
+        self.codec = codec
+        self.codecName = codecName
+        self.level = level
+        self.origin = origin
+        self.compressedBytes = compressedBytes
+        self.compressSeconds = compressSeconds
+        self.decompressSeconds = decompressSeconds
+        self.peakMemoryBytes = peakMemoryBytes
+        self.status = status
+        self.error = error
+    }
+
     public var bitsPerByte: Double? {
         guard let c = compressedBytes, originalBytes > 0 else { return nil }
         return 8 * Double(c) / Double(originalBytes)

@@ -8,7 +8,14 @@ struct Compare: ParsableCommand {
         discussion: """
         Directories are walked in sorted order; the files directly in a directory form one \
         corpus (totals are per corpus), and each subdirectory is a corpus of its own. Hidden \
-        files and README*/MANIFEST* are skipped.
+        files, and README.md and MANIFEST.tsv beside a corpus manifest (as in corpora/), are \
+        skipped and named on standard error; --include and --exclude choose files by shell \
+        glob (matched against the file name, or against the path below the directory when the \
+        pattern holds a "/"). Files named on the command line are always measured.
+
+        Output: --format picks what goes to standard output (text, the default, markdown, \
+        csv, json or html; --markdown, --csv, --json and --html are short for it, as in \
+        `squeeze estimate`). -o DIR also writes all four reports, results.{md,csv,json,html}.
 
         Each file is coded in memory by each codec in the codec's default block size, decoded \
         and compared with the original: a failed round trip is an error row (and exit status \
@@ -17,7 +24,13 @@ struct Compare: ParsableCommand {
 
         Fair timings: by default one file is coded at a time. With -j N, N files run at once \
         on N threads, which is faster overall but makes the codecs share cores and memory \
-        bandwidth, so speeds are lower and per-codec memory is not measured.
+        bandwidth, so speeds are lower.
+
+        Peak memory is measured only with --isolate, which codes each file with each of our \
+        codecs in a fresh `squeeze` process (a few ms more per run): inside one long process, \
+        memory the allocator kept from earlier codecs hides a codec's growth, so the figure \
+        would depend on what ran before. Without --isolate it is reported as n/a. External \
+        programs always run as processes; theirs is the whole process's peak.
 
         External programs join with --external NAME='COMPRESS {in} {out}'::'DECOMPRESS {in} {out}' \
         (run through /bin/sh; timed as whole processes, so start-up time counts), or with \
@@ -49,8 +62,26 @@ struct Compare: ParsableCommand {
     @Option(name: [.customShort("j"), .long], help: "Files run at once (see the note on fair timings).")
     var jobs = 1
 
-    @Option(help: "What to print on standard output: table, md, csv, json or html.")
-    var format: ReportFormat = .table
+    @Option(help: ArgumentHelp("What to print on standard output: text, markdown, csv, json or html.", valueName: "format"))
+    var format: ReportFormat?
+
+    @Flag(help: "Same as --format markdown.")
+    var markdown = false
+
+    @Flag(help: "Same as --format csv.")
+    var csv = false
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    @Flag(help: "Same as --format html.")
+    var html = false
+
+    @Option(help: ArgumentHelp("Measure only files matching this glob (repeatable).", valueName: "glob"))
+    var include: [String] = []
+
+    @Option(help: ArgumentHelp("Leave out files matching this glob (repeatable).", valueName: "glob"))
+    var exclude: [String] = []
 
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Also write results.{md,csv,json,html} into this directory.", valueName: "dir"))
     var outputDirectory: String?
@@ -70,11 +101,46 @@ struct Compare: ParsableCommand {
     @Flag(help: "Leave out the H0 and best-bound columns (computed as `squeeze estimate` does, untimed).")
     var noEstimates = false
 
-    @Flag(name: .shortAndLong, help: "No progress line.")
+    @Flag(help: "Run each of our codecs on each file in a fresh process, so its peak memory can be measured.")
+    var isolate = false
+
+    @Option(help: ArgumentHelp("Measure nothing: render the reports again from a results.json written earlier.", valueName: "file"))
+    var fromJson: String?
+
+    @Option(help: .hidden)
+    var measureChild: String?
+
+    @Flag(name: .shortAndLong, help: "No progress line and no list of skipped files.")
     var quiet = false
 
+    /// The same names as `squeeze estimate --format`, plus html; "table" and "md"
+    /// (this command's earlier names) still work.
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, md, csv, json, html
+        case text, markdown, csv, json, html
+
+        init?(argument: String) {
+            switch argument {
+            case "table": self = .text
+            case "md": self = .markdown
+            default: self.init(rawValue: argument)
+            }
+        }
+
+        static var allValueStrings: [String] { allCases.map(\.rawValue) }
+    }
+
+    /// The format chosen by --format or one of its short flags (one at most).
+    var chosenFormat: ReportFormat {
+        get throws {
+            var chosen: [ReportFormat] = format.map { [$0] } ?? []
+            for (on, f) in [(markdown, ReportFormat.markdown), (csv, .csv), (json, .json), (html, .html)] where on {
+                if !chosen.contains(f) { chosen.append(f) }
+            }
+            guard chosen.count <= 1 else {
+                throw ValidationError("choose one output format; got \(chosen.map(\.rawValue).joined(separator: " and "))")
+            }
+            return chosen.first ?? .text
+        }
     }
 
     struct ExternalSpec: Codable {
@@ -85,12 +151,27 @@ struct Compare: ParsableCommand {
     }
 
     func validate() throws {
-        if paths.isEmpty && recommend == nil { throw ValidationError("give a corpus directory or files to compare (e.g. corpora/)") }
+        if paths.isEmpty && recommend == nil && fromJson == nil { throw ValidationError("give a corpus directory or files to compare (e.g. corpora/)") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        _ = try chosenFormat
     }
 
     func run() throws {
+        if let measureChild {
+            // The child side of --isolate: one codec, one file, a JSON row on stdout.
+            guard paths.count == 1 else { throw ValidationError("--measure-child takes one file") }
+            print(ComparisonRunner.childMeasurement(spec: measureChild, path: paths[0], repeats: `repeat`, registry: .standard),
+                  terminator: "")
+            return
+        }
+        if let fromJson {
+            guard let data = FileManager.default.contents(atPath: fromJson) else { throw FileError("\(fromJson): cannot read") }
+            let loaded: ReportReader.Loaded
+            do { loaded = try ReportReader.read(data, source: fromJson) } catch { throw FileError(error.description) }
+            try emit(loaded.comparison, command: loaded.command, environment: loaded.environment)
+            return
+        }
         var candidates: [Candidate]
         do {
             candidates = try CandidateSelection.select(algos: algos, baselines: baselines, levels: levels, registry: .standard)
@@ -112,7 +193,9 @@ struct Compare: ParsableCommand {
 
         let corpora: [Corpus]
         do {
-            corpora = try CorpusWalker.walk(recommend.map { [$0] } ?? paths)
+            let walked = try CorpusWalker.walk(recommend.map { [$0] } ?? paths, filter: CorpusFilter(include: include, exclude: exclude))
+            corpora = walked.corpora
+            if !quiet { for line in CorpusWalker.describe(walked.skipped) { Terminal.warn(line) } }
         } catch {
             throw FileError(error.description)
         }
@@ -120,7 +203,11 @@ struct Compare: ParsableCommand {
 
         let showProgress = !quiet && Terminal.stderrIsTTY
         let started = Measurement.now()
-        let runner = ComparisonRunner(candidates: candidates, repeats: `repeat`, jobs: jobs, estimates: !noEstimates && recommend == nil)
+        var runner = ComparisonRunner(candidates: candidates, repeats: `repeat`, jobs: jobs, estimates: !noEstimates && recommend == nil)
+        if isolate {
+            guard let exe = Isolation.currentExecutable else { throw FileError("--isolate: cannot find this program's path (/proc/self/exe)") }
+            runner.isolation = .squeeze(executable: exe)
+        }
         let report: @Sendable (ComparisonRunner.Progress) -> Void = { p in
             let elapsed = Measurement.now() - started
             let eta = p.bytesDone > 0 ? elapsed * Double(p.bytesTotal - p.bytesDone) / Double(p.bytesDone) : 0
@@ -138,10 +225,25 @@ struct Compare: ParsableCommand {
         }
 
         let command = "squeeze " + CommandLine.arguments.dropFirst().joined(separator: " ")
-        let writer = ReportWriter(comparison, command: command, environment: Self.environment())
-        switch format {
-        case .table: print(tableSummary(comparison))
-        case .md: print(writer.markdown(), terminator: "")
+        try emit(comparison, command: command, environment: Self.environment())
+        let overhead = 100 * comparison.harnessOverhead
+        if !quiet {
+            Terminal.errorLine("squeeze: \(English.count(comparison.results.count, "run")) in \(Format.fixed(comparison.wallSeconds, 1)) s; "
+                + "codecs timed for \(Format.fixed(comparison.timedSeconds, 1)) s, estimates \(Format.fixed(comparison.estimateSeconds, 1)) s "
+                + "(harness overhead \(Format.fixed(overhead, 1))%)")
+        }
+        if !comparison.failures.isEmpty {
+            for f in comparison.failures { Terminal.warn("\(f.corpus)/\(f.file): \(f.codec): \(f.error ?? "failed")") }
+            throw ExitCode(1)
+        }
+    }
+
+    /// Prints the chosen format and writes all four reports under -o DIR.
+    func emit(_ comparison: Comparison, command: String, environment: [(String, String)]) throws {
+        let writer = ReportWriter(comparison, command: command, environment: environment)
+        switch try chosenFormat {
+        case .text: print(tableSummary(comparison))
+        case .markdown: print(writer.markdown(), terminator: "")
         case .csv: print(writer.csv(), terminator: "")
         case .json: print(writer.json(), terminator: "")
         case .html: print(writer.html(), terminator: "")
@@ -157,16 +259,6 @@ struct Compare: ParsableCommand {
             } catch {
                 throw FileError("\(dir): cannot write reports: \(error.localizedDescription)")
             }
-        }
-        let overhead = 100 * comparison.harnessOverhead
-        if !quiet {
-            Terminal.errorLine("squeeze: \(comparison.results.count) runs in \(Format.fixed(comparison.wallSeconds, 1)) s; "
-                + "codecs timed for \(Format.fixed(comparison.timedSeconds, 1)) s, estimates \(Format.fixed(comparison.estimateSeconds, 1)) s "
-                + "(harness overhead \(Format.fixed(overhead, 1))%)")
-        }
-        if !comparison.failures.isEmpty {
-            for f in comparison.failures { Terminal.warn("\(f.corpus)/\(f.file): \(f.codec): \(f.error ?? "failed")") }
-            throw ExitCode(1)
         }
     }
 
@@ -185,7 +277,7 @@ struct Compare: ParsableCommand {
         var out: [String] = []
         for corpus in c.corpora {
             let bytes = corpus.files.reduce(Int64(0)) { $0 + $1.size }
-            out.append("\(corpus.name): \(corpus.files.count) files, \(bytes) bytes")
+            out.append("\(corpus.name): \(English.count(corpus.files.count, "file")), \(English.count(bytes, "byte"))")
             let rows = c.totals(corpus: corpus.name).map { t in
                 [t.codec, String(t.compressedBytes), Format.fixed(t.bitsPerByte, 3), Format.fixed(t.ratio, 3),
                  Format.fixed(t.compressMBps, 1), Format.fixed(t.decompressMBps, 1), t.failed == 0 ? "ok" : "\(t.failed) FAILED"]

@@ -48,7 +48,9 @@ func tinyCorpus() throws -> String {
     try Data([UInt8](repeating: 65, count: 3000) + Array("hello, world\n".utf8)).write(to: URL(fileURLWithPath: dir + "/tiny/runs.txt"))
     try Data(Generators.random(2500, seed: 7)).write(to: URL(fileURLWithPath: dir + "/tiny/noise.bin"))
     try Data().write(to: URL(fileURLWithPath: dir + "/tiny/empty"))
+    // Corpus metadata as corpora/ carries it: skipped because the manifest has corpora/'s header.
     try Data("skipped".utf8).write(to: URL(fileURLWithPath: dir + "/tiny/README.md"))
+    try Data("set\tfile\tbytes\tsha256\n".utf8).write(to: URL(fileURLWithPath: dir + "/tiny/MANIFEST.tsv"))
     try Data((0..<4000).map { UInt8($0 / 100 % 256) }).write(to: URL(fileURLWithPath: dir + "/tiny/sub/steps"))
     return dir + "/tiny"
 }
