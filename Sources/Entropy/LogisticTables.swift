@@ -100,7 +100,8 @@ public enum LogisticTables {
 
     /// 65536 / (n + 1.5), rounded, for hit counts n = 0…1023: the rate at which
     /// a counter moves toward the coded bit. (131072 + d/2) / d with d = 2n + 3
-    /// odd never meets a tie. The bwt model uses the first 128.
+    /// odd never meets a tie. arith -3/-4 use n ≤ 255; the bwt model the
+    /// first 128 (its last, 1/128.5, is the slow floor).
     public static let rates: [Int32] = (0..<1024).map { (n: Int) -> Int32 in
         let d = 2 * n + 3
         return Int32((131_072 + d / 2) / d)
