@@ -7,6 +7,7 @@
 /// Model numbers as in `AdaptiveArithmeticCoding`: 0, 1, 2 = order-k frequency
 /// model (see `AdaptiveFrequencyModel` for the update rule); 3, 4 = bitwise
 /// context mixing. The model starts fresh for `bytes` (the codec resets it per block).
+/// The sum is in Double (log2): a measurement only, which no coder reads.
 public enum AdaptiveModelCost {
     public static func codeLength(of bytes: UnsafeRawBufferPointer, order model: Int) throws(CodecError) -> Double {
         guard AdaptiveArithmeticCoding.models.contains(model) else {

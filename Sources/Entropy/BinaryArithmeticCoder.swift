@@ -36,7 +36,8 @@ public enum BinaryArithmeticCoder {
         return UInt8(truncatingIfNeeded: node)
     }
 
-    /// Cost in bits of coding `byte` with `tree` (updating it as the coder would).
+    /// Cost in bits of coding `byte` with `tree` (updating it as the coder would);
+    /// Double and log2, for measuring only: no coder reads it.
     @inlinable
     public static func costOfByte(_ byte: UInt8, tree: UnsafeMutablePointer<AdaptiveBitProbability>, shift: Int = 4) -> Double {
         var node = 1

@@ -10,8 +10,9 @@ import Darwin
 /// each context predicts P(bit = 1), predictions are mixed in the logistic
 /// ("stretch") domain with weights trained to minimise coding cost.
 ///
-/// Everything is integer arithmetic, so encoder, decoder and
-/// `AdaptiveModelCost` compute bit-identical probabilities.
+/// Everything is integer arithmetic, tables included (`LogisticTables`), so
+/// encoder, decoder and `AdaptiveModelCost` compute bit-identical
+/// probabilities on every platform.
 ///
 /// Counters: 22-bit probability + 10-bit hit count; the update moves p toward
 /// the bit by 1/(n + 1.5) until n reaches `countLimit`, so young contexts learn
@@ -43,38 +44,6 @@ public struct ContextMixingModel {
     public static let hashedLog2 = 22
     public static let countLimit = 255
     public static let learningRate: Int32 = 6
-
-    /// Stretch, squash and rate tables (computed once).
-    @usableFromInline
-    struct Tables: Sendable {
-        /// stretch(p) = ln(p/(1−p)) scaled by 256, for 12-bit p; clamped to ±2047.
-        @usableFromInline let stretch: [Int32]
-        /// squash(x) for x + 2048 in 0..<4096: 4096/(1+e^(−x/256)), clamped to 1...4095.
-        @usableFromInline let squash: [Int32]
-        /// 65536/(n + 1.5) for counter hit counts n.
-        @usableFromInline let rate: [Int32]
-
-        static let shared: Tables = {
-            var sq = [Int32](repeating: 0, count: 4096)
-            for i in 0..<4096 {
-                let x = Double(i - 2048) / 256
-                sq[i] = Int32(Swift.min(4095, Swift.max(1, (4096 / (1 + exp(-x))).rounded())))
-            }
-            // Inverse of squash, so stretch(squash(x)) ≈ x.
-            var st = [Int32](repeating: 0, count: 4096)
-            var pi = 0
-            for x in -2047...2047 {
-                let v = Int(sq[x + 2048])
-                if v >= pi {
-                    for j in pi...v { st[j] = Int32(x) }
-                    pi = v + 1
-                }
-            }
-            for j in pi..<4096 { st[j] = 2047 }
-            let rate = (0...1023).map { Int32((65536.0 / (Double($0) + 1.5)).rounded()) }
-            return Tables(stretch: st, squash: sq, rate: rate)
-        }()
-    }
 
     /// Runs `body` with a fresh model mixing the given context orders (each 0...7).
     public static func withModel<R>(orders: [Int], _ body: (inout ContextMixingModel) throws(CodecError) -> R) throws(CodecError) -> R {
@@ -121,13 +90,14 @@ public struct ContextMixingModel {
         contextHash.initialize(repeating: 0, count: inputCount)
         bucket = .allocate(capacity: inputCount)
         bucket.initialize(repeating: 0, count: inputCount)
-        let shared = Tables.shared
+        // Copies of the shared integer tables (`LogisticTables`), so the hot
+        // loop reads them without global-initialization checks.
         stretchTable = .allocate(capacity: 4096)
-        stretchTable.initialize(from: shared.stretch, count: 4096)
+        stretchTable.initialize(from: LogisticTables.stretch12, count: 4096)
         squashTable = .allocate(capacity: 4096)
-        squashTable.initialize(from: shared.squash, count: 4096)
+        squashTable.initialize(from: LogisticTables.squash12, count: 4096)
         rateTable = .allocate(capacity: 1024)
-        rateTable.initialize(from: shared.rate, count: 1024)
+        rateTable.initialize(from: LogisticTables.rates, count: 1024)
         orderCount = orders.count
         startByte()
     }

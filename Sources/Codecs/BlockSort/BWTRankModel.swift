@@ -1,4 +1,5 @@
 internal import CPrefetch
+import Entropy
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -174,7 +175,7 @@ struct BWTRankModel<Parts: BWTModelParts> {
             .update(repeating: pattern, count: counterWords / 4)
         UnsafeMutableRawPointer(tables).bindMemory(to: UInt16.self, capacity: total)
         // Secondary maps start as the identity: one row, then copies.
-        for j in 0..<33 { sse[j] = StretchTable.squash16((j - 16) * 128) }
+        for j in 0..<33 { sse[j] = LogisticTables.squash16((j - 16) * 128) }
         var row = 33
         while row < sse1 + sse2 {
             let n = Swift.min(row, sse1 + sse2 - row)
@@ -182,11 +183,11 @@ struct BWTRankModel<Parts: BWTModelParts> {
             row += n
         }
         stretch = .allocate(capacity: 4096)
-        stretch.initialize(from: StretchTable.stretchTable, count: 4096)
+        stretch.initialize(from: LogisticTables.stretch16, count: 4096)
         squash = .allocate(capacity: 4096)
-        squash.initialize(from: StretchTable.squashTable, count: 4096)
+        squash.initialize(from: LogisticTables.squash16, count: 4096)
         rates = .allocate(capacity: 128)
-        rates.initialize(from: StretchTable.rateTable, count: 128)
+        rates.initialize(from: LogisticTables.rates, count: 128)
         let sets = Self.mixerSets
         weights = .allocate(capacity: Self.weightStride * sets)
         weights.initialize(repeating: 0, count: Self.weightStride * sets)
@@ -405,69 +406,3 @@ enum ModelTables {
     }
 }
 
-/// ln(p / (1 − p)) and its inverse in fixed point: stretch maps a 12-bit
-/// probability to −2047…2047 (units of 1/256), squash16 maps back to 16 bits.
-/// Built with integers only (powers of e^(1/512) in 32-bit fixed point), so
-/// every platform gets the same tables and the coder the same bits.
-enum StretchTable {
-    /// round(e^(1/512) · 2^32).
-    static let expStep: UInt64 = 4_303_364_101
-
-    /// e^(k/512) · 2^32 for k = 0…4096 (the last is e^8 · 2^32, below 2^44).
-    static let exponentials: [UInt64] = {
-        var table = [UInt64](repeating: 0, count: 4097)
-        var t: UInt64 = 1 << 32
-        for k in 0...4096 {
-            table[k] = t
-            let (high, low) = t.multipliedFullWidth(by: expStep)
-            t = high << 32 | low >> 32
-        }
-        return table
-    }()
-
-    /// 65536 / (1 + e^(−x/256)) for x = −2048…2047, rounded, within 1…65535.
-    static let squashTable: [UInt16] = {
-        let e = exponentials
-        func positive(_ x: Int) -> UInt64 { // x = 0…2048
-            let t = e[2 * x]
-            return (65536 * t + (t + (1 << 32)) / 2) / (t + (1 << 32))
-        }
-        return (0..<4096).map { i in
-            let x = i - 2048
-            let v = x >= 0 ? Int(positive(x)) : 65536 - Int(positive(-x))
-            return UInt16(Swift.max(1, Swift.min(65535, v)))
-        }
-    }()
-
-    /// round(256 · ln(p / (1 − p))) for p = (i + ½) / 4096, within −2047…2047: for
-    /// p ≥ ½ the number of m ≥ 0 with e^((2m + 1)/512) ≤ p / (1 − p), compared as
-    /// integers; below ½ by symmetry.
-    static let stretchTable: [Int16] = {
-        let e = exponentials
-        var table = [Int16](repeating: 0, count: 4096)
-        var m: UInt64 = 0
-        for i in 2048..<4096 {
-            let p = UInt64(2 * i + 1) * 8 // p · 65536
-            while m < 2047, e[Int(2 * m + 1)] * (65536 - p) <= p << 32 { m += 1 }
-            table[i] = Int16(m)
-            table[4095 - i] = -Int16(m)
-        }
-        return table
-    }()
-
-    @inline(__always)
-    static func stretch(_ p12: Int) -> Int16 {
-        stretchTable.withUnsafeBufferPointer { $0[p12 & 4095] }
-    }
-
-    /// 65536 / (n + 1.5), rounded, for n = 0…127: counter update rates (the last, 1/128.5, is the slow floor).
-    static let rateTable: [Int32] = (0..<128).map { (n: Int) -> Int32 in
-        let d = 2 * n + 3
-        return Int32((131_072 + d / 2) / d)
-    }
-
-    @inline(__always)
-    static func squash16(_ x: Int) -> UInt16 {
-        squashTable.withUnsafeBufferPointer { $0[(Swift.max(-2048, Swift.min(2047, x)) &+ 2048)] }
-    }
-}
