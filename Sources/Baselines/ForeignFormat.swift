@@ -261,7 +261,7 @@ public enum ForeignError: Error, Equatable, Sendable, CustomStringConvertible {
 
 extension ForeignFormat {
     /// What the format calls one of the pieces that may be concatenated.
-    var memberName: String {
+    public var memberName: String {
         switch self {
         case .gzip: "member"
         case .bzip2, .xz: "stream"

@@ -25,18 +25,7 @@ enum ArchiveSummary {
             let frames = s.frames > 1 ? "\(Format.count(s.frames, "frame")), " : ""
             return "\(s.codecName) -\(s.levelLabel), \(frames)\(Format.count(s.blocks, "block"))"
         case .foreign(let s):
-            return s.format.rawValue + (s.members.map { ", " + Format.count($0, s.format.memberNoun) } ?? "")
-        }
-    }
-}
-
-extension ForeignFormat {
-    /// What one concatenated piece of the format is called.
-    var memberNoun: String {
-        switch self {
-        case .gzip: "member"
-        case .bzip2, .xz: "stream"
-        case .zstd: "frame"
+            return s.format.rawValue + (s.members.map { ", " + Format.count($0, s.format.memberName) } ?? "")
         }
     }
 }

@@ -4,18 +4,9 @@ import TestSupport
 
 private let fm = FileManager.default
 
-private func write(_ bytes: [UInt8], _ path: String) throws {
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-}
-
-private func read(_ path: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-}
-
-/// Files in `dir` (including hidden temporaries).
-private func listing(_ dir: String) throws -> [String] {
-    try fm.contentsOfDirectory(atPath: dir).sorted()
-}
+private func write(_ bytes: [UInt8], _ path: String) throws { try TestFiles.write(bytes, path) }
+private func read(_ path: String) throws -> [UInt8] { try TestFiles.read(path) }
+private func listing(_ dir: String) throws -> [String] { try TestFiles.listing(dir) }
 
 @Suite struct ArchiverCommands {
     @Test func compressDecompressRoundTrip() throws {

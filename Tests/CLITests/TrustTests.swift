@@ -7,17 +7,9 @@ import TestSupport
 
 private let fm = FileManager.default
 
-private func write(_ bytes: [UInt8], _ path: String) throws {
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-}
-
-private func read(_ path: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-}
-
-private func listing(_ dir: String) throws -> [String] {
-    try fm.contentsOfDirectory(atPath: dir).sorted()
-}
+private func write(_ bytes: [UInt8], _ path: String) throws { try TestFiles.write(bytes, path) }
+private func read(_ path: String) throws -> [UInt8] { try TestFiles.read(path) }
+private func listing(_ dir: String) throws -> [String] { try TestFiles.listing(dir) }
 
 private func mode(_ path: String) throws -> Int {
     try (fm.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1

@@ -70,3 +70,19 @@ public enum SqueezeCommand {
         return dir.path
     }
 }
+
+/// Small file helpers for tests that run the CLI in a temporary directory.
+public enum TestFiles {
+    public static func write(_ bytes: [UInt8], _ path: String) throws {
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    public static func read(_ path: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// Files in `dir`, sorted, hidden temporaries included (so a test sees one left behind).
+    public static func listing(_ dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    }
+}
