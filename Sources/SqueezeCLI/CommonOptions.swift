@@ -83,6 +83,13 @@ struct ProgressLine {
         Terminal.errorText("\r\u{1B}[K\(name): \(Format.fixed(mib, 1)) MiB \(text)")
     }
 
+    /// Names the step in progress (for work that is not counted in bytes).
+    mutating func show(_ step: String) {
+        guard enabled else { return }
+        lastUpdate = Self.now()
+        Terminal.errorText("\r\u{1B}[K\(name): \(step)…")
+    }
+
     func finish() {
         guard enabled else { return }
         Terminal.errorText("\r\u{1B}[K")
