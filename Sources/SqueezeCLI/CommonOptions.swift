@@ -116,12 +116,14 @@ enum Format {
         return u == 0 ? "\(n) B" : "\(fixed(v, v < 10 ? 2 : 1)) \(units[u])"
     }
 
-    /// Parses "65536", "64K", "64KiB", "1M", "16MiB".
+    /// Parses "65536", "64K", "64KiB", "1M", "16MiB", "1T".
     static func parseSize(_ text: String) -> Int? {
         var s = text.uppercased()
         var mult = 1
-        for (suffix, m) in [("KIB", 1 << 10), ("MIB", 1 << 20), ("GIB", 1 << 30), ("KB", 1 << 10), ("MB", 1 << 20),
-                            ("GB", 1 << 30), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1)] where s.hasSuffix(suffix) {
+        let suffixes: [(String, Int)] = [("KIB", 1 << 10), ("MIB", 1 << 20), ("GIB", 1 << 30), ("TIB", 1 << 40),
+                                         ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30), ("TB", 1 << 40),
+                                         ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("T", 1 << 40), ("B", 1)]
+        for (suffix, m) in suffixes where s.hasSuffix(suffix) {
             s.removeLast(suffix.count)
             mult = m
             break

@@ -183,7 +183,20 @@ struct Estimate: ParsableCommand {
                 }
             }
             let runs = compare ? CodecComparison.run(bytes, best: report.best) { progress.show("compare \($0)") } : nil
-            return EstimateResult(report: report, codecs: runs)
+            // Exact, but with less model memory than without a limit: say which figures that changes.
+            var notes: [String] = []
+            let full = plan.options
+            if exact.arithModels != full.arithModels {
+                notes.append("arith-model figures not computed: their tables do not fit in --memory \(memory) beside the input.")
+            }
+            if report.ppm.memoryLimited && exact.ppmMemoryBudget < full.ppmMemoryBudget {
+                notes.append("PPM stopped adding contexts at \(Format.bytes(Int64(exact.ppmMemoryBudget))) (--memory \(memory)): "
+                             + "the exact code length of that smaller model.")
+            }
+            if report.lz78.dictionaryResets > 0 && exact.lz78MaxPhrases < full.lz78MaxPhrases {
+                notes.append("LZ78 dictionary limited to \(exact.lz78MaxPhrases) phrases by --memory \(memory).")
+            }
+            return EstimateResult(report: report, codecs: runs, notes: notes)
         }
         if compare {
             throw FileError("\(name): --compare needs the whole input in memory, which is more than --memory "
@@ -207,7 +220,7 @@ struct Estimate: ParsableCommand {
             progress.update(Int64(done))
         }
         progress.show("finishing")
-        return EstimateResult(report: analysis.finish(name: name), codecs: nil)
+        return EstimateResult(report: analysis.finish(name: name), codecs: nil, notes: [])
     }
 }
 
@@ -265,6 +278,8 @@ func peakResidentBytes() -> Int? {
 struct EstimateResult {
     let report: EntropyReport
     let codecs: [CodecRun]?
+    /// Figures that a memory limit changed in an otherwise exact analysis.
+    let notes: [String]
 }
 
 func monotonicSeconds() -> Double {

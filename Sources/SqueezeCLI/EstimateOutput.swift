@@ -66,6 +66,7 @@ enum EstimateOutput {
         lines.append("\(rep.alphabetSize) byte values present, +256 bits to name them).")
         if rep.orders.contains(where: \.isSparse) { lines.append(sparseNote) }
         lines += approximationNotes(rep)
+        lines += r.notes.map { "Note: " + $0 }
         lines.append("")
         var est: [[String]] = rep.estimates.map { e in
             [e.name, f(e.bitsPerByte), grouped(e.compressedBytes), ratio(e.bitsPerByte)]
@@ -209,7 +210,7 @@ enum EstimateOutput {
     }
 
     static func summary(_ results: [EstimateResult]) -> String {
-        let notes = results.flatMap { approximationNotes($0.report, label: true) }
+        let notes = results.flatMap { r in approximationNotes(r.report, label: true) + r.notes.map { "Note: \(r.report.name): " + $0 } }
         return """
         \(summaryTable(results, markdown: false))
         \(notes.isEmpty ? "" : "\n" + notes.joined(separator: "\n") + "\n")
@@ -263,7 +264,7 @@ enum EstimateOutput {
         out.append("")
         out.append(summaryTable(results, markdown: true))
         out.append("")
-        let notes = results.flatMap { approximationNotes($0.report, label: true) }
+        let notes = results.flatMap { r in approximationNotes(r.report, label: true) + r.notes.map { "Note: \(r.report.name): " + $0 } }
         if !notes.isEmpty {
             out.append(notes.map { "    " + $0 }.joined(separator: "\n"))
             out.append("")
@@ -474,6 +475,8 @@ enum EstimateOutput {
         let seconds: [String: Double]
         /// null when every figure is exact.
         let approximation: EntropyReport.Approximation?
+        /// Figures a memory limit changed in an exact analysis (smaller PPM model, skipped arith models).
+        let notes: [String]
     }
 
     struct JSONTotal: Encodable {
@@ -533,7 +536,7 @@ enum EstimateOutput {
                                payloadBitsPerByte: bpb(Double(rep.huffman.payloadBits), n), maxLength: rep.huffman.maxLength,
                                lengths: rep.huffman.lengths),
                 estimates: rep.estimates.map(estimateJSON), best: estimateJSON(rep.best), codecs: r.codecs,
-                seconds: rep.seconds, approximation: rep.approximation)
+                seconds: rep.seconds, approximation: rep.approximation, notes: r.notes)
         }
         let n = results.reduce(0) { $0 + $1.report.byteCount }
         let best = results.reduce(0) { $0 + $1.report.best.bits }
