@@ -104,7 +104,10 @@ public struct ContextStatistics: Sendable {
     public static let maximumInputSize = Int(UInt32.max) - 1
 
     /// Statistics for orders 0…`maxOrder` (clamped to 0…`maximumOrder`).
-    public static func compute(_ bytes: UnsafeRawBufferPointer, maxOrder: Int) -> ContextStatistics {
+    /// `preceding`: the bytes just before `bytes` (a block of a longer input), used
+    /// as the first contexts instead of the 0x00 padding.
+    public static func compute(_ bytes: UnsafeRawBufferPointer, maxOrder: Int,
+                               preceding: UnsafeRawBufferPointer? = nil) -> ContextStatistics {
         let n = Swift.min(bytes.count, maximumInputSize)
         let bytes = UnsafeRawBufferPointer(rebasing: bytes[0..<n])
         let K = Swift.max(0, Swift.min(maxOrder, maximumOrder))
@@ -132,6 +135,10 @@ public struct ContextStatistics: Sendable {
         var padded = [UInt8](repeating: 0, count: front + n + 8)
         padded.withUnsafeMutableBytes { dst in
             dst.baseAddress!.advanced(by: front).copyMemory(from: bytes.baseAddress!, byteCount: n)
+            if let preceding, let base = preceding.baseAddress {
+                let c = Swift.min(front, preceding.count)
+                dst.baseAddress!.advanced(by: front - c).copyMemory(from: base + (preceding.count - c), byteCount: c)
+            }
         }
 
         var result: [OrderStatistics] = []
@@ -185,6 +192,13 @@ public struct ContextStatistics: Sendable {
             }
         }
         return ContextStatistics(orders: result, alphabetSize: m)
+    }
+
+    /// Peak bytes `compute` allocates for `count` input bytes (its copy of them included).
+    public static func peakMemory(count n: Int, maxOrder: Int) -> Int {
+        let perByte = maxOrder <= 7 && n <= keyMethodMaximumInput ? 17 : 9
+        let tables = 8 * 8 * (Swift.min(n, 1 << 16) + 1)
+        return perByte * n + tables + 64 * 1024
     }
 
     /// Inputs up to this size (and orders ≤ 7) use the faster key method (16 bytes per input byte).
@@ -393,7 +407,7 @@ public struct ContextStatistics: Sendable {
     }
 
     /// Turns run-length tallies into the sums of the closed forms.
-    private static func sums(pairRuns: [Int], contextRuns: [Int], longPairRuns: [Int], longContextRuns: [Int],
+    static func sums(pairRuns: [Int], contextRuns: [Int], longPairRuns: [Int], longContextRuns: [Int],
                              tables: Tables) -> RunSums {
         let tally = pairRuns.count
         var sums = RunSums()

@@ -28,6 +28,7 @@ public struct EntropyReport: Sendable, Codable {
         /// Highest order of the PPM blend (≤ `PPMEstimator.maximumOrder`).
         public var ppmOrder = 5
         public var ppmMemoryBudget = PPMEstimator.defaultMemoryBudget
+        public var lz78MaxPhrases = LZEntropyEstimator.defaultMaxPhrases
         /// Context depth in bytes of the CTW estimate; 0 (the default) skips it:
         /// it is slow (about 0.3 MB/s at depth 4).
         public var ctwDepth = 0
@@ -57,45 +58,89 @@ public struct EntropyReport: Sendable, Codable {
     public let best: CodeLengthEstimate
     /// Seconds spent on orders 0…K, PPM and LZ78 (for the curious; not reproducible).
     public let seconds: [String: Double]
+    /// nil when every figure is exact; set when the input did not fit the memory
+    /// limit and was analysed in bounded memory (see `StreamingEntropyAnalysis`).
+    public var approximation: Approximation? = nil
+
+    /// What a bounded-memory analysis changed, so that output can say which
+    /// figures are approximate and by how much.
+    public struct Approximation: Sendable, Codable, Equatable {
+        /// The memory limit the analysis kept to, in bytes.
+        public let memoryLimit: Int
+        /// Per order: exact or hashed, and the interval holding the exact n·Hk.
+        public let orders: [OrderBound]
+        /// Segment size of the exact per-segment lower bounds.
+        public let segmentBytes: Int
+        /// Memory given to the PPM model and the LZ78 dictionary (smaller than
+        /// in an exact analysis: their figures are those of smaller models).
+        public let ppmMemoryBudget: Int
+        public let lz78MaxPhrases: Int
+        /// Estimators not computed because they need the input in memory.
+        public let skipped: [String]
+        public init(memoryLimit: Int, orders: [OrderBound], segmentBytes: Int, ppmMemoryBudget: Int,
+                    lz78MaxPhrases: Int, skipped: [String]) {
+            self.memoryLimit = memoryLimit
+            self.orders = orders
+            self.segmentBytes = segmentBytes
+            self.ppmMemoryBudget = ppmMemoryBudget
+            self.lz78MaxPhrases = lz78MaxPhrases
+            self.skipped = skipped
+        }
+    }
 
     public static func analyze(_ bytes: UnsafeRawBufferPointer, name: String, options: Options = Options(),
-                               clock: () -> Double = { 0 }) -> EntropyReport {
+                               clock: () -> Double = { 0 }, phase: (String) -> Void = { _ in }) -> EntropyReport {
         let n = bytes.count
         var seconds: [String: Double] = [:]
         var t = clock()
         func lap(_ key: String) { let now = clock(); seconds[key] = now - t; t = now }
         let histogram = EmpiricalEntropy.histogram(bytes)
+        phase("orders 0-\(options.maxOrder)")
         let context = ContextStatistics.compute(bytes, maxOrder: options.maxOrder)
         lap("orders")
+        phase("PPM")
         let ppm = PPMEstimator.estimate(bytes, maxOrder: options.ppmOrder, memoryBudget: options.ppmMemoryBudget)
         lap("ppm")
-        let lz = LZEntropyEstimator.lz78(bytes)
+        phase("LZ78")
+        let lz = LZEntropyEstimator.lz78(bytes, maxPhrases: options.lz78MaxPhrases)
         lap("lz78")
+        if options.ctwDepth > 0 { phase("CTW") }
         let ctw = options.ctwDepth > 0 ? CTWEstimator.estimate(bytes, depth: options.ctwDepth) : nil
         lap("ctw")
+        phase("arith models")
+        var arith: [(Int, Double)] = []
+        for k in options.arithModels where AdaptiveArithmeticCoding.models.contains(k) {
+            if let bits = try? AdaptiveModelCost.codeLength(of: bytes, order: k) { arith.append((k, bits)) }
+        }
+        lap("arith")
+        return assemble(name: name, n: n, histogram: histogram, orders: context.orders, alphabetSize: context.alphabetSize,
+                        ppm: ppm, lz: lz, ctw: ctw, arith: arith, seconds: seconds)
+    }
+
+    /// The estimates, the best and the summary figures from the estimators' results.
+    static func assemble(name: String, n: Int, histogram: [Int], orders: [OrderStatistics], alphabetSize: Int,
+                         ppm: PPMEstimate, lz: LZ78Estimate, ctw: CTWEstimate?, arith: [(Int, Double)],
+                         seconds: [String: Double]) -> EntropyReport {
         let huffman = StaticPrefixCodeCost(histogram: histogram)
 
         var estimates: [CodeLengthEstimate] = []
         func add(_ id: String, _ label: String, _ bits: Double) {
             estimates.append(CodeLengthEstimate(id: id, name: label, bits: bits, byteCount: n))
         }
-        let bestKT = context.orders.min { $0.ktBits < $1.ktBits }
-        let bestLaplace = context.orders.min { $0.laplaceBits < $1.laplaceBits }
-        let bestKTm = context.orders.min { $0.ktInputAlphabetBits < $1.ktInputAlphabetBits }
+        let bestKT = orders.min { $0.ktBits < $1.ktBits }
+        let bestLaplace = orders.min { $0.laplaceBits < $1.laplaceBits }
+        let bestKTm = orders.min { $0.ktInputAlphabetBits < $1.ktInputAlphabetBits }
         if let o = bestKT { add("kt-order-\(o.order)", "adaptive order-\(o.order) KT", o.ktBits) }
         if let o = bestLaplace { add("laplace-order-\(o.order)", "adaptive order-\(o.order) Laplace", o.laplaceBits) }
         if let o = bestKTm {
-            add("kt-alphabet-order-\(o.order)", "adaptive order-\(o.order) KT over the \(context.alphabetSize) used bytes",
+            add("kt-alphabet-order-\(o.order)", "adaptive order-\(o.order) KT over the \(alphabetSize) used bytes",
                 o.ktInputAlphabetBits)
         }
         // The exact models of the `arith` codec (levels 0–2): the codec's output is
         // this code length plus a few bytes, which cross-checks estimator and coder.
-        for k in options.arithModels where AdaptiveArithmeticCoding.models.contains(k) {
-            if let bits = try? AdaptiveModelCost.codeLength(of: bytes, order: k) {
-                add("arith-model-\(k)", "adaptive order-\(k) as the arith codec models it", bits)
-            }
+        for (k, bits) in arith {
+            add("arith-model-\(k)", "adaptive order-\(k) as the arith codec models it", bits)
         }
-        lap("arith")
         add("ppm-d-order-\(ppm.maxOrder)", "PPM order \(ppm.maxOrder) (escape D, exclusions)", ppm.bits)
         if let ctw { add("ctw-depth-\(ctw.depth)", "CTW depth \(ctw.depth) (binary decomposition)", ctw.bits) }
         add("lz78", "LZ78 code", lz.codeBits)
@@ -107,8 +152,8 @@ public struct EntropyReport: Sendable, Codable {
             .sorted { (histogram[$0], -$0) > (histogram[$1], -$1) }
             .prefix(8).map { SymbolFrequency(byte: $0, count: histogram[$0]) }
         return EntropyReport(
-            name: name, byteCount: n, alphabetSize: context.alphabetSize, mostFrequent: Array(top),
-            histogram: histogram, h0: EmpiricalEntropy.entropy(counts: histogram), orders: context.orders,
+            name: name, byteCount: n, alphabetSize: alphabetSize, mostFrequent: Array(top),
+            histogram: histogram, h0: EmpiricalEntropy.entropy(counts: histogram), orders: orders,
             ppm: ppm, lz78: lz, ctw: ctw, huffman: huffman, estimates: estimates, best: best, seconds: seconds)
     }
 

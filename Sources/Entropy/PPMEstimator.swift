@@ -31,26 +31,38 @@ public enum PPMEstimator {
 
     public static func estimate(_ bytes: UnsafeRawBufferPointer, maxOrder: Int = 5,
                                 memoryBudget: Int = defaultMemoryBudget) -> PPMEstimate {
-        var model = PPMModel(maxOrder: Swift.max(0, Swift.min(maxOrder, maximumOrder)), memoryBudget: memoryBudget)
-        let n = bytes.count
-        let front = 8
-        var padded = [UInt8](repeating: 0, count: front + n)
-        if n > 0 {
-            padded.withUnsafeMutableBytes { dst in
-                dst.baseAddress!.advanced(by: front).copyMemory(from: bytes.baseAddress!, byteCount: n)
-            }
-        }
+        var stream = Stream(maxOrder: maxOrder, memoryBudget: memoryBudget)
+        stream.consume(bytes)
+        return stream.finish()
+    }
+
+    /// The same estimate fed in pieces (the input need not be in memory at once):
+    /// the model and the 8 bytes of history carry over from one piece to the next.
+    public struct Stream {
+        var model: PPMModel
+        var history: UInt64 = 0
         var bits = 0.0
-        padded.withUnsafeBytes { y in
-            let base = y.baseAddress!
-            for i in 0..<n {
-                let p = front + i
-                let history = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p - 8, as: UInt64.self))
-                bits += model.codeAndUpdate(symbol: y[p], history: history)
-            }
+
+        public init(maxOrder: Int = 5, memoryBudget: Int = defaultMemoryBudget) {
+            model = PPMModel(maxOrder: Swift.max(0, Swift.min(maxOrder, maximumOrder)), memoryBudget: memoryBudget)
         }
-        return PPMEstimate(maxOrder: model.maxOrder, bits: bits, contexts: model.contextCount,
-                           entries: model.entrySymbol.count, memoryLimited: model.memoryLimited)
+
+        public mutating func consume(_ bytes: UnsafeRawBufferPointer) {
+            var h = history
+            var total = bits
+            for b in bytes {
+                total += model.codeAndUpdate(symbol: b, history: h)
+                // The latest byte is the top byte of the history word.
+                h = (h >> 8) | (UInt64(b) << 56)
+            }
+            history = h
+            bits = total
+        }
+
+        public func finish() -> PPMEstimate {
+            PPMEstimate(maxOrder: model.maxOrder, bits: bits, contexts: model.contextCount,
+                        entries: model.entrySymbol.count, memoryLimited: model.memoryLimited)
+        }
     }
 
     /// Σ over all 256 byte values of 2^−cost for the byte after `prefix`:

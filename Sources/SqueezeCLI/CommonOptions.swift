@@ -105,6 +105,13 @@ struct ProgressLine {
         Terminal.errorText("\r\u{1B}[K\(name): \(Format.fixed(mib, 1)) MiB \(text)")
     }
 
+    /// Names the step in progress (for work that is not counted in bytes).
+    mutating func show(_ step: String) {
+        guard enabled else { return }
+        lastUpdate = Self.now()
+        Terminal.errorText("\r\u{1B}[K\(name): \(step)…")
+    }
+
     func finish() {
         guard enabled else { return }
         Terminal.errorText("\r\u{1B}[K")
@@ -138,7 +145,7 @@ enum Format {
         return v == v.rounded() ? "\(Int(v)) \(units[u])" : "\(fixed(v, v < 10 ? 2 : 1)) \(units[u])"
     }
 
-    /// Parses "65536", "64K", "64KiB", "1M", "16MiB".
+    /// Parses "65536", "64K", "64KiB", "1M", "16MiB", "1T".
     static func parseSize(_ text: String) -> Int? {
         var s = text.uppercased()
         var mult = 1

@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SqueezeKit
+
+/// Output formats of `estimate`, named as `compare --format` names them.
+enum EstimateFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, markdown, csv, json
+}
 
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,10 +18,18 @@ struct Estimate: ParsableCommand {
         coders (Krichevsky–Trofimov and Laplace estimators, learning cost included), a PPM blend of
         orders, an LZ78 parse, and a static Huffman code with its table. The headline is the smallest
         achievable code length among them. With --compare, our codecs and the system libraries run at
-        their strongest levels beside the estimates. Fields of --json/--csv: docs/ESTIMATE.md.
+        their strongest levels beside the estimates. - reads standard input.
+
+        Memory: an input whose exact analysis needs more than --memory (about 18 bytes per input
+        byte) is read in pieces instead: high orders are counted in bounded hashed tables, PPM and
+        LZ78 get smaller models, CTW and the arith-model figures are skipped, and every output marks
+        the approximate figures with the interval that holds the exact value (docs/ESTIMATE.md).
+        Progress is shown on a terminal for inputs over 16 MiB unless -q.
+
+        Fields of each --format: docs/ESTIMATE.md. Exit status: 0 success, 1 a file error, 2 a usage error.
         """)
 
-    @Argument(help: "Files to measure.")
+    @Argument(help: "Files to measure (- for standard input).")
     var files: [String]
 
     @Option(help: "Highest context order k for Hk and the adaptive order-k coders (0…\(ContextStatistics.maximumOrder)).")
@@ -28,20 +44,59 @@ struct Estimate: ParsableCommand {
     @Flag(help: "Run every registered codec at its strongest level and show its real bits/byte.")
     var compare = false
 
-    @Flag(help: "Machine-readable JSON with every figure.")
+    @Option(help: ArgumentHelp("Output format: text (default), markdown, csv or json.", valueName: "format"))
+    var format: EstimateFormat?
+
+    @Flag(help: "Same as --format json.")
     var json = false
 
-    @Flag(help: "CSV, one row per file plus a total row, with every figure.")
+    @Flag(help: "Same as --format csv.")
     var csv = false
 
-    @Flag(help: "A Markdown report (tables and notes), as committed under reports/.")
+    @Flag(help: "Same as --format markdown.")
     var markdown = false
+
+    @Option(name: .customLong("memory"), help: ArgumentHelp(
+        "Memory limit, such as 512M or 2G (\(Self.memoryRangeText); default 2G). Larger inputs get bounded, marked approximations.",
+        valueName: "limit"))
+    var memory: String = "2G"
+
+    @Flag(name: .shortAndLong, help: "No progress on standard error.")
+    var quiet = false
 
     @Option(help: "Also write an SVG plot of bits/byte against order k to this file.")
     var plot: String?
 
     @Option(help: "Embed this path to the SVG in the Markdown report (default: the --plot path).")
     var plotLink: String?
+
+    @Option(help: ArgumentHelp("Markdown only: name the script that generated the report (scripts/make-estimate-report.sh passes its own name).",
+                               visibility: .hidden))
+    var generatedBy: String?
+
+    static let memoryRangeText = "\(EstimateMemoryPlan.minimumLimit >> 20)M…\(EstimateMemoryPlan.maximumLimit >> 40)T"
+
+    /// The chosen format: --format or one of the old flags (which must agree).
+    func chosenFormat() throws -> EstimateFormat {
+        var chosen: [EstimateFormat] = format.map { [$0] } ?? []
+        if json { chosen.append(.json) }
+        if csv { chosen.append(.csv) }
+        if markdown { chosen.append(.markdown) }
+        guard Set(chosen).count <= 1 else {
+            throw ValidationError("choose one output format: --format \(chosen.map(\.rawValue).joined(separator: " and --format "))")
+        }
+        return chosen.first ?? .text
+    }
+
+    func memoryLimit() throws -> Int {
+        guard let bytes = Format.parseSize(memory) else {
+            throw ValidationError("--memory '\(memory)' is not a size such as 512M or 2G")
+        }
+        guard (EstimateMemoryPlan.minimumLimit...EstimateMemoryPlan.maximumLimit).contains(bytes) else {
+            throw ValidationError("--memory \(memory) is outside \(Self.memoryRangeText), the range it accepts")
+        }
+        return bytes
+    }
 
     func validate() throws {
         guard (0...ContextStatistics.maximumOrder).contains(order) else {
@@ -53,38 +108,36 @@ struct Estimate: ParsableCommand {
         guard (0...CTWEstimator.maximumDepth).contains(ctwDepth) else {
             throw ValidationError("--ctw-depth must be in 0…\(CTWEstimator.maximumDepth)")
         }
-        guard [json, csv, markdown].filter({ $0 }).count <= 1 else {
-            throw ValidationError("choose at most one of --json, --csv, --markdown")
+        _ = try chosenFormat()
+        _ = try memoryLimit()
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be read only once") }
+        if generatedBy != nil && (try? chosenFormat()) != .markdown {
+            throw ValidationError("--generated-by applies to --format markdown only")
         }
     }
 
     func run() throws {
+        let format = try chosenFormat()
         var options = EntropyReport.Options()
         options.maxOrder = order
         options.ppmOrder = ppmOrder
         options.ctwDepth = ctwDepth
+        let plan = EstimateMemoryPlan(limit: try memoryLimit(), options: options)
         var results: [EstimateResult] = []
         for path in files {
-            let bytes = try readWholeFile(path)
-            guard bytes.count <= ContextStatistics.maximumInputSize else {
-                throw EstimateError("\(path): \(bytes.count) bytes is above the estimator's limit of "
-                                    + "\(ContextStatistics.maximumInputSize) bytes")
-            }
-            let report = bytes.withUnsafeBytes {
-                EntropyReport.analyze($0, name: path, options: options, clock: monotonicSeconds)
-            }
-            let runs = compare ? CodecComparison.run(bytes, best: report.best) : nil
-            results.append(EstimateResult(report: report, codecs: runs))
+            results.append(try analyze(path, plan: plan))
         }
         let output: String
-        if json {
-            output = try EstimateOutput.json(results, order: order, ppmOrder: ppmOrder)
-        } else if csv {
+        switch format {
+        case .json:
+            output = try EstimateOutput.json(results, order: order, ppmOrder: ppmOrder,
+                                             memoryLimit: plan.limit, peakResident: peakResidentBytes())
+        case .csv:
             output = EstimateOutput.csv(results, order: order)
-        } else if markdown {
+        case .markdown:
             output = EstimateOutput.markdown(results, order: order, plotPath: plotLink ?? plot,
-                                             commandLine: CommandLine.arguments)
-        } else {
+                                             commandLine: CommandLine.arguments, generatedBy: generatedBy)
+        case .text:
             output = results.count == 1 ? EstimateOutput.detail(results[0]) : EstimateOutput.summary(results)
         }
         print(output)
@@ -93,48 +146,146 @@ struct Estimate: ParsableCommand {
             do {
                 try svg.write(toFile: plot, atomically: true, encoding: .utf8)
             } catch {
-                throw EstimateError("\(plot): cannot write the plot: \(error.localizedDescription)")
+                throw FileError("\(plot): cannot write the plot: \(error.localizedDescription)")
             }
         }
     }
+
+    /// Reads one input and analyses it: exactly when it fits the memory plan,
+    /// else as a stream in bounded memory. File errors name the file.
+    func analyze(_ path: String, plan: EstimateMemoryPlan) throws -> EstimateResult {
+        let input: InputFile
+        do {
+            input = try InputFile.open(path)
+        } catch {
+            throw FileError("\(path == "-" ? "(stdin)" : path): \(error)")
+        }
+        defer { input.close() }
+        let name = input.displayName
+        let isRegular = input.info.map { ($0.st_mode & S_IFMT) == S_IFREG } ?? false
+        let size = isRegular ? input.size : nil
+        var progress = ProgressLine(name: name, total: size, quiet: quiet)
+        defer { progress.finish() }
+        let reader = ChunkReader(fd: input.fd, name: name)
+
+        // Buffer up to what an exact analysis can hold; a regular file too large for it streams at once.
+        let exactCapacity = plan.largestExactInput
+        var bytes: [UInt8] = []
+        var complete = false
+        if size.map({ plan.exactOptions(count: Int($0)) != nil }) ?? true {
+            bytes.reserveCapacity(size.map { Int($0) } ?? Swift.min(exactCapacity + 1, 64 << 20))
+            complete = try reader.read(into: &bytes, upTo: exactCapacity + 1) { progress.update(Int64($0)) }
+        }
+        if complete, let exact = plan.exactOptions(count: bytes.count) {
+            let report = bytes.withUnsafeBytes {
+                EntropyReport.analyze($0, name: name, options: exact, clock: monotonicSeconds) { phase in
+                    progress.show(phase)
+                }
+            }
+            let runs = compare ? CodecComparison.run(bytes, best: report.best) { progress.show("compare \($0)") } : nil
+            // Exact, but with less model memory than without a limit: say which figures that changes.
+            var notes: [String] = []
+            let full = plan.options
+            if exact.arithModels != full.arithModels {
+                notes.append("arith-model figures not computed: their tables do not fit in --memory \(memory) beside the input.")
+            }
+            if report.ppm.memoryLimited && exact.ppmMemoryBudget < full.ppmMemoryBudget {
+                notes.append("PPM stopped adding contexts at \(Format.bytes(Int64(exact.ppmMemoryBudget))) (--memory \(memory)): "
+                             + "the exact code length of that smaller model.")
+            }
+            if report.lz78.dictionaryResets > 0 && exact.lz78MaxPhrases < full.lz78MaxPhrases {
+                notes.append("LZ78 dictionary limited to \(exact.lz78MaxPhrases) phrases by --memory \(memory).")
+            }
+            return EstimateResult(report: report, codecs: runs, notes: notes)
+        }
+        if compare {
+            throw FileError("\(name): --compare needs the whole input in memory, which is more than --memory "
+                            + "\(memory) allows for it; raise --memory or leave out --compare")
+        }
+        var analysis = StreamingEntropyAnalysis(plan: plan)
+        var done = 0
+        for start in stride(from: 0, to: bytes.count, by: EstimateMemoryPlan.chunkSize) {
+            let end = Swift.min(bytes.count, start + EstimateMemoryPlan.chunkSize)
+            bytes.withUnsafeBytes { analysis.consume(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+            done = end
+            progress.update(Int64(done))
+        }
+        bytes = []
+        var chunk = [UInt8](repeating: 0, count: EstimateMemoryPlan.chunkSize)
+        while true {
+            let got = try reader.read(into: &chunk)
+            if got == 0 { break }
+            chunk.withUnsafeBytes { analysis.consume(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            done += got
+            progress.update(Int64(done))
+        }
+        progress.show("finishing")
+        return EstimateResult(report: analysis.finish(name: name), codecs: nil, notes: [])
+    }
+}
+
+/// Reads a file descriptor in pieces; errors name the file.
+struct ChunkReader {
+    let fd: Int32
+    let name: String
+
+    /// Fills `buffer` (its whole count) as far as the input goes; returns the bytes read (0 at the end).
+    func read(into buffer: inout [UInt8]) throws -> Int {
+        var got = 0
+        while got < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError("\(name): cannot read: \(systemErrorMessage())")
+            }
+            if n == 0 { break }
+            got += n
+        }
+        return got
+    }
+
+    /// Appends to `bytes` until the end of the input (true) or until it holds `limit` bytes (false).
+    func read(into bytes: inout [UInt8], upTo limit: Int, progress: (Int) -> Void) throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: EstimateMemoryPlan.chunkSize)
+        while bytes.count < limit {
+            chunk.removeAll(keepingCapacity: true)
+            chunk.append(contentsOf: repeatElement(0, count: Swift.min(EstimateMemoryPlan.chunkSize, limit - bytes.count)))
+            let got = try read(into: &chunk)
+            if got == 0 { return true }
+            bytes.append(contentsOf: chunk[0..<got])
+            progress(bytes.count)
+        }
+        return false
+    }
+}
+
+/// This process's peak resident memory (VmHWM in /proc/self/status), nil where unavailable.
+func peakResidentBytes() -> Int? {
+    guard let f = fopen("/proc/self/status", "r") else { return nil }
+    defer { fclose(f) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), f) != nil {
+        let text = String(cString: line)
+        if text.hasPrefix("VmHWM:") {
+            let digits = text.filter(\.isNumber)
+            return Int(digits).map { $0 * 1024 }
+        }
+    }
+    return nil
 }
 
 /// One file's estimates and, with --compare, the codecs' real sizes.
 struct EstimateResult {
     let report: EntropyReport
     let codecs: [CodecRun]?
-}
-
-struct EstimateError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    /// Figures that a memory limit changed in an otherwise exact analysis.
+    let notes: [String]
 }
 
 func monotonicSeconds() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
-/// Reads a whole file; the error names the file and the reason.
-func readWholeFile(_ path: String) throws -> [UInt8] {
-    guard let f = fopen(path, "rb") else {
-        throw EstimateError("\(path): cannot open: \(String(cString: strerror(errno)))")
-    }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var st = stat()
-    if fstat(fileno(f), &st) == 0, st.st_size > 0 { out.reserveCapacity(Int(st.st_size)) }
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 { out.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count {
-            if ferror(f) != 0 { throw EstimateError("\(path): cannot read: \(String(cString: strerror(errno)))") }
-            break
-        }
-    }
-    return out
 }
 
 /// A codec's real result on one file.
@@ -155,9 +306,10 @@ struct CodecRun: Encodable {
 /// Runs every codec of `CodecRegistry.standard` (ours and the system
 /// baselines) at its strongest level, block by block as the container would.
 enum CodecComparison {
-    static func run(_ bytes: [UInt8], best: CodeLengthEstimate) -> [CodecRun] {
+    static func run(_ bytes: [UInt8], best: CodeLengthEstimate, progress: (String) -> Void = { _ in }) -> [CodecRun] {
         CodecRegistry.standard.descriptors.filter { $0.name != "store" }.map { d in
             let level = d.strongestLevel
+            progress("\(d.name) \(d.label(forLevel: level))")
             let codec = d.make(level)
             let block = Swift.max(1, d.blockSize(level))
             let start = monotonicSeconds()

@@ -55,7 +55,7 @@ enum EstimateOutput {
         for o in rep.orders {
             let mark = o.isSparse ? "*" : ""
             rows.append([
-                "\(o.order)\(mark)", grouped(o.distinctContexts), f(o.conditionalEntropy),
+                "\(o.order)\(mark)", grouped(o.distinctContexts), approximate(rep, o.order) + f(o.conditionalEntropy),
                 f(bpb(o.ktBits, n)), f(bpb(o.laplaceBits, n)), f(bpb(o.ktInputAlphabetBits, n)),
             ])
         }
@@ -65,6 +65,8 @@ enum EstimateOutput {
         lines.append("KT, Laplace: adaptive order-k coders, learning cost included (KT(used): KT over the")
         lines.append("\(rep.alphabetSize) byte values present, +256 bits to name them).")
         if rep.orders.contains(where: \.isSparse) { lines.append(sparseNote) }
+        lines += approximationNotes(rep)
+        lines += r.notes.map { "Note: " + $0 }
         lines.append("")
         var est: [[String]] = rep.estimates.map { e in
             [e.name, f(e.bitsPerByte), grouped(e.compressedBytes), ratio(e.bitsPerByte)]
@@ -96,6 +98,42 @@ enum EstimateOutput {
             + "\ngap: the codec's bits/byte minus the best estimate's."
     }
 
+    // MARK: - Approximate figures
+
+    /// "≈" before an order's Hk when it was counted in bounded memory with merged contexts.
+    static func approximate(_ rep: EntropyReport, _ k: Int) -> String {
+        guard let a = rep.approximation, k < a.orders.count, !a.orders[k].exact else { return "" }
+        return "≈"
+    }
+
+    /// What a bounded-memory analysis changed, figure by figure, with the error bounds.
+    static func approximationNotes(_ rep: EntropyReport, label: Bool = false) -> [String] {
+        guard let a = rep.approximation else { return [] }
+        let n = rep.byteCount
+        var lines: [String] = []
+        lines.append("≈ \(label ? rep.name + ": " : "")approximate: \(grouped(n)) bytes is more than --memory "
+                     + "\(Format.bytes(Int64(a.memoryLimit))) holds for exact figures, so the input was read in pieces.")
+        let hashed = a.orders.filter { !$0.exact }
+        if hashed.isEmpty {
+            lines.append("  Orders 0-\(a.orders.count - 1): counted exactly (every context kept).")
+        } else {
+            let exact = a.orders.filter(\.exact).map { "\($0.order)" }
+            if !exact.isEmpty { lines.append("  Orders \(exact.joined(separator: ", ")): exact (every context kept).") }
+            for o in hashed {
+                let low = bpb(o.empiricalLowerBits, n)
+                let high = bpb(o.empiricalUpperBits, n)
+                lines.append("  H\(o.order) ≈ \(f(high)): contexts merged into 2^\(o.hashBits ?? 0) buckets; "
+                             + "exact H\(o.order) in [\(f(low)), \(f(high))], off by at most \(f(high - low)) bits/byte.")
+            }
+            lines.append("  For the merged orders, KT/Laplace are code lengths of the coder with merged contexts:")
+            lines.append("  achievable, but not the exact order-k figure (which may be lower or higher).")
+        }
+        lines.append("  PPM (\(Format.bytes(Int64(a.ppmMemoryBudget))) model) and LZ78 (\(grouped(a.lz78MaxPhrases)) phrases): "
+                     + "exact code lengths of these smaller models.")
+        if !a.skipped.isEmpty { lines.append("  Not computed (need the input in memory): \(a.skipped.joined(separator: ", ")).") }
+        return lines
+    }
+
     // MARK: - Several files, one table
 
     struct Row {
@@ -110,6 +148,7 @@ enum EstimateOutput {
         let best: Double
         let bestName: String
         let codec: (String, Double)?
+        let approximateHk: Bool
     }
 
     /// Bits (not per byte) per column, so that totals add up.
@@ -128,7 +167,8 @@ enum EstimateOutput {
             return Row(name: display, n: rep.byteCount, h0: rep.h0 * Double(rep.byteCount),
                        hk: reliable.empiricalBits, adaptive: adaptive, ppm: rep.ppm.bits, lz: rep.lz78.codeBits,
                        huffman: Double(rep.huffman.totalBits), best: rep.best.bits, bestName: rep.best.id,
-                       codec: bestCodec.map { ($0.codec, Double($0.compressedBytes) * 8) })
+                       codec: bestCodec.map { ("\($0.codec) \($0.level)", Double($0.compressedBytes) * 8) },
+                       approximateHk: !approximate(rep, rep.highestReliableOrder).isEmpty)
         }
     }
 
@@ -140,7 +180,7 @@ enum EstimateOutput {
         var table: [[String]] = []
         for (r, res) in zip(rs, results) {
             let k = res.report.highestReliableOrder
-            var row = [r.name, grouped(r.n), f(bpb(r.h0, r.n)), "\(f(bpb(r.hk, r.n))) (\(k))", f(bpb(r.adaptive, r.n)),
+            var row = [r.name, grouped(r.n), f(bpb(r.h0, r.n)), "\(r.approximateHk ? "≈" : "")\(f(bpb(r.hk, r.n))) (\(k))", f(bpb(r.adaptive, r.n)),
                        f(bpb(r.ppm, r.n)), f(bpb(r.lz, r.n)), f(bpb(r.huffman, r.n)), f(bpb(r.best, r.n)),
                        ratio(bpb(r.best, r.n)), r.bestName]
             if withCodecs {
@@ -154,7 +194,7 @@ enum EstimateOutput {
             let n = rs.reduce(0) { $0 + $1.n }
             func total(_ key: KeyPath<Row, Double>) -> String { f(bpb(rs.reduce(0) { $0 + $1[keyPath: key] }, n)) }
             let best = rs.reduce(0) { $0 + $1.best }
-            var row = ["total", grouped(n), total(\.h0), total(\.hk), total(\.adaptive), total(\.ppm), total(\.lz),
+            var row = ["total", grouped(n), total(\.h0), (rs.contains(where: \.approximateHk) ? "≈" : "") + total(\.hk), total(\.adaptive), total(\.ppm), total(\.lz),
                        total(\.huffman), total(\.best), ratio(bpb(best, n)), "per file"]
             if withCodecs {
                 // Total of each file's best codec (a different codec may win on each file).
@@ -170,8 +210,10 @@ enum EstimateOutput {
     }
 
     static func summary(_ results: [EstimateResult]) -> String {
-        """
+        let notes = results.flatMap { r in approximationNotes(r.report, label: true) + r.notes.map { "Note: \(r.report.name): " + $0 } }
+        return """
         \(summaryTable(results, markdown: false))
+        \(notes.isEmpty ? "" : "\n" + notes.joined(separator: "\n") + "\n")
 
         All columns in bits per byte. H0: order-0 entropy. Hk (k): empirical Hk at the highest order
         whose contexts are not too sparse. adaptive: best adaptive order-k coder (KT, Laplace or KT over the used bytes), PPM:
@@ -194,13 +236,27 @@ enum EstimateOutput {
         return ([line(header), "|" + align.joined(separator: "|") + "|"] + rows.map(line)).joined(separator: "\n")
     }
 
-    static func markdown(_ results: [EstimateResult], order: Int, plotPath: String?, commandLine: [String]) -> String {
+    static func markdown(_ results: [EstimateResult], order: Int, plotPath: String?, commandLine: [String],
+                         generatedBy: String?) -> String {
         var out: [String] = []
         out.append("# How compressible is it? Entropy estimates against real coders")
         out.append("")
-        out.append("Generated by `scripts/make-estimate-report.sh` (do not edit by hand). Command:")
+        // Only a report made by the script says so: a plain --markdown run gives the command alone.
+        var command: [String] = []
+        var skipNext = false
+        for a in commandLine.dropFirst() {
+            if skipNext { skipNext = false; continue }
+            if a == "--generated-by" { skipNext = true; continue }
+            if a.hasPrefix("--generated-by=") { continue }
+            command.append(a)
+        }
+        if let generatedBy {
+            out.append("Generated by `\(generatedBy)` (do not edit by hand). Command:")
+        } else {
+            out.append("Command:")
+        }
         out.append("")
-        out.append("    squeeze " + commandLine.dropFirst().joined(separator: " "))
+        out.append("    squeeze " + command.joined(separator: " "))
         out.append("")
         out.append("All figures in bits per byte (8 = incompressible). Field definitions: docs/ESTIMATE.md.")
         out.append("")
@@ -208,6 +264,11 @@ enum EstimateOutput {
         out.append("")
         out.append(summaryTable(results, markdown: true))
         out.append("")
+        let notes = results.flatMap { r in approximationNotes(r.report, label: true) + r.notes.map { "Note: \(r.report.name): " + $0 } }
+        if !notes.isEmpty {
+            out.append(notes.map { "    " + $0 }.joined(separator: "\n"))
+            out.append("")
+        }
         out.append("""
         - **H0**: order-0 empirical entropy. **Hk (k)**: empirical conditional entropy at the highest \
         order k ≤ \(order) whose contexts are not too sparse (Miller–Madow bias below 5% of Hk).
@@ -239,7 +300,7 @@ enum EstimateOutput {
             let n = r.report.byteCount
             hk.append([name] + ks.map { k in
                 let o = r.report.orders[k]
-                return f(o.conditionalEntropy) + (o.isSparse ? "\\*" : "")
+                return approximate(r.report, k) + f(o.conditionalEntropy) + (o.isSparse ? "\\*" : "")
             })
             kt.append([name] + ks.map { k in f(bpb(r.report.orders[k].bestAdaptiveBits, n)) })
         }
@@ -273,8 +334,10 @@ enum EstimateOutput {
     static func csv(_ results: [EstimateResult], order: Int) -> String {
         let ks = Array(0...order)
         let codecNames = results.first?.codecs?.map(\.codec) ?? []
-        var header = ["file", "bytes", "alphabet", "h0"]
-        header += ks.map { "h\($0)" } + ks.map { "sparse\($0)" } + ks.map { "contexts\($0)" }
+        // Every name once: H0 is the column h0 of the per-order group.
+        var header = ["file", "bytes", "alphabet", "approximate"]
+        header += ks.map { "h\($0)" } + ks.map { "h\($0)_low" } + ks.map { "h\($0)_high" } + ks.map { "exact\($0)" }
+        header += ks.map { "sparse\($0)" } + ks.map { "contexts\($0)" }
         header += ks.map { "kt\($0)" } + ks.map { "laplace\($0)" } + ks.map { "kt_used\($0)" }
         header += ["ppm_order", "ppm", "lz78", "lz78_rate", "lz78_phrases", "ctw", "huffman", "huffman_payload", "huffman_table_bits",
                    "best_id", "best", "best_bytes", "best_ratio"]
@@ -287,8 +350,12 @@ enum EstimateOutput {
         for r in results {
             let rep = r.report
             let n = rep.byteCount
-            var row = [quote(rep.name), String(n), String(rep.alphabetSize), g(rep.h0)]
+            var row = [quote(rep.name), String(n), String(rep.alphabetSize), rep.approximation == nil ? "0" : "1"]
             row += ks.map { g(rep.orders[$0].conditionalEntropy) }
+            let bounds = rep.approximation?.orders
+            row += ks.map { k in g(bounds.map { bpb($0[k].empiricalLowerBits, n) } ?? rep.orders[k].conditionalEntropy) }
+            row += ks.map { k in g(bounds.map { bpb($0[k].empiricalUpperBits, n) } ?? rep.orders[k].conditionalEntropy) }
+            row += ks.map { k in bounds.map { $0[k].exact ? "1" : "0" } ?? "1" }
             row += ks.map { rep.orders[$0].isSparse ? "1" : "0" }
             row += ks.map { String(rep.orders[$0].distinctContexts) }
             row += ks.map { g(bpb(rep.orders[$0].ktBits, n)) }
@@ -306,8 +373,11 @@ enum EstimateOutput {
         if results.count > 1 {
             let n = results.reduce(0) { $0 + $1.report.byteCount }
             func t(_ bits: (EntropyReport) -> Double) -> String { g(bpb(results.reduce(0) { $0 + bits($1.report) }, n)) }
-            var row = ["total", String(n), "", t { $0.h0 * Double($0.byteCount) }]
+            var row = ["total", String(n), "", results.contains { $0.report.approximation != nil } ? "1" : "0"]
             row += ks.map { k in t { $0.orders[k].empiricalBits } }
+            row += ks.map { k in t { $0.approximation?.orders[k].empiricalLowerBits ?? $0.orders[k].empiricalBits } }
+            row += ks.map { k in t { $0.approximation?.orders[k].empiricalUpperBits ?? $0.orders[k].empiricalBits } }
+            row += ks.map { k in results.allSatisfy { $0.report.approximation?.orders[k].exact ?? true } ? "1" : "0" }
             row += ks.map { _ in "" } + ks.map { _ in "" }
             row += ks.map { k in t { $0.orders[k].ktBits } }
             row += ks.map { k in t { $0.orders[k].laplaceBits } }
@@ -343,6 +413,11 @@ enum EstimateOutput {
             let laplaceBitsPerByte: Double
             let ktUsedAlphabetBits: Double
             let ktUsedAlphabetBitsPerByte: Double
+            /// False when counted with merged contexts (bounded memory); hk is then an upper bound.
+            let exact: Bool
+            /// The exact Hk lies in [hkLower, hkUpper] (both equal hk when exact).
+            let hkLower: Double
+            let hkUpper: Double
         }
         struct Estimate: Encodable {
             let id: String
@@ -398,6 +473,10 @@ enum EstimateOutput {
         let best: Estimate
         let codecs: [CodecRun]?
         let seconds: [String: Double]
+        /// null when every figure is exact.
+        let approximation: EntropyReport.Approximation?
+        /// Figures a memory limit changed in an exact analysis (smaller PPM model, skipped arith models).
+        let notes: [String]
     }
 
     struct JSONTotal: Encodable {
@@ -409,11 +488,18 @@ enum EstimateOutput {
         let codecBitsPerByte: [String: Double]?
     }
 
+    struct JSONMemory: Encodable {
+        let limit: Int
+        /// This process's peak resident memory (VmHWM) when the output was written.
+        let peakResidentBytes: Int?
+    }
+
     struct JSONDocument: Encodable {
         let tool = "squeeze estimate"
-        let formatVersion = 1
+        let formatVersion = 2
         let maxOrder: Int
         let ppmOrder: Int
+        let memory: JSONMemory
         let files: [JSONFile]
         let total: JSONTotal
     }
@@ -422,7 +508,8 @@ enum EstimateOutput {
         .init(id: e.id, name: e.name, bits: e.bits, bitsPerByte: e.bitsPerByte, compressedBytes: e.compressedBytes, ratio: e.ratio)
     }
 
-    static func json(_ results: [EstimateResult], order: Int, ppmOrder: Int) throws -> String {
+    static func json(_ results: [EstimateResult], order: Int, ppmOrder: Int, memoryLimit: Int,
+                     peakResident: Int?) throws -> String {
         let files = results.map { r -> JSONFile in
             let rep = r.report
             let n = rep.byteCount
@@ -434,7 +521,10 @@ enum EstimateOutput {
                           hk: o.conditionalEntropy, empiricalBits: o.empiricalBits, sparse: o.isSparse,
                           sparseBiasBitsPerByte: bpb(o.sparseBiasBits, n), ktBits: o.ktBits, ktBitsPerByte: bpb(o.ktBits, n),
                           laplaceBits: o.laplaceBits, laplaceBitsPerByte: bpb(o.laplaceBits, n),
-                          ktUsedAlphabetBits: o.ktInputAlphabetBits, ktUsedAlphabetBitsPerByte: bpb(o.ktInputAlphabetBits, n))
+                          ktUsedAlphabetBits: o.ktInputAlphabetBits, ktUsedAlphabetBitsPerByte: bpb(o.ktInputAlphabetBits, n),
+                          exact: rep.approximation?.orders[o.order].exact ?? true,
+                          hkLower: rep.approximation.map { bpb($0.orders[o.order].empiricalLowerBits, n) } ?? o.conditionalEntropy,
+                          hkUpper: rep.approximation.map { bpb($0.orders[o.order].empiricalUpperBits, n) } ?? o.conditionalEntropy)
                 },
                 ppm: .init(maxOrder: rep.ppm.maxOrder, bits: rep.ppm.bits, bitsPerByte: bpb(rep.ppm.bits, n),
                            contexts: rep.ppm.contexts, entries: rep.ppm.entries, memoryLimited: rep.ppm.memoryLimited),
@@ -446,7 +536,7 @@ enum EstimateOutput {
                                payloadBitsPerByte: bpb(Double(rep.huffman.payloadBits), n), maxLength: rep.huffman.maxLength,
                                lengths: rep.huffman.lengths),
                 estimates: rep.estimates.map(estimateJSON), best: estimateJSON(rep.best), codecs: r.codecs,
-                seconds: rep.seconds)
+                seconds: rep.seconds, approximation: rep.approximation, notes: r.notes)
         }
         let n = results.reduce(0) { $0 + $1.report.byteCount }
         let best = results.reduce(0) { $0 + $1.report.best.bits }
@@ -463,7 +553,9 @@ enum EstimateOutput {
                               codecBitsPerByte: codecTotals)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(JSONDocument(maxOrder: order, ppmOrder: ppmOrder, files: files, total: total))
+        let data = try encoder.encode(JSONDocument(maxOrder: order, ppmOrder: ppmOrder,
+                                                            memory: JSONMemory(limit: memoryLimit, peakResidentBytes: peakResident),
+                                                            files: files, total: total))
         return String(decoding: data, as: UTF8.self)
     }
 }
