@@ -3,7 +3,8 @@
 #   reports/results.{md,csv,json,html}  `squeeze compare` over the bundled corpora, each of
 #                                       our codecs in a fresh process per file (--isolate) so
 #                                       peak memory is measured;
-#   reports/estimate-canterbury.{md,svg} through scripts/make-estimate-report.sh.
+#   reports/estimate-canterbury.{md,svg} through scripts/make-estimate-report.sh;
+#   and the README's headline table from results.json (scripts/readme-headline.py).
 # Then checks that the HTML report renders with no overlapping chart labels (needs chromium).
 # Takes about half an hour on 2 cores; run it on a quiet machine, the speeds are measured.
 # Usage: scripts/make-reports.sh     (from anywhere; builds in release mode)
@@ -13,6 +14,7 @@ swift build -c release --product squeeze >/dev/null
 mkdir -p reports
 .build/release/squeeze compare corpora/canterbury corpora/calgary corpora/large --levels both --isolate -o reports
 echo "wrote reports/results.md, results.csv, results.json and results.html"
+scripts/readme-headline.py reports/results.json README.md
 scripts/make-estimate-report.sh
 if command -v chromium >/dev/null 2>&1; then
     OUT=${OUT:-/tmp} scripts/check-html-renders.sh reports/results.html
