@@ -27,8 +27,8 @@ struct Compress: ParsableCommand {
           squeeze -a xz --level 9e big.log        # the same with the long option
           squeeze -a ppm -9 --mem 1G book1        # strongest PPM with a 1 GiB model
           tar cf - dir | squeeze > dir.tar.sqz    # standard input to standard output
-          tar -I squeeze -cf dir.tar.sqz dir      # GNU tar runs squeeze (and squeeze -d)
-          squeeze --format gzip -9 access.log     # a plain access.log.gz, as gzip -9 writes it
+          tar -I squeeze -cf dir.tar.sqz dir      # GNU tar runs squeeze and squeeze -d
+          squeeze --format gzip -9 access.log     # access.log.gz, as gzip -9 writes it
         See `squeeze algos` for codecs and levels.
         """)
 
