@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// One fuzz input, for every decoder at once. Byte 0 chooses the target:
-/// 255 is the `.sqz` container reader (the rest is a frame), any other value
+/// 255 is the `.sqz` container reader (the rest is a frame), 254 the plain
+/// gzip/bzip2/xz/zstd reader behind `squeeze -d` (the rest is a file), any other value
 /// picks a codec of the standard registry at its default level, or at one
 /// of its `otherFormatLevels`, value mod the count of those; bytes
 /// 1–2 are then the little-endian original size (< 65,536) and the rest is the
@@ -13,6 +14,8 @@ import Glibc
 enum FuzzTarget {
     static let codecs = CodecRegistry.standard.descriptors.sorted { $0.id < $1.id }
     static let containerSelector: UInt8 = 255
+    /// 254: a plain gzip, bzip2, xz or zstd file, through the same path as `squeeze -d`.
+    static let foreignSelector: UInt8 = 254
     static let targets: [(descriptor: CodecDescriptor, level: Int)] = codecs.flatMap { d in
         ([d.defaultLevel] + d.otherFormatLevels).map { (d, $0) }
     }
@@ -25,6 +28,13 @@ enum FuzzTarget {
             // The limit a user would pass: frames needing more are refused, not decoded.
             _ = try? SqzDecompressor(registry: .standard).decompress(from: MemorySource(frame), to: &sink,
                                                                        memoryLimit: 768 << 20)
+            return
+        }
+        if data[0] == foreignSelector {
+            var source = MemorySource([UInt8](data[1...]))
+            guard let (format, prefix) = try? ForeignFormat.sniff(&source), let format else { return }
+            var sink = DiscardingSink()
+            _ = try? format.decompress(prefix: prefix, from: source, to: &sink, memoryLimit: 256 << 20)
             return
         }
         guard data.count >= 3 else { return }
@@ -74,6 +84,21 @@ enum FuzzTarget {
                 frame += sink.bytes
             }
             seeds.append([containerSelector] + frame)
+        }
+        // Plain files of the four foreign formats, one member and two.
+        for format in ForeignFormat.allCases {
+            var one: [UInt8] = []
+            for text in texts.prefix(2) {
+                var sink = MemorySink()
+                do {
+                    _ = try format.compress(from: MemorySource(text), to: &sink)
+                } catch {
+                    fatalError("cannot build a \(format) seed: \(error)")
+                }
+                one += sink.bytes
+                seeds.append([foreignSelector] + sink.bytes)
+            }
+            seeds.append([foreignSelector] + one)
         }
         return seeds
     }
