@@ -14,17 +14,17 @@ struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "How compressible is this source? Entropy estimates, and how close real coders get.",
         discussion: """
-        For each file: empirical conditional entropies H0…Hk, the code length of adaptive order-k
-        coders (Krichevsky–Trofimov and Laplace estimators, learning cost included), a PPM blend of
-        orders, an LZ78 parse, and a static Huffman code with its table. The headline is the smallest
-        achievable code length among them. With --compare, our codecs and the system libraries run at
+        For each file: empirical conditional entropies H0…Hk, the code length of adaptive order-k \
+        coders (Krichevsky–Trofimov and Laplace estimators, learning cost included), a PPM blend of \
+        orders, an LZ78 parse, and a static Huffman code with its table. The headline is the smallest \
+        achievable code length among them. With --compare, our codecs and the system libraries run at \
         their strongest levels beside the estimates. - reads standard input.
 
-        Memory: an input whose exact analysis needs more than --memory (about 18 bytes per input
-        byte) is read in pieces instead: high orders are counted in bounded hashed tables, PPM and
-        LZ78 get smaller models, CTW and the arith-model figures are skipped, and every output marks
-        the approximate figures with the interval that holds the exact value (docs/ESTIMATE.md).
-        Progress is shown on a terminal for inputs over 16 MiB unless -q.
+        Memory: an input whose exact analysis needs more than --memory (about 18 bytes per input \
+        byte) is read in pieces instead: high orders are counted in bounded hashed tables, PPM and \
+        LZ78 get smaller models, CTW and the arith-model figures are skipped, and every output marks \
+        the approximate figures with the interval that holds the exact value (docs/ESTIMATE.md). \
+        Progress is shown on a terminal for inputs over 16 MiB and standard input, unless -q.
 
         Fields of each --format: docs/ESTIMATE.md. Exit status: 0 success, 1 a file error, 2 a usage error.
         """)
@@ -173,7 +173,8 @@ struct Estimate: ParsableCommand {
         var bytes: [UInt8] = []
         var complete = false
         if size.map({ plan.exactOptions(count: Int($0)) != nil }) ?? true {
-            bytes.reserveCapacity(size.map { Int($0) } ?? Swift.min(exactCapacity + 1, 64 << 20))
+            // Reserved, not touched: only the pages read become resident, and the buffer never moves.
+            bytes.reserveCapacity(size.map { Int($0) } ?? exactCapacity + 1)
             complete = try reader.read(into: &bytes, upTo: exactCapacity + 1) { progress.update(Int64($0)) }
         }
         if complete, let exact = plan.exactOptions(count: bytes.count) {
@@ -261,15 +262,9 @@ struct ChunkReader {
 
 /// This process's peak resident memory (VmHWM in /proc/self/status), nil where unavailable.
 func peakResidentBytes() -> Int? {
-    guard let f = fopen("/proc/self/status", "r") else { return nil }
-    defer { fclose(f) }
-    var line = [CChar](repeating: 0, count: 256)
-    while fgets(&line, Int32(line.count), f) != nil {
-        let text = String(cString: line)
-        if text.hasPrefix("VmHWM:") {
-            let digits = text.filter(\.isNumber)
-            return Int(digits).map { $0 * 1024 }
-        }
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(String(line.filter(\.isNumber))).map { $0 * 1024 }
     }
     return nil
 }
