@@ -458,6 +458,8 @@ public struct ContextStatistics: Sendable {
     }
 
     struct RunSums {
+        /// Bytes counted (Σ of the pair counts); filled by the hashed tables only.
+        var symbols = 0
         var contexts = 0
         var pairs = 0
         var contextCLogC = 0.0
@@ -467,6 +469,14 @@ public struct ContextStatistics: Sendable {
         var lapContext = 0.0
         var lapPair = 0.0
         var ktmContext = 0.0
+
+        /// The sums over the union of two disjoint sets of contexts.
+        func adding(_ o: RunSums) -> RunSums {
+            RunSums(symbols: symbols + o.symbols, contexts: contexts + o.contexts, pairs: pairs + o.pairs,
+                    contextCLogC: contextCLogC + o.contextCLogC, pairCLogC: pairCLogC + o.pairCLogC,
+                    ktContext: ktContext + o.ktContext, ktPair: ktPair + o.ktPair, lapContext: lapContext + o.lapContext,
+                    lapPair: lapPair + o.lapPair, ktmContext: ktmContext + o.ktmContext)
+        }
     }
 
     private init(orders: [OrderStatistics], alphabetSize: Int) {

@@ -14,17 +14,17 @@ struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "How compressible is this source? Entropy estimates, and how close real coders get.",
         discussion: """
-        For each file: empirical conditional entropies H0…Hk, the code length of adaptive order-k
-        coders (Krichevsky–Trofimov and Laplace estimators, learning cost included), a PPM blend of
-        orders, an LZ78 parse, and a static Huffman code with its table. The headline is the smallest
-        achievable code length among them. With --compare, our codecs and the system libraries run at
+        For each file: empirical conditional entropies H0…Hk, the code length of adaptive order-k \
+        coders (Krichevsky–Trofimov and Laplace estimators, learning cost included), a PPM blend of \
+        orders, an LZ78 parse, and a static Huffman code with its table. The headline is the smallest \
+        achievable code length among them. With --compare, our codecs and the system libraries run at \
         their strongest levels beside the estimates. - reads standard input.
 
-        Memory: an input whose exact analysis needs more than --memory (about 18 bytes per input
-        byte) is read in pieces instead: high orders are counted in bounded hashed tables, PPM and
-        LZ78 get smaller models, CTW and the arith-model figures are skipped, and every output marks
-        the approximate figures with the interval that holds the exact value (docs/ESTIMATE.md).
-        Progress is shown on a terminal for inputs over 16 MiB unless -q.
+        Memory: an input whose exact analysis needs more than --memory (about 18 bytes per input \
+        byte) is read in pieces instead: high orders are counted in bounded hashed tables, PPM and \
+        LZ78 get smaller models, CTW and the arith-model figures are skipped, and every output marks \
+        the approximate figures with the interval that holds the exact value (docs/ESTIMATE.md). \
+        Progress is shown on a terminal for inputs over 16 MiB and standard input, unless -q.
 
         Fields of each --format: docs/ESTIMATE.md. Exit status: 0 success, 1 a file error, 2 a usage error.
         """)
@@ -173,7 +173,8 @@ struct Estimate: ParsableCommand {
         var bytes: [UInt8] = []
         var complete = false
         if size.map({ plan.exactOptions(count: Int($0)) != nil }) ?? true {
-            bytes.reserveCapacity(size.map { Int($0) } ?? Swift.min(exactCapacity + 1, 64 << 20))
+            // Reserved, not touched: only the pages read become resident, and the buffer never moves.
+            bytes.reserveCapacity(size.map { Int($0) } ?? exactCapacity + 1)
             complete = try reader.read(into: &bytes, upTo: exactCapacity + 1) { progress.update(Int64($0)) }
         }
         if complete, let exact = plan.exactOptions(count: bytes.count) {
@@ -198,9 +199,9 @@ struct Estimate: ParsableCommand {
             }
             return EstimateResult(report: report, codecs: runs, notes: notes)
         }
-        if compare {
-            throw FileError("\(name): --compare needs the whole input in memory, which is more than --memory "
-                            + "\(memory) allows for it; raise --memory or leave out --compare")
+        if compare && !isRegular {
+            throw FileError("\(name): --compare reads the input again for each codec, which standard input past "
+                            + "--memory \(memory) cannot do; raise --memory, or give a file")
         }
         var analysis = StreamingEntropyAnalysis(plan: plan)
         var done = 0
@@ -220,7 +221,12 @@ struct Estimate: ParsableCommand {
             progress.update(Int64(done))
         }
         progress.show("finishing")
-        return EstimateResult(report: analysis.finish(name: name), codecs: nil, notes: [])
+        let report = analysis.finish(name: name)
+        // Past the limit the file is read again for each codec, one codec block at a time.
+        let runs = compare ? try CodecComparison.run(fd: input.fd, name: name, count: done, best: report.best) {
+            progress.show("compare \($0)")
+        } : nil
+        return EstimateResult(report: report, codecs: runs, notes: [])
     }
 }
 
@@ -261,15 +267,9 @@ struct ChunkReader {
 
 /// This process's peak resident memory (VmHWM in /proc/self/status), nil where unavailable.
 func peakResidentBytes() -> Int? {
-    guard let f = fopen("/proc/self/status", "r") else { return nil }
-    defer { fclose(f) }
-    var line = [CChar](repeating: 0, count: 256)
-    while fgets(&line, Int32(line.count), f) != nil {
-        let text = String(cString: line)
-        if text.hasPrefix("VmHWM:") {
-            let digits = text.filter(\.isNumber)
-            return Int(digits).map { $0 * 1024 }
-        }
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(String(line.filter(\.isNumber))).map { $0 * 1024 }
     }
     return nil
 }
@@ -307,38 +307,72 @@ struct CodecRun: Encodable {
 /// baselines) at its strongest level, block by block as the container would.
 enum CodecComparison {
     static func run(_ bytes: [UInt8], best: CodeLengthEstimate, progress: (String) -> Void = { _ in }) -> [CodecRun] {
-        CodecRegistry.standard.descriptors.filter { $0.name != "store" }.map { d in
+        let r: Result<[CodecRun], FileError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(FileError) -> [CodecRun] in
+                try run(count: raw.count, best: best, progress: progress) { (offset, buffer) throws(FileError) in
+                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + buffer.count)]))
+                }
+            }
+        }
+        return (try? r.get()) ?? []
+    }
+
+    /// The same on a file read again block by block for each codec (an input too
+    /// large for memory): only one block of each codec is held at a time.
+    static func run(fd: Int32, name: String, count: Int, best: CodeLengthEstimate,
+                    progress: (String) -> Void = { _ in }) throws(FileError) -> [CodecRun] {
+        try run(count: count, best: best, progress: progress) { (offset, buffer) throws(FileError) in
+            var done = 0
+            while done < buffer.count {
+                let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw FileError("\(name): cannot read again for --compare: "
+                                    + (n == 0 ? "the file became shorter" : systemErrorMessage()))
+                }
+                done += n
+            }
+        }
+    }
+
+    /// Runs each codec over `count` bytes that `read(offset, buffer)` supplies in blocks of the codec's size.
+    static func run(count: Int, best: CodeLengthEstimate, progress: (String) -> Void,
+                    read: (Int, UnsafeMutableRawBufferPointer) throws(FileError) -> Void) throws(FileError) -> [CodecRun] {
+        var runs: [CodecRun] = []
+        for d in CodecRegistry.standard.descriptors where d.name != "store" {
             let level = d.strongestLevel
             progress("\(d.name) \(d.label(forLevel: level))")
             let codec = d.make(level)
-            let block = Swift.max(1, d.blockSize(level))
+            let block = Swift.max(1, Swift.min(d.blockSize(level), Swift.max(count, 1)))
             let start = monotonicSeconds()
             var total = 0
             var verified = true
             var failure: String?
-            bytes.withUnsafeBytes { raw in
-                var offset = 0
-                repeat {
-                    let count = Swift.min(block, raw.count - offset)
-                    let slice = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)])
-                    var coded = ByteBuffer()
-                    var decoded = ByteBuffer()
-                    do {
-                        try codec.encode(slice, into: &coded)
-                        total += coded.count
-                        try coded.withUnsafeBytes { c in try codec.decode(c, originalCount: count, into: &decoded) }
-                        if decoded.bytes != Array(slice) { verified = false }
-                    } catch {
-                        failure = "\(error)"
-                        verified = false
-                    }
-                    offset += count
-                } while offset < raw.count && failure == nil
-            }
-            let bpb = bytes.isEmpty ? 0 : Double(total) * 8 / Double(bytes.count)
-            return CodecRun(codec: d.name, level: d.label(forLevel: level), origin: d.origin.rawValue,
-                            compressedBytes: total, bitsPerByte: bpb, gapToBestEstimate: bpb - best.bitsPerByte,
-                            seconds: monotonicSeconds() - start, verified: verified, error: failure)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: block, alignment: 16)
+            defer { buffer.deallocate() }
+            var offset = 0
+            repeat {
+                let n = Swift.min(block, count - offset)
+                let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
+                try read(offset, slice)
+                var coded = ByteBuffer()
+                var decoded = ByteBuffer()
+                do {
+                    try codec.encode(UnsafeRawBufferPointer(slice), into: &coded)
+                    total += coded.count
+                    try coded.withUnsafeBytes { c in try codec.decode(c, originalCount: n, into: &decoded) }
+                    if !decoded.bytes.elementsEqual(slice) { verified = false }
+                } catch {
+                    failure = "\(error)"
+                    verified = false
+                }
+                offset += n
+            } while offset < count && failure == nil
+            let bpb = count == 0 ? 0 : Double(total) * 8 / Double(count)
+            runs.append(CodecRun(codec: d.name, level: d.label(forLevel: level), origin: d.origin.rawValue,
+                                 compressedBytes: total, bitsPerByte: bpb, gapToBestEstimate: bpb - best.bitsPerByte,
+                                 seconds: monotonicSeconds() - start, verified: verified, error: failure))
         }
+        return runs
     }
 }

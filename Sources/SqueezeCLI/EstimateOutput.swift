@@ -122,7 +122,10 @@ enum EstimateOutput {
             for o in hashed {
                 let low = bpb(o.empiricalLowerBits, n)
                 let high = bpb(o.empiricalUpperBits, n)
-                lines.append("  H\(o.order) ≈ \(f(high)): contexts merged into 2^\(o.hashBits ?? 0) buckets; "
+                let share = n > 0 ? 100 * Double(o.mergedPositions) / Double(n) : 0
+                let how = o.hashBits.map { "contexts of \(f(share, 1))% of the bytes merged into 2^\($0) buckets" }
+                    ?? "contexts stood for by 56-bit hashes"
+                lines.append("  H\(o.order) ≈ \(f(high)): \(how); "
                              + "exact H\(o.order) in [\(f(low)), \(f(high))], off by at most \(f(high - low)) bits/byte.")
             }
             lines.append("  For the merged orders, KT/Laplace are code lengths of the coder with merged contexts:")

@@ -3,11 +3,13 @@ import SqueezeKit
 
 /// Hand-written SVG: bits/byte against context order k, one panel per file
 /// (empirical Hk, best adaptive order-k code length, horizontal lines for the
-/// PPM blend, the best estimate and each codec from --compare).
+/// PPM blend, the best estimate and the smallest codecs from --compare).
 enum EstimatePlot {
     static let panelWidth = 420.0
     static let panelHeight = 280.0
     static let margin = (left: 46.0, right: 96.0, top: 34.0, bottom: 36.0)
+    /// Codecs drawn per panel (the smallest outputs of --compare).
+    static let plottedCodecs = 5
     static let codecColors = ["#7f7f7f", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#9467bd", "#aec7e8", "#ff9896"]
 
     static func escape(_ s: String) -> String {
@@ -40,7 +42,7 @@ enum EstimatePlot {
         legend("empirical Hk (hollow: contexts too sparse)", "#1f77b4", "", marker: true)
         legend("adaptive order-k (best of KT, Laplace, KT over used bytes)", "#ff7f0e", " stroke-dasharray=\"6 3\"", marker: true)
         out.append("<text x=\"12\" y=\"42\" fill=\"#444\">horizontal: PPM blend (purple, dotted), best estimate (green), "
-                   + "codecs from --compare (grey tones, labelled); y: bits/byte, x: order k</text>")
+                   + "the \(plottedCodecs) smallest codecs from --compare (labelled); y: bits/byte, x: order k</text>")
 
         for (i, r) in results.enumerated() {
             let ox = Double(i % columns) * panelWidth
@@ -58,7 +60,9 @@ enum EstimatePlot {
         let K = Swift.max(1, rep.orders.count - 1)
         let hk = rep.orders.map(\.conditionalEntropy)
         let adaptive = rep.orders.map { perByte($0.bestAdaptiveBits) }
-        let codecs = (r.codecs ?? []).filter { $0.error == nil }
+        // The smallest few only: with every registered codec the labels would not fit beside the panel.
+        let codecs = Array((r.codecs ?? []).filter { $0.error == nil && $0.verified }
+            .sorted { $0.bitsPerByte < $1.bitsPerByte }.prefix(plottedCodecs))
         let top = Swift.min(12, Swift.max(8, (hk + adaptive + codecs.map(\.bitsPerByte)).max() ?? 8).rounded(.up))
         let plotW = panelWidth - margin.left - margin.right
         let plotH = panelHeight - margin.top - margin.bottom
@@ -96,7 +100,7 @@ enum EstimatePlot {
             (rep.best.bitsPerByte, "#2ca02c", "best \(String(format: "%.2f", rep.best.bitsPerByte))", ""),
         ]
         for (j, c) in codecs.enumerated() {
-            labels.append((c.bitsPerByte, codecColors[j % codecColors.count], "\(c.codec) \(String(format: "%.2f", c.bitsPerByte))", ""))
+            labels.append((c.bitsPerByte, codecColors[j % codecColors.count], "\(c.codec) \(c.level) \(String(format: "%.2f", c.bitsPerByte))", ""))
         }
         labels.sort { $0.0 > $1.0 }
         // Label baselines 11 px apart at least, top-down; if they run below the

@@ -297,6 +297,38 @@ private func syntheticText(_ count: Int, seed: UInt64) -> [UInt8] {
         #expect(smallLines[1][smallLines[0].firstIndex(of: "approximate") ?? 0] == "0")
     }
 
+    // Past the limit --compare reads the file again for each codec, block by block:
+    // the codecs' sizes are those of an exact run; standard input cannot be read again.
+    @Test func compareWorksPastTheLimitOnAFile() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/c.txt"
+        let bytes = syntheticText(1_200_000, seed: 13)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        func codecs(_ args: [String]) throws -> (approximate: Bool, sizes: [String: Int]) {
+            let r = try SqueezeCommand.run(["estimate", "--compare", "--format", "json"] + args + [path], in: dir, timeout: 900)
+            #expect(r.status == 0, "\(r.stderr)")
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout)) as? [String: Any]
+            let file = (doc?["files"] as? [[String: Any]])?.first
+            var sizes: [String: Int] = [:]
+            for c in file?["codecs"] as? [[String: Any]] ?? [] {
+                #expect(c["verified"] as? Bool == true)
+                sizes["\(c["codec"] ?? "?") \(c["level"] ?? "?")"] = c["compressedBytes"] as? Int
+            }
+            return (file?["approximation"] is [String: Any], sizes)
+        }
+        let exact = try codecs([])
+        let bounded = try codecs(["--memory", "48M"])
+        #expect(!exact.approximate && bounded.approximate)
+        #expect(!exact.sizes.isEmpty)
+        #expect(exact.sizes == bounded.sizes)
+        // squeeze stops reading standard input when it refuses: the writer must not die of SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let piped = try SqueezeCommand.run(["estimate", "--compare", "--memory", "48M", "-"], in: dir, input: bytes)
+        #expect(piped.status == 1)
+        #expect(piped.stderr.hasPrefix("squeeze: (stdin): --compare reads the input again"), "\(piped.stderr)")
+    }
+
     // Item: progress on a terminal only. Under script(1) standard error is a
     // terminal and the progress line appears; with -q, or when standard error is
     // a pipe, nothing is written there.

@@ -108,4 +108,32 @@ import TestSupport
         }
         #expect(stream.contextTableBytes <= plan.bounded.tables)
     }
+
+    /// Every path of the tables (contexts kept whole, admission closed, light
+    /// contexts evicted, orders merged and shrunk, orders above 7 hashed) keeps
+    /// the exact n·Hk inside its interval and the tables inside their budget.
+    @Test(arguments: [48, 64, 96])
+    func boundsHoldAtEveryBudget(megabytes: Int) {
+        var bytes: [UInt8] = []
+        var rng = SplitMix64(seed: UInt64(megabytes))
+        while bytes.count < 1_500_000 {
+            bytes += Self.sample.prefix(50_000 + Int(rng.next() % 200_000))
+            for _ in 0..<2000 { bytes.append(UInt8(rng.next() % 256)) }
+        }
+        var options = EntropyReport.Options()
+        options.maxOrder = 9
+        let plan = EstimateMemoryPlan(limit: megabytes << 20, options: options)
+        var stream = StreamingEntropyAnalysis(plan: plan)
+        Self.pieces(bytes) { stream.consume($0) }
+        #expect(stream.contextTableBytes <= plan.bounded.tables)
+        let bounds = stream.finish(name: "s").approximation?.orders ?? []
+        let exact = bytes.withUnsafeBytes { ContextStatistics.compute($0, maxOrder: 9) }
+        #expect(bounds.count == 10)
+        for (b, e) in zip(bounds, exact.orders) {
+            #expect(b.empiricalLowerBits <= e.empiricalBits * (1 + 1e-9) + 1e-6, "order \(e.order) at \(megabytes)M")
+            #expect(e.empiricalBits <= b.empiricalUpperBits * (1 + 1e-9) + 1e-6, "order \(e.order) at \(megabytes)M")
+            if b.exact { #expect(b.empiricalLowerBits == b.empiricalUpperBits && b.mergedPositions == 0) }
+        }
+        #expect(!bounds[8].exact && !bounds[9].exact)
+    }
 }
