@@ -130,11 +130,11 @@ private let sqzMagic: [UInt8] = [0x89, 0x53, 0x51, 0x5A]
     @Test func onATerminalNeitherCompressedDataNorHelpIsWrittenUnasked() throws {
         // util-linux `script` gives the command a terminal for stdin, stdout and stderr.
         let dir = try SqueezeCommand.temporaryDirectory()
-        let r = try shell("script -qec 'squeeze; echo status=$?; squeeze -d > /dev/null; echo status=$?' /dev/null", in: dir, timeout: 30)
-        #expect(r.stdoutText.contains("refusing to write compressed data to a terminal"), "\(r.stdoutText)")
-        #expect(r.stdoutText.contains("refusing to read compressed data from a terminal"), "\(r.stdoutText)")
-        #expect(!r.stdoutText.contains("USAGE") && !r.stdoutText.contains("SUBCOMMANDS"), "\(r.stdoutText)")
-        #expect(r.stdoutText.components(separatedBy: "status=1").count == 3, "\(r.stdoutText)")
+        let shown = try SqueezeCommand.underTerminal("squeeze; echo status=$?; squeeze -d > /dev/null; echo status=$?", in: dir, timeout: 30)
+        #expect(shown.contains("refusing to write compressed data to a terminal"), "\(shown)")
+        #expect(shown.contains("refusing to read compressed data from a terminal"), "\(shown)")
+        #expect(!shown.contains("USAGE") && !shown.contains("SUBCOMMANDS"), "\(shown)")
+        #expect(shown.components(separatedBy: "status=1").count == 3, "\(shown)")
         #expect(try listing(dir).isEmpty)
     }
 

@@ -86,3 +86,32 @@ public enum TestFiles {
         try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
     }
 }
+
+extension SqueezeCommand {
+    /// Runs a bash command line under util-linux `script`, so its standard input,
+    /// output and error are a terminal; returns what the terminal showed. The
+    /// session's own input stays open until the command ends (script may end a
+    /// session early when its input reaches end of file).
+    public static func underTerminal(_ command: String, in directory: String, timeout: Double = 300) throws -> String {
+        let bin = URL(fileURLWithPath: executablePath).deletingLastPathComponent().path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", "export PATH=\"\(bin):$PATH\"; " + command, "/dev/null"]
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardInput = input
+        try p.run()
+        nonisolated(unsafe) var data = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            p.terminate()
+            throw TestIOError(description: "`\(command)` under script(1) did not finish in \(timeout) s")
+        }
+        p.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
