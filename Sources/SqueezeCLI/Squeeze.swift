@@ -17,7 +17,9 @@ struct Squeeze: ParsableCommand {
         decompresses, `squeeze -t` tests, `squeeze -l` lists, `-1` … `-22` (or --level N) \
         pick a level, and `-` means standard input or output. With no file, squeeze \
         compresses standard input to standard output (`-d`: decompresses), so \
-        `cat x | squeeze > x.sqz` and `tar -I squeeze -cf dir.tar.sqz dir` work as with gzip.
+        `cat x | squeeze > x.sqz` and `tar -I squeeze -cf dir.tar.sqz dir` work as with gzip. \
+        Like zstd, -d, -t and -l also read plain .gz, .bz2, .xz and .zst files, and \
+        `--format gzip|bzip2|xz|zstd` writes them.
 
         Exit status: 0 success, 1 an error with a file (named in the message), 2 a usage error.
         """,
