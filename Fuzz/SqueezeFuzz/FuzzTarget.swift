@@ -5,7 +5,8 @@ import Glibc
 
 /// One fuzz input, for every decoder at once. Byte 0 chooses the target:
 /// 255 is the `.sqz` container reader (the rest is a frame), 254 the plain
-/// gzip/bzip2/xz/zstd reader behind `squeeze -d` (the rest is a file), any other value
+/// gzip/bzip2/xz/zstd reader behind `squeeze -d` (the rest is a file), 253 the
+/// round trip through the container (see `roundTrip`), any other value
 /// picks a codec of the standard registry at its default level, or at one
 /// of its `otherFormatLevels`, value mod the count of those; bytes
 /// 1–2 are then the little-endian original size (< 65,536) and the rest is the
@@ -18,6 +19,62 @@ enum FuzzTarget {
     static let foreignSelector: UInt8 = 254
     static let targets: [(descriptor: CodecDescriptor, level: Int)] = codecs.flatMap { d in
         ([d.defaultLevel] + d.otherFormatLevels).map { (d, $0) }
+    }
+    /// 253: byte 1 picks a codec and level (every level of every codec of the standard
+    /// registry, ours and the baselines, value mod their count), byte 2 the block size
+    /// (1, 2, 4 or 8 KiB), and the rest, up to `roundTripMaxInput` bytes, is the input.
+    static let roundTripSelector: UInt8 = 253
+    static let roundTripMaxInput = 64 << 10
+    static let roundTripTargets: [(descriptor: CodecDescriptor, level: Int)] = codecs.flatMap { d in
+        d.levels.map { (d, $0) }
+    }
+
+    /// Bytes of a LEB128 varint holding `value`.
+    static func varintSize(_ value: Int) -> Int {
+        var n = 1, v = value >> 7
+        while v > 0 { n += 1; v >>= 7 }
+        return n
+    }
+
+    /// The most a frame of `count` raw bytes in blocks of `blockSize` may take (docs/FORMAT.md):
+    /// the 16-byte header; per block a tag, two varints no longer than the block size's and two
+    /// CRC32s, and a payload no larger than the raw bytes (a block that would grow is stored);
+    /// then the end marker (tag, two varints, two CRC32s).
+    static func frameBound(count: Int, blockSize: Int) -> Int {
+        let blocks = (count + blockSize - 1) / blockSize
+        let perBlock = 1 + 2 * varintSize(blockSize) + 8
+        return SqzFormat.headerSize + count + blocks * perBlock + 1 + varintSize(count) + varintSize(blocks) + 8
+    }
+
+    /// Encodes the input through `SqzCompressor` and decodes it back through `SqzDecompressor`;
+    /// a failure to encode, a frame over `frameBound`, a failure to decode or other bytes back trap.
+    static func roundTrip(_ data: UnsafeRawBufferPointer) {
+        guard data.count >= 3 else { return }
+        let (d, level) = roundTripTargets[Int(data[1]) % roundTripTargets.count]
+        let blockSize = SqzFormat.minBlockSize << (Int(data[2]) % 4)
+        let input = [UInt8](data[3..<min(data.count, 3 + roundTripMaxInput)])
+        let name = "\(d.name) -\(d.label(forLevel: level)) in \(blockSize)-byte blocks on \(input.count) bytes"
+        var sink = MemorySink()
+        do {
+            var source = MemorySource(input)
+            _ = try SqzCompressor(descriptor: d, level: level, blockSize: blockSize).compress(from: &source, to: &sink)
+        } catch {
+            fatalError("\(name): encoding failed: \(error)")
+        }
+        let frame = sink.bytes
+        let bound = frameBound(count: input.count, blockSize: blockSize)
+        if frame.count > bound { fatalError("\(name): frame of \(frame.count) bytes exceeds the bound \(bound)") }
+        var back = MemorySink()
+        do {
+            _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(frame), to: &back)
+        } catch {
+            fatalError("\(name): decoding its own frame failed: \(error)")
+        }
+        if back.bytes != input {
+            let at = zip(back.bytes, input).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(back.bytes.count, input.count)
+            fatalError("\(name): decoded \(back.bytes.count) bytes, first difference at \(at)")
+        }
     }
 
     static func run(_ data: UnsafeRawBufferPointer) {
@@ -35,6 +92,10 @@ enum FuzzTarget {
             guard let (format, prefix) = try? ForeignFormat.sniff(&source), let format else { return }
             var sink = DiscardingSink()
             _ = try? format.decompress(prefix: prefix, from: source, to: &sink, memoryLimit: 256 << 20)
+            return
+        }
+        if data[0] == roundTripSelector {
+            roundTrip(data)
             return
         }
         guard data.count >= 3 else { return }
@@ -85,6 +146,17 @@ enum FuzzTarget {
             }
             seeds.append([containerSelector] + frame)
         }
+        // Round trips: every codec and level, on a text and on bytes that do not
+        // compress (stored blocks), in 1 and 2 KiB blocks.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let noise: [UInt8] = (0..<3000).map { _ in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return UInt8(truncatingIfNeeded: state >> 32)
+        }
+        for k in roundTripTargets.indices.prefix(256) {
+            seeds.append([roundTripSelector, UInt8(k), 0] + texts[0] + texts[2])
+            seeds.append([roundTripSelector, UInt8(k), 1] + noise)
+        }
         // Plain files of the four foreign formats, one member and two.
         for format in ForeignFormat.allCases {
             var one: [UInt8] = []
@@ -126,10 +198,18 @@ func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
 }
 #else
 /// Without libFuzzer: `SqueezeFuzz --seeds DIR` writes the seed inputs;
-/// `SqueezeFuzz FILE…` replays inputs (a crash found by the fuzzer, say).
+/// `SqueezeFuzz FILE…` replays inputs (a crash found by the fuzzer, say);
+/// `SqueezeFuzz --targets` lists what selector and byte 1 of a round trip pick.
 @main struct FuzzReplay {
     static func main() {
         let args = Array(CommandLine.arguments.dropFirst())
+        if args == ["--targets"] {
+            for (k, (d, level)) in FuzzTarget.targets.enumerated() { print("decode \(k): \(d.name) -\(d.label(forLevel: level))") }
+            for (k, (d, level)) in FuzzTarget.roundTripTargets.enumerated() {
+                print("round trip 253 \(k): \(d.name) -\(d.label(forLevel: level))")
+            }
+            return
+        }
         if args.first == "--seeds", args.count == 2 {
             for (k, seed) in FuzzTarget.seeds().enumerated() {
                 let path = args[1] + "/seed-\(k)"

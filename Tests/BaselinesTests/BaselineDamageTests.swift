@@ -106,7 +106,7 @@ struct BaselineDamageTests {
         // Our encoder shrinks the dictionary to the block, so its own stream decodes…
         #expect(BaselineCoding.decode(XzCodec(), plain, count: input.count) == .success(input))
         // …and one made with the preset's 64 MiB dictionary (by the xz tool) does not.
-        guard let xz = ToolRunner.find("xz") else { return }
+        let xz = try ToolRunner.require("xz")
         let big = try ToolRunner.run(xz, ["-9", "-c", "--check=crc32"], stdin: input)
         let result = BaselineCoding.decode(XzCodec(), big, count: input.count)
         guard case .failure(.limitExceeded) = result else { Issue.record("xz -9 stream: \(result)"); return }

@@ -1,9 +1,10 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// Runs the real command-line compressors (gzip, bzip2, xz, zstd) on byte strings.
 enum ToolRunner {
-    /// The tool's path if it is installed on PATH (the test using it is skipped otherwise).
+    /// The tool's path if it is installed on PATH.
     static func find(_ tool: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for dir in path.split(separator: ":") {
@@ -13,7 +14,10 @@ enum ToolRunner {
         return nil
     }
 
-    static func allInstalled(_ tools: [String]) -> Bool { tools.allSatisfy { find($0) != nil } }
+    /// The tool's path; a missing tool fails the test (scripts/setup.sh installs them all).
+    static func require(_ tool: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try #require(find(tool), "\(tool) is not installed: run scripts/setup.sh", sourceLocation: sourceLocation)
+    }
 
     /// Runs `tool args` with `stdin` written to a temporary file and returns its
     /// standard output; throws if it exits non-zero or writes to standard error.
