@@ -5,8 +5,9 @@
 ///
 /// `encode` appends the coded form of `input` to `out`; `decode` appends
 /// exactly `originalCount` bytes to `out` or throws. A decoder must never
-/// trap, loop forever or allocate beyond `originalCount` plus a small bound,
-/// whatever `input` holds.
+/// trap or loop forever, whatever `input` holds, and never allocate more than
+/// its descriptor's `decodeMemory` (or `payloadMemory`) states for the block,
+/// which the container checks against the reader's `--memory` limit first.
 public protocol Codec: Sendable {
     func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError)
     func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError)
