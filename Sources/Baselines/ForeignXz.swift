@@ -48,13 +48,8 @@ final class XzDecoder: ForeignCoder, MemberStatistics {
     }
 
     func step(_ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer, finish: Bool) -> CoderStep {
-        stream.pointee.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        stream.pointee.avail_in = input.count
-        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        stream.pointee.avail_out = output.count
-        let code = lzma_code(stream, finish ? LZMA_FINISH : LZMA_RUN)
-        var step = CoderStep(consumed: input.count - stream.pointee.avail_in,
-                             produced: output.count - stream.pointee.avail_out)
+        let (code, result) = runLzma(stream, input, output, finish: finish)
+        var step = result
         let usage = lzma_memusage(stream)
         if usage > 0 { memoryNeeded = max(memoryNeeded ?? 0, usage) }
         switch code {
@@ -107,13 +102,8 @@ final class XzEncoder: ForeignCoder {
     func beginMember(_ header: UnsafeRawBufferPointer, index: Int) -> CoderFailure? { nil }
 
     func step(_ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer, finish: Bool) -> CoderStep {
-        stream.pointee.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        stream.pointee.avail_in = input.count
-        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        stream.pointee.avail_out = output.count
-        let code = lzma_code(stream, finish ? LZMA_FINISH : LZMA_RUN)
-        var step = CoderStep(consumed: input.count - stream.pointee.avail_in,
-                             produced: output.count - stream.pointee.avail_out)
+        let (code, result) = runLzma(stream, input, output, finish: finish)
+        var step = result
         switch code {
         case LZMA_OK: break
         case LZMA_STREAM_END: step.ended = true
@@ -122,4 +112,19 @@ final class XzEncoder: ForeignCoder {
         }
         return step
     }
+}
+
+/// One `lzma_code` call over the given buffers, in either direction, and how
+/// much of each it used.
+private func runLzma(
+    _ stream: UnsafeMutablePointer<lzma_stream>, _ input: UnsafeRawBufferPointer,
+    _ output: UnsafeMutableRawBufferPointer, finish: Bool
+) -> (lzma_ret, CoderStep) {
+    stream.pointee.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
+    stream.pointee.avail_in = input.count
+    stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: UInt8.self)
+    stream.pointee.avail_out = output.count
+    let code = lzma_code(stream, finish ? LZMA_FINISH : LZMA_RUN)
+    return (code, CoderStep(consumed: input.count - stream.pointee.avail_in,
+                            produced: output.count - stream.pointee.avail_out))
 }

@@ -122,13 +122,7 @@ public struct ContextStatistics: Sendable {
         }
 
         let tableSize = Swift.min(n, 1 << 16)
-        let tables = Tables(
-            cLogC: CountEntropyTable(maxCount: tableSize),
-            ktPair: CountLogTable(offset: 0.5, maxCount: tableSize),
-            ktContext: CountLogTable(offset: 128, maxCount: tableSize),
-            lapPair: CountLogTable(offset: 1, maxCount: tableSize),
-            lapContext: CountLogTable(offset: 256, maxCount: tableSize),
-            ktmContext: CountLogTable(offset: Double(m) / 2, maxCount: tableSize))
+        let tables = Tables(tableSize: tableSize, distinctSymbols: m)
 
         // Padded copy: `front` zero bytes, the input, 8 zero bytes for word loads.
         let front = K + 8
@@ -305,6 +299,16 @@ public struct ContextStatistics: Sendable {
         let lapPair: CountLogTable
         let lapContext: CountLogTable
         let ktmContext: CountLogTable
+
+        /// The tables for counts up to `tableSize`, with `distinctSymbols` byte values in use.
+        init(tableSize: Int, distinctSymbols m: Int) {
+            cLogC = CountEntropyTable(maxCount: tableSize)
+            ktPair = CountLogTable(offset: 0.5, maxCount: tableSize)
+            ktContext = CountLogTable(offset: 128, maxCount: tableSize)
+            lapPair = CountLogTable(offset: 1, maxCount: tableSize)
+            lapContext = CountLogTable(offset: 256, maxCount: tableSize)
+            ktmContext = CountLogTable(offset: Double(m) / 2, maxCount: tableSize)
+        }
     }
 
     /// Scans the runs of order k in `src` (sorted for order k) and, when

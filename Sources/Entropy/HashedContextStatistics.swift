@@ -199,13 +199,7 @@ struct HashedContextStatistics {
         let n = byteCount
         let m = histogram.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         let tableSize = Swift.min(Swift.max(n, 1), 1 << 16)
-        let logTables = ContextStatistics.Tables(
-            cLogC: CountEntropyTable(maxCount: tableSize),
-            ktPair: CountLogTable(offset: 0.5, maxCount: tableSize),
-            ktContext: CountLogTable(offset: 128, maxCount: tableSize),
-            lapPair: CountLogTable(offset: 1, maxCount: tableSize),
-            lapContext: CountLogTable(offset: 256, maxCount: tableSize),
-            ktmContext: CountLogTable(offset: Double(m) / 2, maxCount: tableSize))
+        let logTables = ContextStatistics.Tables(tableSize: tableSize, distinctSymbols: m)
         var orders: [OrderStatistics] = []
         var upper: [Double] = []
         var kept: [Double] = []
