@@ -57,14 +57,8 @@ final class Bzip2Decoder: ForeignCoder, MemberStatistics {
     }
 
     func step(_ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer, finish: Bool) -> CoderStep {
-        let inCount = bzCount(input.count), outCount = bzCount(output.count)
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
-        stream.pointee.avail_in = inCount
-        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: CChar.self)
-        stream.pointee.avail_out = outCount
-        let code = BZ2_bzDecompress(stream)
-        var step = CoderStep(consumed: Int(inCount - stream.pointee.avail_in),
-                             produced: Int(outCount - stream.pointee.avail_out))
+        let (code, result) = runBzip2(stream, input, output) { BZ2_bzDecompress($0) }
+        var step = result
         switch code {
         case BZ_STREAM_END: step.ended = true
         case BZ_OK: break
@@ -101,14 +95,8 @@ final class Bzip2Encoder: ForeignCoder {
     func beginMember(_ header: UnsafeRawBufferPointer, index: Int) -> CoderFailure? { nil }
 
     func step(_ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer, finish: Bool) -> CoderStep {
-        let inCount = bzCount(input.count), outCount = bzCount(output.count)
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
-        stream.pointee.avail_in = inCount
-        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: CChar.self)
-        stream.pointee.avail_out = outCount
-        let code = BZ2_bzCompress(stream, finish ? BZ_FINISH : BZ_RUN)
-        var step = CoderStep(consumed: Int(inCount - stream.pointee.avail_in),
-                             produced: Int(outCount - stream.pointee.avail_out))
+        let (code, result) = runBzip2(stream, input, output) { BZ2_bzCompress($0, finish ? BZ_FINISH : BZ_RUN) }
+        var step = result
         switch code {
         case BZ_STREAM_END: step.ended = true
         case BZ_RUN_OK, BZ_FINISH_OK: break
@@ -116,4 +104,20 @@ final class Bzip2Encoder: ForeignCoder {
         }
         return step
     }
+}
+
+/// One call of the library over the given buffers, in either direction, and
+/// how much of each it used.
+private func runBzip2(
+    _ stream: UnsafeMutablePointer<bz_stream>, _ input: UnsafeRawBufferPointer,
+    _ output: UnsafeMutableRawBufferPointer, _ call: (UnsafeMutablePointer<bz_stream>) -> Int32
+) -> (Int32, CoderStep) {
+    let inCount = bzCount(input.count), outCount = bzCount(output.count)
+    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
+    stream.pointee.avail_in = inCount
+    stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: CChar.self)
+    stream.pointee.avail_out = outCount
+    let code = call(stream)
+    return (code, CoderStep(consumed: Int(inCount - stream.pointee.avail_in),
+                            produced: Int(outCount - stream.pointee.avail_out)))
 }

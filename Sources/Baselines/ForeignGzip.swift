@@ -42,14 +42,8 @@ final class GzipDecoder: ForeignCoder {
     }
 
     func step(_ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer, finish: Bool) -> CoderStep {
-        let inCount = zlibCount(input.count), outCount = zlibCount(output.count)
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.avail_in = inCount
-        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
-        stream.pointee.avail_out = outCount
-        let code = inflate(stream, Z_NO_FLUSH)
-        var step = CoderStep(consumed: Int(inCount - stream.pointee.avail_in),
-                             produced: Int(outCount - stream.pointee.avail_out))
+        let (code, result) = runZlib(stream, input, output) { inflate($0, Z_NO_FLUSH) }
+        var step = result
         switch code {
         case Z_STREAM_END: step.ended = true
         case Z_OK, Z_BUF_ERROR: break  // progress made, or more input needed (the driver decides)
@@ -89,14 +83,8 @@ final class GzipEncoder: ForeignCoder {
     func beginMember(_ header: UnsafeRawBufferPointer, index: Int) -> CoderFailure? { nil }
 
     func step(_ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer, finish: Bool) -> CoderStep {
-        let inCount = zlibCount(input.count), outCount = zlibCount(output.count)
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.avail_in = inCount
-        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
-        stream.pointee.avail_out = outCount
-        let code = deflate(stream, finish ? Z_FINISH : Z_NO_FLUSH)
-        var step = CoderStep(consumed: Int(inCount - stream.pointee.avail_in),
-                             produced: Int(outCount - stream.pointee.avail_out))
+        let (code, result) = runZlib(stream, input, output) { deflate($0, finish ? Z_FINISH : Z_NO_FLUSH) }
+        var step = result
         switch code {
         case Z_STREAM_END: step.ended = true
         case Z_OK, Z_BUF_ERROR: break
@@ -104,4 +92,20 @@ final class GzipEncoder: ForeignCoder {
         }
         return step
     }
+}
+
+/// One call of the library over the given buffers, in either direction, and
+/// how much of each it used.
+private func runZlib(
+    _ stream: UnsafeMutablePointer<z_stream>, _ input: UnsafeRawBufferPointer,
+    _ output: UnsafeMutableRawBufferPointer, _ call: (UnsafeMutablePointer<z_stream>) -> Int32
+) -> (Int32, CoderStep) {
+    let inCount = zlibCount(input.count), outCount = zlibCount(output.count)
+    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+    stream.pointee.avail_in = inCount
+    stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
+    stream.pointee.avail_out = outCount
+    let code = call(stream)
+    return (code, CoderStep(consumed: Int(inCount - stream.pointee.avail_in),
+                            produced: Int(outCount - stream.pointee.avail_out)))
 }
