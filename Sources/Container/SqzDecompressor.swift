@@ -37,9 +37,9 @@ public struct SqzDecompressor: Sendable {
         return summary
     }
 
-    /// The memory a frame of this header needs to decode one block, or a
-    /// `memoryLimit` error.
-    public func checkMemory(_ header: FrameHeader, descriptor: CodecDescriptor, limit: Int?) throws(SqzError) {
+    /// Throws `memoryLimit` when decoding one block of a frame with this
+    /// header needs more than `limit` bytes (nil: no limit).
+    func checkMemory(_ header: FrameHeader, descriptor: CodecDescriptor, limit: Int?) throws(SqzError) {
         guard let limit else { return }
         let need = descriptor.decodeMemory(Int(header.level), header.blockSize)
         if need > limit {

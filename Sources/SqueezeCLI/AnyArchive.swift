@@ -22,10 +22,10 @@ enum ArchiveSummary {
     var description: String {
         switch self {
         case .sqz(let s):
-            let frames = s.frames > 1 ? "\(Format.count(s.frames, "frame")), " : ""
-            return "\(s.codecName) -\(s.levelLabel), \(frames)\(Format.count(s.blocks, "block"))"
+            let frames = s.frames > 1 ? "\(English.count(s.frames, "frame")), " : ""
+            return "\(s.codecName) -\(s.levelLabel), \(frames)\(English.count(s.blocks, "block"))"
         case .foreign(let s):
-            return s.format.rawValue + (s.members.map { ", " + Format.count($0, s.format.memberName) } ?? "")
+            return s.format.rawValue + (s.members.map { ", " + English.count($0, s.format.memberName) } ?? "")
         }
     }
 }

@@ -46,13 +46,7 @@ struct DecoderMemoryOption: ParsableArguments {
 
     func limit() throws -> Int {
         guard let memory else { return CodecRegistry.standard.largestDecodeMemory }
-        guard let n = Format.parseSize(memory) else {
-            throw ValidationError("--memory '\(memory)' is not a size such as 512M or 4G")
-        }
-        guard Self.range.contains(n) else {
-            throw ValidationError("--memory \(memory) is outside 16M…1T")
-        }
-        return n
+        return try Format.memoryLimit(memory, within: Self.range)
     }
 }
 
@@ -119,11 +113,6 @@ struct ProgressLine {
 }
 
 enum Format {
-    /// "1 block", "3 blocks".
-    static func count(_ n: Int, _ noun: String) -> String {
-        "\(n) \(noun)\(n == 1 ? "" : "s")"
-    }
-
     static func fixed(_ v: Double, _ digits: Int) -> String {
         guard v.isFinite else { return "-" }
         var p = 1.0
@@ -143,6 +132,28 @@ enum Format {
         if u == 0 { return "\(n) B" }
         // Whole units print without decimals ("1 GiB", not "1.00 GiB").
         return v == v.rounded() ? "\(Int(v)) \(units[u])" : "\(fixed(v, v < 10 ? 2 : 1)) \(units[u])"
+    }
+
+    /// A `--memory` value (decompress, test, list and estimate): a size within `range`.
+    static func memoryLimit(_ text: String, within range: ClosedRange<Int>) throws -> Int {
+        guard let n = parseSize(text) else {
+            throw ValidationError("--memory '\(text)' is not a size such as 512M or 2G")
+        }
+        guard range.contains(n) else {
+            throw ValidationError("--memory \(text) is outside \(rangeText(range)), the range it accepts")
+        }
+        return n
+    }
+
+    /// "16M…1T": a range of sizes in the units a user types.
+    static func rangeText(_ range: ClosedRange<Int>) -> String {
+        func short(_ n: Int) -> String {
+            for (shift, unit) in [(40, "T"), (30, "G"), (20, "M"), (10, "K")] where n >= 1 << shift && n % (1 << shift) == 0 {
+                return "\(n >> shift)\(unit)"
+            }
+            return String(n)
+        }
+        return "\(short(range.lowerBound))…\(short(range.upperBound))"
     }
 
     /// Parses "65536", "64K", "64KiB", "1M", "16MiB", "1T".

@@ -179,7 +179,7 @@ struct Compress: ParsableCommand {
                 switch encoder {
                 case .sqz(let compressor):
                     let s = try compressor.compress(from: &source, to: &sink) { progress.update($0) }
-                    return (s.rawBytes, s.frameBytes, "\(s.codecName) -\(s.levelLabel), \(Format.count(s.blocks, "block"))")
+                    return (s.rawBytes, s.frameBytes, "\(s.codecName) -\(s.levelLabel), \(English.count(s.blocks, "block"))")
                 case .foreign(let f, let level):
                     let s = try f.compress(level: level, from: source, to: &sink, pledgedSize: input.size) {
                         progress.update($0.uncompressedBytes)

@@ -74,7 +74,7 @@ struct Estimate: ParsableCommand {
                                visibility: .hidden))
     var generatedBy: String?
 
-    static let memoryRangeText = "\(EstimateMemoryPlan.minimumLimit >> 20)M…\(EstimateMemoryPlan.maximumLimit >> 40)T"
+    static let memoryRangeText = Format.rangeText(EstimateMemoryPlan.minimumLimit...EstimateMemoryPlan.maximumLimit)
 
     /// The chosen format: --format or one of the old flags (which must agree).
     func chosenFormat() throws -> EstimateFormat {
@@ -89,13 +89,7 @@ struct Estimate: ParsableCommand {
     }
 
     func memoryLimit() throws -> Int {
-        guard let bytes = Format.parseSize(memory) else {
-            throw ValidationError("--memory '\(memory)' is not a size such as 512M or 2G")
-        }
-        guard (EstimateMemoryPlan.minimumLimit...EstimateMemoryPlan.maximumLimit).contains(bytes) else {
-            throw ValidationError("--memory \(memory) is outside \(Self.memoryRangeText), the range it accepts")
-        }
-        return bytes
+        try Format.memoryLimit(memory, within: EstimateMemoryPlan.minimumLimit...EstimateMemoryPlan.maximumLimit)
     }
 
     func validate() throws {
