@@ -29,11 +29,19 @@ public enum SqueezeCommand {
     /// Runs a bash script in `directory` with the built `squeeze` first on PATH
     /// (pipes, tar -I, exit statuses of pipelines).
     public static func shell(_ script: String, in directory: String, timeout: Double = 120) throws -> Result {
-        let bin = URL(fileURLWithPath: executablePath).deletingLastPathComponent().path
-        return try launch("/bin/bash", ["-c", "export PATH=\"\(bin):$PATH\"; " + script], in: directory, input: [], timeout: timeout)
+        try launch("/bin/bash", ["-c", withSqueezeOnPath(script)], in: directory, input: [], timeout: timeout)
     }
 
-    static func launch(_ executable: String, _ args: [String], in directory: String, input: [UInt8], timeout: Double) throws -> Result {
+    /// `script` preceded by putting the built squeeze first on PATH.
+    static func withSqueezeOnPath(_ script: String) -> String {
+        let bin = URL(fileURLWithPath: executablePath).deletingLastPathComponent().path
+        return "export PATH=\"\(bin):$PATH\"; " + script
+    }
+
+    /// Runs a program with `input` on its standard input; with `holdInput` the
+    /// input stays open (after `input` is written) until the program ends.
+    static func launch(_ executable: String, _ args: [String], in directory: String, input: [UInt8], timeout: Double,
+                       holdInput: Bool = false) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
@@ -45,9 +53,10 @@ public enum SqueezeCommand {
         try p.run()
         let writer = Thread {
             try? inPipe.fileHandleForWriting.write(contentsOf: Data(input))
-            try? inPipe.fileHandleForWriting.close()
+            if !holdInput { try? inPipe.fileHandleForWriting.close() }
         }
         writer.start()
+        defer { if holdInput { try? inPipe.fileHandleForWriting.close() } }
         nonisolated(unsafe) var out = Data()
         nonisolated(unsafe) var err = Data()
         let group = DispatchGroup()
@@ -57,7 +66,7 @@ public enum SqueezeCommand {
         DispatchQueue.global().async { err = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         if group.wait(timeout: .now() + timeout) == .timedOut {
             p.terminate()
-            throw TestIOError(description: "squeeze \(args.joined(separator: " ")) did not finish in \(timeout) s")
+            throw TestIOError(description: "\(executable) \(args.joined(separator: " ")) did not finish in \(timeout) s")
         }
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: [UInt8](out), stderr: String(decoding: err, as: UTF8.self))
@@ -93,25 +102,7 @@ extension SqueezeCommand {
     /// session's own input stays open until the command ends (script may end a
     /// session early when its input reaches end of file).
     public static func underTerminal(_ command: String, in directory: String, timeout: Double = 300) throws -> String {
-        let bin = URL(fileURLWithPath: executablePath).deletingLastPathComponent().path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        p.arguments = ["-qec", "export PATH=\"\(bin):$PATH\"; " + command, "/dev/null"]
-        p.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardInput = input
-        try p.run()
-        nonisolated(unsafe) var data = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if group.wait(timeout: .now() + timeout) == .timedOut {
-            p.terminate()
-            throw TestIOError(description: "`\(command)` under script(1) did not finish in \(timeout) s")
-        }
-        p.waitUntilExit()
-        try? input.fileHandleForWriting.close()
-        return String(decoding: data, as: UTF8.self)
+        try launch("/usr/bin/script", ["-qec", withSqueezeOnPath(command), "/dev/null"],
+                   in: directory, input: [], timeout: timeout, holdInput: true).stdoutText
     }
 }
