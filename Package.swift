@@ -38,13 +38,16 @@ let package = Package(
         // The comparison harness: corpus walk, round-trip checks, timing, memory, reports.
         .target(name: "Harness", dependencies: ["Codecs", "Entropy"]),
 
+        // `squeeze explain`: step-by-step walkthroughs of each algorithm for teaching.
+        .target(name: "Explain", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs"]),
+
         // Everything a library user needs: `import SqueezeKit`.
         .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs", "Container", "Baselines", "Harness"]),
         // Benchmarks behind `squeeze bench`, always measured beside a system library.
         .target(name: "Bench", dependencies: ["SqueezeKit", "CZlib"]),
         .executableTarget(
             name: "SqueezeCLI",
-            dependencies: ["SqueezeKit", "Bench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SqueezeKit", "Bench", "Explain", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Fuzz target for every decoder and the container: a replay driver in normal
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "ContainerTests", dependencies: ["Container", "SqueezeKit", "TestSupport"], exclude: ["Golden", "GoldenErrors"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "SqueezeKit", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ExplainTests", dependencies: ["Explain", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -33,6 +33,7 @@ struct Squeeze: ParsableCommand {
             Algos.self,
             Bench.self,
             Estimate.self,
+            Explain.self,
         ]
     )
 
@@ -83,8 +84,16 @@ struct UsageError: Error {
 /// Turns gzip/zstd habits into subcommands: `squeeze -d f.sqz` is
 /// `squeeze decompress f.sqz`, `squeeze -9 f` is `squeeze compress --level 9 f`.
 enum ArgumentRewriter {
-    static let subcommands: Set<String> = ["compress", "decompress", "d", "test", "t", "list", "l", "algos",
-                                           "bench", "estimate", "compare", "help"]
+    /// Every subcommand's name and aliases, read from the root command, so a new
+    /// subcommand is never mistaken for a file to compress.
+    static let subcommands: Set<String> = {
+        var names: Set<String> = ["help"]
+        for command in Squeeze.configuration.subcommands {
+            names.insert(command._commandName)
+            names.formUnion(command.configuration.aliases)
+        }
+        return names
+    }()
 
     /// Options only compress takes: with them, `-l` was meant as a level.
     static let compressOnly: Set<String> = ["-a", "--algo", "-B", "--block-size", "--mem", "-T", "--threads", "--level"]
