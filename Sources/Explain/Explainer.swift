@@ -86,7 +86,18 @@ extension Explainer {
 /// The explainers, in the order of a course.
 public enum Explainers {
     public static var all: [any Explainer.Type] {
-        []
+        [
+            EntropyExplainer.self,
+            HuffmanExplainer.self,
+            ArithmeticExplainer.self,
+            EliasGammaExplainer.self,
+            EliasDeltaExplainer.self,
+            EliasOmegaExplainer.self,
+            GolombExplainer.self,
+            RiceExplainer.self,
+            FibonacciExplainer.self,
+            UnaryExplainer.self,
+        ]
     }
 
     public static func named(_ name: String) -> (any Explainer.Type)? {
