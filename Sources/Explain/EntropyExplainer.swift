@@ -103,9 +103,14 @@ public struct EntropyExplainer: Explainer {
                 var byContext: [[UInt8]: Int] = [:]
                 for p in pairs { byContext[p.context] = p.contextCount }
                 let busiest = Set(byContext.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }
-                    .prefix(8).map(\.key))
-                pairs = pairs.filter { busiest.contains($0.context) }
-                note = " (Only the \(busiest.count) busiest of \(o.contexts) contexts are listed; the sum covers all \(o.pairs.count) pairs.)"
+                    .prefix(6).map(\.key))
+                // In each, its commonest followers.
+                var kept: [Pair] = []
+                for context in busiest.sorted(by: { byContext[$0, default: 0] > byContext[$1, default: 0] }) {
+                    kept += pairs.filter { $0.context == context }.sorted { $0.count > $1.count }.prefix(6)
+                }
+                pairs = kept
+                note = " (Only the \(busiest.count) busiest of \(o.contexts) contexts and their commonest followers are listed; the sum covers all \(o.pairs.count) pairs.)"
             }
             var lines = ["n·H\(o.k) = Σ c(s,x)·log2(c(s)/c(s,x)) = \(ExplainFormat.fixed(o.totalBits, 3)) bits",
                          "H\(o.k) = \(ExplainFormat.fixed(o.totalBits, 3)) / \(n) = \(ExplainFormat.fixed(o.entropy)) bits/symbol"]
@@ -121,7 +126,7 @@ public struct EntropyExplainer: Explainer {
                     columns: ["context s", "next x", "c(s,x)", "c(s)", "p(x|s)", "c·log2(1/p)"],
                     rows: pairs.map { p in
                         [ExplainInput.printable(p.context), show(p.symbol), "\(p.count)", "\(p.contextCount)",
-                         ExplainFormat.fraction(p.count, p.contextCount) + " = " + ExplainFormat.fixed(Double(p.count) / Double(p.contextCount), 3),
+                         "\(p.count)/\(p.contextCount) = " + ExplainFormat.fixed(Double(p.count) / Double(p.contextCount), 3),
                          ExplainFormat.fixed(p.bits, 3)]
                     },
                     alignRight: [false, false, true, true, true, true]),
