@@ -21,7 +21,11 @@ public enum ExplanationHTML {
                     .map { "<p>\(escape(String($0)))</p>" }.joined()
             }
             if let svg = step.svg { body += "<figure class=\"picture\">\(svg)</figure>" }
-            if let lines = step.lines { body += "<pre>\(escape(lines.joined(separator: "\n")))</pre>" }
+            if let lines = step.lines {
+                let pre = "<pre>\(escape(lines.joined(separator: "\n")))</pre>"
+                // Beside a picture, the text drawing of the same thing folds away.
+                body += step.svg == nil ? pre : "<details><summary>as text</summary>\(pre)</details>"
+            }
             if let table = step.table { body += render(table) }
             sections.append(body)
         }
@@ -120,6 +124,7 @@ public enum ExplanationHTML {
     .facts th{font-family:inherit;background:none;font-weight:600}
     figure.picture{margin:.5em 0;overflow-x:auto}
     figure.picture svg{max-width:100%;height:auto}
+    details summary{color:var(--muted);cursor:pointer}
     footer{color:var(--muted);font-size:.7em;padding:1em 1.2em}
     .toc{columns:2;font-size:.85em}
     body.js .toc{display:none}
@@ -156,6 +161,16 @@ public enum ExplanationHTML {
         else if(k==="Home"){show(1,true);e.preventDefault();}
         else if(k==="End"){show(n,true);e.preventDefault();}
       });
+      // Pictures grow to fill the screen (up to 1.8×) without scrolling, for a projector.
+      function fit(){
+        [].slice.call(document.querySelectorAll("figure.picture svg")).forEach(function(svg){
+          var vb=svg.viewBox&&svg.viewBox.baseVal;if(!vb||!vb.width)return;
+          var room=document.querySelector("main").clientWidth-8;
+          var k=Math.min(1.8,room/vb.width,Math.max(0.3,0.55*window.innerHeight/vb.height));
+          svg.setAttribute("width",Math.round(vb.width*k));svg.setAttribute("height",Math.round(vb.height*k));
+        });
+      }
+      fit();window.addEventListener("resize",fit);
       window.addEventListener("hashchange",function(){show(fromHash(),false);});
       window.addEventListener("popstate",function(){show(fromHash(),false);});
       show(fromHash(),false);
