@@ -310,7 +310,10 @@ public struct ArithmeticExplainer: Explainer {
             "after the last shifts: low = \(ExplainFormat.binary(w.finalLow, width: W)), high = \(ExplainFormat.binary(w.finalLow + w.finalRange - 1, width: W + (w.finalLow + w.finalRange - 1 > (1 << UInt64(W)) - 1 ? 1 : 0))) (range \(w.finalRange))",
             "k = \(w.finalK) more bit\(w.finalK == 1 ? "" : "s"): \(ExplainFormat.binary((w.finalLow + (1 << UInt64(W - w.finalK)) - 1) >> UInt64(W - w.finalK), width: w.finalK + 1).suffix(w.finalK)) then zeros is the first multiple of 2^\(W - w.finalK) at or above low, and it is below low + range",
             "code (\(ExplainFormat.count(w.code.count, "bit"))): " + ExplainFormat.abbreviated(codeText, limit: 240),
-            "ideal −Σ log2 p = \(ExplainFormat.fixed(w.idealBits, 3)) bits; the code is \(ExplainFormat.fixed(Double(w.code.count) - w.idealBits, 3)) bits longer",
+            "ideal −Σ log2 p = \(ExplainFormat.fixed(w.idealBits, 3)) bits; the code is "
+                + (Double(w.code.count) >= w.idealBits
+                    ? "\(ExplainFormat.fixed(Double(w.code.count) - w.idealBits, 3)) bits longer"
+                    : "\(ExplainFormat.fixed(w.idealBits - Double(w.code.count), 3)) bits shorter: a short binary fraction happens to lie in the final interval, and the decoder, told n, supplies the zeros after it (a stream of several messages would need their lengths or an end symbol)"),
             "decoding the code with the same model gives back the input: \(decodedOK ? "yes" : "NO")",
             "squeeze's RangeEncoder on the same model writes \(ExplainFormat.count(w.rangeEncoderBytes, "byte")) (\(w.rangeEncoderBytes * 8) bits, including its leading zero byte and an 8-byte flush)",
         ]
