@@ -180,15 +180,19 @@ public struct HuffmanExplainer: Explainer {
         let show = { (s: Int) in ExplainInput.printable(UInt8(s)) }
         var steps: [Explanation.Step] = []
 
-        // 1. Counts.
+        // 1. Counts (past --detail with many symbols, the commonest; the code table below lists all).
+        let counted = summarised && w.symbols.count > 40
+            ? w.symbols.sorted { (w.counts[$0], $1) > (w.counts[$1], $0) }.prefix(40).sorted()
+            : w.symbols
         steps.append(Explanation.Step(
             title: "Count the symbols",
             text: "The coder reads the whole input first and counts each byte: n = \(n) symbols, \(w.symbols.count) distinct. "
                 + "A symbol of probability p carries −log2 p bits of information, so the best any code can average is "
-                + "H0 = Σ p·(−log2 p) = \(ExplainFormat.fixed(w.h0)) bits per symbol, n·H0 = \(ExplainFormat.fixed(nH0, 2)) bits in all.",
+                + "H0 = Σ p·(−log2 p) = \(ExplainFormat.fixed(w.h0)) bits per symbol, n·H0 = \(ExplainFormat.fixed(nH0, 2)) bits in all."
+                + (counted.count < w.symbols.count ? " (The \(counted.count) commonest symbols are listed.)" : ""),
             table: Explanation.Table(
                 columns: ["symbol", "count", "p", "−log2 p"],
-                rows: w.symbols.map { s in
+                rows: counted.map { s in
                     let p = Double(w.counts[s]) / Double(n)
                     return [show(s), "\(w.counts[s])", ExplainFormat.fixed(p), ExplainFormat.fixed(-log2(p), 3)]
                 },
