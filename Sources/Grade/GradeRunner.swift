@@ -161,9 +161,8 @@ public struct GradeRunner: Sendable {
             out.buildSeconds = o.wallSeconds
             out.buildLog = Sandbox.tail(log, bytes: 4000)
             if !o.succeeded {
-                let last = Sandbox.tail(log, bytes: 500)
                 let why = o.timedOut ? "the build ran past \(Self.seconds(limits.buildWallSeconds))"
-                    : describeFailure(o) + (last.isEmpty ? "" : ": " + Self.oneLine(last))
+                    : describeFailure(o) + Self.firstError(out.buildLog)
                 failAll(o.timedOut ? .buildTimeout : .buildFailed, "build failed: " + why)
                 return out
             }
@@ -235,7 +234,6 @@ public struct GradeRunner: Sendable {
             do {
                 let o = try sandbox.run(command, work: work, directory: work + "/src", limits: limits,
                                         stdin: files ? nil : from, stdout: files ? nil : to, stderrPath: work + "/\(which).err")
-                r.peakMemoryBytes = max(r.peakMemoryBytes ?? 0, o.peakMemoryBytes)
                 if !o.succeeded {
                     (r.status, r.reason) = classify(o, limits: limits)
                     r.reason = "\(which): " + (r.reason ?? "")
@@ -307,6 +305,15 @@ public struct GradeRunner: Sendable {
         let lines = s.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let text = lines.suffix(3).joined(separator: " ⏎ ")
         return text.count > 300 ? "…" + text.suffix(300) : text
+    }
+
+    /// ": " and the compiler's first line that says "error", else the log's last lines.
+    static func firstError(_ log: String) -> String {
+        if let line = log.split(separator: "\n").first(where: { $0.lowercased().contains("error") }) {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            return ": " + (t.count > 300 ? String(t.prefix(300)) + "…" : t)
+        }
+        return log.isEmpty ? "" : ": " + oneLine(log)
     }
 
     static func seconds(_ s: Double) -> String {

@@ -64,6 +64,8 @@ public struct Sandbox: Sendable {
         public var wallSeconds: Double
         /// User + system CPU of the sandbox and every process it waited for.
         public var cpuSeconds: Double
+        /// Not a submission's peak: posix_spawn's child shares the grader's memory until it execs,
+        /// so ru_maxrss starts at the grader's own size. Kept for the sandbox's own use only.
         public var peakMemoryBytes: Int64
         public var exitStatus: Int32?
         public var signal: Int32?
@@ -96,6 +98,9 @@ public struct Sandbox: Sendable {
         case .bubblewrap(let bwrap):
             args = [bwrap, "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid", "--unshare-ipc",
                     "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grade",
+                    // Without --as-pid-1 bwrap's own init reaps the command and its CPU time never
+                    // reaches our wait4; with it, the shell below is PID 1 and waits for the command.
+                    "--as-pid-1",
                     "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
             for h in hidden where FileManager.default.fileExists(atPath: h) { args += ["--tmpfs", h] }
             args += ["--bind", work, work, "--chdir", directory, "--clearenv",
@@ -111,7 +116,9 @@ public struct Sandbox: Sendable {
         }
         args += ["prlimit", "--cpu=\(limits.cpuSeconds)", "--as=\(limits.memoryBytes)", "--fsize=\(limits.fileBytes)", "--core=0"]
         if dropsPrivileges { args.append("--nproc=\(limits.processes)") }
-        args += ["--", "/bin/sh", "-c", shellCommand]
+        // Two shells: the outer one waits (so CPU time adds up) and is the one that is PID 1, which
+        // ignores signals it sends itself; the submission's command is never PID 1, so it dies as usual.
+        args += ["--", "/bin/sh", "-c", "/bin/sh -c \"$1\"; exit $?", "grade", shellCommand]
         return args
     }
 
