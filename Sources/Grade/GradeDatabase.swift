@@ -61,6 +61,22 @@ public final class GradeDatabase: Sendable {
         public var status: String
         public var reason: String?
         public var ok: Bool { status == GradeStatus.ok.rawValue }
+
+        public init(submissionRunId: String, file: String, originalBytes: Int64, compressedBytes: Int64?, compressSeconds: Double?,
+                    decompressSeconds: Double?, compressCPUSeconds: Double?, decompressCPUSeconds: Double?, peakMemoryBytes: Int64?,
+                    status: String, reason: String?) {
+            self.submissionRunId = submissionRunId
+            self.file = file
+            self.originalBytes = originalBytes
+            self.compressedBytes = compressedBytes
+            self.compressSeconds = compressSeconds
+            self.decompressSeconds = decompressSeconds
+            self.compressCPUSeconds = compressCPUSeconds
+            self.decompressCPUSeconds = decompressCPUSeconds
+            self.peakMemoryBytes = peakMemoryBytes
+            self.status = status
+            self.reason = reason
+        }
     }
 
     public struct BaselineResult: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {

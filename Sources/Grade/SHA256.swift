@@ -76,3 +76,9 @@ struct SHA256 {
         return h.finish()
     }
 }
+
+/// Content identities as the database stores them.
+public enum ContentHash {
+    /// SHA-256 of `bytes`, 64 lower-case hex digits.
+    public static func sha256(_ bytes: [UInt8]) -> String { SHA256.hex(bytes) }
+}

@@ -29,7 +29,8 @@ public struct ScoreFormula: Sendable, Equatable, Codable {
     /// Applies `key=value` settings: comma-separated (`--weights`) or one per line (a config file, `#` comments).
     public mutating func apply(_ text: String, source: String) throws(GradeError) {
         let items = text.split(whereSeparator: { $0 == "\n" || $0 == "," })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for item in items {
             guard let eq = item.firstIndex(of: "=") else { throw GradeError("\(source): '\(item)' is not key=value (keys: \(Self.keys.joined(separator: ", ")))") }
             let key = item[..<eq].trimmingCharacters(in: .whitespaces)
