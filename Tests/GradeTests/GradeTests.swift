@@ -368,3 +368,32 @@ enum FullRun {
         for bad in ["4/4", "-1/2", "1", "a/b", "0/0"] { #expect(throws: CorpusError.self) { try Shard.parse(bad) } }
     }
 }
+
+@Suite struct GradeCLITests {
+    /// The command line end to end: two shards into two databases, merged, ranked into Markdown and HTML.
+    @Test func gradeShardsMergeAndLeaderboard() throws {
+        let f = try GradeFixture.make(["good", "wrong", "crashing"])
+        defer { f.remove() }
+        let limits = ["--corpus", f.corpus, "--timeout", "5", "--cpu", "2", "--memory", "256M", "--work", f.root + "/work", "--run-id", "cli"]
+        for i in 0..<2 {
+            let r = try SqueezeCommand.run(["grade", f.submissions, "--db", "s\(i).sqlite", "--shard", "\(i)/2"] + limits, in: f.root)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdoutText.contains("left to the other shards"))
+        }
+        let merge = try SqueezeCommand.run(["grade", "merge", "all.sqlite", "s0.sqlite", "s1.sqlite"], in: f.root)
+        #expect(merge.status == 0 && merge.stdoutText.contains("1 grade run, 3 submission runs"), "\(merge.stdoutText) \(merge.stderr)")
+        let board = try SqueezeCommand.run(["grade", "leaderboard", "--db", "all.sqlite", "-o", "site"], in: f.root)
+        #expect(board.status == 0, "\(board.stderr)")
+        let md = try String(contentsOfFile: f.root + "/site/leaderboard.md", encoding: .utf8)
+        let html = try String(contentsOfFile: f.root + "/site/leaderboard.html", encoding: .utf8)
+        #expect(md.contains("| 1 | good (xz-wrapper) |") && md.contains("| wrong-output |") && md.contains("| crashed |"))
+        #expect(md.contains("| cli | ") && md.contains("| 0/2,1/2 |"))
+        #expect(html.contains("<svg") && html.contains("wrong-output"))
+        let printed = try SqueezeCommand.run(["grade", "leaderboard", "--db", "all.sqlite", "--weights", "size=1,speed=0,failure=50"], in: f.root)
+        #expect(printed.stdoutText.contains("score = 1 × size points + 0 × speed points − 50 × failed files"))
+        let unknown = try SqueezeCommand.run(["grade", "leaderboard", "--db", "all.sqlite", "--weights", "colour=red"], in: f.root)
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown key 'colour'"))
+        let missing = try SqueezeCommand.run(["grade", "leaderboard", "--db", "nothing.sqlite"], in: f.root)
+        #expect(missing.status == 1 && missing.stderr.contains("nothing.sqlite: no such grade database"))
+    }
+}
