@@ -62,6 +62,7 @@ public struct GradeJob: Sendable {
         chmod(root, 0o755)
         let hidden = [Self.absolute(corpusPath), Self.absolute(submissionsRoot), root]
         let sandbox = Sandbox(mode: mode, hidden: hidden)
+        try Self.preflight(sandbox, root: root)
         var runner = GradeRunner(limits: limits, sandbox: sandbox, workRoot: root)
         runner.jobs = jobs
         runner.keepWork = keepWork
@@ -88,6 +89,25 @@ public struct GradeJob: Sendable {
         try db.finish(runId: id, at: Date())
         let byName = Dictionary(collected.outcomes.map { ($0.submission.id, $0) }, uniquingKeysWith: { a, _ in a })
         return Summary(runID: id, outcomes: mine.compactMap { byName[$0.id] }, skippedByShard: all.count - mine.count, sandbox: sandboxText)
+    }
+
+    /// Starts the sandbox once with `true`, so a machine where bubblewrap cannot make its
+    /// namespaces fails here with bubblewrap's own words, not as every submission "crashing".
+    static func preflight(_ sandbox: Sandbox, root: String) throws(GradeError) {
+        let work = root + "/preflight"
+        do { try FileManager.default.createDirectory(atPath: work + "/src", withIntermediateDirectories: true) } catch {
+            throw GradeError("\(work): cannot create: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try sandbox.prepare(work)
+        let limits = Sandbox.Limits(cpuSeconds: 5, memoryBytes: 256 << 20, fileBytes: 1 << 20, processes: 16, wallSeconds: 30)
+        let o = try sandbox.run("true", work: work, directory: work + "/src", limits: limits, stderrPath: root + "/preflight.err")
+        defer { unlink(root + "/preflight.err") }
+        guard o.succeeded else {
+            throw GradeError("the sandbox does not start on this machine (\(sandbox.description)): "
+                + (o.stderrTail.isEmpty ? "exit status \(o.exitStatus ?? -1)" : o.stderrTail)
+                + "; bubblewrap needs root or unprivileged user namespaces (docs/GRADE.md)")
+        }
     }
 
     static func absolute(_ path: String) -> String {

@@ -18,6 +18,7 @@ public enum GradeStatus: String, Sendable, Codable, CaseIterable {
     case cpuLimit = "cpu-limit"
     case memoryLimit = "memory-limit"
     case outputLimit = "output-limit"
+    case processLimit = "process-limit"
     case sandboxViolation = "sandbox-violation"
     case noOutput = "no-output"
     case wrongOutput = "wrong-output"
@@ -115,14 +116,21 @@ public struct GradeRunner: Sendable {
     public func grade(_ submissions: [Submission], corpus: Corpus,
                       done: @escaping @Sendable (SubmissionOutcome) -> Void) {
         let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, submissions.count))) { _ in
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, submissions.count))) { slot in
             while let i = next.take(limit: submissions.count) {
-                done(grade(submissions[i], corpus: corpus))
+                done(grade(submissions[i], corpus: corpus, slot: slot))
             }
         }
     }
 
-    public func grade(_ s: Submission, corpus: Corpus) -> SubmissionOutcome {
+    /// Grades one submission; `slot` (0 ..< jobs) picks the uid it runs as.
+    public func grade(_ s: Submission, corpus: Corpus, slot: Int = 0) -> SubmissionOutcome {
+        var runner = self
+        runner.sandbox.unprivilegedID = Sandbox.firstUnprivilegedID + UInt32(slot)
+        return runner.gradeOne(s, corpus: corpus)
+    }
+
+    func gradeOne(_ s: Submission, corpus: Corpus) -> SubmissionOutcome {
         let started = Date()
         var out = SubmissionOutcome(submission: s, hash: s.contentHash(), status: .ok, reason: nil, buildSeconds: nil,
                                     buildLog: "", files: [], startedAt: started, finishedAt: started)
@@ -289,6 +297,9 @@ public struct GradeRunner: Sendable {
         if ["out of memory", "cannot allocate memory", "bad_alloc", "memoryerror", "memory exhausted", "failed to allocate",
             "allocation failed", "could not allocate"].contains(where: lower.contains) {
             return (.memoryLimit, "ran out of memory (limit \(limits.memoryBytes >> 20) MiB of address space)\(said)")
+        }
+        if lower.contains("cannot fork") || lower.contains("resource temporarily unavailable") {
+            return (.processLimit, "could not start more processes (limit \(limits.processes) for its user)\(said)")
         }
         if lower.contains("read-only file system") || lower.contains("permission denied") {
             return (.sandboxViolation, "tried to write outside its work directory\(said)")

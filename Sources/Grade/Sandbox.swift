@@ -21,8 +21,11 @@ public struct Sandbox: Sendable {
     public var mode: Mode
     /// Directories the command must not see (the hidden corpus, other submissions, the work root).
     public var hidden: [String]
-    /// The uid/gid the command runs as when the grader is root.
-    public var unprivilegedID: UInt32 = 65534
+    /// The uid/gid the command runs as when the grader is root: one per submission graded at
+    /// once (RLIMIT_NPROC counts a user's processes, so a fork bomb must not starve its
+    /// neighbours), from a range no account normally uses.
+    public var unprivilegedID: UInt32 = Sandbox.firstUnprivilegedID
+    public static let firstUnprivilegedID: UInt32 = 61000
 
     public init(mode: Mode, hidden: [String]) {
         self.mode = mode
@@ -44,7 +47,7 @@ public struct Sandbox: Sendable {
         switch mode {
         case .bubblewrap(let path):
             let version = (try? Self.capture([path, "--version"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "bwrap"
-            return version + (getuid() == 0 ? ", as uid \(unprivilegedID)" : "")
+            return version + (getuid() == 0 ? ", as an unprivileged uid from \(Self.firstUnprivilegedID) up, no capabilities" : "")
         case .none: return "NONE (--no-sandbox): submissions ran unisolated, with the grader's own rights"
         }
     }

@@ -397,3 +397,32 @@ enum FullRun {
         #expect(missing.status == 1 && missing.stderr.contains("nothing.sqlite: no such grade database"))
     }
 }
+
+@Suite struct GradeLimitTests {
+    /// Each limit has its own status: too much output, too much CPU, too many processes.
+    @Test func eachLimitHasItsOwnStatus() throws {
+        let f = try GradeFixture.make([])
+        defer { f.remove() }
+        let subs: [(String, String)] = [
+            ("bigout", "head -c 50000000 /dev/zero"),
+            ("spinner", "while :; do :; done"),
+            ("forkbomb", "for i in $(seq 100); do sleep 2 & done; wait"),
+        ]
+        for (name, compress) in subs {
+            try FileManager.default.createDirectory(atPath: f.submissions + "/" + name, withIntermediateDirectories: true)
+            try Data("compress = \"\(compress)\"\ndecompress = \"cat\"\n".utf8)
+                .write(to: URL(fileURLWithPath: f.submissions + "/\(name)/submission.toml"))
+        }
+        var job = f.job(db: f.root + "/g.sqlite")
+        job.limits.runCPUSeconds = 1
+        job.limits.runWallSeconds = 6
+        // Few processes, so the bomb never crowds out submissions other tests grade meanwhile.
+        job.limits.runProcesses = 12
+        let summary = try job.run()
+        let status = Dictionary(uniqueKeysWithValues: summary.outcomes.map { ($0.submission.id, $0) })
+        #expect(status["bigout"]?.status == .outputLimit, "\(status["bigout"]?.reason ?? "")")
+        #expect(status["spinner"]?.status == .cpuLimit, "\(status["spinner"]?.reason ?? "")")
+        // RLIMIT_NPROC binds only users other than root: the grader drops to one only when it is root.
+        #expect(status["forkbomb"]?.status == (getuid() == 0 ? .processLimit : .ok), "\(status["forkbomb"]?.reason ?? "")")
+    }
+}
