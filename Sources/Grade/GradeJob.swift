@@ -16,6 +16,8 @@ public struct GradeJob: Sendable {
     public var shard = Shard.whole
     /// Shards of one run share an id (e.g. Slurm's array job id) so the merged database shows one run.
     public var runID: String?
+    /// Grade only these submissions (directory names), e.g. one resubmission; all when empty.
+    public var only: [String] = []
     public var jobs = 1
     public var baselines = CandidateSelection.defaultBaselines
     /// Where work directories are made; a fresh temporary directory when nil.
@@ -41,7 +43,13 @@ public struct GradeJob: Sendable {
         for tool in ["prlimit"] + (sandboxed && getuid() == 0 ? ["setpriv"] : []) where !Self.onPath(tool) {
             throw GradeError("\(tool) (util-linux) is not on PATH; the grader sets limits with it")
         }
-        let all = try Submission.discover(submissionsRoot)
+        var all = try Submission.discover(submissionsRoot)
+        if !only.isEmpty {
+            if let unknown = only.first(where: { name in !all.contains { $0.id == name } }) {
+                throw GradeError("\(submissionsRoot): no submission named '\(unknown)'")
+            }
+            all = all.filter { only.contains($0.id) }
+        }
         let mine = shard.select(all)
         let (corpus, corpusHash) = try GradeRunner.loadCorpus(corpusPath)
         let fm = FileManager.default

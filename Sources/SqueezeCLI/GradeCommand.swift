@@ -41,6 +41,7 @@ struct GradeRun: ParsableCommand {
 
         Examples:
           squeeze grade submissions/ --corpus hidden/ --db grades.sqlite
+          squeeze grade submissions/ --corpus hidden/ --db grades.sqlite --only bob
           squeeze grade submissions/ --corpus hidden/ --db shard-3.sqlite --shard 3/8 --run-id "$SLURM_ARRAY_JOB_ID"
         """)
 
@@ -83,6 +84,9 @@ struct GradeRun: ParsableCommand {
     @Option(help: ArgumentHelp("The run's id (shards of one run should share it); a new UUID by default.", valueName: "id"))
     var runId: String?
 
+    @Option(help: ArgumentHelp("Grade only this submission (a directory name; repeatable), e.g. a resubmission.", valueName: "name"))
+    var only: [String] = []
+
     @Option(name: [.customShort("j"), .long], help: "Submissions graded at once.")
     var jobs = 1
 
@@ -113,18 +117,19 @@ struct GradeRun: ParsableCommand {
         var limits = GradeLimits()
         limits.runWallSeconds = timeout
         limits.runCPUSeconds = cpu
-        limits.runMemoryBytes = Int64(try Format.memoryLimit(memory, within: (16 << 20)...(1 << 40)))
+        limits.runMemoryBytes = try Self.size(memory, "--memory", within: (16 << 20)...(1 << 40))
         limits.outputFactor = outputFactor
         limits.runProcesses = processes
         limits.buildWallSeconds = buildTimeout
         limits.buildCPUSeconds = buildCpu
-        limits.buildMemoryBytes = Int64(try Format.memoryLimit(buildMemory, within: (64 << 20)...(1 << 40)))
+        limits.buildMemoryBytes = try Self.size(buildMemory, "--build-memory", within: (64 << 20)...(1 << 40))
         job.limits = limits
         job.sandboxed = !noSandbox
         if let shard {
             do { job.shard = try Shard.parse(shard) } catch { throw ValidationError(error.description) }
         }
         job.runID = runId
+        job.only = only
         job.jobs = jobs
         job.baselines = baselines
         job.workRoot = work
@@ -154,6 +159,15 @@ struct GradeRun: ParsableCommand {
         if summary.skippedByShard > 0 { tail += " (\(summary.skippedByShard) left to the other shards)" }
         print(tail + "; sandbox: \(summary.sandbox)")
         print("ranking: squeeze grade leaderboard --db \(db)")
+    }
+}
+
+extension GradeRun {
+    /// A size such as 512M or 2G, with the flag's own name in the message.
+    static func size(_ text: String, _ flag: String, within range: ClosedRange<Int>) throws -> Int64 {
+        guard let n = Format.parseSize(text) else { throw ValidationError("\(flag) '\(text)' is not a size such as 512M or 2G") }
+        guard range.contains(n) else { throw ValidationError("\(flag) \(text) is outside \(Format.rangeText(range)), the range it accepts") }
+        return Int64(n)
     }
 }
 

@@ -216,23 +216,30 @@ enum FullRun {
 
 @Suite struct GradeHistoryTests {
     @Test func aResubmissionIsANewRowAndTheLatestIsRanked() throws {
-        let f = try GradeFixture.make(["good"])
+        let f = try GradeFixture.make(["good", "wrong"])
         defer { f.remove() }
         let db = f.root + "/grades.sqlite"
         _ = try f.job(db: db).run()
-        // The student resubmits: the weaker gzip, so the ranked figures change.
+        // The student resubmits the weaker gzip, and only that submission is graded again.
         try Data(#"{"name": "gzip-wrapper", "author": "Ada Good", "compress": "gzip -9 -c", "decompress": "gzip -dc"}"#.utf8)
             .write(to: URL(fileURLWithPath: f.submissions + "/good/submission.json"))
-        _ = try f.job(db: db).run()
+        var again = f.job(db: db)
+        again.only = ["good"]
+        #expect(try again.run().outcomes.map(\.submission.id) == ["good"])
         let c = try GradeDatabase(path: db).contents()
-        #expect(c.runs.count == 2 && c.submissions.count == 2)
-        #expect(Set(c.submissions.map(\.hash)).count == 2)
+        #expect(c.runs.count == 2 && c.submissions.count == 3)
+        let goods = c.submissions.filter { $0.submission == "good" }
+        #expect(goods.count == 2 && Set(goods.map(\.hash)).count == 2)
         let board = try Leaderboard.build(c, formula: ScoreFormula())
-        #expect(board.entries.count == 1)
+        #expect(board.entries.map(\.run.submission) == ["good", "wrong"])
         #expect(board.entries.first?.run.codecName == "gzip-wrapper" && board.entries.first?.attempts == 2)
-        #expect(board.history.count == 2)
-        #expect(board.history.map(\.run.codecName) == ["xz-wrapper", "gzip-wrapper"])
-        #expect((board.history[0].points?.sizePoints ?? 0) > (board.history[1].points?.sizePoints ?? 0))
+        #expect(board.entries.last?.attempts == 1)
+        let history = board.history.filter { $0.run.submission == "good" }
+        #expect(history.map(\.run.codecName) == ["xz-wrapper", "gzip-wrapper"])
+        #expect((history[0].points?.sizePoints ?? 0) > (history[1].points?.sizePoints ?? 0))
+        var unknown = f.job(db: db)
+        unknown.only = ["nobody"]
+        #expect(throws: GradeError.self) { try unknown.run() }
     }
 }
 
