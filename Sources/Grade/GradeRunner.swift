@@ -116,17 +116,17 @@ public struct GradeRunner: Sendable {
     public func grade(_ submissions: [Submission], corpus: Corpus,
                       done: @escaping @Sendable (SubmissionOutcome) -> Void) {
         let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, submissions.count))) { slot in
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, submissions.count))) { _ in
             while let i = next.take(limit: submissions.count) {
-                done(grade(submissions[i], corpus: corpus, slot: slot))
+                done(grade(submissions[i], corpus: corpus))
             }
         }
     }
 
-    /// Grades one submission; `slot` (0 ..< jobs) picks the uid it runs as.
-    public func grade(_ s: Submission, corpus: Corpus, slot: Int = 0) -> SubmissionOutcome {
+    /// Grades one submission as a uid of its own.
+    public func grade(_ s: Submission, corpus: Corpus) -> SubmissionOutcome {
         var runner = self
-        runner.sandbox.unprivilegedID = Sandbox.firstUnprivilegedID + UInt32(slot)
+        runner.sandbox.unprivilegedID = Sandbox.freshUnprivilegedID()
         return runner.gradeOne(s, corpus: corpus)
     }
 
@@ -209,10 +209,13 @@ public struct GradeRunner: Sendable {
     func prepareWork(_ s: Submission, _ work: String) throws {
         let fm = FileManager.default
         for sub in ["src", "io", "home", "tmp"] { try fm.createDirectory(atPath: work + "/" + sub, withIntermediateDirectories: true) }
-        for rel in Submission.files(under: s.directory) {
+        for (rel, entry) in Submission.entries(under: s.directory) {
             let dest = work + "/src/" + rel
             try fm.createDirectory(atPath: (dest as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try fm.copyItem(atPath: s.directory + "/" + rel, toPath: dest)
+            switch entry {
+            case .file: try fm.copyItem(atPath: s.directory + "/" + rel, toPath: dest)
+            case .link(let target): try fm.createSymbolicLink(atPath: dest, withDestinationPath: target)
+            }
         }
         try sandbox.prepare(work)
     }

@@ -21,11 +21,24 @@ public struct Sandbox: Sendable {
     public var mode: Mode
     /// Directories the command must not see (the hidden corpus, other submissions, the work root).
     public var hidden: [String]
-    /// The uid/gid the command runs as when the grader is root: one per submission graded at
-    /// once (RLIMIT_NPROC counts a user's processes, so a fork bomb must not starve its
-    /// neighbours), from a range no account normally uses.
-    public var unprivilegedID: UInt32 = Sandbox.firstUnprivilegedID
-    public static let firstUnprivilegedID: UInt32 = 61000
+    /// The uid/gid the command runs as when the grader is root: a fresh one for every
+    /// submission (RLIMIT_NPROC counts a user's processes, so a fork bomb must not starve
+    /// submissions graded beside it, by this process or by another shard on the machine).
+    public var unprivilegedID: UInt32 = Sandbox.freshUnprivilegedID()
+
+    /// 10^9 + 256 × (pid mod 10^6) + a counter mod 256: unique among the graders running on one
+    /// machine (pids differ) and among one grader's concurrent submissions; below 2^31, where
+    /// some tools break, and in a range that accounts do not use (docs/GRADE.md).
+    public static func freshUnprivilegedID() -> UInt32 {
+        uidLock.lock()
+        defer { uidLock.unlock() }
+        uidCounter &+= 1
+        return 1_000_000_000 + 256 * UInt32(getpid() % 1_000_000) + uidCounter % 256
+    }
+
+    public static let firstUnprivilegedID: UInt32 = 1_000_000_000
+    nonisolated(unsafe) private static var uidCounter: UInt32 = 0
+    private static let uidLock = NSLock()
 
     public init(mode: Mode, hidden: [String]) {
         self.mode = mode
@@ -47,7 +60,7 @@ public struct Sandbox: Sendable {
         switch mode {
         case .bubblewrap(let path):
             let version = (try? Self.capture([path, "--version"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "bwrap"
-            return version + (getuid() == 0 ? ", as an unprivileged uid from \(Self.firstUnprivilegedID) up, no capabilities" : "")
+            return version + (getuid() == 0 ? ", as a fresh unprivileged uid per submission, no capabilities" : "")
         case .none: return "NONE (--no-sandbox): submissions ran unisolated, with the grader's own rights"
         }
     }

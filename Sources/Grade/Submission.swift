@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Harness
 
@@ -136,13 +139,17 @@ public struct Submission: Sendable, Equatable {
         return fields
     }
 
-    /// SHA-256 over the relative paths and contents of every file (build products and .git left out).
+    /// SHA-256 over the relative paths and contents of every file (build products and .git
+    /// left out; a symbolic link counts by its target's name, never followed).
     public func contentHash() -> String {
         var h = SHA256()
-        for rel in Self.files(under: directory) {
+        for (rel, kind) in Self.entries(under: directory) {
             h.update(rel)
             h.update([0])
-            h.update([UInt8](FileManager.default.contents(atPath: directory + "/" + rel) ?? Data()))
+            switch kind {
+            case .file: h.update([UInt8](FileManager.default.contents(atPath: directory + "/" + rel) ?? Data()))
+            case .link(let target): h.update("-> " + target)
+            }
             h.update([0])
         }
         return h.finish()
@@ -151,21 +158,37 @@ public struct Submission: Sendable, Equatable {
     /// Directories a submission may carry but that are never copied or hashed.
     static let ignored: Set<String> = [".build", ".git", ".swiftpm"]
 
-    static func files(under root: String) -> [String] {
-        var out: [String] = []
+    enum Entry: Equatable {
+        case file
+        case link(String)
+    }
+
+    /// Regular files and symbolic links below `root`, sorted, found without following links
+    /// (a link to / must not make the grader walk the whole disk); other kinds are left out.
+    static func entries(under root: String) -> [(String, Entry)] {
+        var out: [(String, Entry)] = []
         func walk(_ rel: String) {
             let path = rel.isEmpty ? root : root + "/" + rel
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
             for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !ignored.contains(name) {
                 let r = rel.isEmpty ? name : rel + "/" + name
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: root + "/" + r, isDirectory: &isDir) else { continue }
-                if isDir.boolValue { walk(r) } else { out.append(r) }
+                var st = stat()
+                guard lstat(root + "/" + r, &st) == 0 else { continue }
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR: walk(r)
+                case S_IFREG: out.append((r, .file))
+                case S_IFLNK:
+                    let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/" + r)) ?? ""
+                    out.append((r, .link(target)))
+                default: continue
+                }
             }
         }
         walk("")
         return out
     }
+
+    static func files(under root: String) -> [String] { entries(under: root).map(\.0) }
 }
 
 /// An error of the grader itself (not of a submission, which gets a row instead).
