@@ -131,7 +131,9 @@ public struct Sandbox: Sendable {
             // No mount namespace to chdir in: a shell changes directory, then env clears the environment.
             args = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory, "/usr/bin/env", "-i", "PATH=\(path)", "HOME=\(work)/home", "TMPDIR=\(work)/tmp", "LANG=C.UTF-8"]
         }
-        args += ["prlimit", "--cpu=\(limits.cpuSeconds)", "--as=\(limits.memoryBytes)", "--fsize=\(limits.fileBytes)", "--core=0"]
+        // Soft limit below the hard one: at the soft limit the kernel sends SIGXCPU, a clear
+        // signal; with both equal it sends SIGKILL first, which reads like any other kill.
+        args += ["prlimit", "--cpu=\(limits.cpuSeconds):\(limits.cpuSeconds + 1)", "--as=\(limits.memoryBytes)", "--fsize=\(limits.fileBytes)", "--core=0"]
         if dropsPrivileges { args.append("--nproc=\(limits.processes)") }
         // Two shells: the outer one waits (so CPU time adds up) and is the one that is PID 1, which
         // ignores signals it sends itself; the submission's command is never PID 1, so it dies as usual.
