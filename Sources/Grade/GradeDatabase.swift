@@ -94,18 +94,31 @@ public final class GradeDatabase: Sendable {
         public var status: String
     }
 
-    /// Opens (creating and migrating when needed) the database at `path`.
-    public init(path: String) throws(GradeError) {
+    /// Opens (creating and migrating when needed) the database at `path`; with `readOnly`,
+    /// opens an existing grade database without changing it (the inputs of a merge).
+    public init(path: String, readOnly: Bool = false) throws(GradeError) {
         self.path = path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.readonly = readOnly
+        // A person may look at the file while a run writes: wait for a lock rather than fail at once.
+        config.busyMode = .timeout(30)
+        let queue: DatabaseQueue
         do {
-            var config = Configuration()
-            config.foreignKeysEnabled = true
-            // Several shards on one machine may share nothing, but a person may look at the
-            // file while a run writes: wait for a lock rather than fail at once.
-            config.busyMode = .timeout(30)
             queue = try DatabaseQueue(path: path, configuration: config)
-            try Self.migrator.migrate(queue)
         } catch {
+            throw GradeError("\(path): cannot open the grade database: \(error)")
+        }
+        self.queue = queue
+        if readOnly {
+            let complete = (try? queue.read { db in try Self.migrator.hasCompletedMigrations(db) }) ?? false
+            guard complete else {
+                throw GradeError("\(path): not a grade database written by this squeeze "
+                    + "(an older one is brought up to date by `squeeze grade leaderboard --db \(path)`)")
+            }
+            return
+        }
+        do { try Self.migrator.migrate(queue) } catch {
             throw GradeError("\(path): cannot open the grade database: \(error)")
         }
     }

@@ -43,6 +43,10 @@ public struct GradeJob: Sendable {
         for tool in ["prlimit"] + (sandboxed && getuid() == 0 ? ["setpriv"] : []) where !Self.onPath(tool) {
             throw GradeError("\(tool) (util-linux) is not on PATH; the grader sets limits with it")
         }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: corpusPath, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw GradeError("\(corpusPath): the hidden corpus must be a directory (the sandbox hides it from submissions)")
+        }
         var all = try Submission.discover(submissionsRoot)
         if !only.isEmpty {
             if let unknown = only.first(where: { name in !all.contains { $0.id == name } }) {

@@ -262,7 +262,7 @@ struct GradeMerge: ParsableCommand {
             let out = try GradeDatabase(path: output)
             for input in inputs {
                 guard FileManager.default.fileExists(atPath: input) else { throw GradeError("\(input): no such grade database") }
-                try out.merge(from: try GradeDatabase(path: input))
+                try out.merge(from: try GradeDatabase(path: input, readOnly: true))
             }
             let c = try out.contents()
             print("\(output): \(English.count(c.runs.count, "grade run")), \(English.count(c.submissions.count, "submission run"))")

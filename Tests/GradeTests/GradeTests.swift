@@ -186,7 +186,7 @@ enum FullRun {
             shardDBs.append(root + "/shard-\(i).sqlite")
         }
         let merged = try GradeDatabase(path: root + "/merged.sqlite")
-        for p in shardDBs { try merged.merge(from: try GradeDatabase(path: p)) }
+        for p in shardDBs { try merged.merge(from: try GradeDatabase(path: p, readOnly: true)) }
         try merged.merge(from: try GradeDatabase(path: shardDBs[0]))  // twice: changes nothing
         let a = try GradeDatabase(path: fullDB).contents(), b = try merged.contents()
         #expect(b.runs.count == 1 && b.runs.first?.shards == "0/3,1/3,2/3")
@@ -404,6 +404,10 @@ enum FullRun {
         #expect(printed.stdoutText.contains("score = 1 × size points + 0 × speed points − 50 × failed files"))
         let unknown = try SqueezeCommand.run(["grade", "leaderboard", "--db", "all.sqlite", "--weights", "colour=red"], in: f.root)
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown key 'colour'"))
+        // Merge inputs are opened read-only and must be grade databases.
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: f.root + "/junk.sqlite"))
+        let junk = try SqueezeCommand.run(["grade", "merge", "all.sqlite", "junk.sqlite"], in: f.root)
+        #expect(junk.status == 1 && junk.stderr.contains("junk.sqlite"), "\(junk.stderr)")
         let missing = try SqueezeCommand.run(["grade", "leaderboard", "--db", "nothing.sqlite"], in: f.root)
         #expect(missing.status == 1 && missing.stderr.contains("nothing.sqlite: no such grade database"))
     }
