@@ -106,6 +106,18 @@ public struct GradeJob: Sendable {
     /// Starts the sandbox once with `true`, so a machine where bubblewrap cannot make its
     /// namespaces fails here with bubblewrap's own words, not as every submission "crashing".
     static func preflight(_ sandbox: Sandbox, root: String) throws(GradeError) {
+        if sandbox.dropsPrivileges {
+            // The submissions' user must be able to reach its work directory.
+            var dir = URL(fileURLWithPath: root).deletingLastPathComponent().path
+            while dir != "/" && !dir.isEmpty {
+                var st = stat()
+                if stat(dir, &st) == 0, st.st_mode & S_IXOTH == 0 {
+                    throw GradeError("\(root): the submissions' unprivileged user cannot reach it, because \(dir) is not "
+                        + "searchable by others (chmod o+x \(dir), or give --work a directory elsewhere)")
+                }
+                dir = URL(fileURLWithPath: dir).deletingLastPathComponent().path
+            }
+        }
         let work = root + "/preflight"
         do { try FileManager.default.createDirectory(atPath: work + "/src", withIntermediateDirectories: true) } catch {
             throw GradeError("\(work): cannot create: \(error.localizedDescription)")

@@ -65,7 +65,7 @@ public struct Sandbox: Sendable {
         }
     }
 
-    var dropsPrivileges: Bool { getuid() == 0 && mode != .none }
+    public var dropsPrivileges: Bool { getuid() == 0 && mode != .none }
 
     /// One command's limits.
     public struct Limits: Sendable {

@@ -290,6 +290,21 @@ enum FullRun {
         #expect(board.markdown().contains("NOT ISOLATED") && board.html().contains("NOT ISOLATED"))
     }
 
+    @Test func aWorkDirectoryTheSubmissionsCannotReachIsAClearError() throws {
+        let f = try GradeFixture.make(["good"])
+        defer { f.remove() }
+        try FileManager.default.createDirectory(atPath: f.root + "/closed", withIntermediateDirectories: true)
+        chmod(f.root + "/closed", 0o700)
+        var job = f.job(db: f.root + "/g.sqlite")
+        job.workRoot = f.root + "/closed/work"
+        // Only a grader running as root hands the work to another user; otherwise the run is fine.
+        if getuid() == 0 {
+            #expect(throws: GradeError.self) { try job.run() }
+        } else {
+            #expect(try job.run().outcomes.first?.status == .ok)
+        }
+    }
+
     @Test func missingBubblewrapIsAClearError() {
         do {
             _ = try Sandbox.locateBubblewrap(searchPath: "/nonexistent")
