@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Bit-stream core: byte buffers, bit reader/writer, universal codes, CRC32.
@@ -43,11 +44,13 @@ let package = Package(
 
         // Everything a library user needs: `import SqueezeKit`.
         .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs", "Container", "Baselines", "Harness"]),
+        // The autograder behind `squeeze grade`: sandboxed submissions, scores, an SQLite history.
+        .target(name: "Grade", dependencies: ["SqueezeKit", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks behind `squeeze bench`, always measured beside a system library.
         .target(name: "Bench", dependencies: ["SqueezeKit", "CZlib"]),
         .executableTarget(
             name: "SqueezeCLI",
-            dependencies: ["SqueezeKit", "Bench", "Explain", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SqueezeKit", "Bench", "Explain", "Grade", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Fuzz target for every decoder and the container: a replay driver in normal
@@ -64,5 +67,6 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "SqueezeKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "GradeTests", dependencies: ["Grade", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -70,7 +70,7 @@ public struct LabelBox: Sendable {
 }
 
 extension ReportWriter {
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
@@ -224,7 +224,7 @@ extension ReportWriter {
 
     /// One row per file, one dot per codec on a bits/byte axis; each family keeps
     /// its own lane inside the row so close values of different families stay apart.
-    func fileChart(_ corpus: Corpus, _ palette: CandidatePalette) -> String {
+    public func fileChart(_ corpus: Corpus, _ palette: CandidatePalette) -> String {
         let labels = comparison.candidates.map(\.label)
         let lanes = max(1, palette.families.count)
         let laneH = 5.0, rowH = Double(lanes) * laneH + 12

@@ -36,6 +36,11 @@ struct Compare: ParsableCommand {
         (run through /bin/sh; timed as whole processes, so start-up time counts), or with \
         --external-file FILE.json holding [{"name":…,"compress":…,"decompress":…}].
 
+        Scale out: --shard I/N measures only slice I (counted from 0) of N of the files, taken \
+        round-robin in walk order, so N machines (GNU parallel, a Slurm array, a Kubernetes \
+        Indexed Job; see docs/GRADE.md) can share a corpus; `squeeze compare --from-json \
+        s0.json s1.json …` merges their results.json files into the report one run would give.
+
         Examples:
           squeeze compare corpora/canterbury
           squeeze compare corpora/ --levels both -o reports/
@@ -104,8 +109,12 @@ struct Compare: ParsableCommand {
     @Flag(help: "Run each of our codecs on each file in a fresh process, so its peak memory can be measured.")
     var isolate = false
 
-    @Option(help: ArgumentHelp("Measure nothing: render the reports again from a results.json written earlier.", valueName: "file"))
-    var fromJson: String?
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Measure nothing: render the reports again from results.json files written earlier; several are merged (the shards of one run).", valueName: "file"))
+    var fromJson: [String] = []
+
+    @Option(help: ArgumentHelp("Measure only slice I (counted from 0) of N of the corpus files; merge the slices' JSON with --from-json.", valueName: "I/N"))
+    var shard: String?
 
     @Option(help: .hidden)
     var measureChild: String?
@@ -151,10 +160,14 @@ struct Compare: ParsableCommand {
     }
 
     func validate() throws {
-        if paths.isEmpty && recommend == nil && fromJson == nil { throw ValidationError("give a corpus directory or files to compare (e.g. corpora/)") }
+        if paths.isEmpty && recommend == nil && fromJson.isEmpty { throw ValidationError("give a corpus directory or files to compare (e.g. corpora/)") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try chosenFormat
+        if let shard {
+            do { _ = try Shard.parse(shard) } catch { throw ValidationError(error.description) }
+            if recommend != nil { throw ValidationError("--shard measures a slice of a corpus; --recommend measures one file") }
+        }
     }
 
     func run() throws {
@@ -165,11 +178,21 @@ struct Compare: ParsableCommand {
                   terminator: "")
             return
         }
-        if let fromJson {
-            guard let data = FileManager.default.contents(atPath: fromJson) else { throw FileError("\(fromJson): cannot read") }
-            let loaded: ReportReader.Loaded
-            do { loaded = try ReportReader.read(data, source: fromJson) } catch { throw FileError(error.description) }
-            try emit(loaded.comparison, command: loaded.command, environment: loaded.environment)
+        if !fromJson.isEmpty {
+            var loaded: [ReportReader.Loaded] = []
+            for file in fromJson {
+                guard let data = FileManager.default.contents(atPath: file) else { throw FileError("\(file): cannot read") }
+                do { loaded.append(try ReportReader.read(data, source: file)) } catch { throw FileError(error.description) }
+            }
+            if loaded.count == 1, let one = loaded.first {
+                try emit(one.comparison, command: one.command, environment: one.environment)
+                return
+            }
+            let merged: Comparison
+            do { merged = try Comparison.merging(loaded.map(\.comparison), sources: fromJson) } catch { throw FileError(error.description) }
+            let commands = loaded.map(\.command).filter { !$0.isEmpty }
+            let command = (commands.first ?? "squeeze compare") + (commands.count > 1 ? " (and \(commands.count - 1) more shards)" : "")
+            try emit(merged, command: command, environment: loaded.first?.environment ?? [])
             return
         }
         var candidates: [Candidate]
@@ -194,7 +217,11 @@ struct Compare: ParsableCommand {
         let corpora: [Corpus]
         do {
             let walked = try CorpusWalker.walk(recommend.map { [$0] } ?? paths, filter: CorpusFilter(include: include, exclude: exclude))
-            corpora = walked.corpora
+            if let shard {
+                corpora = Comparison.shardFiles(walked.corpora, try Shard.parse(shard))
+            } else {
+                corpora = walked.corpora
+            }
             if !quiet { for line in CorpusWalker.describe(walked.skipped) { Terminal.warn(line) } }
         } catch {
             throw FileError(error.description)

@@ -34,6 +34,7 @@ struct Squeeze: ParsableCommand {
             Bench.self,
             Estimate.self,
             Explain.self,
+            GradeCommand.self,
         ]
     )
 
