@@ -60,5 +60,7 @@ let package = Package(
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "SqueezeKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // The one-call API (Squeeze) and the documentation's examples, compiled as tests.
+        .testTarget(name: "SqueezeKitTests", dependencies: ["SqueezeKit", "TestSupport"]),
     ]
 )

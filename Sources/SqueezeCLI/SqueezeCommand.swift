@@ -5,7 +5,7 @@ import Glibc
 import SqueezeKit
 
 @main
-struct Squeeze: ParsableCommand {
+struct SqueezeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "squeeze",
         abstract: "A data-compression laboratory and archiver.",
