@@ -33,6 +33,7 @@ public enum Squeeze {
     /// Compresses `bytes` into one `.sqz` frame.
     ///
     /// - Parameters:
+    ///   - bytes: the data to compress (any length, empty too).
     ///   - codec: a name from `registry` ("huffman", "ppm", "bwt", "zstd", …; see `squeeze algos`).
     ///   - level: one of the codec's levels; nil for its default.
     ///   - blockSize: raw bytes per block; nil for the codec's own size, made no
@@ -63,6 +64,7 @@ public enum Squeeze {
     /// and checks every block's and the whole content's CRC32.
     ///
     /// - Parameters:
+    ///   - bytes: one or more `.sqz` frames.
     ///   - memoryLimit: refuse data whose decoder would need more bytes than this.
     ///   - registry: must hold the codec the frame names (codecs of your own included).
     /// - Throws: ``SqueezeError/notCompressed``, ``SqueezeError/truncated(_:)``, ``SqueezeError/corrupt(_:)``,
