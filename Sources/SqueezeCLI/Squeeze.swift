@@ -4,6 +4,7 @@ import Glibc
 #endif
 import SqueezeKit
 
+// The root command; named apart from SqueezeKit's `Squeeze` (the one-call API).
 @main
 struct SqueezeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
