@@ -6,7 +6,7 @@ import SqueezeKit
 
 // The root command; named apart from SqueezeKit's `Squeeze` (the one-call API).
 @main
-struct SqueezeCommand: ParsableCommand {
+struct SqueezeTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "squeeze",
         abstract: "A data-compression laboratory and archiver.",

@@ -250,4 +250,20 @@ func collect(_ stream: AsyncThrowingStream<[UInt8], any Error>) async throws -> 
         }
         #expect(try Data(contentsOf: raw) == Data(input))
     }
+
+    /// The API writes what `squeeze -d` reads, and reads what `squeeze` writes.
+    @Test func theCommandLineToolAndTheAPIShareTheFormat() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = Generators.repetitive(200_000, seed: 11)
+        try TestFiles.write(try Squeeze.compress(input, codec: "ppm", level: 3), "\(dir)/api.sqz")
+        let decoded = try SqueezeCommand.run(["-dc", "api.sqz"], in: dir)
+        #expect(decoded.status == 0, "\(decoded.stderr)")
+        #expect(decoded.stdout == input)
+
+        try TestFiles.write(input, "\(dir)/plain")
+        let compressed = try SqueezeCommand.run(["-a", "bwt-huffman", "-c", "plain"], in: dir)
+        #expect(compressed.status == 0, "\(compressed.stderr)")
+        #expect(try Squeeze.decompress(compressed.stdout) == input)
+    }
 }
