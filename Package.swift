@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // `swift package generate-documentation` (scripts/build-docs.sh); a plugin only, nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Bit-stream core: byte buffers, bit reader/writer, universal codes, CRC32.
@@ -68,5 +70,7 @@ let package = Package(
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "GradeTests", dependencies: ["Grade", "TestSupport"], exclude: ["Fixtures"]),
+        // The one-call API (Squeeze) and the documentation's examples, compiled as tests.
+        .testTarget(name: "SqueezeKitTests", dependencies: ["SqueezeKit", "TestSupport"]),
     ]
 )

@@ -4,8 +4,9 @@ import Glibc
 #endif
 import SqueezeKit
 
+// The root command; named apart from SqueezeKit's `Squeeze` (the one-call API).
 @main
-struct Squeeze: ParsableCommand {
+struct SqueezeTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "squeeze",
         abstract: "A data-compression laboratory and archiver.",
@@ -89,7 +90,7 @@ enum ArgumentRewriter {
     /// subcommand is never mistaken for a file to compress.
     static let subcommands: Set<String> = {
         var names: Set<String> = ["help"]
-        for command in Squeeze.configuration.subcommands {
+        for command in SqueezeTool.configuration.subcommands {
             names.insert(command._commandName)
             names.formUnion(command.configuration.aliases)
         }
