@@ -1,0 +1,17 @@
+#!/bin/sh
+# Every check CI runs, in release mode, in order of how fast they fail:
+# the test suites (round trips of every codec on every corpus file, ratio
+# floors, decoders on damaged data, the CLI through the real binary), the
+# fuzzers (plain and AddressSanitizer builds), the example packages, the DocC
+# build, and the HTML pages (explain, leaderboard) in headless Chromium.
+# Run scripts/setup.sh first: it installs what these need.
+set -eu
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s\n' "$*" >&2; }
+step "release build";                swift build -c release
+step "tests";                        swift test -c release
+step "fuzzing";                      scripts/fuzz.sh
+step "example packages";             scripts/check-examples.sh
+step "API documentation";            scripts/build-docs.sh
+step "explain pages in Chromium";    scripts/check-explain-html.sh
+step "leaderboard page in Chromium"; scripts/check-leaderboard-renders.sh
