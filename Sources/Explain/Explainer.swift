@@ -86,7 +86,13 @@ extension Explainer {
 /// The explainers, in the order of a course.
 public enum Explainers {
     public static var all: [any Explainer.Type] {
-        []
+        [
+            LZWExplainer.self,
+            BWTExplainer.self,
+            MTFExplainer.self,
+            RankExplainer.self,
+            IntervalExplainer.self,
+        ]
     }
 
     public static func named(_ name: String) -> (any Explainer.Type)? {
