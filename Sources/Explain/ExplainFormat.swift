@@ -20,6 +20,11 @@ enum ExplainFormat {
         return s
     }
 
+    /// "1 match", "2 matches".
+    static func count(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+        "\(n) " + (n == 1 ? one : many ?? one + "s")
+    }
+
     /// A byte count for the summary: "19 bytes".
     static func bytes(_ n: Int) -> String { n == 1 ? "1 byte" : "\(n) bytes" }
 

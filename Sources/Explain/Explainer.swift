@@ -87,11 +87,13 @@ extension Explainer {
 public enum Explainers {
     public static var all: [any Explainer.Type] {
         [
+            LZ77Explainer.self,
             LZWExplainer.self,
             BWTExplainer.self,
             MTFExplainer.self,
             RankExplainer.self,
             IntervalExplainer.self,
+            PPMExplainer.self,
         ]
     }
 
