@@ -34,26 +34,27 @@ enum RecencyValueTable {
     }
 
     /// Totals per universal code, and what our codec (levels 1–4) really writes.
-    static func costStep(_ totals: [Int], count: Int, codec: ((Int) -> (any Codec))?, codecName: String) -> (Explanation.Step, [Explanation.Fact]) {
+    static func costStep(_ totals: [Int], bytes: [UInt8], codec: ((Int) -> (any Codec))?, codecName: String) -> (Explanation.Step, [Explanation.Fact]) {
+        let count = bytes.count
         var rows: [[String]] = []
         var facts: [Explanation.Fact] = []
         for (k, c) in codes.enumerated() {
             var row = [c.0, "\(totals[k])", ExplainFormat.perByte(Double(totals[k]), count)]
             if let codec {
                 let payload = 1 + (totals[k] + 7) / 8
-                row += ["\(codecName) -\(k + 1)", "\(payload)"]
+                row += ["\(codecName) -\(k + 1)", "\(payload)", "\(Self.payload(codec(k + 1), bytes))"]
             }
             rows.append(row)
             facts.append(Explanation.Fact(name: "\(c.0) bits", value: "\(totals[k]) bits", number: Double(totals[k])))
         }
         var columns = ["code", "bits", "rate"]
-        if codec != nil { columns += ["our codec", "payload bytes"] }
+        if codec != nil { columns += ["our codec", "payload bytes", "measured"] }
         let text = codec == nil
             ? "The same values under each universal code; 8 bits per byte is the raw input."
             : "The same values under each universal code. Our \(codecName) codec at levels 1–4 writes exactly these codes after one selector byte, padded to a whole byte; levels 5 and 6 use an adaptive Rice code and adaptive arithmetic coding instead."
         facts.append(Explanation.Fact(name: "raw input", value: "\(8 * count) bits", number: Double(8 * count)))
         return (Explanation.Step(title: "Bits under each universal code", text: text,
-                                 table: Explanation.Table(columns: columns, rows: rows, alignRight: [false, true, true, false, true])), facts)
+                                 table: Explanation.Table(columns: columns, rows: rows, alignRight: [false, true, true, false, true, true])), facts)
     }
 
     /// The real codec's payload size for `bytes`, or −1 if it failed.
@@ -101,7 +102,7 @@ public struct MTFExplainer: Explainer {
         let (table, totals) = RecencyValueTable.steps(values, limit: limit, valueName: "rank", noteName: "list before",
                                                       codedName: "rank + 1 (γ and Fibonacci start at 1)")
         steps.append(table)
-        let (cost, facts) = RecencyValueTable.costStep(totals, count: bytes.count, codec: nil, codecName: "")
+        let (cost, facts) = RecencyValueTable.costStep(totals, bytes: bytes, codec: nil, codecName: "")
         steps.append(cost)
         let zeros = ranks.filter { $0 == 0 }.count
         return Explanation(algorithm: Self.name, title: "Move-to-front of \"\(ExplainInput.printable(bytes, limit: 40))\"",
@@ -141,7 +142,7 @@ public struct RankExplainer: Explainer {
         let (table, totals) = RecencyValueTable.steps(values, limit: limit, valueName: "rank", noteName: "meaning",
                                                       codedName: "rank + 1, as our rank codec does")
         steps.append(table)
-        let (cost, facts) = RecencyValueTable.costStep(totals, count: bytes.count, codec: { RecencyRankCodec(level: $0) }, codecName: "rank")
+        let (cost, facts) = RecencyValueTable.costStep(totals, bytes: bytes, codec: { RecencyRankCodec(level: $0) }, codecName: "rank")
         steps.append(cost)
         let real = RecencyValueTable.payload(RecencyRankCodec(level: 1), bytes)
         return Explanation(algorithm: Self.name, title: "Recency ranks of \"\(ExplainInput.printable(bytes, limit: 40))\"",
@@ -183,7 +184,7 @@ public struct IntervalExplainer: Explainer {
         let (table, totals) = RecencyValueTable.steps(values, limit: limit, valueName: "interval", noteName: "previous",
                                                       codedName: "the interval itself (it is ≥ 1), as our interval codec does")
         steps.append(table)
-        let (cost, facts) = RecencyValueTable.costStep(totals, count: bytes.count, codec: { IntervalCodec(level: $0) }, codecName: "interval")
+        let (cost, facts) = RecencyValueTable.costStep(totals, bytes: bytes, codec: { IntervalCodec(level: $0) }, codecName: "interval")
         steps.append(cost)
         let real = RecencyValueTable.payload(IntervalCodec(level: 1), bytes)
         return Explanation(algorithm: Self.name, title: "Interval coding of \"\(ExplainInput.printable(bytes, limit: 40))\"",
