@@ -197,8 +197,7 @@ public struct LZ77Explainer: Explainer {
             extra bits for length, then distance). Adaptive: the same slots coded by an adaptive \
             arithmetic model — every symbol's count starts at 1 and grows by 1 — with the extra bits \
             sent as they are: the ideal −log2 p. (That is a model stated here, not our lz77 codec's, \
-            which chooses its own optimal parse and codes tokens bit by bit in context; its real \
-            size is in the totals.)\(summarised ? " Only the first \(limit) of \(tokens.count) tokens are listed; all are counted." : "")
+            which chooses its own parse and codes tokens bit by bit in context: see the next step.)\(summarised ? " Only the first \(limit) of \(tokens.count) tokens are listed; all are counted." : "")
             """,
             table: Explanation.Table(columns: ["#", "at", "token", "copies", "Elias codeword", "Elias", "Huffman", "Huffman bits", "adaptive"],
                                      rows: rows, alignRight: [true, true, false, false, false, true, false, true, true])))
@@ -222,6 +221,46 @@ public struct LZ77Explainer: Explainer {
                 table: Explanation.Table(columns: ["symbol", "code bits"], rows: codeRows, alignRight: [false, true])))
         }
 
+        // What our strongest LZ77 really does: its own parse, each token's real cost.
+        var arithBytes = ByteBuffer()
+        let arith: [LZ77ArithToken]
+        do {
+            arith = try bytes.withUnsafeBytes { (raw) throws(CodecError) -> [LZ77ArithToken] in
+                try LZ77ArithCodec(level: Self.level).trace(raw, into: &arithBytes)
+            }
+        } catch {
+            throw ExplainError("lz77: the lz77 codec failed: \(error)")
+        }
+        var arithRows: [[String]] = []
+        for (k, t) in arith.prefix(limit).enumerated() {
+            let what: String
+            switch t.kind {
+            case .literal: what = "literal " + ExplainInput.printable(bytes[t.position])
+            case .match: what = "match \(t.length), back \(t.distance)"
+            case .repeatMatch(let r): what = "repeat \(r): \(t.length), back \(t.distance)"
+            case .shortRepeat: what = "short repeat, back \(t.distance)"
+            }
+            let copies = t.kind == .literal ? "" : ExplainFormat.shown(bytes[t.position..<t.position + t.length], limit: 24)
+            arithRows.append(["\(k + 1)", "\(t.position)", what, copies, ExplainFormat.fixed(t.bits, 2)])
+        }
+        let arithBits = arith.reduce(0.0) { $0 + $1.bits }
+        let repeats = arith.filter { if case .repeatMatch = $0.kind { return true }; return $0.kind == .shortRepeat }.count
+        steps.append(Explanation.Step(
+            title: "What our lz77 codec does instead",
+            text: """
+            Our strongest LZ77 (lz77, level \(Self.level)) does not take the greedy parse above. It \
+            weighs every literal and match with the coder's current prices and takes the cheapest \
+            path (an optimal parse, Storer & Szymanski 1982), and besides new distances it can \
+            reuse one of the last four distances (a repeat, much cheaper to code) or copy one byte \
+            from the last distance (a short repeat). Every decision is coded bit by bit with \
+            adaptive probabilities in context (LZMA's idea). The bits are each token's real cost \
+            in the range coder (the growth of its output): \(ExplainFormat.count(arith.count, "token")), \
+            \(ExplainFormat.count(repeats, "repeat")), \(ExplainFormat.fixed(arithBits, 1)) bits in all.\
+            \(arith.count > limit ? " Only the first \(limit) of \(arith.count) tokens are listed." : "")
+            """,
+            table: Explanation.Table(columns: ["#", "at", "token", "copies", "bits"], rows: arithRows,
+                                     alignRight: [true, true, false, false, true])))
+
         let literals = tokens.filter { $0.distance == 0 }.count
         let eliasBits = tokens.reduce(0) { $0 + $1.elias }
         let huffmanBits = tokens.reduce(0) { $0 + $1.huffman }
@@ -238,12 +277,14 @@ public struct LZ77Explainer: Explainer {
             \(ExplainFormat.count(tokens.count - literals, "match", "matches")) for \
             \(bytes.count) bytes. Each payload adds one header byte and pads to a whole byte; \
             lz77-huffman also sends its code lengths per block of up to \(LZ77HuffmanCodec.tokensPerBlock) tokens. \
-            The last column is what our codecs really write at level \(Self.level), each with its own parse.
+            The last column is what our codecs really write at level \(Self.level), each with its own parse; \
+            lz77's range coder also flushes a few bytes at the end.
             """,
             table: Explanation.Table(columns: ["back end", "token bits", "header bits", "payload bytes", "codec", "measured bytes"], rows: [
                 ["Elias γ/δ", "\(eliasBits)", "8", "\(eliasPayload)", "lz77-elias -\(Self.level)", "\(realElias)"],
                 ["Huffman slots", "\(huffmanBits)", "\(8 + huffman.header)", "\(huffmanPayload)", "lz77-huffman -\(Self.level)", "\(realHuffman)"],
-                ["adaptive arithmetic (model)", ExplainFormat.fixed(adaptiveBits, 1), "–", "\(Int((adaptiveBits / 8).rounded(.up)))", "lz77 -\(Self.level) (optimal parse, contexts)", "\(realArith)"],
+                ["adaptive slots (model above)", ExplainFormat.fixed(adaptiveBits, 1), "–", "\(Int((adaptiveBits / 8).rounded(.up)))", "–", "–"],
+                ["lz77's own parse and contexts", ExplainFormat.fixed(arithBits, 1), "8", "–", "lz77 -\(Self.level)", "\(realArith)"],
             ], alignRight: [false, true, true, true, false, true])))
 
         let summary: [Explanation.Fact] = [
@@ -253,6 +294,7 @@ public struct LZ77Explainer: Explainer {
             Explanation.Fact(name: "adaptive model bits", value: ExplainFormat.bits(adaptiveBits), number: adaptiveBits),
             Explanation.Fact(name: "lz77-elias payload (measured)", value: ExplainFormat.bytes(realElias), number: Double(realElias)),
             Explanation.Fact(name: "lz77-huffman payload (measured)", value: ExplainFormat.bytes(realHuffman), number: Double(realHuffman)),
+            Explanation.Fact(name: "lz77 token bits (its own parse)", value: ExplainFormat.bits(arithBits), number: arithBits),
             Explanation.Fact(name: "lz77 payload (measured)", value: ExplainFormat.bytes(realArith), number: Double(realArith)),
         ]
         return Explanation(algorithm: Self.name, title: "LZ77 of \"\(ExplainInput.printable(bytes, limit: 40))\"",

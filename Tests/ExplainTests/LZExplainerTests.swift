@@ -107,3 +107,36 @@ import TestSupport
         #expect(throws: ExplainError.self) { try LZWExplainer().explain(ExplainInput(bytes: [])) }
     }
 }
+
+/// The `lz77` codec's traced tokens: they rebuild the input, and their real costs add
+/// up to what the codec writes (header byte and the range coder's flush aside).
+@Suite struct LZ77ArithTraceTests {
+    @Test(arguments: ["abracadabra abracadabra, abracadabra", "alice"])
+    func tokensRebuildTheInputAndCostWhatTheCodecWrites(_ which: String) throws {
+        let bytes = which == "alice" ? try readFile("\(TestCorpus.root)/canterbury/alice29.txt") : Array(which.utf8)
+        var out = ByteBuffer()
+        let tokens = try bytes.withUnsafeBytes { (raw) throws(CodecError) -> [LZ77ArithToken] in
+            try LZ77ArithCodec(level: 6).trace(raw, into: &out)
+        }
+        var rebuilt: [UInt8] = []
+        for t in tokens {
+            #expect(t.position == rebuilt.count)
+            if t.kind == .literal {
+                rebuilt.append(bytes[t.position])
+            } else {
+                #expect(t.distance >= 1 && t.distance <= rebuilt.count)
+                for _ in 0..<t.length { rebuilt.append(rebuilt[rebuilt.count - t.distance]) }
+            }
+        }
+        #expect(rebuilt == bytes)
+        let bits = tokens.reduce(0.0) { $0 + $1.bits }
+        #expect(tokens.allSatisfy { $0.bits > 0 })
+        // One header byte, the coded bits, then the flush of at most 9 bytes.
+        #expect(Double(out.count) >= 1 + bits / 8 && Double(out.count) <= 1 + bits / 8 + 9)
+        #expect(out.count == LZ77Explainer.measured(LZ77ArithCodec(level: 6), bytes))
+        if which == "alice" {
+            #expect(tokens.contains { if case .repeatMatch = $0.kind { return true }; return false })
+            #expect(tokens.contains { $0.kind == .shortRepeat })
+        }
+    }
+}
