@@ -140,3 +140,20 @@ import TestSupport
         }
     }
 }
+
+@Suite struct LZWClearTests {
+    /// With 9-bit codes the dictionary fills after 255 entries; when the ratio falls
+    /// the codec sends CLEAR (256) and starts again at 257: the replay follows it.
+    @Test func replayFollowsClear() throws {
+        let bytes = try readFile("\(TestCorpus.root)/canterbury/alice29.txt")
+        let rows = try LZWExplainer.rows(bytes, maxBits: 9)
+        #expect(rows.reduce(0) { $0 + $1.length } == bytes.count)
+        let clears = rows.indices.filter { rows[$0].code == 256 }
+        #expect(!clears.isEmpty)
+        if let c = clears.first, c + 1 < rows.count {
+            #expect(rows[c].length == 0)
+            #expect(rows[c + 1].newEntry?.code == 257)
+        }
+        #expect(rows.allSatisfy { $0.width == 9 })
+    }
+}
