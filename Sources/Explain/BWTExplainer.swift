@@ -7,7 +7,7 @@ import Transforms
 /// move-to-front and recency-rank values of that column (Burrows & Wheeler 1994).
 public struct BWTExplainer: Explainer {
     public static let name = "bwt"
-    public static let summary = "Burrows–Wheeler: sorted rotation matrix, last column, primary index, then MTF and recency ranks"
+    public static let summary = "sorted rotations, last column, primary index, then MTF and ranks"
 
     /// Up to this many bytes the whole matrix is drawn; beyond, its first rows, cut.
     static let fullMatrix = 40

@@ -14,7 +14,7 @@ import Darwin
 /// arithmetic model over the same slots; then what the real codecs write.
 public struct LZ77Explainer: Explainer {
     public static let name = "lz77"
-    public static let summary = "LZ77: tokens (literal or length/distance) and their bits under Elias, Huffman-slot and arithmetic back ends"
+    public static let summary = "tokens and their bits under Elias, Huffman slots and arithmetic coding"
     public init() {}
 
     static let level = 6

@@ -6,7 +6,7 @@ import Codecs
 /// step adds and the width each code is written at.
 public struct LZWExplainer: Explainer {
     public static let name = "lzw"
-    public static let summary = "LZW: the dictionary as it grows and the codes emitted, with their bit widths"
+    public static let summary = "the dictionary as it grows and the codes emitted, with their widths"
 
     /// The codec's default (level 16): codes grow from 9 to 16 bits.
     static let maxBits = 16

@@ -7,7 +7,7 @@ import Entropy
 /// methods A–D as our `ppma`…`ppmd` codecs use them (`PPMWalk`).
 public struct PPMExplainer: Explainer {
     public static let name = "ppm"
-    public static let summary = "PPM: contexts tried, escapes, exclusions and bits per symbol under escape methods A–D (--order, --escape)"
+    public static let summary = "contexts tried, escapes, exclusions and bits, methods A–D"
     public init() {}
 
     static let defaultOrder = 2

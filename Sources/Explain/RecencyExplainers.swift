@@ -70,7 +70,7 @@ enum RecencyValueTable {
 /// `squeeze explain mtf`: move-to-front ranks (our MoveToFront, initial list 0…255).
 public struct MTFExplainer: Explainer {
     public static let name = "mtf"
-    public static let summary = "move-to-front: each byte's position in a list of recent bytes, with Elias γ/Fibonacci codes"
+    public static let summary = "move-to-front ranks with their Elias γ and Fibonacci codes"
     public init() {}
 
     public func explain(_ input: ExplainInput) throws(ExplainError) -> Explanation {
@@ -115,7 +115,7 @@ public struct MTFExplainer: Explainer {
 /// `squeeze explain rank`: recency ranks (Elias 1987) as our `rank` codec computes and codes them.
 public struct RankExplainer: Explainer {
     public static let name = "rank"
-    public static let summary = "recency rank: distinct bytes since the last occurrence, with Elias and Fibonacci codes"
+    public static let summary = "recency ranks with their Elias and Fibonacci codes"
     public init() {}
 
     public func explain(_ input: ExplainInput) throws(ExplainError) -> Explanation {
@@ -155,7 +155,7 @@ public struct RankExplainer: Explainer {
 /// `squeeze explain interval`: interval coding (Elias 1987) as our `interval` codec does it.
 public struct IntervalExplainer: Explainer {
     public static let name = "interval"
-    public static let summary = "interval coding: distance back to the byte's last occurrence, with Elias and Fibonacci codes"
+    public static let summary = "distances back to the last occurrence, with Elias and Fibonacci codes"
     public init() {}
 
     public func explain(_ input: ExplainInput) throws(ExplainError) -> Explanation {
