@@ -155,7 +155,7 @@ public struct RankExplainer: Explainer {
 /// `squeeze explain interval`: interval coding (Elias 1987) as our `interval` codec does it.
 public struct IntervalExplainer: Explainer {
     public static let name = "interval"
-    public static let summary = "distances back to the last occurrence, with Elias and Fibonacci codes"
+    public static let summary = "distances back to the last occurrence, with Elias and Fibonacci"
     public init() {}
 
     public func explain(_ input: ExplainInput) throws(ExplainError) -> Explanation {
