@@ -15,17 +15,12 @@ public struct LZWExplainer: Explainer {
 
     /// One code of the parse: where its string starts, the string's length, the
     /// code and its width, and the entry added after it (nil for none).
-    struct Row: Equatable {
+    struct Row {
         var position: Int
         var length: Int
         var code: Int
         var width: Int
         var newEntry: (code: Int, start: Int, length: Int)?
-
-        static func == (a: Row, b: Row) -> Bool {
-            a.position == b.position && a.length == b.length && a.code == b.code && a.width == b.width
-                && a.newEntry?.code == b.newEntry?.code && a.newEntry?.length == b.newEntry?.length
-        }
     }
 
     /// Replays the codec's codes over the input to recover each code's string and

@@ -268,6 +268,8 @@ struct PPMWalk {
 
         // The codec: move to the next context (building it if the pair was seen
         // once), then let the escaped contexts learn x (PPMModel.update).
+        // (Its order 0 holds every byte, so some context always coded x.)
+        guard found >= 0 else { return (bits, tries) }
         let raw = -(i + 1 + 1)
         var next = 0
         let succ = store[found].successors[foundSlot]
