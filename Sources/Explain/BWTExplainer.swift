@@ -78,7 +78,10 @@ public struct BWTExplainer: Explainer {
         let width = full ? n + 1 : Self.partialWidth
         var lines: [String] = []
         let rowWidth = String(n).count
-        for r in 0..<shownRows {
+        var drawn = Array(0..<shownRows)
+        if primary >= shownRows { drawn.append(primary) }   // the primary row, past a gap
+        for r in drawn {
+            if r == primary && r >= shownRows { lines.append(String(repeating: " ", count: rowWidth) + "  ⋮") }
             let cells = Self.rotation(bytes, start: starts[r], width: width)
             let lastCell = full ? cells[n] : (starts[r] == 0 ? "$" : Self.cell(bytes[starts[r] - 1]))
             let body = full ? cells[0..<n].joined() : cells.joined() + "…"
