@@ -14,7 +14,7 @@ public struct LZWCodec: Codec {
     public let maxBits: Int
 
     public static let minBits = 9, widestBits = 20
-    static let clearCode = 256, firstFree = 257
+    public static let clearCode = 256, firstFree = 257
     /// Input bytes between ratio checks once the dictionary is full (as in `compress`).
     static let checkGap = 10_000
 
@@ -34,22 +34,36 @@ public struct LZWCodec: Codec {
         out.append(UInt8(maxBits))
         var writer = BitWriter(appendingTo: out)
         out = ByteBuffer()
+        parse(input) { code, width in
+            writer.write(UInt64(code), count: width)
+        } bitCount: {
+            writer.bitCount
+        }
+        out = writer.finish()
+    }
+
+    /// Every code `encode` writes, with the width it is written at, in order (for
+    /// `squeeze explain lzw`): the same parse, table and reset policy as `encode`.
+    public func codes(_ input: UnsafeRawBufferPointer) -> [(code: Int, width: Int)] {
+        var codes: [(code: Int, width: Int)] = []
+        var bits = 8  // `encode`'s bit count includes its header byte
+        parse(input) { code, width in
+            codes.append((code, width))
+            bits += width
+        } bitCount: {
+            bits
+        }
+        return codes
+    }
+
+    private func parse(_ input: UnsafeRawBufferPointer, emit: (Int, Int) -> Void, bitCount: () -> Int) {
         if maxBits <= 16 {
             var table = LZWCompactHashTable()
             defer { table.deallocate() }
-            LZWParser.parse(input, maxBits: maxBits, resetMargin: 1024, table: &table) { code, width in
-                writer.write(UInt64(code), count: width)
-            } bitCount: {
-                writer.bitCount
-            }
+            LZWParser.parse(input, maxBits: maxBits, resetMargin: 1024, table: &table, emit: emit, bitCount: bitCount)
         } else {
-            LZWParser.parse(input, maxBits: maxBits) { code, width in
-                writer.write(UInt64(code), count: width)
-            } bitCount: {
-                writer.bitCount
-            }
+            LZWParser.parse(input, maxBits: maxBits, emit: emit, bitCount: bitCount)
         }
-        out = writer.finish()
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {

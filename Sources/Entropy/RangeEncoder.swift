@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A range coder (Martin, "Range encoding: an algorithm for removing redundancy
 /// from a digitised message", 1979) with a 64-bit range kept at or above 2^32
 /// and carry propagation through one pending byte plus a count of pending 0xFF
@@ -82,6 +88,13 @@ public struct RangeEncoder: Sendable {
         }
         pendingCount &+= 1
         low &<<= 8
+    }
+
+    /// Output so far in bits, counting the bytes held back for a carry and the part
+    /// of a byte the range still leaves open; the difference between two readings is
+    /// what the symbols coded in between really cost. For tracing, not for hot loops.
+    public var bitsSoFar: Double {
+        Double(out.count &+ pendingCount) * 8 + 64 - log2(Double(range))
     }
 
     /// Flushes the final state and returns the buffer with the coded bytes appended.

@@ -1,7 +1,7 @@
 import BitIO
 import Foundation
 
-/// Number and bit-string formatting shared by the explainers, so every table
+/// Number and bit-string formatting shared by every explainer, so every table
 /// shows probabilities, bit counts and code words the same way.
 enum ExplainFormat {
     /// A figure with `digits` decimals ("2.0404").
@@ -9,9 +9,9 @@ enum ExplainFormat {
         String(format: "%.\(digits)f", x)
     }
 
-    /// A count with its noun, pluralised ("1 bit", "23 bits").
-    static func count(_ n: Int, _ noun: String) -> String {
-        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    /// A count with its noun, pluralised: "1 bit", "23 bits", "2 matches".
+    static func count(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+        "\(n) " + (n == 1 ? one : many ?? one + "s")
     }
 
     /// The low `width` bits of `value` in binary, most significant first.
@@ -61,5 +61,37 @@ enum ExplainFormat {
         func gcd(_ x: Int, _ y: Int) -> Int { y == 0 ? x : gcd(y, x % y) }
         let g = Swift.max(gcd(a, b), 1)
         return b / g == 1 ? "\(a / g)" : "\(a / g)/\(b / g)"
+    }
+
+    /// The bits `code` writes for n, as "0" and "1" characters, MSB first (as BitWriter writes them).
+    static func codeword(_ code: UniversalCode, _ n: UInt64) -> String {
+        written { code.encode(n, to: &$0) }
+    }
+
+    /// A byte count for the summary: "19 bytes".
+    static func bytes(_ n: Int) -> String { count(n, "byte") }
+
+    /// Bits with two decimals unless whole: "23 bits", "17.58 bits".
+    static func bits(_ x: Double) -> String {
+        if x == x.rounded() && abs(x) < 1e15 { return "\(Int(x)) bits" }
+        return fixed(x, 2) + " bits"
+    }
+
+    /// Bits per input byte, for the summary: "3.250 bits/byte".
+    static func perByte(_ bits: Double, _ count: Int) -> String {
+        count == 0 ? "–" : fixed(bits / Double(count), 3) + " bits/byte"
+    }
+
+    /// A string of input bytes as the tables show it, cut at `limit` characters.
+    static func shown(_ bytes: some Collection<UInt8>, limit: Int = 40) -> String {
+        ExplainInput.printable(bytes, limit: limit)
+    }
+
+    /// Text escaped for SVG and HTML.
+    static func xml(_ s: String) -> String { ExplanationHTML.escape(s) }
+
+    /// The input's description for `Explanation.input`.
+    static func input(_ input: ExplainInput, summarised: Bool) -> Explanation.InputDescription {
+        Explanation.InputDescription(shown: input.shown, count: input.bytes.count, summarised: summarised)
     }
 }

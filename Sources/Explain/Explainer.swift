@@ -97,6 +97,13 @@ public enum Explainers {
             RiceExplainer.self,
             FibonacciExplainer.self,
             UnaryExplainer.self,
+            LZ77Explainer.self,
+            LZWExplainer.self,
+            BWTExplainer.self,
+            MTFExplainer.self,
+            RankExplainer.self,
+            IntervalExplainer.self,
+            PPMExplainer.self,
         ]
     }
 

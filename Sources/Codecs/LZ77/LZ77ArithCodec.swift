@@ -50,6 +50,20 @@ public struct LZ77ArithCodec: Codec {
         make: { LZ77ArithCodec(level: $0) })
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
+        var trace: [LZ77ArithToken]?
+        try encode(input, into: &out, trace: &trace)
+    }
+
+    /// Encodes `input` as `encode` does and returns every token the parse chose with
+    /// what it really cost in the range coder (for `squeeze explain lz77`).
+    public func trace(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) -> [LZ77ArithToken] {
+        var trace: [LZ77ArithToken]? = []
+        try encode(input, into: &out, trace: &trace)
+        return trace ?? []
+    }
+
+    /// `trace` nil: plain encoding; otherwise the tokens are appended to it.
+    func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer, trace: inout [LZ77ArithToken]?) throws(CodecError) {
         let s = settings
         out.append(UInt8(s.literalBits | s.positionBits << 4))
         let n = input.count
@@ -71,7 +85,9 @@ public struct LZ77ArithCodec: Codec {
                         maxLength: LZ77ArithModel.maxLength)
                     var encoder = LZ77ArithEncoder(appendingTo: start, probs: pb.baseAddress!, input: p,
                                                    literalBits: s.literalBits, positionBits: s.positionBits)
+                    encoder.trace = trace
                     parser.run(finder, encoder: &encoder, nice: s.nice)
+                    trace = encoder.trace
                     return encoder.finish()
                 }
             }

@@ -11,6 +11,8 @@ struct LZ77ArithEncoder {
     let positionMask: Int    // pb: low position bits in the token contexts
     var state = 0
     var reps: (Int, Int, Int, Int) = (1, 1, 1, 1)
+    /// When not nil, every token coded is appended (`LZ77ArithCodec.trace`).
+    var trace: [LZ77ArithToken]?
 
     init(appendingTo out: ByteBuffer, probs: UnsafeMutablePointer<UInt16>, input: UnsafePointer<UInt8>,
          literalBits: Int, positionBits: Int) {
@@ -160,4 +162,43 @@ struct LZ77ArithEncoder {
     }
 
     mutating func finish() -> ByteBuffer { coder.finish() }
+
+    /// Appends a token just coded to `trace`; `distance` is the parser's code (0 literal,
+    /// > 0 a new distance, −1…−4 a repeat index + 1), read after the reps were updated.
+    mutating func record(at i: Int, length: Int, distance d: Int, bits: Double) {
+        let kind: LZ77ArithToken.Kind
+        let actual: Int
+        if d == 0 {
+            kind = .literal; actual = 0
+        } else if d > 0 {
+            kind = .match; actual = d
+        } else {
+            // A repeat moves its distance to the front of the list.
+            kind = d == -1 && length == 1 ? .shortRepeat : .repeatMatch(-d - 1)
+            actual = reps.0
+        }
+        trace?.append(LZ77ArithToken(position: i, length: length, distance: actual, kind: kind, bits: bits))
+    }
+}
+
+/// One token of the `lz77` codec's parse and its real cost (see `LZ77ArithCodec.trace`).
+public struct LZ77ArithToken: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case literal
+        /// A match at a distance coded in full.
+        case match
+        /// A match at the repeat distance with this index (0 = the last distance used).
+        case repeatMatch(Int)
+        /// One byte copied from the last distance.
+        case shortRepeat
+    }
+
+    public var position: Int
+    /// 1 for a literal or a short repeat.
+    public var length: Int
+    /// 0 for a literal.
+    public var distance: Int
+    public var kind: Kind
+    /// What the token cost in the range coder: the growth of its output, to a fraction of a bit.
+    public var bits: Double
 }

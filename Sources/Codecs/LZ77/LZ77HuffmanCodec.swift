@@ -13,9 +13,9 @@
 public struct LZ77HuffmanCodec: Codec {
     public let parameters: LZ77Parameters
     public static let maxLength = 258
-    static let literalLengthSymbols = 256 + 16
-    static let distanceSymbols = 44
-    static let tokensPerBlock = 1 << 15
+    public static let literalLengthSymbols = 256 + 16
+    public static let distanceSymbols = 44
+    public static let tokensPerBlock = 1 << 15
 
     public init(parameters: LZ77Parameters) { self.parameters = parameters }
     public init(level: Int) { self.init(parameters: Self.parameters(level: level)) }
@@ -39,8 +39,9 @@ public struct LZ77HuffmanCodec: Codec {
         blockSize: { $0 >= 9 ? 1 << 22 : 1 << 20 },
         make: { LZ77HuffmanCodec(level: $0) })
 
+    /// The slot of v (length − 3 or distance − 1), its extra-bit count and extra bits.
     @inline(__always)
-    static func slot(_ v: UInt32) -> (slot: Int, extraBits: Int, extra: UInt32) {
+    public static func slot(_ v: UInt32) -> (slot: Int, extraBits: Int, extra: UInt32) {
         if v < 4 { return (Int(v), 0, 0) }
         let b = 31 - v.leadingZeroBitCount
         let slot = 2 * b + Int((v >> UInt32(b - 1)) & 1)

@@ -362,6 +362,7 @@ struct LZ77OptimalParser {
                 let len = Int(length[to])
                 let d = Int(distance[to])
                 let at = start &+ to &- len
+                let before = encoder.trace == nil ? 0 : encoder.coder.bitsSoFar
                 if d == 0 {
                     encoder.literal(at: at)
                 } else if d > 0 {
@@ -369,6 +370,7 @@ struct LZ77OptimalParser {
                 } else {
                     encoder.repeatMatch(at: at, index: -d &- 1, length: len)
                 }
+                if encoder.trace != nil { encoder.record(at: at, length: len, distance: d, bits: encoder.coder.bitsSoFar - before) }
                 k &-= 1
             }
             reached = start &+ final
