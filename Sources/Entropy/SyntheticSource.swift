@@ -138,36 +138,9 @@ public enum SyntheticSource: Sendable, Equatable {
 
     /// `count` symbols, the same for the same seed on every machine.
     public func generate(count: Int, seed: UInt64) -> [UInt8] {
-        var rng = Xoshiro256StarStar(seed: seed)
         var out = [UInt8](repeating: 0, count: count)
-        let a = alphabetSize
-        let letters = a <= 26
-        out.withUnsafeMutableBufferPointer { buffer in
-            guard let p = buffer.baseAddress else { return }
-            switch self {
-            case .iid(let dist):
-                for i in 0..<count { p[i] = UInt8(truncatingIfNeeded: dist.draw(rng.next())) }
-            case .markov(_, let rows):
-                let states = rows.count
-                guard let start = QuantizedDistribution(stationary) else { return }
-                var context = start.draw(rng.next())
-                let high = states / a
-                for i in 0..<count {
-                    let s = rows[context].draw(rng.next())
-                    p[i] = UInt8(truncatingIfNeeded: s)
-                    // Drop the oldest symbol (highest digit), shift, put the new one lowest.
-                    context = (context % high) * a + s
-                }
-            case .hmm(let transitions, let emissions):
-                guard let start = QuantizedDistribution(stationary) else { return }
-                var state = start.draw(rng.next())
-                for i in 0..<count {
-                    p[i] = UInt8(truncatingIfNeeded: emissions[state].draw(rng.next()))
-                    state = transitions[state].draw(rng.next())
-                }
-            }
-            if letters { for i in 0..<count { p[i] &+= 0x61 } }
-        }
+        var generator = SyntheticGenerator(self, seed: seed)
+        out.withUnsafeMutableBufferPointer { generator.fill($0) }
         return out
     }
 
@@ -218,6 +191,55 @@ public enum SyntheticSource: Sendable, Equatable {
             return HiddenMarkovEntropyRate.bounds(transitions: t.map(\.probabilities), emissions: e.map(\.probabilities),
                                                   initial: stationary)
         }
+    }
+}
+
+/// Draws a source's symbols piece by piece (the pieces joined are what
+/// `generate(count:seed:)` gives for the total), so any length streams in bounded memory.
+public struct SyntheticGenerator: Sendable {
+    let source: SyntheticSource
+    var rng: Xoshiro256StarStar
+    /// Markov context or hidden state; drawn from the stationary law on the first symbol.
+    var state = -1
+    let start: QuantizedDistribution?
+    let letters: Bool
+
+    public init(_ source: SyntheticSource, seed: UInt64) {
+        self.source = source
+        rng = Xoshiro256StarStar(seed: seed)
+        start = QuantizedDistribution(source.stationary)
+        letters = source.alphabetSize <= 26
+    }
+
+    public mutating func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        guard let p = buffer.baseAddress else { return }
+        let count = buffer.count
+        switch source {
+        case .iid(let dist):
+            for i in 0..<count { p[i] = UInt8(truncatingIfNeeded: dist.draw(rng.next())) }
+        case .markov(_, let rows):
+            guard let start else { return }
+            let a = source.alphabetSize, high = rows.count / a
+            if state < 0 { state = start.draw(rng.next()) }
+            var context = state
+            for i in 0..<count {
+                let s = rows[context].draw(rng.next())
+                p[i] = UInt8(truncatingIfNeeded: s)
+                // Drop the oldest symbol (highest digit), shift, put the new one lowest.
+                context = (context % high) * a + s
+            }
+            state = context
+        case .hmm(let transitions, let emissions):
+            guard let start else { return }
+            if state < 0 { state = start.draw(rng.next()) }
+            var hidden = state
+            for i in 0..<count {
+                p[i] = UInt8(truncatingIfNeeded: emissions[hidden].draw(rng.next()))
+                hidden = transitions[hidden].draw(rng.next())
+            }
+            state = hidden
+        }
+        if letters { for i in 0..<count { p[i] &+= 0x61 } }
     }
 }
 
