@@ -33,6 +33,7 @@ struct Squeeze: ParsableCommand {
             Algos.self,
             Bench.self,
             Estimate.self,
+            Generate.self,
         ]
     )
 
@@ -84,7 +85,7 @@ struct UsageError: Error {
 /// `squeeze decompress f.sqz`, `squeeze -9 f` is `squeeze compress --level 9 f`.
 enum ArgumentRewriter {
     static let subcommands: Set<String> = ["compress", "decompress", "d", "test", "t", "list", "l", "algos",
-                                           "bench", "estimate", "compare", "help"]
+                                           "bench", "estimate", "generate", "compare", "help"]
 
     /// Options only compress takes: with them, `-l` was meant as a level.
     static let compressOnly: Set<String> = ["-a", "--algo", "-B", "--block-size", "--mem", "-T", "--threads", "--level"]
