@@ -186,7 +186,8 @@ public enum BlockEntropyRate {
             }
         }
         flushParent()
-        let blocks = n - m + 1
+        // One empty block at m = 0 (H_0 = 0).
+        let blocks = m == 0 ? 1 : n - m + 1
         s.blocks = blocks
         let ln2 = log(2.0)
         s.grassbergerBits = m == 0 ? 0 : Swift.max(0, (log(Double(blocks)) - sumCG / Double(blocks)) / ln2)
