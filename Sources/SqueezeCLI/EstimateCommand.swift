@@ -30,7 +30,7 @@ struct Estimate: ParsableCommand {
         """)
 
     @Argument(help: "Files to measure (- for standard input).")
-    var files: [String]
+    var files: [String] = []
 
     @Option(help: "Highest context order k for Hk and the adaptive order-k coders (0…\(ContextStatistics.maximumOrder)).")
     var order: Int = 6
@@ -66,6 +66,11 @@ struct Estimate: ParsableCommand {
 
     @Option(help: "Also write an SVG plot of bits/byte against order k to this file.")
     var plot: String?
+
+    @Option(help: ArgumentHelp("Instead of measuring files: run every estimator on the synthetic sources of "
+                               + "`squeeze generate` at n = 2^10…2^20, write the convergence plot to this SVG and print the figures "
+                               + "(scripts/make-convergence-plot.sh).", valueName: "svg"))
+    var convergence: String?
 
     @Option(help: "Embed this path to the SVG in the Markdown report (default: the --plot path).")
     var plotLink: String?
@@ -104,6 +109,8 @@ struct Estimate: ParsableCommand {
         }
         _ = try chosenFormat()
         _ = try memoryLimit()
+        if convergence != nil && !files.isEmpty { throw ValidationError("--convergence measures synthetic sources: give no files") }
+        if convergence == nil && files.isEmpty { throw ValidationError("give files to measure (- for standard input)") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be read only once") }
         if generatedBy != nil && (try? chosenFormat()) != .markdown {
             throw ValidationError("--generated-by applies to --format markdown only")
@@ -111,6 +118,18 @@ struct Estimate: ParsableCommand {
     }
 
     func run() throws {
+        if let convergence {
+            var progress = ProgressLine(name: "convergence", total: nil, quiet: quiet)
+            let rows = ConvergencePlot.compute { progress.show($0) }
+            progress.finish()
+            do {
+                try ConvergencePlot.svg(rows).write(toFile: convergence, atomically: true, encoding: .utf8)
+            } catch {
+                throw FileError("\(convergence): cannot write the plot: \(error.localizedDescription)")
+            }
+            print(ConvergencePlot.markdown(rows))
+            return
+        }
         let format = try chosenFormat()
         var options = EntropyReport.Options()
         options.maxOrder = order
@@ -177,13 +196,14 @@ struct Estimate: ParsableCommand {
                     progress.show(phase)
                 }
             }
+            var notes: [String] = []
             let runs = compare ? CodecComparison.run(bytes, best: report.best) { progress.show("compare \($0)") } : nil
-            let bounds = StrongestCodecBound.runs(reusing: runs) { names in
+            let bounds = StrongestCodecBound.runs(reusing: runs, count: bytes.count, held: bytes.count, limit: plan.limit) { names in
                 CodecComparison.run(bytes, best: report.best, names: names) { progress.show("bound \($0)") }
             }
             let rates = RateEstimates.compute(bytes, memoryLimit: plan.limit) { progress.show($0) }
+            notes += StrongestCodecBound.tooLarge(count: bytes.count, held: bytes.count, limit: plan.limit)
             // Exact, but with less model memory than without a limit: say which figures that changes.
-            var notes: [String] = []
             let full = plan.options
             if exact.arithModels != full.arithModels {
                 notes.append("arith-model figures not computed: their tables do not fit in --memory \(memory) beside the input.")
@@ -225,12 +245,13 @@ struct Estimate: ParsableCommand {
             progress.show("compare \($0)")
         } : nil
         // The codec bound reads the file again too; standard input past the limit cannot be.
-        let bounds = isRegular ? try StrongestCodecBound.runs(reusing: runs) { names throws(FileError) in
+        let bounds = isRegular ? try StrongestCodecBound.runs(reusing: runs, count: done, held: EstimateMemoryPlan.chunkSize,
+                                                              limit: plan.limit) { names throws(FileError) in
             try CodecComparison.run(fd: input.fd, name: name, count: done, best: report.best, names: names) {
                 progress.show("bound \($0)")
             }
         } : []
-        var notes: [String] = []
+        var notes = StrongestCodecBound.tooLarge(count: done, held: EstimateMemoryPlan.chunkSize, limit: plan.limit)
         if !isRegular {
             notes.append("\(StrongestCodecBound.names.joined(separator: ", ")) at the strongest level not run: standard input "
                          + "past --memory \(memory) cannot be read again (give a file).")
@@ -321,9 +342,26 @@ enum StrongestCodecBound {
 
     static func id(_ run: CodecRun) -> String { "codec-\(run.codec)-\(run.level)" }
 
-    /// The runs of `names` that `--compare` already made, the others run now.
-    static func runs<E: Error>(reusing compared: [CodecRun]?, run: ([String]) throws(E) -> [CodecRun]) throws(E) -> [CodecRun] {
+    /// Whether a codec's block of `count` bytes (its model and buffers, by the registry's
+    /// stated decode need, which the encoder matches) fits in `limit` beside `held` bytes.
+    static func fits(_ d: CodecDescriptor, count: Int, held: Int, limit: Int) -> Bool {
+        let block = Swift.max(1, Swift.min(d.blockSize(d.strongestLevel), count))
+        return held + d.decodeMemory(d.strongestLevel, block) + EstimateMemoryPlan.runtimeReserve <= limit
+    }
+
+    /// The codecs of `names` that would not fit in `limit`, as notes.
+    static func tooLarge(count: Int, held: Int, limit: Int) -> [String] {
+        names.compactMap { CodecRegistry.standard.named($0) }.filter { !fits($0, count: count, held: held, limit: limit) }.map { d in
+            "\(d.name) \(d.label(forLevel: d.strongestLevel)) not run as an achievable bound: its model and block "
+                + "need more than --memory \(Format.bytes(Int64(limit))) beside the input."
+        }
+    }
+
+    /// The runs of `names` that `--compare` already made, the others run now (those that fit in `limit`).
+    static func runs<E: Error>(reusing compared: [CodecRun]?, count: Int, held: Int, limit: Int,
+                               run: ([String]) throws(E) -> [CodecRun]) throws(E) -> [CodecRun] {
         let registered: [CodecDescriptor] = names.compactMap { CodecRegistry.standard.named($0) }
+            .filter { fits($0, count: count, held: held, limit: limit) }
         var reused: [CodecRun] = []
         for d in registered {
             let level = d.label(forLevel: d.strongestLevel)
