@@ -66,7 +66,7 @@ public struct BlockEntropyRateEstimate: Sendable, Codable, Equatable {
 
 public enum BlockEntropyRate {
     /// Well sampled: at least this many blocks per distinct block.
-    public static let samplesPerBlock = 64
+    public static let samplesPerBlock = 32
     /// The longest context length considered.
     public static let maximumContextLength = 40
     public static let maximumCount = SuffixArray.maximumCount
