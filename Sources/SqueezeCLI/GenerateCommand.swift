@@ -202,6 +202,8 @@ struct Generate: ParsableCommand {
             while done < n {
                 let w = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, n - done) }
                 if w < 0 && errno == EINTR { continue }
+                // The reader went away (`generate … | head`): end as gzip does.
+                if w < 0 && errno == EPIPE { throw SqzError.brokenPipe }
                 guard w > 0 else { throw FileError("\(name): cannot write: \(systemErrorMessage())") }
                 done += w
             }
