@@ -34,7 +34,7 @@ struct Generate: ParsableCommand {
         actually sampled): the closed form for iid (H(p)) and Markov (Σ π(c)·H(P(·|c)), π stationary) \
         sources; for the hidden-Markov source, which has no closed form, Birch's bounds \
         H(Y_m|Y_(m−1)…Y_1, X_1) ≤ H ≤ H(Y_m|Y_(m−1)…Y_1), computed exactly with m grown until they \
-        are within 1e-7 bits. docs/ESTIMATE.md shows the estimators converging on these sources.
+        are within 1e-7 bits or the output strings of length m pass 2^22 (both bounds are printed). docs/ESTIMATE.md shows the estimators converging on these sources.
         """)
 
     @Argument(help: ArgumentHelp("iid, markov or hmm.", valueName: "source"))
