@@ -81,14 +81,15 @@ public enum BlockEntropyRate {
                                 samplesPerBlock: Int = samplesPerBlock) -> BlockEntropyRateEstimate? {
         let n = input.count
         guard n >= 2, n <= maximumCount, let base = input.baseAddress else { return nil }
-        let text = base.assumingMemoryBound(to: UInt8.self)
-        let sa = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        let rank = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        let lcp = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        defer { sa.deallocate(); rank.deallocate(); lcp.deallocate() }
-        SuffixArray.build(input, into: sa)
-        LongestPreviousFactor.lcp(text, count: n, sa: sa, rank: rank, into: lcp)
+        let arrays = SuffixArrays(base.assumingMemoryBound(to: UInt8.self), count: n)
+        defer { arrays.deallocate() }
+        return estimate(arrays, maximumContextLength: maximumContextLength, samplesPerBlock: samplesPerBlock)
+    }
 
+    /// From prepared arrays (read only).
+    static func estimate(_ arrays: SuffixArrays, maximumContextLength: Int, samplesPerBlock: Int) -> BlockEntropyRateEstimate {
+        let n = arrays.count
+        let sa = arrays.sa, lcp = arrays.lcp
         var scans: [Scan] = []
         var stop = "reached the longest context length considered (\(maximumContextLength))"
         var undersampled = false

@@ -62,17 +62,18 @@ public enum MatchLengthEntropyRate {
     public static func estimate(_ input: UnsafeRawBufferPointer, batches: Int = 16) -> MatchLengthRateEstimate? {
         let n = input.count
         guard n >= 2, n <= maximumCount, let base = input.baseAddress else { return nil }
-        let text = base.assumingMemoryBound(to: UInt8.self)
-        let sa = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        let lcp = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        defer { sa.deallocate(); scratch.deallocate(); lcp.deallocate() }
-        SuffixArray.build(input, into: sa)
-        LongestPreviousFactor.lcp(text, count: n, sa: sa, rank: scratch, into: lcp)
+        let arrays = SuffixArrays(base.assumingMemoryBound(to: UInt8.self), count: n)
+        defer { arrays.deallocate() }
+        return estimate(arrays, batches: batches)
+    }
+
+    /// From prepared arrays; consumes their LCP (the LPF pass overwrites it).
+    static func estimate(_ arrays: SuffixArrays, batches: Int) -> MatchLengthRateEstimate {
+        let n = arrays.count
         // The LPF pass reads sa, lcp and its stack to the end: its output needs a fourth buffer.
         let lpf = UnsafeMutablePointer<Int32>.allocate(capacity: n)
         defer { lpf.deallocate() }
-        LongestPreviousFactor.lpf(count: n, sa: sa, lcp: lcp, stack: scratch, into: lpf)
+        LongestPreviousFactor.lpf(count: n, sa: arrays.sa, lcp: arrays.lcp, stack: arrays.scratch, into: lpf)
 
         let terms = n - 1
         let b = Swift.max(1, Swift.min(batches, terms / 2))
@@ -107,4 +108,42 @@ public enum MatchLengthEntropyRate {
 
     /// Bytes of memory `estimate` needs beside the input.
     public static func memory(count n: Int) -> Int { 16 * n + 4096 }
+}
+
+/// A text's suffix array and LCP array, with a scratch array of the same size
+/// (ranks while the LCP is built, then the LPF pass's stack): built once for both
+/// entropy-rate estimators.
+struct SuffixArrays {
+    let count: Int
+    let sa: UnsafeMutablePointer<Int32>
+    let lcp: UnsafeMutablePointer<Int32>
+    let scratch: UnsafeMutablePointer<Int32>
+
+    /// `n` ≥ 1 and ≤ `SuffixArray.maximumCount`.
+    init(_ text: UnsafePointer<UInt8>, count n: Int) {
+        count = n
+        sa = .allocate(capacity: n)
+        lcp = .allocate(capacity: n)
+        scratch = .allocate(capacity: n)
+        SuffixArray.build(UnsafeRawBufferPointer(start: text, count: n), into: sa)
+        LongestPreviousFactor.lcp(text, count: n, sa: sa, rank: scratch, into: lcp)
+    }
+
+    func deallocate() { sa.deallocate(); lcp.deallocate(); scratch.deallocate() }
+}
+
+/// Both entropy-rate estimators over one suffix array (16 bytes per input byte
+/// beside the input): the block entropies first, as the match lengths consume the LCP.
+public enum EntropyRateEstimators {
+    public static func estimate(_ input: UnsafeRawBufferPointer)
+        -> (matchLength: MatchLengthRateEstimate?, blockEntropy: BlockEntropyRateEstimate?) {
+        let n = input.count
+        guard n >= 2, n <= SuffixArray.maximumCount, let base = input.baseAddress else { return (nil, nil) }
+        let arrays = SuffixArrays(base.assumingMemoryBound(to: UInt8.self), count: n)
+        defer { arrays.deallocate() }
+        let block = BlockEntropyRate.estimate(arrays, maximumContextLength: BlockEntropyRate.maximumContextLength,
+                                              samplesPerBlock: BlockEntropyRate.samplesPerBlock)
+        let match = MatchLengthEntropyRate.estimate(arrays, batches: 16)
+        return (match, block)
+    }
 }

@@ -400,10 +400,8 @@ struct RateEstimates {
                                  skipped: "entropy-rate estimators not computed: they need about \(bytesPerInputByte + 1) bytes "
                                  + "per input byte, more than --memory allows")
         }
-        progress("match lengths")
-        let m = bytes.withUnsafeBytes { MatchLengthEntropyRate.estimate($0) }
-        progress("block entropies")
-        let b = bytes.withUnsafeBytes { BlockEntropyRate.estimate($0) }
+        progress("entropy-rate estimates")
+        let (m, b) = bytes.withUnsafeBytes { EntropyRateEstimators.estimate($0) }
         return RateEstimates(matchLength: m, blockEntropy: b, skipped: nil)
     }
 }

@@ -115,6 +115,18 @@ private func referenceLPF(_ t: [UInt8]) -> [Int32] {
     }
 }
 
+@Suite struct EntropyRateEstimatorsTests {
+    /// One suffix array for both estimators gives what each computes alone.
+    @Test func bothAtOnceEqualEachAlone() {
+        let x = SyntheticSource.defaultHMM.generate(count: 50_000, seed: 9)
+        let both = x.withUnsafeBytes { EntropyRateEstimators.estimate($0) }
+        #expect(both.matchLength != nil && both.matchLength == MatchLengthEntropyRate.estimate(x))
+        #expect(both.blockEntropy != nil && both.blockEntropy == BlockEntropyRate.estimate(x))
+        let none = [UInt8]([7]).withUnsafeBytes { EntropyRateEstimators.estimate($0) }
+        #expect(none.matchLength == nil && none.blockEntropy == nil)
+    }
+}
+
 @Suite struct SyntheticSourceTests {
     /// Pinned: the first bytes and a hash of 64 KiB for fixed seeds. A change here changes
     /// every generated file: only for a documented reason.
