@@ -93,7 +93,8 @@ enum EstimateOutput {
     static let rateNote = """
     Entropy-rate estimates are not code lengths: they estimate the rate of the source the file
     was drawn from (if it is stationary), with a bias at finite length; spread = one standard
-    error of sampling noise. No coder is known to reach them.
+    error of sampling noise. No coder stands behind them: one well below the achievable figures
+    says either that our models miss structure or that the estimate is biased on this input.
     """
 
     static func rateRows(_ r: RateEstimates) -> [[String]] {
