@@ -17,7 +17,7 @@ let package = Package(
         // Bit-stream core: byte buffers, bit reader/writer, universal codes, CRC32.
         .target(name: "BitIO"),
         // Estimators, frequency models, Huffman and arithmetic coders.
-        .target(name: "Entropy", dependencies: ["BitIO"]),
+        .target(name: "Entropy", dependencies: ["BitIO", "Transforms"]),
         // Transforms: suffix array (SA-IS), BWT, move-to-front, recency rank, intervals, zero runs.
         .target(name: "Transforms", dependencies: ["BitIO", "CPrefetch"]),
         // A prefetch hint (compiler builtin) for the suffix-array and inverse-BWT loops.

@@ -12,6 +12,13 @@ public struct CodeLengthEstimate: Sendable, Codable, Equatable {
     public var compressedBytes: Int { Int((bits / 8).rounded(.up)) }
     /// Compression ratio original:compressed (0 when either is 0).
     public var ratio: Double { bits > 0 ? Double(byteCount) * 8 / bits : 0 }
+
+    public init(id: String, name: String, bits: Double, byteCount: Int) {
+        self.id = id
+        self.name = name
+        self.bits = bits
+        self.byteCount = byteCount
+    }
 }
 
 /// A byte value and how often it occurs.
@@ -53,9 +60,9 @@ public struct EntropyReport: Sendable, Codable {
     public let ctw: CTWEstimate?
     public let huffman: StaticPrefixCodeCost
     /// Every achievable code length computed, in a fixed order.
-    public let estimates: [CodeLengthEstimate]
+    public internal(set) var estimates: [CodeLengthEstimate]
     /// The smallest of `estimates`.
-    public let best: CodeLengthEstimate
+    public internal(set) var best: CodeLengthEstimate
     /// Seconds spent on orders 0…K, PPM and LZ78 (for the curious; not reproducible).
     public let seconds: [String: Double]
     /// nil when every figure is exact; set when the input did not fit the memory
@@ -155,6 +162,15 @@ public struct EntropyReport: Sendable, Codable {
             name: name, byteCount: n, alphabetSize: alphabetSize, mostFrequent: Array(top),
             histogram: histogram, h0: EmpiricalEntropy.entropy(counts: histogram), orders: orders,
             ppm: ppm, lz78: lz, ctw: ctw, huffman: huffman, estimates: estimates, best: best, seconds: seconds)
+    }
+
+    /// This report with more achievable code lengths — real codecs' output sizes, which
+    /// the estimators here cannot compute — appended, and the best chosen again.
+    public func including(_ more: [CodeLengthEstimate]) -> EntropyReport {
+        var copy = self
+        copy.estimates += more
+        if let b = copy.estimates.min(by: { $0.bits < $1.bits }) { copy.best = b }
+        return copy
     }
 
     public static func analyze(_ bytes: [UInt8], name: String, options: Options = Options()) -> EntropyReport {

@@ -30,7 +30,7 @@ struct Estimate: ParsableCommand {
         """)
 
     @Argument(help: "Files to measure (- for standard input).")
-    var files: [String]
+    var files: [String] = []
 
     @Option(help: "Highest context order k for Hk and the adaptive order-k coders (0…\(ContextStatistics.maximumOrder)).")
     var order: Int = 6
@@ -66,6 +66,11 @@ struct Estimate: ParsableCommand {
 
     @Option(help: "Also write an SVG plot of bits/byte against order k to this file.")
     var plot: String?
+
+    @Option(help: ArgumentHelp("Instead of measuring files: run every estimator on the synthetic sources of "
+                               + "`squeeze generate` at n = 2^10…2^20, write the convergence plot to this SVG and print the figures "
+                               + "(scripts/make-convergence-plot.sh).", valueName: "svg"))
+    var convergence: String?
 
     @Option(help: "Embed this path to the SVG in the Markdown report (default: the --plot path).")
     var plotLink: String?
@@ -104,6 +109,8 @@ struct Estimate: ParsableCommand {
         }
         _ = try chosenFormat()
         _ = try memoryLimit()
+        if convergence != nil && !files.isEmpty { throw ValidationError("--convergence measures synthetic sources: give no files") }
+        if convergence == nil && files.isEmpty { throw ValidationError("give files to measure (- for standard input)") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be read only once") }
         if generatedBy != nil && (try? chosenFormat()) != .markdown {
             throw ValidationError("--generated-by applies to --format markdown only")
@@ -111,6 +118,18 @@ struct Estimate: ParsableCommand {
     }
 
     func run() throws {
+        if let convergence {
+            var progress = ProgressLine(name: "convergence", total: nil, quiet: quiet)
+            let rows = ConvergencePlot.compute { progress.show($0) }
+            progress.finish()
+            do {
+                try ConvergencePlot.svg(rows).write(toFile: convergence, atomically: true, encoding: .utf8)
+            } catch {
+                throw FileError("\(convergence): cannot write the plot: \(error.localizedDescription)")
+            }
+            print(ConvergencePlot.markdown(rows))
+            return
+        }
         let format = try chosenFormat()
         var options = EntropyReport.Options()
         options.maxOrder = order
@@ -177,9 +196,14 @@ struct Estimate: ParsableCommand {
                     progress.show(phase)
                 }
             }
-            let runs = compare ? CodecComparison.run(bytes, best: report.best) { progress.show("compare \($0)") } : nil
-            // Exact, but with less model memory than without a limit: say which figures that changes.
             var notes: [String] = []
+            let runs = compare ? CodecComparison.run(bytes, best: report.best) { progress.show("compare \($0)") } : nil
+            let bounds = StrongestCodecBound.runs(reusing: runs, count: bytes.count, held: bytes.count, limit: plan.limit) { names in
+                CodecComparison.run(bytes, best: report.best, names: names) { progress.show("bound \($0)") }
+            }
+            let rates = RateEstimates.compute(bytes, memoryLimit: plan.limit) { progress.show($0) }
+            notes += StrongestCodecBound.tooLarge(count: bytes.count, held: bytes.count, limit: plan.limit)
+            // Exact, but with less model memory than without a limit: say which figures that changes.
             let full = plan.options
             if exact.arithModels != full.arithModels {
                 notes.append("arith-model figures not computed: their tables do not fit in --memory \(memory) beside the input.")
@@ -191,7 +215,7 @@ struct Estimate: ParsableCommand {
             if report.lz78.dictionaryResets > 0 && exact.lz78MaxPhrases < full.lz78MaxPhrases {
                 notes.append("LZ78 dictionary limited to \(exact.lz78MaxPhrases) phrases by --memory \(memory).")
             }
-            return EstimateResult(report: report, codecs: runs, notes: notes)
+            return EstimateResult(report: report, codecs: runs, notes: notes, bounds: bounds, rates: rates)
         }
         if compare && !isRegular {
             throw FileError("\(name): --compare reads the input again for each codec, which standard input past "
@@ -220,7 +244,22 @@ struct Estimate: ParsableCommand {
         let runs = compare ? try CodecComparison.run(fd: input.fd, name: name, count: done, best: report.best) {
             progress.show("compare \($0)")
         } : nil
-        return EstimateResult(report: report, codecs: runs, notes: [])
+        // The codec bound reads the file again too; standard input past the limit cannot be.
+        let bounds = isRegular ? try StrongestCodecBound.runs(reusing: runs, count: done, held: EstimateMemoryPlan.chunkSize,
+                                                              limit: plan.limit) { names throws(FileError) in
+            try CodecComparison.run(fd: input.fd, name: name, count: done, best: report.best, names: names) {
+                progress.show("bound \($0)")
+            }
+        } : []
+        var notes = StrongestCodecBound.tooLarge(count: done, held: EstimateMemoryPlan.chunkSize, limit: plan.limit)
+        if !isRegular {
+            notes.append("\(StrongestCodecBound.names.joined(separator: ", ")) at the strongest level not run: standard input "
+                         + "past --memory \(memory) cannot be read again (give a file).")
+        }
+        let rates = RateEstimates(matchLength: nil, blockEntropy: nil,
+                                  skipped: "entropy-rate estimators not computed: they need the whole input in memory "
+                                  + "(about 17 bytes per input byte, more than --memory \(memory))")
+        return EstimateResult(report: report, codecs: runs, notes: notes, bounds: bounds, rates: rates)
     }
 }
 
@@ -270,10 +309,101 @@ func peakResidentBytes() -> Int? {
 
 /// One file's estimates and, with --compare, the codecs' real sizes.
 struct EstimateResult {
+    /// The estimators' report, with the bound codecs' real sizes among its achievable code lengths.
     let report: EntropyReport
     let codecs: [CodecRun]?
     /// Figures that a memory limit changed in an otherwise exact analysis.
     let notes: [String]
+    /// The runs of `StrongestCodecBound.names` (those that gave the input back count in `report`).
+    let bounds: [CodecRun]
+    let rates: RateEstimates
+
+    init(report: EntropyReport, codecs: [CodecRun]?, notes: [String], bounds: [CodecRun], rates: RateEstimates) {
+        let included = report.including(StrongestCodecBound.estimates(bounds, count: report.byteCount))
+        self.report = included
+        // Gaps against the best including the bound codecs.
+        self.codecs = codecs?.map { $0.gap(to: included.best) }
+        self.notes = notes + bounds.filter { $0.error != nil || !$0.verified }.map {
+            "\($0.codec) \($0.level) not counted as achievable: " + ($0.error ?? "its output did not decode to the input")
+        }
+        self.bounds = bounds.map { $0.gap(to: included.best) }
+        self.rates = rates
+    }
+}
+
+/// Our strongest models' real output sizes as achievable code lengths: a codec
+/// named here is run at its registry's `strongestLevel` (block by block as the
+/// container would, the output decoded and compared), and its coded size —
+/// model, escapes and every header byte of the codec's blocks included, the
+/// .sqz frame around them not — joins the estimators' code lengths and the best.
+/// A future codec (`cm`) joins by adding its name.
+enum StrongestCodecBound {
+    static let names = ["ppm"]
+
+    static func id(_ run: CodecRun) -> String { "codec-\(run.codec)-\(run.level)" }
+
+    /// Whether a codec's block of `count` bytes (its model and buffers, by the registry's
+    /// stated decode need, which the encoder matches) fits in `limit` beside `held` bytes.
+    static func fits(_ d: CodecDescriptor, count: Int, held: Int, limit: Int) -> Bool {
+        let block = Swift.max(1, Swift.min(d.blockSize(d.strongestLevel), count))
+        return held + d.decodeMemory(d.strongestLevel, block) + EstimateMemoryPlan.runtimeReserve <= limit
+    }
+
+    /// The codecs of `names` that would not fit in `limit`, as notes.
+    static func tooLarge(count: Int, held: Int, limit: Int) -> [String] {
+        names.compactMap { CodecRegistry.standard.named($0) }.filter { !fits($0, count: count, held: held, limit: limit) }.map { d in
+            "\(d.name) \(d.label(forLevel: d.strongestLevel)) not run as an achievable bound: its model and block "
+                + "need more than --memory \(Format.bytes(Int64(limit))) beside the input."
+        }
+    }
+
+    /// The runs of `names` that `--compare` already made, the others run now (those that fit in `limit`).
+    static func runs<E: Error>(reusing compared: [CodecRun]?, count: Int, held: Int, limit: Int,
+                               run: ([String]) throws(E) -> [CodecRun]) throws(E) -> [CodecRun] {
+        let registered: [CodecDescriptor] = names.compactMap { CodecRegistry.standard.named($0) }
+            .filter { fits($0, count: count, held: held, limit: limit) }
+        var reused: [CodecRun] = []
+        for d in registered {
+            let level = d.label(forLevel: d.strongestLevel)
+            if let r = compared?.first(where: { $0.codec == d.name && $0.level == level }) { reused.append(r) }
+        }
+        let missing = registered.map(\.name).filter { n in !reused.contains { $0.codec == n } }
+        let fresh = missing.isEmpty ? [] : try run(missing)
+        let all = reused + fresh
+        return names.compactMap { n in all.first { $0.codec == n } }
+    }
+
+    static func estimates(_ runs: [CodecRun], count n: Int) -> [CodeLengthEstimate] {
+        runs.filter { $0.error == nil && $0.verified }.map { r in
+            CodeLengthEstimate(id: id(r), name: "\(r.codec) \(r.level) (our codec's real output, model included)",
+                               bits: Double(r.compressedBytes) * 8, byteCount: n)
+        }
+    }
+}
+
+/// Entropy-rate estimates of one input: estimates of the source's rate, not code lengths.
+struct RateEstimates {
+    let matchLength: MatchLengthRateEstimate?
+    let blockEntropy: BlockEntropyRateEstimate?
+    /// Why they are missing, when they are.
+    let skipped: String?
+
+    /// Bytes per input byte the estimators need beside the input (suffix array, LCP, LPF and a stack).
+    static let bytesPerInputByte = 16
+
+    static func compute(_ bytes: [UInt8], memoryLimit: Int, progress: (String) -> Void) -> RateEstimates {
+        let n = bytes.count
+        guard n >= 2 else { return RateEstimates(matchLength: nil, blockEntropy: nil, skipped: "input too short for entropy-rate estimates") }
+        guard n <= MatchLengthEntropyRate.maximumCount,
+              n * (bytesPerInputByte + 1) + EstimateMemoryPlan.runtimeReserve <= memoryLimit else {
+            return RateEstimates(matchLength: nil, blockEntropy: nil,
+                                 skipped: "entropy-rate estimators not computed: they need about \(bytesPerInputByte + 1) bytes "
+                                 + "per input byte, more than --memory allows")
+        }
+        progress("entropy-rate estimates")
+        let (m, b) = bytes.withUnsafeBytes { EntropyRateEstimators.estimate($0) }
+        return RateEstimates(matchLength: m, blockEntropy: b, skipped: nil)
+    }
 }
 
 func monotonicSeconds() -> Double {
@@ -290,20 +420,28 @@ struct CodecRun: Encodable {
     let compressedBytes: Int
     let bitsPerByte: Double
     /// bitsPerByte − best estimate's bits/byte (negative: the codec beat the estimate).
-    let gapToBestEstimate: Double
+    var gapToBestEstimate: Double
     let seconds: Double
     /// Whether decoding gave the input back.
     let verified: Bool
     let error: String?
+
+    /// The same run with its gap measured against `best`.
+    func gap(to best: CodeLengthEstimate) -> CodecRun {
+        var r = self
+        r.gapToBestEstimate = bitsPerByte - best.bitsPerByte
+        return r
+    }
 }
 
 /// Runs every codec of `CodecRegistry.standard` (ours and the system
 /// baselines) at its strongest level, block by block as the container would.
 enum CodecComparison {
-    static func run(_ bytes: [UInt8], best: CodeLengthEstimate, progress: (String) -> Void = { _ in }) -> [CodecRun] {
+    static func run(_ bytes: [UInt8], best: CodeLengthEstimate, names: [String]? = nil,
+                    progress: (String) -> Void = { _ in }) -> [CodecRun] {
         let r: Result<[CodecRun], FileError> = bytes.withUnsafeBytes { raw in
             Result { () throws(FileError) -> [CodecRun] in
-                try run(count: raw.count, best: best, progress: progress) { (offset, buffer) throws(FileError) in
+                try run(count: raw.count, best: best, names: names, progress: progress) { (offset, buffer) throws(FileError) in
                     buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + buffer.count)]))
                 }
             }
@@ -313,9 +451,9 @@ enum CodecComparison {
 
     /// The same on a file read again block by block for each codec (an input too
     /// large for memory): only one block of each codec is held at a time.
-    static func run(fd: Int32, name: String, count: Int, best: CodeLengthEstimate,
+    static func run(fd: Int32, name: String, count: Int, best: CodeLengthEstimate, names: [String]? = nil,
                     progress: (String) -> Void = { _ in }) throws(FileError) -> [CodecRun] {
-        try run(count: count, best: best, progress: progress) { (offset, buffer) throws(FileError) in
+        try run(count: count, best: best, names: names, progress: progress) { (offset, buffer) throws(FileError) in
             var done = 0
             while done < buffer.count {
                 let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
@@ -329,11 +467,12 @@ enum CodecComparison {
         }
     }
 
-    /// Runs each codec over `count` bytes that `read(offset, buffer)` supplies in blocks of the codec's size.
-    static func run(count: Int, best: CodeLengthEstimate, progress: (String) -> Void,
+    /// Runs each codec (or those in `names`) over `count` bytes that `read(offset, buffer)`
+    /// supplies in blocks of the codec's size.
+    static func run(count: Int, best: CodeLengthEstimate, names: [String]?, progress: (String) -> Void,
                     read: (Int, UnsafeMutableRawBufferPointer) throws(FileError) -> Void) throws(FileError) -> [CodecRun] {
         var runs: [CodecRun] = []
-        for d in CodecRegistry.standard.descriptors where d.name != "store" {
+        for d in CodecRegistry.standard.descriptors where d.name != "store" && (names?.contains(d.name) ?? true) {
             let level = d.strongestLevel
             progress("\(d.name) \(d.label(forLevel: level))")
             let codec = d.make(level)

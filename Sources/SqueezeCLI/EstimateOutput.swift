@@ -81,9 +81,55 @@ enum EstimateOutput {
             lines.append(codecTable(codecs))
         }
         lines.append("")
+        lines += rateLines(r.rates)
+        lines.append("")
         lines.append("Achievable ≈ \(f(rep.best.bitsPerByte)) bits/byte (ratio \(ratio(rep.best.bitsPerByte))), by \(rep.best.name).")
         lines.append(whyBest)
         return lines.joined(separator: "\n")
+    }
+
+    // MARK: - Entropy-rate estimates
+
+    static let rateNote = """
+    Entropy-rate estimates are not code lengths: they estimate the rate of the source the file
+    was drawn from (if it is stationary), with a bias at finite length; spread = one standard
+    error of sampling noise. No coder stands behind them: one well below the achievable figures
+    says either that our models miss structure or that the estimate is biased on this input.
+    """
+
+    static func rateRows(_ r: RateEstimates) -> [[String]] {
+        var rows: [[String]] = []
+        if let m = r.matchLength {
+            rows.append(["match length (Kontoyiannis et al. 1998)", f(m.bitsPerSymbol), "± " + f(m.standardError),
+                         "mean Λ \(f(m.meanMatchLength, 2)), longest \(m.longestMatch)"])
+        }
+        if let b = r.blockEntropy {
+            rows.append(["block entropy h_n (Grassberger 2003)", f(b.bitsPerSymbol), "± " + f(b.standardError),
+                         "n = \(b.contextLength); stopped: \(b.stopReason)"])
+        }
+        return rows
+    }
+
+    static func rateLines(_ r: RateEstimates) -> [String] {
+        if let skipped = r.skipped { return ["Entropy-rate estimates: \(skipped)."] }
+        var lines = [TextTable.render(header: ["entropy-rate estimate (not a code)", "bits/byte", "spread", ""], rows: rateRows(r))]
+        lines.append("Assumptions: match length: \(MatchLengthRateEstimate.assumptions).")
+        lines.append("  block entropy: \(BlockEntropyRateEstimate.assumptions).")
+        lines.append(rateNote)
+        return lines
+    }
+
+    /// One row per file: both estimators with their spreads.
+    static func rateTable(_ results: [EstimateResult], markdown: Bool) -> String {
+        let header = ["file", "match length", "±", "block entropy", "±", "n", "stopped"]
+        let rows = zip(results, displayNames(results)).map { r, name -> [String] in
+            let m = r.rates.matchLength, b = r.rates.blockEntropy
+            return [name, m.map { f($0.bitsPerSymbol) } ?? "-", m.map { f($0.standardError) } ?? "-",
+                    b.map { f($0.bitsPerSymbol) } ?? "-", b.map { f($0.standardError) } ?? "-",
+                    b.map { String($0.contextLength) } ?? "-",
+                    b.map { $0.stopReason.hasPrefix("undersampled") ? "undersampled" : $0.stopReason } ?? (r.rates.skipped ?? "-")]
+        }
+        return markdown ? markdownTable(header: header, rows: rows) : TextTable.render(header: header, rows: rows)
     }
 
     static func codecTable(_ codecs: [CodecRun]) -> String {
@@ -152,6 +198,18 @@ enum EstimateOutput {
         let bestName: String
         let codec: (String, Double)?
         let approximateHk: Bool
+        /// Bits of each bound codec (`boundColumns`), nil where it did not run or failed.
+        let bounds: [Double?]
+    }
+
+    /// The bound codecs' column names ("ppm 9"), from the first file that ran them.
+    static func boundColumns(_ results: [EstimateResult]) -> [(codec: String, label: String)] {
+        let runs = results.first { !$0.bounds.isEmpty }?.bounds ?? []
+        return runs.map { ($0.codec, "\($0.codec) \($0.level)") }
+    }
+
+    static func boundBits(_ r: EstimateResult, codec: String) -> Double? {
+        r.bounds.first { $0.codec == codec && $0.error == nil && $0.verified }.map { Double($0.compressedBytes) * 8 }
     }
 
     /// Bits (not per byte) per column, so that totals add up.
@@ -162,7 +220,8 @@ enum EstimateOutput {
     }
 
     static func rows(_ results: [EstimateResult]) -> [Row] {
-        zip(results, displayNames(results)).map { r, display in
+        let columns = boundColumns(results)
+        return zip(results, displayNames(results)).map { r, display in
             let rep = r.report
             let reliable = rep.orders[rep.highestReliableOrder]
             let adaptive = rep.orders.map(\.bestAdaptiveBits).min() ?? 0
@@ -171,21 +230,25 @@ enum EstimateOutput {
                        hk: reliable.empiricalBits, adaptive: adaptive, ppm: rep.ppm.bits, lz: rep.lz78.codeBits,
                        huffman: Double(rep.huffman.totalBits), best: rep.best.bits, bestName: rep.best.id,
                        codec: bestCodec.map { ("\($0.codec) \($0.level)", Double($0.compressedBytes) * 8) },
-                       approximateHk: !approximate(rep, rep.highestReliableOrder).isEmpty)
+                       approximateHk: !approximate(rep, rep.highestReliableOrder).isEmpty,
+                       bounds: columns.map { boundBits(r, codec: $0.codec) })
         }
     }
 
     static func summaryTable(_ results: [EstimateResult], markdown: Bool) -> String {
         let rs = rows(results)
         let withCodecs = results.contains { $0.codecs != nil }
-        var header = ["file", "bytes", "H0", "Hk (k)", "adaptive", "PPM", "LZ78", "Huffman", "best", "ratio", "by"]
+        let columns = boundColumns(results)
+        var header = ["file", "bytes", "H0", "Hk (k)", "adaptive", "PPM", "LZ78", "Huffman"] + columns.map(\.label)
+            + ["best", "ratio", "by"]
         if withCodecs { header += ["best codec", "b/B", "gap"] }
         var table: [[String]] = []
         for (r, res) in zip(rs, results) {
             let k = res.report.highestReliableOrder
             var row = [r.name, grouped(r.n), f(bpb(r.h0, r.n)), "\(r.approximateHk ? "≈" : "")\(f(bpb(r.hk, r.n))) (\(k))", f(bpb(r.adaptive, r.n)),
-                       f(bpb(r.ppm, r.n)), f(bpb(r.lz, r.n)), f(bpb(r.huffman, r.n)), f(bpb(r.best, r.n)),
-                       ratio(bpb(r.best, r.n)), r.bestName]
+                       f(bpb(r.ppm, r.n)), f(bpb(r.lz, r.n)), f(bpb(r.huffman, r.n))]
+            row += r.bounds.map { $0.map { f(bpb($0, r.n)) } ?? "-" }
+            row += [f(bpb(r.best, r.n)), ratio(bpb(r.best, r.n)), r.bestName]
             if withCodecs {
                 if let (name, bits) = r.codec {
                     row += [name, f(bpb(bits, r.n)), (bits >= r.best ? "+" : "") + f(bpb(bits - r.best, r.n))]
@@ -198,7 +261,11 @@ enum EstimateOutput {
             func total(_ key: KeyPath<Row, Double>) -> String { f(bpb(rs.reduce(0) { $0 + $1[keyPath: key] }, n)) }
             let best = rs.reduce(0) { $0 + $1.best }
             var row = ["total", grouped(n), total(\.h0), (rs.contains(where: \.approximateHk) ? "≈" : "") + total(\.hk), total(\.adaptive), total(\.ppm), total(\.lz),
-                       total(\.huffman), total(\.best), ratio(bpb(best, n)), "per file"]
+                       total(\.huffman)]
+            row += columns.indices.map { i in
+                rs.allSatisfy { $0.bounds[i] != nil } ? f(bpb(rs.reduce(0) { $0 + ($1.bounds[i] ?? 0) }, n)) : "-"
+            }
+            row += [total(\.best), ratio(bpb(best, n)), "per file"]
             if withCodecs {
                 // Total of each file's best codec (a different codec may win on each file).
                 if rs.allSatisfy({ $0.codec != nil }) {
@@ -214,15 +281,21 @@ enum EstimateOutput {
 
     static func summary(_ results: [EstimateResult]) -> String {
         let notes = results.flatMap { r in approximationNotes(r.report, label: true) + r.notes.map { "Note: \(r.report.name): " + $0 } }
+        let bounds = boundColumns(results).map(\.label)
         return """
         \(summaryTable(results, markdown: false))
         \(notes.isEmpty ? "" : "\n" + notes.joined(separator: "\n") + "\n")
 
         All columns in bits per byte. H0: order-0 entropy. Hk (k): empirical Hk at the highest order
         whose contexts are not too sparse. adaptive: best adaptive order-k coder (KT, Laplace or KT over the used bytes), PPM:
-        PPM blend of orders, LZ78: LZ78 code, Huffman: static order-0 Huffman with its table; these
+        PPM blend of orders, LZ78: LZ78 code, Huffman: static order-0 Huffman with its table\(bounds.isEmpty ? "" : ", " + bounds.joined(separator: ", ") + ": our codec's real output at its strongest level, model included"); these
         are achievable code lengths, and "best" is the smallest of them (estimator in "by").
         \(whyBest)
+
+        Entropy-rate estimates (bits per byte, not codes; ± one standard error):
+        \(rateTable(results, markdown: false))
+        match length: \(MatchLengthRateEstimate.assumptions).
+        block entropy: \(BlockEntropyRateEstimate.assumptions).
         """
     }
 
@@ -278,8 +351,9 @@ enum EstimateOutput {
         - **adaptive**: best one-pass order-k coder (KT, Laplace, or KT over the byte values used; \
         k = 0…\(order)), \
         learning cost included. **PPM**: blend of orders by escapes (method D, exclusions). \
-        **LZ78**: LZ78 code length. **Huffman**: static order-0 Huffman code plus its table.
-        - **best**: the smallest of these achievable code lengths, with the estimator that gave it.
+        **LZ78**: LZ78 code length. **Huffman**: static order-0 Huffman code plus its table.\
+        \(boundColumns(results).map { " **\($0.label)**: the size our `\($0.codec)` codec writes at its strongest level (model and block headers included, decoded and checked)." }.joined())
+        - **best**: the smallest of these achievable code lengths, with the estimator or codec that gave it.
         """)
         if results.contains(where: { $0.codecs != nil }) {
             out.append("- **best codec**: the registered codec (ours or system, strongest level) with the smallest output, "
@@ -287,6 +361,16 @@ enum EstimateOutput {
         }
         out.append("")
         out.append(oneLine(whyBest))
+        out.append("")
+        out.append("## Entropy-rate estimates (not codes)")
+        out.append("")
+        out.append(rateTable(results, markdown: true))
+        out.append("")
+        out.append("- **match length**: Kontoyiannis, Algoet, Suhov & Wyner (1998), increasing window; "
+                   + MatchLengthRateEstimate.assumptions + ".")
+        out.append("- **block entropy**: h_n = H_(n+1) − H_n at the n shown; " + BlockEntropyRateEstimate.assumptions + ".")
+        out.append("")
+        out.append(oneLine(rateNote))
         out.append("")
         if let plotPath {
             out.append("![bits/byte against context order](\(plotPath))")
@@ -342,8 +426,11 @@ enum EstimateOutput {
         header += ks.map { "h\($0)" } + ks.map { "h\($0)_low" } + ks.map { "h\($0)_high" } + ks.map { "exact\($0)" }
         header += ks.map { "sparse\($0)" } + ks.map { "contexts\($0)" }
         header += ks.map { "kt\($0)" } + ks.map { "laplace\($0)" } + ks.map { "kt_used\($0)" }
-        header += ["ppm_order", "ppm", "lz78", "lz78_rate", "lz78_phrases", "ctw", "huffman", "huffman_payload", "huffman_table_bits",
-                   "best_id", "best", "best_bytes", "best_ratio"]
+        header += ["ppm_order", "ppm", "lz78", "lz78_rate", "lz78_phrases", "ctw", "huffman", "huffman_payload", "huffman_table_bits"]
+        let boundCodecs = boundColumns(results)
+        header += boundCodecs.map { "bound_\($0.codec)" }
+        header += ["best_id", "best", "best_bytes", "best_ratio"]
+        header += ["rate_match_length", "rate_match_length_se", "rate_block_entropy", "rate_block_entropy_se", "rate_block_n"]
         header += codecNames.map { "codec_\($0)" }
         var lines = [header.joined(separator: ",")]
         func g(_ x: Double) -> String { String(format: "%.6f", x) }
@@ -368,8 +455,12 @@ enum EstimateOutput {
                     g(bpb(rep.lz78.rateEstimateBits, n)), String(rep.lz78.phrases),
                     rep.ctw.map { g(bpb($0.bits, n)) } ?? "",
                     g(bpb(Double(rep.huffman.totalBits), n)), g(bpb(Double(rep.huffman.payloadBits), n)),
-                    String(rep.huffman.tableBits), rep.best.id, g(rep.best.bitsPerByte), String(rep.best.compressedBytes),
-                    g(rep.best.ratio)]
+                    String(rep.huffman.tableBits)]
+            row += boundCodecs.map { b in boundBits(r, codec: b.codec).map { g(bpb($0, n)) } ?? "" }
+            row += [rep.best.id, g(rep.best.bitsPerByte), String(rep.best.compressedBytes), g(rep.best.ratio)]
+            let m = r.rates.matchLength, b = r.rates.blockEntropy
+            row += [m.map { g($0.bitsPerSymbol) } ?? "", m.map { g($0.standardError) } ?? "",
+                    b.map { g($0.bitsPerSymbol) } ?? "", b.map { g($0.standardError) } ?? "", b.map { String($0.contextLength) } ?? ""]
             row += (r.codecs ?? []).map { $0.error == nil ? g($0.bitsPerByte) : "" }
             lines.append(row.joined(separator: ","))
         }
@@ -388,8 +479,14 @@ enum EstimateOutput {
             let best = results.reduce(0) { $0 + $1.report.best.bits }
             row += ["", t { $0.ppm.bits }, t { $0.lz78.codeBits }, t { $0.lz78.rateEstimateBits }, "",
                     results.allSatisfy { $0.report.ctw != nil } ? t { $0.ctw?.bits ?? 0 } : "",
-                    t { Double($0.huffman.totalBits) }, t { Double($0.huffman.payloadBits) }, "",
-                    "per-file", g(bpb(best, n)), String(Int((best / 8).rounded(.up))), g(best > 0 ? Double(n) * 8 / best : 0)]
+                    t { Double($0.huffman.totalBits) }, t { Double($0.huffman.payloadBits) }, ""]
+            row += boundCodecs.map { b in
+                let bits = results.map { boundBits($0, codec: b.codec) }
+                return bits.allSatisfy { $0 != nil } ? g(bpb(bits.reduce(0) { $0 + ($1 ?? 0) }, n)) : ""
+            }
+            row += ["per-file", g(bpb(best, n)), String(Int((best / 8).rounded(.up))), g(best > 0 ? Double(n) * 8 / best : 0)]
+            // Rates are per source, not additive: no total.
+            row += ["", "", "", "", ""]
             row += codecNames.indices.map { i in
                 let bytes = results.map { $0.codecs?[i].compressedBytes ?? 0 }.reduce(0, +)
                 return g(bpb(Double(bytes) * 8, n))
@@ -451,6 +548,23 @@ enum EstimateOutput {
             let bitsPerByte: Double
             let replacedNodes: Int
         }
+        /// Entropy-rate estimates (not code lengths), each with its assumptions and spread.
+        struct Rates: Encodable {
+            struct Match: Encodable {
+                let estimate: MatchLengthRateEstimate
+                let bitsPerByte: Double
+                let assumptions: String
+            }
+            struct Block: Encodable {
+                let estimate: BlockEntropyRateEstimate
+                let bitsPerByte: Double
+                let assumptions: String
+            }
+            let matchLength: Match?
+            let blockEntropy: Block?
+            /// Why they were not computed, when they were not.
+            let skipped: String?
+        }
         struct Huffman: Encodable {
             let payloadBits: Int
             let tableBits: Int
@@ -475,6 +589,9 @@ enum EstimateOutput {
         let estimates: [Estimate]
         let best: Estimate
         let codecs: [CodecRun]?
+        /// Our strongest codecs' runs whose real sizes count among `estimates`.
+        let bounds: [CodecRun]
+        let rateEstimates: Rates
         let seconds: [String: Double]
         /// null when every figure is exact.
         let approximation: EntropyReport.Approximation?
@@ -539,6 +656,13 @@ enum EstimateOutput {
                                payloadBitsPerByte: bpb(Double(rep.huffman.payloadBits), n), maxLength: rep.huffman.maxLength,
                                lengths: rep.huffman.lengths),
                 estimates: rep.estimates.map(estimateJSON), best: estimateJSON(rep.best), codecs: r.codecs,
+                bounds: r.bounds,
+                rateEstimates: .init(
+                    matchLength: r.rates.matchLength.map { .init(estimate: $0, bitsPerByte: $0.bitsPerSymbol,
+                                                                assumptions: MatchLengthRateEstimate.assumptions) },
+                    blockEntropy: r.rates.blockEntropy.map { .init(estimate: $0, bitsPerByte: $0.bitsPerSymbol,
+                                                                  assumptions: BlockEntropyRateEstimate.assumptions) },
+                    skipped: r.rates.skipped),
                 seconds: rep.seconds, approximation: rep.approximation, notes: r.notes)
         }
         let n = results.reduce(0) { $0 + $1.report.byteCount }

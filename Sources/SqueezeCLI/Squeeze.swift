@@ -34,6 +34,7 @@ struct SqueezeTool: ParsableCommand {
             Algos.self,
             Bench.self,
             Estimate.self,
+            Generate.self,
             Explain.self,
             GradeCommand.self,
         ]
