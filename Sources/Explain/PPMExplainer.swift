@@ -77,7 +77,7 @@ public struct PPMExplainer: Explainer {
         steps.append(Explanation.Step(
             title: "How our PPM codes a symbol",
             text: """
-            PPM (Cleary & Witten 1984) predicts each byte from the \(order) bytes before it. It \
+            PPM (Cleary & Witten 1984) predicts each byte from the \(ExplainFormat.count(order, "byte")) before it. It \
             tries the longest context first. A context seen before either codes the symbol or codes \
             an escape and hands over to the next shorter one; a context never seen before is skipped \
             at no cost (the decoder knows it is new, too). After an escape, the symbols that context \
