@@ -98,3 +98,50 @@ struct AtomicOutput {
         InterruptCleanup.setPending(nil)
     }
 }
+
+/// Writes a report, page or picture (`--html`, `--svg`, `--plot`, `-o DIR`).
+/// A regular file (or a new one) is written to a temporary file and renamed
+/// into place, so a failure leaves the old file or none; a device or FIFO
+/// (`/dev/stdout`, a pipe) is written in place, never replaced by a file.
+enum ReportFile {
+    static func write(_ text: String, to path: String, overwrite: Bool) throws(FileError) {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw FileError("\(path) is a directory")
+            case S_IFREG:
+                if !overwrite { throw FileError("\(path) already exists; use -f to overwrite") }
+            default:
+                let fd = open(path, O_WRONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw FileError("cannot open \(path): \(systemErrorMessage())") }
+                defer { close(fd) }
+                if let message = writeAll(fd, text) { throw FileError("cannot write \(path): \(message)") }
+                return
+            }
+        }
+        let out = try AtomicOutput.create(path, force: true)
+        if let message = writeAll(out.fd, text) {
+            out.discard()
+            throw FileError("cannot write \(path): \(message)")
+        }
+        try out.commit(like: nil)
+    }
+
+    /// Writes every byte of `text`; the system's message on failure.
+    private static func writeAll(_ fd: Int32, _ text: String) -> String? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { buffer -> String? in
+            var done = 0
+            while done < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return systemErrorMessage()
+                }
+                done += n
+            }
+            return nil
+        }
+    }
+}

@@ -281,8 +281,10 @@ struct Compare: ParsableCommand {
                 let reports: [(String, String)] = [("results.md", writer.markdown()), ("results.csv", writer.csv()),
                                                    ("results.json", writer.json()), ("results.html", writer.html())]
                 for (name, text) in reports {
-                    try text.write(toFile: dir + "/" + name, atomically: true, encoding: String.Encoding.utf8)
+                    try ReportFile.write(text, to: dir + "/" + name, overwrite: true)
                 }
+            } catch let error as FileError {
+                throw error
             } catch {
                 throw FileError("\(dir): cannot write reports: \(error.localizedDescription)")
             }

@@ -122,11 +122,7 @@ struct Estimate: ParsableCommand {
             var progress = ProgressLine(name: "convergence", total: nil, quiet: quiet)
             let rows = ConvergencePlot.compute { progress.show($0) }
             progress.finish()
-            do {
-                try ConvergencePlot.svg(rows).write(toFile: convergence, atomically: true, encoding: .utf8)
-            } catch {
-                throw FileError("\(convergence): cannot write the plot: \(error.localizedDescription)")
-            }
+            try ReportFile.write(ConvergencePlot.svg(rows), to: convergence, overwrite: true)
             print(ConvergencePlot.markdown(rows))
             return
         }
@@ -156,11 +152,7 @@ struct Estimate: ParsableCommand {
         print(output)
         if let plot {
             let svg = EstimatePlot.svg(results)
-            do {
-                try svg.write(toFile: plot, atomically: true, encoding: .utf8)
-            } catch {
-                throw FileError("\(plot): cannot write the plot: \(error.localizedDescription)")
-            }
+            try ReportFile.write(svg, to: plot, overwrite: true)
         }
     }
 

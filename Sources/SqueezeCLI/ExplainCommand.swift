@@ -132,13 +132,6 @@ struct Explain: ParsableCommand {
     }
 
     private func write(_ text: String, to path: String) throws {
-        if !force && FileManager.default.fileExists(atPath: path) {
-            throw FileError("\(path) already exists; use -f to overwrite")
-        }
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw FileError("cannot write \(path): \(error.localizedDescription)")
-        }
+        try ReportFile.write(text, to: path, overwrite: force)
     }
 }

@@ -230,9 +230,7 @@ struct GradeLeaderboard: ParsableCommand {
         if let html { outputs.append((html, board.html())) }
         if outputs.isEmpty { print(board.markdown(), terminator: "") }
         for (path, text) in outputs {
-            do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                throw FileError("\(path): cannot write: \(error.localizedDescription)")
-            }
+            try ReportFile.write(text, to: path, overwrite: true)
         }
     }
 }

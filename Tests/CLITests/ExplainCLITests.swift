@@ -59,6 +59,25 @@ import TestSupport
         #expect(noPicture.status != 0 && noPicture.stderr.contains("no picture"))
     }
 
+    /// A device or FIFO given as --svg/--html/--plot is written in place, never
+    /// replaced by a regular file (the temporary-then-rename write once turned
+    /// /dev/full into a file); a write error there is an error.
+    @Test func devicesAndPipesAreWrittenInPlace() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try SqueezeCommand.shell("""
+            mkfifo pipe
+            cat pipe > got & squeeze explain huffman --text abracadabra --svg pipe; wait $!
+            test -p pipe && grep -q '<svg' got && echo explain
+            cat pipe > got2 & squeeze estimate --plot pipe "$CORPUS_FILE" > /dev/null; wait $!
+            test -p pipe && grep -q '<svg' got2 && echo estimate
+            squeeze explain huffman --text abc --html /dev/full -f; echo "status $?"
+            test -c /dev/full && echo device
+            """.replacingOccurrences(of: "$CORPUS_FILE", with: TestCorpus.root + "/canterbury/grammar.lsp"), in: dir)
+        #expect(r.stdoutText == "explain\nestimate\nstatus 1\ndevice\n", "\(r.stdoutText)\n\(r.stderr)")
+        #expect(r.stderr.contains("cannot write /dev/full"))
+    }
+
     @Test func wrongAlgorithmAndMissingInput() throws {
         let wrong = try run(["huffmann", "--text", "x"])
         #expect(wrong.status != 0)
