@@ -33,6 +33,9 @@ let package = Package(
                        providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
+        // libarchive writes and reads the pax tar stream of archives and writes members to disk.
+        .systemLibrary(name: "CArchive", path: "Sources/System/CArchive", pkgConfig: "libarchive",
+                       providers: [.apt(["libarchive-dev"])]),
         .target(name: "Baselines", dependencies: ["Codecs", "Container", "CZlib", "CBzip2", "CLzma", "CZstd"]),
 
         // The comparison harness: corpus walk, round-trip checks, timing, memory, reports.
@@ -41,13 +44,16 @@ let package = Package(
         // `squeeze explain`: step-by-step walkthroughs of each algorithm for teaching.
         .target(name: "Explain", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs"]),
 
+        // Archives of many files: a pax tar stream in .sqz blocks plus a member index (docs/ARCHIVE.md).
+        .target(name: "Archive", dependencies: ["Codecs", "Container", "CArchive"]),
+
         // Everything a library user needs: `import SqueezeKit`.
         .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs", "Container", "Baselines", "Harness"]),
         // Benchmarks behind `squeeze bench`, always measured beside a system library.
         .target(name: "Bench", dependencies: ["SqueezeKit", "CZlib"]),
         .executableTarget(
             name: "SqueezeCLI",
-            dependencies: ["SqueezeKit", "Bench", "Explain", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SqueezeKit", "Bench", "Explain", "Archive", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Fuzz target for every decoder and the container: a replay driver in normal
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "SqueezeKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "SqueezeKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

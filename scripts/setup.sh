@@ -2,11 +2,11 @@
 # Installs what squeeze needs beyond the Swift toolchain: the development
 # packages of the system compression libraries it compares against, and the
 # command-line tools the tests run against it (gzip, bzip2, xz, zstd,
-# compress, GNU tar), so no test has to skip for want of one.
+# compress, GNU tar, bsdtar) and libarchive for archives, so no test has to skip for want of one.
 # Installs only what is missing; uses sudo when not run as root.
 set -eu
 need=""
-for pkg in zlib1g-dev libbz2-dev liblzma-dev libzstd-dev gzip bzip2 xz-utils zstd ncompress tar; do
+for pkg in zlib1g-dev libbz2-dev liblzma-dev libzstd-dev gzip bzip2 xz-utils zstd ncompress tar libarchive-dev libarchive-tools; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then

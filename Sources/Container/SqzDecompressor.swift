@@ -29,6 +29,7 @@ public struct SqzDecompressor: Sendable {
                                         rawBefore: total?.rawBytes ?? 0, blocksBefore: total?.blocks ?? 0,
                                         progress: progress)
             total = total.map { $0.followed(by: frame) } ?? frame
+            try skipSkippableFrames(&reader)
         } while try reader.fill()
         guard var summary = total else { throw .empty }
         summary.frameBytes = reader.consumed
@@ -85,65 +86,21 @@ public struct SqzDecompressor: Sendable {
             guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
                 throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
             }
-            var fields: [UInt8] = [tagByte]
-            guard let raw = try reader.readVarint(), let coded = try reader.readVarint() else {
-                throw .truncated("in \(label) header")
-            }
-            fields += raw.bytes + coded.bytes
-            var crcBytes: [UInt8] = []
-            guard try reader.readExact(8, into: &crcBytes) else { throw .truncated("in \(label) header") }
-            let rawCRC = SqzFormat.readLE32(crcBytes, 0)
-            fields += crcBytes[0..<4]
-            guard CRC32.checksum(fields) == SqzFormat.readLE32(crcBytes, 4) else {
-                throw .blockHeaderCorrupt(block: index, "header checksum mismatch")
-            }
-            // Sizes are checked before anything is allocated for them.
-            guard raw.value >= 1, raw.value <= UInt64(header.blockSize) else {
-                throw .blockHeaderCorrupt(block: index, "raw size \(raw.value) outside 1...\(header.blockSize)")
-            }
-            let rawSize = Int(raw.value)
-            switch tag {
-            case .stored where coded.value != raw.value:
-                throw .blockHeaderCorrupt(block: index, "stored block of \(coded.value) bytes declares \(rawSize) raw bytes")
-            case .coded where coded.value > raw.value:
-                throw .blockHeaderCorrupt(block: index, "coded size \(coded.value) exceeds raw size \(rawSize)")
-            default: break
-            }
-            guard try reader.readExact(Int(coded.value), into: &payload) else {
+            let block = try readBlockHeader(&reader, tag: tag, index: index, frame: header)
+            guard try reader.readExact(block.payloadSize, into: &payload) else {
                 throw .truncated("in \(label) data")
             }
             summary.blocks += 1
-            summary.rawBytes += Int64(rawSize)
+            summary.rawBytes += Int64(block.rawSize)
             if tag == .stored { summary.storedBlocks += 1 }
 
             guard decode else { continue }
-            if tag == .coded, let limit = memoryLimit, let extra = descriptor.payloadMemory {
-                let need = descriptor.decodeMemory(Int(header.level), rawSize)
-                    + payload.withUnsafeBytes { extra($0, rawSize) }
-                if need > limit {
-                    throw .memoryLimit(needed: need, limit: limit,
-                                       what: "\(label): the \(descriptor.name) model it declares")
-                }
-            }
-            decoded.removeAll()
-            decoded.reserve(rawSize)
-            if tag == .stored {
-                try withBytes(payload) { (p) throws(SqzError) in decoded.append(contentsOf: p) }
-            } else {
-                let r: Result<Void, CodecError> = payload.withUnsafeBytes { p in
-                    Result { () throws(CodecError) in try codec.decode(p, originalCount: rawSize, into: &decoded) }
-                }
-                if case .failure(let e) = r { throw .blockCorrupt(block: index, e) }
-            }
-            guard decoded.count == rawSize else {
-                throw .blockCorrupt(block: index, .corrupt("decoded \(decoded.count) bytes, expected \(rawSize)"))
-            }
-            let ok: Bool = decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Bool in
+            try decodeBlock(block, payload: payload, index: index, codec: codec, descriptor: descriptor,
+                            level: Int(header.level), memoryLimit: memoryLimit, into: &decoded)
+            decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
                 content.update(p)
                 allContent.update(p)
-                return CRC32.checksum(p) == rawCRC
             }
-            guard ok else { throw .checksumMismatch(block: index) }
             try decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
             progress?(rawBefore + summary.rawBytes)
         }
@@ -157,6 +114,102 @@ public struct SqzDecompressor: Sendable {
     public func list<S: ByteSource>(from source: S) throws(SqzError) -> FrameSummary {
         var sink = DiscardingSink()
         return try decompress(from: source, to: &sink, decode: false)
+    }
+
+    /// Skips the skippable frames (an archive's index) that may follow a frame.
+    /// Their payload is read through (its checksum checked), never kept.
+    private func skipSkippableFrames<S: ByteSource>(_ reader: inout BufferedReader<S>) throws(SqzError) {
+        while try reader.peek(4) == SkippableFrame.magic {
+            var head: [UInt8] = []
+            guard try reader.readExact(SkippableFrame.headerSize, into: &head) else {
+                throw .truncated("in a skippable frame header")
+            }
+            let (_, size) = try SkippableFrame.parseHeader(head)
+            var crc = CRC32()
+            guard try reader.skip(size, { crc.update($0) }) else { throw .truncated("in a skippable frame") }
+            var tail: [UInt8] = []
+            guard try reader.readExact(SkippableFrame.trailerSize, into: &tail) else {
+                throw .truncated("in a skippable frame trailer")
+            }
+            let trailer = SkippableFrame.parseTrailer(tail)
+            guard trailer.payloadSize == size, trailer.payloadCRC == crc.value else {
+                throw .headerCorrupt("skippable frame: its trailer disagrees with its header or payload")
+            }
+        }
+    }
+
+    /// A block's header fields, checked against the frame's limits.
+    struct BlockHeader {
+        var tag: SqzFormat.Tag
+        var rawSize: Int
+        var payloadSize: Int
+        var rawCRC: UInt32
+    }
+
+    /// Reads the rest of a block header after its tag byte and checks every
+    /// size before anything is allocated for it.
+    func readBlockHeader<S: ByteSource>(
+        _ reader: inout BufferedReader<S>, tag: SqzFormat.Tag, index: Int, frame header: FrameHeader
+    ) throws(SqzError) -> BlockHeader {
+        let label = "block \(index)"
+        var fields: [UInt8] = [tag.rawValue]
+        guard let raw = try reader.readVarint(), let coded = try reader.readVarint() else {
+            throw .truncated("in \(label) header")
+        }
+        fields += raw.bytes + coded.bytes
+        var crcBytes: [UInt8] = []
+        guard try reader.readExact(8, into: &crcBytes) else { throw .truncated("in \(label) header") }
+        let rawCRC = SqzFormat.readLE32(crcBytes, 0)
+        fields += crcBytes[0..<4]
+        guard CRC32.checksum(fields) == SqzFormat.readLE32(crcBytes, 4) else {
+            throw .blockHeaderCorrupt(block: index, "header checksum mismatch")
+        }
+        guard raw.value >= 1, raw.value <= UInt64(header.blockSize) else {
+            throw .blockHeaderCorrupt(block: index, "raw size \(raw.value) outside 1...\(header.blockSize)")
+        }
+        let rawSize = Int(raw.value)
+        switch tag {
+        case .stored where coded.value != raw.value:
+            throw .blockHeaderCorrupt(block: index, "stored block of \(coded.value) bytes declares \(rawSize) raw bytes")
+        case .coded where coded.value > raw.value:
+            throw .blockHeaderCorrupt(block: index, "coded size \(coded.value) exceeds raw size \(rawSize)")
+        case .end:
+            throw .blockHeaderCorrupt(block: index, "an end marker where a block was expected")
+        default: break
+        }
+        return BlockHeader(tag: tag, rawSize: rawSize, payloadSize: Int(coded.value), rawCRC: rawCRC)
+    }
+
+    /// Decodes one block's payload into `decoded` (replacing its contents) and
+    /// checks its size and CRC32.
+    func decodeBlock(
+        _ block: BlockHeader, payload: [UInt8], index: Int, codec: any Codec, descriptor: CodecDescriptor,
+        level: Int, memoryLimit: Int?, into decoded: inout ByteBuffer
+    ) throws(SqzError) {
+        let rawSize = block.rawSize
+        if block.tag == .coded, let limit = memoryLimit, let extra = descriptor.payloadMemory {
+            let need = descriptor.decodeMemory(level, rawSize)
+                + payload.withUnsafeBytes { extra($0, rawSize) }
+            if need > limit {
+                throw .memoryLimit(needed: need, limit: limit,
+                                   what: "block \(index): the \(descriptor.name) model it declares")
+            }
+        }
+        decoded.removeAll()
+        decoded.reserve(rawSize)
+        if block.tag == .stored {
+            try withBytes(payload) { (p) throws(SqzError) in decoded.append(contentsOf: p) }
+        } else {
+            let r: Result<Void, CodecError> = payload.withUnsafeBytes { p in
+                Result { () throws(CodecError) in try codec.decode(p, originalCount: rawSize, into: &decoded) }
+            }
+            if case .failure(let e) = r { throw .blockCorrupt(block: index, e) }
+        }
+        guard decoded.count == rawSize else {
+            throw .blockCorrupt(block: index, .corrupt("decoded \(decoded.count) bytes, expected \(rawSize)"))
+        }
+        let ok = decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Bool in CRC32.checksum(p) == block.rawCRC }
+        guard ok else { throw .checksumMismatch(block: index) }
     }
 
     func parseHeader(_ h: [UInt8]) throws(SqzError) -> FrameHeader {
