@@ -105,7 +105,8 @@ public enum ArchiveExtractor {
             while let entry = try reader.next(after: previous) {
                 let name = entryName(entry)
                 previous = name
-                guard let s = selected(name) else {
+                // With an index the feed holds only the chosen members (and the files their hard links need).
+                guard let s = ranges != nil ? -1 : selected(name) else {
                     guard archive_read_data_skip(reader.handle) >= ARCHIVE_WARN else { throw reader.failure("skipping").about(member: name) }
                     continue
                 }
