@@ -53,6 +53,9 @@ public enum ArchiveExtractor {
 
         // With an index, only the stream ranges of the chosen members are decoded.
         var ranges: [Range<Int64>]? = nil
+        // The members the stream will show, in order, when the index says so: a
+        // damaged block met while reading a header is reported as the next one's.
+        var feedOrder: [ArchiveMember]? = nil
         if let index = file.index, !selection.isEmpty {
             var chosen = Set<Int>()
             for (i, m) in index.members.enumerated() {
@@ -75,6 +78,9 @@ public enum ArchiveExtractor {
                 }
             }
             ranges = merged
+            feedOrder = chosen.sorted().map { index.members[$0] }
+        } else if let index = file.index {
+            feedOrder = index.members
         }
 
         let saved = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -102,7 +108,19 @@ public enum ArchiveExtractor {
             var policy = ExtractionPolicy(options: options)
             var summary = ExtractSummary()
             var previous: [UInt8]? = nil
-            while let entry = try reader.next(after: previous) {
+            var seen = 0
+            while true {
+                let entry: OpaquePointer
+                do throws(ArchiveError) {
+                    guard let e = try reader.next(after: previous) else { break }
+                    entry = e
+                } catch {
+                    if let damage = feed.error, let order = feedOrder, seen < order.count {
+                        throw damage.about(member: order[seen].name)
+                    }
+                    throw error
+                }
+                seen += 1
                 let name = entryName(entry)
                 previous = name
                 // With an index the feed holds only the chosen members (and the files their hard links need).
@@ -160,7 +178,7 @@ public enum ArchiveExtractor {
             var offset: la_int64_t = 0
             let rc = archive_read_data_block(reader.handle, &buffer, &size, &offset)
             if rc == ARCHIVE_EOF { return total }
-            guard rc >= ARCHIVE_WARN else { throw reader.failure("reading data").about(member: m.name) }
+            guard rc >= ARCHIVE_WARN else { throw reader.dataFailure().about(member: m.name) }
             try policy.wrote(Int64(size), member: m)
             guard archive_write_data_block(w, buffer, size, offset) >= ARCHIVE_WARN else {
                 throw .member(m.displayName, libraryMessage(w))

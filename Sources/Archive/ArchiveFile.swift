@@ -139,36 +139,33 @@ public final class ArchiveFile {
         return lo
     }
 
-    /// Decodes blocks `which` (0-based), several at once; results in the same order.
-    func decode(_ which: [Int]) throws(ArchiveError) -> [ByteBuffer] {
-        var records: [[UInt8]] = []
+    /// Decodes blocks `which` (0-based), several at once; results in the same
+    /// order. A block's failure is its own result, so a damaged block read
+    /// ahead is reported only if it is needed, and as part of the member needing it.
+    func decode(_ which: [Int]) -> [Result<ByteBuffer, ArchiveError>] {
+        var records: [[UInt8]?] = []
         for i in which {
             let b = blocks[i]
-            let record = try Self.read(fd, at: b.frameOffset, count: b.recordSize)
-            guard record.count == b.recordSize else { throw .container(.truncated("in block \(i + 1) data")) }
-            records.append(record)
+            let record = try? Self.read(fd, at: b.frameOffset, count: b.recordSize)
+            records.append(record?.count == b.recordSize ? record : nil)
         }
         var results = [Result<ByteBuffer, SqzError>](repeating: .failure(.empty), count: which.count)
         let decoder = self.decoder
         let blockRecords = records
+        let one = { @Sendable (k: Int) -> Result<ByteBuffer, SqzError> in
+            guard let record = blockRecords[k] else { return .failure(.truncated("in block \(which[k] + 1) data")) }
+            return Result { () throws(SqzError) in try decoder.decode(record: record, index: which[k] + 1) }
+        }
         if which.count == 1 {
-            results[0] = Result { () throws(SqzError) in try decoder.decode(record: records[0], index: which[0] + 1) }
+            results[0] = one(0)
         } else {
             results.withUnsafeMutableBufferPointer { slots in
                 nonisolated(unsafe) let out = slots
-                DispatchQueue.concurrentPerform(iterations: which.count) { k in
-                    out[k] = Result { () throws(SqzError) in try decoder.decode(record: blockRecords[k], index: which[k] + 1) }
-                }
+                DispatchQueue.concurrentPerform(iterations: which.count) { k in out[k] = one(k) }
             }
         }
-        var out: [ByteBuffer] = []
-        for r in results {
-            switch r {
-            case .success(let b): out.append(b); blocksDecoded += 1
-            case .failure(let e): throw .container(e)
-            }
-        }
-        return out
+        blocksDecoded += which.count
+        return results.map { $0.mapError { .container($0) } }
     }
 
     /// Checks the end marker against the blocks (used by `test` after every block decoded).
@@ -191,7 +188,7 @@ final class TarFeed {
     /// Pieces of decoded blocks, in stream order: block, start and end within it.
     private var plan: [(block: Int, from: Int, to: Int)] = []
     private var next = 0
-    private var ready: [Int: ByteBuffer] = [:]
+    private var ready: [Int: Result<ByteBuffer, ArchiveError>] = [:]
     private let piece: UnsafeMutableRawBufferPointer
     /// Zero records appended after chosen ranges, so the reader sees a proper end of archive.
     private var endRecords: Int
@@ -238,15 +235,14 @@ final class TarFeed {
                 if ready[plan[k].block] == nil && want.last != plan[k].block { want.append(plan[k].block) }
                 k += 1
             }
-            do {
-                let decoded = try file.decode(want)
-                for (i, b) in want.enumerated() { ready[b] = decoded[i] }
-            } catch {
-                self.error = error
-                return nil
-            }
+            for (i, result) in file.decode(want).enumerated() { ready[want[i]] = result }
         }
-        guard let block = ready[step.block] else { return nil }
+        let block: ByteBuffer
+        switch ready[step.block] {
+        case .success(let b): block = b
+        case .failure(let e): error = e; return nil
+        case nil: return nil
+        }
         let n = step.to - step.from
         block.withUnsafeBytes { p in
             piece.baseAddress!.copyMemory(from: p.baseAddress! + step.from, byteCount: n)

@@ -15,9 +15,8 @@ final class TarReader {
         handle = r
         archive_read_support_format_tar(r)
         guard archive_read_open(r, Unmanaged.passUnretained(feed).toOpaque(), nil, tarFeedRead, nil) == ARCHIVE_OK else {
-            let message = feed.error?.description ?? libraryMessage(r)
-            archive_read_free(r)
-            throw feed.error ?? .library("reading the tar stream: \(message)")
+            // deinit frees the handle: every stored property is set by now.
+            throw feed.error ?? .library("reading the tar stream: \(libraryMessage(r))")
         }
     }
 
@@ -26,7 +25,13 @@ final class TarReader {
     /// The error behind a failed libarchive call: damaged data from the feed,
     /// else libarchive's message about the tar stream.
     func failure(_ what: String) -> ArchiveError {
-        feed.error ?? .library("\(what): \(libraryMessage(handle))")
+        if let e = feed.error { return .library("\(e) (\(what))") }
+        return .library("\(what): \(libraryMessage(handle))")
+    }
+
+    /// The error behind a failed read of a member's data: the damaged block itself when there is one.
+    func dataFailure() -> ArchiveError {
+        feed.error ?? .library(libraryMessage(handle))
     }
 
     /// The next entry, or nil at the end of the archive.
@@ -36,7 +41,7 @@ final class TarReader {
         if rc == ARCHIVE_EOF { return nil }
         guard rc >= ARCHIVE_WARN, let entry else {
             let where_ = previous.map { "after member '\(printable($0))'" } ?? "at the start"
-            throw failure("tar stream damaged \(where_)")
+            throw failure("reading the tar header \(where_)")
         }
         return entry
     }
@@ -50,7 +55,7 @@ final class TarReader {
             var offset: la_int64_t = 0
             let rc = archive_read_data_block(handle, &buffer, &size, &offset)
             if rc == ARCHIVE_EOF { return total }
-            guard rc >= ARCHIVE_WARN else { throw failure("reading data").about(member: name) }
+            guard rc >= ARCHIVE_WARN else { throw dataFailure().about(member: name) }
             total += Int64(size)
         }
     }

@@ -180,7 +180,7 @@ struct ArchiveCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List an archive's members from its index, without decoding.",
-            discussion: "Mode, size, modification time (UTC), the blocks holding the member (* when they are all stored, i.e. incompressible), name. An archive without an index (tar piped through squeeze) is decoded to list it.",
+            discussion: "Mode, size, modification time (UTC), the blocks holding the member (and how many of them are stored: incompressible data kept as it is), name. An archive without an index (tar piped through squeeze) is decoded to list it.",
             aliases: ["l"])
 
         @OptionGroup var memory: DecoderMemoryOption
@@ -194,12 +194,13 @@ struct ArchiveCommand: ParsableCommand {
             var rows: [[String]] = []
             for m in members {
                 let blocks = ArchiveReading.blocks(of: m, in: file)
-                let stored = blocks.allSatisfy { file.blocks.indices.contains($0) && file.blocks[$0].stored }
-                let span = blocks.count == 1 ? "\(blocks.lowerBound + 1)" : "\(blocks.lowerBound + 1)-\(blocks.upperBound + 1)"
+                let stored = blocks.filter { file.blocks.indices.contains($0) && file.blocks[$0].stored }.count
+                let span = (blocks.count == 1 ? "\(blocks.lowerBound + 1)" : "\(blocks.lowerBound + 1)-\(blocks.upperBound + 1)")
+                    + (stored == 0 ? "" : stored == blocks.count ? " stored" : " (\(stored) stored)")
                 var name = m.displayName
                 if m.kind == .symlink { name += " -> " + printable(m.link) }
                 if m.kind == .hardlink { name += " link to " + printable(m.link) }
-                rows.append([modeString(m), String(m.size), timeString(m.mtime), span + (stored ? "*" : ""), name])
+                rows.append([modeString(m), String(m.size), timeString(m.mtime), span, name])
             }
             let widths = (0..<4).map { c in rows.map { $0[c].count }.max() ?? 0 }
             for r in rows {

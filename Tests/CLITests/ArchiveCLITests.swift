@@ -195,9 +195,9 @@ private func makeTree(_ root: String) throws {
         #expect(r.status == 0, "\(r.stderr)")
         let l = try run(["archive", "list", "s.tar.sqz"], in: dir)
         #expect(l.status == 0, "\(l.stderr)")
-        // The random member's blocks are stored (marked *); the summary counts them.
+        // Most of the random member's blocks are stored; the summary counts them.
         let randomLine = l.stdoutText.split(separator: "\n").first { $0.hasSuffix(" t/random") }
-        #expect(randomLine?.contains("*") == true, "\(l.stdoutText)")
+        #expect(randomLine?.contains(" stored)") == true, "\(l.stdoutText)")
         #expect(l.stdoutText.contains("stored (incompressible)"))
         // Listing needs no payload: damage every block's data and it still lists.
         var bytes = try TestFiles.read("\(dir)/s.tar.sqz")
@@ -219,7 +219,7 @@ private func makeTree(_ root: String) throws {
         #expect(r.status == 0, "\(r.stderr)")
         let l = try run(["archive", "list", "a.tar.sqz"], in: dir)
         let line = try #require(l.stdoutText.split(separator: "\n").first { $0.hasSuffix(" d/f5") })
-        let span = try #require(line.firstMatch(of: /(\d+)-(\d+)/))
+        let span = try #require(line.firstMatch(of: /:\d\d (\d+)-(\d+)/))
         let block = try #require(Int(span.2))   // the last block holding f5's data
         var bytes = try TestFiles.read("\(dir)/a.tar.sqz")
         // 16-byte frame header; each stored 4 KiB block is 13 header bytes and 4096 payload bytes.
@@ -353,7 +353,7 @@ private struct Hostile {
         let h = try Hostile()
         // A header declaring 1 TiB followed by only 64 KiB of data.
         let bomb = "i = tarfile.TarInfo('bomb'); i.size = 1 << 40\nt.fileobj.write(i.tobuf(tarfile.PAX_FORMAT, 'utf-8', 'surrogateescape') + bytes(65536))"
-        try h.refused(bomb, "declares 1 TiB, more than the 10 MiB --max-output allows", member: "bomb", extra: ["--max-output", "10M"])
+        try h.refused(bomb, "declares 1024 GiB, more than the 10 MiB --max-output allows", member: "bomb", extra: ["--max-output", "10M"])
         #expect(try TestFiles.listing("\(h.dir)/work/target").isEmpty)
         // Without a limit the stream ends early: the partial member is removed.
         let r = try h.extract(bomb)
