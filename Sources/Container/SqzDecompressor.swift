@@ -1,4 +1,5 @@
 import Codecs
+import Dispatch
 
 /// Reads `.sqz` frames: checks every field against limits before allocating,
 /// decodes each block, and verifies the block and whole-content checksums.
@@ -16,8 +17,11 @@ public struct SqzDecompressor: Sendable {
     /// checked, and `verified` stays false. A frame or block that needs more
     /// than `memoryLimit` bytes to decode is refused before anything is
     /// allocated for it.
+    ///
+    /// With `threads` above 1, that many blocks are decoded at once (fewer when
+    /// the memory limit does not cover them all); the output is the same.
     public func decompress<S: ByteSource, K: ByteSink>(
-        from source: S, to sink: inout K, decode: Bool = true, memoryLimit: Int? = nil,
+        from source: S, to sink: inout K, decode: Bool = true, memoryLimit: Int? = nil, threads: Int = 1,
         progress: ((Int64) -> Void)? = nil
     ) throws(SqzError) -> FrameSummary {
         var reader = BufferedReader(source)
@@ -25,7 +29,7 @@ public struct SqzDecompressor: Sendable {
         var content = CRC32()
         repeat {
             let frame = try decodeFrame(&reader, index: (total?.frames ?? 0) + 1, to: &sink, content: &content,
-                                        decode: decode, memoryLimit: memoryLimit,
+                                        decode: decode, memoryLimit: memoryLimit, threads: threads,
                                         rawBefore: total?.rawBytes ?? 0, blocksBefore: total?.blocks ?? 0,
                                         progress: progress)
             total = total.map { $0.followed(by: frame) } ?? frame
@@ -51,7 +55,7 @@ public struct SqzDecompressor: Sendable {
 
     private func decodeFrame<S: ByteSource, K: ByteSink>(
         _ reader: inout BufferedReader<S>, index frameIndex: Int, to sink: inout K, content allContent: inout CRC32,
-        decode: Bool, memoryLimit: Int?, rawBefore: Int64, blocksBefore: Int, progress: ((Int64) -> Void)?
+        decode: Bool, memoryLimit: Int?, threads: Int, rawBefore: Int64, blocksBefore: Int, progress: ((Int64) -> Void)?
     ) throws(SqzError) -> FrameSummary {
         let first = frameIndex == 1
         let start = reader.consumed
@@ -74,35 +78,84 @@ public struct SqzDecompressor: Sendable {
         var content = CRC32()
         var payload: [UInt8] = []
         var decoded = ByteBuffer()
-        while true {
-            // Blocks are numbered through all frames, so a message names one place.
-            let index = blocksBefore + summary.blocks + 1
-            let label = "block \(index)"
-            guard let tagByte = try reader.readByte() else { throw .truncated("before \(label) (no end marker)") }
-            if tagByte == SqzFormat.Tag.end.rawValue {
-                try readEnd(&reader, summary: summary, content: content, decoded: decode)
-                break
+        // Blocks decoded at once: no more than the memory limit covers.
+        let oneBlock = descriptor.decodeMemory(Int(header.level), header.blockSize) + header.blockSize
+        let batch = Swift.max(1, Swift.min(threads, memoryLimit.map { $0 / Swift.max(1, oneBlock) } ?? threads, 64))
+        var pending: [(block: BlockHeader, payload: [UInt8], index: Int)] = []
+        // Decodes the pending blocks together, then checks and writes them in order.
+        func flush() throws(SqzError) {
+            guard !pending.isEmpty else { return }
+            var results = [Result<ByteBuffer, SqzError>](repeating: .failure(.empty), count: pending.count)
+            let work = pending
+            let level = Int(header.level)
+            results.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let out = slots
+                DispatchQueue.concurrentPerform(iterations: work.count) { k in
+                    var buffer = ByteBuffer()
+                    out[k] = Result { () throws(SqzError) in
+                        try decodeBlock(work[k].block, payload: work[k].payload, index: work[k].index, codec: codec,
+                                        descriptor: descriptor, level: level, memoryLimit: memoryLimit, into: &buffer)
+                        return buffer
+                    }
+                }
             }
-            guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
-                throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
+            pending.removeAll()
+            for (k, r) in results.enumerated() {
+                let block: ByteBuffer
+                switch r {
+                case .success(let b): block = b
+                case .failure(let e): throw e
+                }
+                block.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+                    content.update(p)
+                    allContent.update(p)
+                }
+                try block.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
+                progress?(rawBefore + summary.rawBytes - work[(k + 1)...].reduce(0) { $0 + Int64($1.block.rawSize) })
             }
-            let block = try readBlockHeader(&reader, tag: tag, index: index, frame: header)
-            guard try reader.readExact(block.payloadSize, into: &payload) else {
-                throw .truncated("in \(label) data")
-            }
-            summary.blocks += 1
-            summary.rawBytes += Int64(block.rawSize)
-            if tag == .stored { summary.storedBlocks += 1 }
+        }
+        do throws(SqzError) {
+            while true {
+                // Blocks are numbered through all frames, so a message names one place.
+                let index = blocksBefore + summary.blocks + 1
+                let label = "block \(index)"
+                guard let tagByte = try reader.readByte() else { throw .truncated("before \(label) (no end marker)") }
+                if tagByte == SqzFormat.Tag.end.rawValue {
+                    try flush()
+                    try readEnd(&reader, summary: summary, content: content, decoded: decode)
+                    break
+                }
+                guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
+                    throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
+                }
+                let block = try readBlockHeader(&reader, tag: tag, index: index, frame: header)
+                guard try reader.readExact(block.payloadSize, into: &payload) else {
+                    throw .truncated("in \(label) data")
+                }
+                summary.blocks += 1
+                summary.rawBytes += Int64(block.rawSize)
+                if tag == .stored { summary.storedBlocks += 1 }
 
-            guard decode else { continue }
-            try decodeBlock(block, payload: payload, index: index, codec: codec, descriptor: descriptor,
-                            level: Int(header.level), memoryLimit: memoryLimit, into: &decoded)
-            decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
-                content.update(p)
-                allContent.update(p)
+                guard decode else { continue }
+                if batch > 1 {
+                    pending.append((block, payload, index))
+                    payload = []
+                    if pending.count == batch { try flush() }
+                    continue
+                }
+                try decodeBlock(block, payload: payload, index: index, codec: codec, descriptor: descriptor,
+                                level: Int(header.level), memoryLimit: memoryLimit, into: &decoded)
+                decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+                    content.update(p)
+                    allContent.update(p)
+                }
+                try decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
+                progress?(rawBefore + summary.rawBytes)
             }
-            try decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
-            progress?(rawBefore + summary.rawBytes)
+        } catch {
+            // What the blocks before a damaged one decode to is still written, as with one thread.
+            if pending.count > 0, (try? flush()) == nil { pending.removeAll() }
+            throw error
         }
         summary.frameBytes = reader.consumed - start
         summary.contentCRC = content.value

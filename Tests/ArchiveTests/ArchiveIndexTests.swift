@@ -112,4 +112,26 @@ import SqueezeKit
         #expect(joined == content)
         #expect(writer.blocks.count == 13)
     }
+
+    @Test func decodingOnSeveralThreadsGivesTheSameOutputAndTheSameErrors() throws {
+        let content = (0..<120_000).map { UInt8(truncatingIfNeeded: ($0 * $0) >> 7) }
+        let c = try SqzCompressor(descriptor: CodecRegistry.standard.named("lz77")!, blockSize: 4096)
+        var src = MemorySource(content)
+        var sink = MemorySink()
+        _ = try c.compress(from: &src, to: &sink)
+        var damaged = sink.bytes
+        damaged[damaged.count / 2] ^= 0x20
+        for threads in [2, 3, 8] {
+            var one = MemorySink(), many = MemorySink()
+            _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(sink.bytes), to: &many, threads: threads)
+            #expect(many.bytes == content)
+            var e1: SqzError?, e2: SqzError?
+            do { _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(damaged), to: &one) } catch { e1 = error }
+            do { _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(damaged), to: &many, threads: threads) } catch { e2 = error }
+            many = MemorySink()
+            do { _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(damaged), to: &many, threads: threads) } catch {}
+            #expect(e1 != nil && e1 == e2)
+            #expect(one.bytes == many.bytes, "the blocks before the damaged one differ")
+        }
+    }
 }
