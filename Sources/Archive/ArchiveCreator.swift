@@ -84,6 +84,7 @@ public struct ArchiveCreator {
                         guard w == n else { throw .member(printable(item.name), libraryMessage(a)) }
                         left -= Int64(n)
                         dataRead += Int64(n)
+                        progress?(dataRead, members.count)
                     }
                 }
                 guard archive_write_finish_entry(a) >= ARCHIVE_WARN else { throw .member(printable(item.name), libraryMessage(a)) }

@@ -77,6 +77,9 @@ struct ArchiveCommand: ParsableCommand {
             let out = try AtomicOutput.create(outPath, force: force)
             do {
                 var creator = ArchiveCreator(compressor: compressor)
+                let progress = ArchiveProgress(name: output, total: nil, quiet: quiet)
+                defer { progress.finish() }
+                creator.progress = { bytes, members in progress.update(bytes: bytes, members: members) }
                 // Never archive the output: neither the file being written nor the one it replaces.
                 for path in [out.temporaryPath, outPath] {
                     var st = stat()
@@ -142,6 +145,8 @@ struct ArchiveCommand: ParsableCommand {
         @OptionGroup var memory: DecoderMemoryOption
         @Flag(name: .shortAndLong, help: "Print each member's name, and how many blocks were decoded.")
         var verbose = false
+        @Flag(name: .shortAndLong, help: "Show no progress.")
+        var quiet = false
 
         @Argument(help: ArgumentHelp("The archive.", valueName: "archive"))
         var archive: String
@@ -162,9 +167,16 @@ struct ArchiveCommand: ParsableCommand {
                 options.maxOutput = Int64(n)
             }
             let file = try openArchive(archive, memory: memory, threads: threads)
+            let total = file.index.map { $0.members.reduce(Int64(0)) { $0 + $1.size } }
+            let progress = ArchiveProgress(name: archive, total: members.isEmpty ? total : nil, quiet: quiet)
+            defer { progress.finish() }
+            var done: Int64 = 0, count = 0
             do {
                 let summary = try ArchiveExtractor.extract(file, into: directory, options: options) { m in
                     if verbose { print(m.displayName) }
+                    done += m.size
+                    count += 1
+                    progress.update(bytes: done, members: count)
                 }
                 if verbose {
                     Terminal.errorLine("\(archive): \(English.count(summary.members, "member")), \(summary.dataBytes) bytes; "
@@ -264,6 +276,39 @@ struct ArchiveCommand: ParsableCommand {
                 }
             }
         }
+    }
+}
+
+/// Progress of create and extract on standard error: bytes, members, rate
+/// and, when the total is known, the time left. Only on a terminal; -q silences it.
+final class ArchiveProgress {
+    let name: String
+    let total: Int64?
+    let enabled: Bool
+    let start = ProgressLine.now()
+    var last = 0.0
+
+    init(name: String, total: Int64?, quiet: Bool) {
+        self.name = name
+        self.total = total
+        enabled = !quiet && Terminal.stderrIsTTY
+    }
+
+    func update(bytes: Int64, members: Int) {
+        guard enabled else { return }
+        let t = ProgressLine.now()
+        guard t - last > 0.25 else { return }
+        last = t
+        let rate = Double(bytes) / max(0.001, t - start)
+        var text = "\r\u{1B}[K\(name): \(English.count(members, "member")), \(Format.bytes(bytes)), \(Format.bytes(Int64(rate)))/s"
+        if let total, total > 0, rate > 0 {
+            text += ", \(Int(100 * Double(bytes) / Double(total)))%, \(Int(Double(max(0, total - bytes)) / rate)) s left"
+        }
+        Terminal.errorText(text)
+    }
+
+    func finish() {
+        if enabled && last > 0 { Terminal.errorText("\r\u{1B}[K") }
     }
 }
 

@@ -361,3 +361,18 @@ private struct Hostile {
         #expect(try TestFiles.listing("\(h.dir)/work/target").isEmpty)
     }
 }
+
+@Suite struct ArchiveProgressDisplay {
+    @Test func progressOnATerminalSilentInAPipeAndWithQ() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        #expect(try shell("mkdir t && for i in 1 2 3 4 5 6; do seq 1 700000 > t/f$i; done", in: dir).status == 0)
+        let shown = try SqueezeCommand.underTerminal("squeeze archive create -a lz77 -6 -T 1 a.tar.sqz t", in: dir)
+        #expect(shown.contains("a.tar.sqz: ") && shown.contains("/s"), "\(shown)")
+        let x = try SqueezeCommand.underTerminal("mkdir x && squeeze archive extract -T 1 a.tar.sqz -C x", in: dir)
+        #expect(x.contains("% ") || x.contains("s left"), "\(x)")
+        let quiet = try SqueezeCommand.underTerminal("squeeze archive create -q -f a.tar.sqz t", in: dir)
+        #expect(!quiet.contains("/s"), "\(quiet)")
+        let piped = try run(["archive", "create", "-f", "a.tar.sqz", "t"], in: dir)
+        #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped.stderr)")
+    }
+}
