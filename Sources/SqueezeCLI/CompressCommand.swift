@@ -99,12 +99,13 @@ struct Compress: ParsableCommand {
                 }
                 lv = parsed
             }
-            try forEachFile(files) { path in try compressOne(path, .foreign(f, level: lv)) }
+            try forEachFile(try options.expanded(files) { !$0.hasSuffix(f.fileExtension) }) { path in try compressOne(path, .foreign(f, level: lv)) }
             return
         }
         let compressor = try Self.makeCompressor(algo: algo, level: level, blockSize: blockSize, memory: memory,
                                                  threads: threads, quiet: options.quiet, command: Self.self)
-        try forEachFile(files) { path in try compressOne(path, .sqz(compressor)) }
+        let inputs = try options.expanded(files) { !$0.hasSuffix(SqzFormat.fileExtension) }
+        try forEachFile(inputs) { path in try compressOne(path, .sqz(compressor)) }
     }
 
     /// The compressor the codec options describe (-a, -N/--level, -B, --mem, -T), shared

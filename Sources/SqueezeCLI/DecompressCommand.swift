@@ -39,7 +39,10 @@ struct Decompress: ParsableCommand {
 
     func run() throws {
         let limit = try memory.limit()
-        try forEachFile(files) { path in try decompressOne(path, memoryLimit: limit) }
+        let inputs = try options.expanded(files) { path in
+            path.hasSuffix(SqzFormat.fileExtension) || ForeignFormat.strippingExtension(path) != nil
+        }
+        try forEachFile(inputs) { path in try decompressOne(path, memoryLimit: limit) }
     }
 
     private func decompressOne(_ path: String, memoryLimit: Int) throws {
