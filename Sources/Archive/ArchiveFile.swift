@@ -121,11 +121,33 @@ public final class ArchiveFile {
             let head = try read(fd, at: offset, count: SqzBlockDecoder.maxHeaderBytes)
             let found: BlockLocation?
             do { found = try decoder.locate(headerBytes: head, index: blocks.count + 1) } catch { throw .container(error) }
-            guard var block = found else { return (blocks, offset) }
+            guard var block = found else {
+                try checkNothingFollows(fd, endMarkerAt: offset, fileSize: fileSize)
+                return (blocks, offset)
+            }
             block.frameOffset = offset
             offset += Int64(block.recordSize)
             guard offset <= fileSize else { throw .container(.truncated("in block \(blocks.count + 1) data")) }
             blocks.append(block)
+        }
+    }
+
+    /// A file without an index must be one frame: several (`cat a.sqz b.sqz`)
+    /// would be a tar stream cut in pieces that this reader would half read.
+    static func checkNothingFollows(_ fd: Int32, endMarkerAt offset: Int64, fileSize: Int64) throws(ArchiveError) {
+        let end = try read(fd, at: offset, count: SqzBlockDecoder.maxHeaderBytes)
+        // Tag, two varints, two CRC32s.
+        var length = 1
+        for _ in 0..<2 {
+            while length < end.count && end[length] & 0x80 != 0 { length += 1 }
+            length += 1
+        }
+        length += 8
+        let after = offset + Int64(length)
+        guard after < fileSize else { return }
+        let next = try read(fd, at: after, count: 4)
+        if next != SkippableFrame.magic {
+            throw .io("holds more than one frame (or trailing data); decode it with squeeze -dc | tar -x")
         }
     }
 
