@@ -13,11 +13,12 @@ struct ArchiveCommand: ParsableCommand {
         abstract: "Archives of many files: create, extract, list, test (.tar.sqz).",
         discussion: """
         An archive is a POSIX pax tar stream compressed in independent .sqz blocks, followed \
-        by an index of its members, which `squeeze -d` and every tar skip:
+        by an index of its members in a frame that `squeeze -d` skips, so tar sees only the tar \
+        stream (docs/ARCHIVE.md):
 
           squeeze archive create src.tar.sqz src     # or: squeeze archive a …
           squeeze archive list src.tar.sqz           # from the index, nothing decoded
-          squeeze archive extract src.tar.sqz src/main.c -C /tmp/out   # decodes only its blocks
+          squeeze archive x src.tar.sqz src/a.c      # decodes only the blocks of src/a.c
           squeeze -dc src.tar.sqz | tar -x           # GNU tar and bsdtar read it too
 
         Extraction never writes outside the target directory, never replaces a file \
