@@ -18,7 +18,7 @@ struct ArchiveCommand: ParsableCommand {
 
           squeeze archive create src.tar.sqz src     # or: squeeze archive a …
           squeeze archive list src.tar.sqz           # from the index, nothing decoded
-          squeeze archive x src.tar.sqz src/a.c      # decodes only the blocks of src/a.c
+          squeeze archive x src.tar.sqz src/a.c      # decodes only its blocks
           squeeze -dc src.tar.sqz | tar -x           # GNU tar and bsdtar read it too
 
         Extraction never writes outside the target directory, never replaces a file \
