@@ -131,6 +131,10 @@ struct TreeWalker {
         default:
             item.kind = .other
         }
+        if !isValidUTF8(name) || name.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            warnings.append("\(printable(disk)): name is not UTF-8 or has control characters; "
+                + "archived, but `squeeze archive extract` refuses such names (tar extracts them)")
+        }
         if !name.isEmpty { try visit(item) }
         guard type == S_IFDIR else { return }
         for child in try Self.children(disk) {
