@@ -58,7 +58,7 @@ let package = Package(
 
         // Fuzz target for every decoder and the container: a replay driver in normal
         // builds, libFuzzer's entry point when scripts/fuzz.sh builds it with -DFUZZING.
-        .executableTarget(name: "SqueezeFuzz", dependencies: ["SqueezeKit"], path: "Fuzz/SqueezeFuzz"),
+        .executableTarget(name: "SqueezeFuzz", dependencies: ["SqueezeKit", "Archive"], path: "Fuzz/SqueezeFuzz"),
 
         .target(name: "TestSupport", dependencies: ["SqueezeKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BitIOTests", dependencies: ["BitIO", "TestSupport"]),

@@ -30,6 +30,19 @@ public struct ArchiveMember: Sendable, Equatable {
     /// Where its data starts.
     public var dataOffset: Int64
 
+    public init(name: [UInt8], kind: Kind, mode: UInt32, size: Int64, mtime: Int64, mtimeNanoseconds: Int32,
+                link: [UInt8], headerOffset: Int64, dataOffset: Int64) {
+        self.name = name
+        self.kind = kind
+        self.mode = mode
+        self.size = size
+        self.mtime = mtime
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.link = link
+        self.headerOffset = headerOffset
+        self.dataOffset = dataOffset
+    }
+
     /// Where its data ends in the tar stream, padded to a 512-byte record.
     public var endOffset: Int64 { dataOffset + (size + 511) / 512 * 512 }
     public var displayName: String { printable(name) }
