@@ -36,6 +36,9 @@ let package = Package(
                        providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
+        // libarchive writes and reads the pax tar stream of archives and writes members to disk.
+        .systemLibrary(name: "CArchive", path: "Sources/System/CArchive", pkgConfig: "libarchive",
+                       providers: [.apt(["libarchive-dev"])]),
         .target(name: "Baselines", dependencies: ["Codecs", "Container", "CZlib", "CBzip2", "CLzma", "CZstd"]),
 
         // The comparison harness: corpus walk, round-trip checks, timing, memory, reports.
@@ -43,6 +46,9 @@ let package = Package(
 
         // `squeeze explain`: step-by-step walkthroughs of each algorithm for teaching.
         .target(name: "Explain", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs"]),
+
+        // Archives of many files: a pax tar stream in .sqz blocks plus a member index (docs/ARCHIVE.md).
+        .target(name: "Archive", dependencies: ["Codecs", "Container", "CArchive"]),
 
         // Everything a library user needs: `import SqueezeKit`.
         .target(name: "SqueezeKit", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs", "Container", "Baselines", "Harness"]),
@@ -52,12 +58,12 @@ let package = Package(
         .target(name: "Bench", dependencies: ["SqueezeKit", "CZlib"]),
         .executableTarget(
             name: "SqueezeCLI",
-            dependencies: ["SqueezeKit", "Bench", "Explain", "Grade", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SqueezeKit", "Bench", "Explain", "Grade", "Archive", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Fuzz target for every decoder and the container: a replay driver in normal
         // builds, libFuzzer's entry point when scripts/fuzz.sh builds it with -DFUZZING.
-        .executableTarget(name: "SqueezeFuzz", dependencies: ["SqueezeKit"], path: "Fuzz/SqueezeFuzz"),
+        .executableTarget(name: "SqueezeFuzz", dependencies: ["SqueezeKit", "Archive"], path: "Fuzz/SqueezeFuzz"),
 
         .target(name: "TestSupport", dependencies: ["SqueezeKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BitIOTests", dependencies: ["BitIO", "TestSupport"]),
@@ -68,6 +74,7 @@ let package = Package(
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "SqueezeKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "SqueezeKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "GradeTests", dependencies: ["Grade", "TestSupport"], exclude: ["Fixtures"]),
         // The one-call API (Squeeze) and the documentation's examples, compiled as tests.

@@ -15,7 +15,8 @@ swift build -c release --product SqueezeFuzz
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 .build/release/SqueezeFuzz --seeds "$seeds"
-# Seeds by target: byte 0 is 255 for a frame, 254 for a foreign file, 253 for a round trip.
+# Seeds by target: byte 0 is 255 for a frame, 254 for a foreign file, 253 for a round trip,
+# 252 for an archive index.
 count_units() { # directory, selector (byte 0 of every file at once: one head, not one per file)
     find "$1" -type f -exec head -qc1 {} + | od -An -tu1 -v | tr -s ' ' '\n' | grep -cx "$2" || true
 }

@@ -2,14 +2,15 @@
 # Installs what squeeze needs beyond the Swift toolchain: the development
 # packages of the system compression libraries it compares against, and the
 # command-line tools the tests run against it (gzip, bzip2, xz, zstd,
-# compress, GNU tar), so no test has to skip for want of one; SQLite for
-# the grade database (GRDB); bubblewrap, the sandbox `squeeze grade` runs submissions in;
-# python3 for the example external codec and the docs' example extractor; chromium
-# for the checks of the HTML pages (reports, explain, leaderboard).
+# compress, GNU tar, bsdtar), so no test has to skip for want of one; libarchive
+# for archives; SQLite for the grade database (GRDB); bubblewrap, the sandbox
+# `squeeze grade` runs submissions in; python3 for the example external codec and
+# the docs' example extractor; chromium for the checks of the HTML pages
+# (reports, explain, leaderboard).
 # Installs only what is missing; uses sudo when not run as root.
 set -eu
 need=""
-for pkg in zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libsqlite3-dev gzip bzip2 xz-utils zstd ncompress tar bubblewrap python3 chromium; do
+for pkg in zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libsqlite3-dev libarchive-dev gzip bzip2 xz-utils zstd ncompress tar libarchive-tools bubblewrap python3 chromium; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then

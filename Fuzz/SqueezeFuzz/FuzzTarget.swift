@@ -1,3 +1,4 @@
+import Archive
 import SqueezeKit
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,8 @@ import Glibc
 /// One fuzz input, for every decoder at once. Byte 0 chooses the target:
 /// 255 is the `.sqz` container reader (the rest is a frame), 254 the plain
 /// gzip/bzip2/xz/zstd reader behind `squeeze -d` (the rest is a file), 253 the
-/// round trip through the container (see `roundTrip`), any other value
+/// round trip through the container (see `roundTrip`), 252 the archive
+/// index reader (the rest is an index payload, docs/ARCHIVE.md), any other value
 /// picks a codec of the standard registry at its default level, or at one
 /// of its `otherFormatLevels`, value mod the count of those; bytes
 /// 1–2 are then the little-endian original size (< 65,536) and the rest is the
@@ -25,6 +27,8 @@ enum FuzzTarget {
     /// (1, 2, 4 or 8 KiB), and the rest, up to `roundTripMaxInput` bytes, is the input.
     static let roundTripSelector: UInt8 = 253
     static let roundTripMaxInput = 64 << 10
+    /// 252: an archive index payload (`ArchiveIndex.decode`).
+    static let archiveIndexSelector: UInt8 = 252
     static let roundTripTargets: [(descriptor: CodecDescriptor, level: Int)] = codecs.flatMap { d in
         d.levels.map { (d, $0) }
     }
@@ -98,6 +102,10 @@ enum FuzzTarget {
             roundTrip(data)
             return
         }
+        if data[0] == archiveIndexSelector {
+            _ = try? ArchiveIndex.decode([UInt8](data[1...]))
+            return
+        }
         guard data.count >= 3 else { return }
         let (d, level) = targets[Int(data[0]) % targets.count]
         let count = Int(data[1]) | Int(data[2]) << 8
@@ -157,6 +165,18 @@ enum FuzzTarget {
             seeds.append([roundTripSelector, UInt8(k), 0] + texts[0] + texts[2])
             seeds.append([roundTripSelector, UInt8(k), 1] + noise)
         }
+        // An archive index: two blocks; a directory, a file and a symbolic link.
+        let members = [
+            ArchiveMember(name: Array("d".utf8), kind: .directory, mode: 0o755, size: 0, mtime: 1_700_000_000,
+                          mtimeNanoseconds: 0, link: [], headerOffset: 0, dataOffset: 512),
+            ArchiveMember(name: Array("d/f".utf8), kind: .file, mode: 0o644, size: 3000, mtime: 1_700_000_001,
+                          mtimeNanoseconds: 5, link: [], headerOffset: 512, dataOffset: 2048),
+            ArchiveMember(name: Array("d/l".utf8), kind: .symlink, mode: 0o777, size: 0, mtime: 0,
+                          mtimeNanoseconds: 0, link: Array("f".utf8), headerOffset: 5120, dataOffset: 5632),
+        ]
+        let blocks = [BlockLocation(frameOffset: 16, recordSize: 900, rawSize: 4096, stored: false),
+                      BlockLocation(frameOffset: 916, recordSize: 2061, rawSize: 2048, stored: true)]
+        seeds.append([archiveIndexSelector] + ArchiveIndex(blocks: blocks, members: members, frameSize: 2990).encode())
         // Plain files of the four foreign formats, one member and two.
         for format in ForeignFormat.allCases {
             var one: [UInt8] = []

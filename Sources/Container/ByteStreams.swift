@@ -89,6 +89,51 @@ struct BufferedReader<S: ByteSource> {
         return n > 0
     }
 
+    /// The next `count` (≤ 64 Ki) bytes without consuming them; fewer at the end of input.
+    mutating func peek(_ count: Int) throws(SqzError) -> [UInt8] {
+        if end - position < count {
+            // Move what is left to the front and read behind it until there is enough.
+            let left = end - position
+            for i in 0..<left { buffer[i] = buffer[position + i] }
+            position = 0
+            end = left
+            while end < count {
+                var src = source
+                let got = end
+                let n: Int
+                do {
+                    n = try buffer.withUnsafeMutableBytes { raw in
+                        try src.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[got...]))
+                    }
+                } catch let e as SqzError {
+                    source = src
+                    throw e
+                } catch {
+                    source = src
+                    throw .io("\(error)")
+                }
+                source = src
+                if n <= 0 { break }
+                end += n
+            }
+        }
+        return Array(buffer[position..<Swift.min(end, position + count)])
+    }
+
+    /// Consumes `count` bytes, passing each piece to `body`; false when the input ends first.
+    mutating func skip(_ count: UInt64, _ body: (UnsafeRawBufferPointer) -> Void) throws(SqzError) -> Bool {
+        var left = count
+        while left > 0 {
+            guard try fill() else { return false }
+            let n = Int(Swift.min(left, UInt64(end - position)))
+            buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[position..<(position + n)])) }
+            position += n
+            consumed += Int64(n)
+            left -= UInt64(n)
+        }
+        return true
+    }
+
     mutating func readByte() throws(SqzError) -> UInt8? {
         guard try fill() else { return nil }
         let b = buffer[position]

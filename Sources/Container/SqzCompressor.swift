@@ -70,61 +70,12 @@ public struct SqzCompressor: Sendable {
     public func compress<S: ByteSource, K: ByteSink>(
         from source: inout S, to sink: inout K, progress: ((Int64) -> Void)? = nil
     ) throws(SqzError) -> FrameSummary {
-        let header = SqzFormat.header(codecID: descriptor.id, level: UInt8(level), blockSize: blockSize)
-        try sink.write(header)
-        var summary = FrameSummary(
-            header: FrameHeader(version: SqzFormat.version, codecID: descriptor.id, level: UInt8(level), blockSize: blockSize),
-            codecName: descriptor.name, levelLabel: descriptor.label(forLevel: level))
-        summary.frameBytes = Int64(header.count)
-        var content = CRC32()
-        let codec = descriptor.make(level)
-        var raws = [[UInt8]](repeating: [], count: threads)
-
-        while true {
-            // Read up to `threads` blocks.
-            var batch = 0
-            while batch < threads {
-                var buf = raws[batch]
-                if buf.count != blockSize { buf = [UInt8](repeating: 0, count: blockSize) }
-                let n = try withMutableBytes(&buf) { (raw) throws(SqzError) -> Int in
-                    try readFully(&source, into: raw)
-                }
-                if n == 0 { raws[batch] = buf; break }
-                if n < blockSize { buf.removeLast(blockSize - n) }
-                raws[batch] = buf
-                batch += 1
-                if n < blockSize { break }
-            }
-            if batch == 0 { break }
-
-            let records = Self.encodeBatch(raws, count: batch, codec: codec)
-            for i in 0..<batch {
-                let record: BlockRecord
-                switch records[i] {
-                case .success(let r): record = r
-                case .failure(let e): throw .encodeFailed(e)
-                }
-                raws[i].withUnsafeBytes { content.update($0) }
-                try sink.write(record.header)
-                try record.payload.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
-                summary.blocks += 1
-                if record.stored { summary.storedBlocks += 1 }
-                summary.rawBytes += Int64(raws[i].count)
-                summary.frameBytes += Int64(record.header.count + record.payload.count)
-                progress?(summary.rawBytes)
-            }
-            if raws[batch - 1].count < blockSize { break }
+        var writer = SqzFrameWriter(self)
+        while try writer.write(from: &source, to: &sink) {
+            progress?(writer.summary.rawBytes)
         }
-
-        var end: [UInt8] = [SqzFormat.Tag.end.rawValue]
-        SqzFormat.appendVarint(UInt64(summary.rawBytes), to: &end)
-        SqzFormat.appendVarint(UInt64(summary.blocks), to: &end)
-        SqzFormat.appendLE32(content.value, to: &end)
-        SqzFormat.appendLE32(CRC32.checksum(end), to: &end)
-        try sink.write(end)
-        summary.frameBytes += Int64(end.count)
-        summary.contentCRC = content.value
-        summary.verified = true
+        let summary = try writer.finish(to: &sink)
+        progress?(summary.rawBytes)
         return summary
     }
 

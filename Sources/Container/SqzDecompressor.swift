@@ -1,4 +1,5 @@
 import Codecs
+import Dispatch
 
 /// Reads `.sqz` frames: checks every field against limits before allocating,
 /// decodes each block, and verifies the block and whole-content checksums.
@@ -16,8 +17,11 @@ public struct SqzDecompressor: Sendable {
     /// checked, and `verified` stays false. A frame or block that needs more
     /// than `memoryLimit` bytes to decode is refused before anything is
     /// allocated for it.
+    ///
+    /// With `threads` above 1, that many blocks are decoded at once (fewer when
+    /// the memory limit does not cover them all); the output is the same.
     public func decompress<S: ByteSource, K: ByteSink>(
-        from source: S, to sink: inout K, decode: Bool = true, memoryLimit: Int? = nil,
+        from source: S, to sink: inout K, decode: Bool = true, memoryLimit: Int? = nil, threads: Int = 1,
         progress: ((Int64) -> Void)? = nil
     ) throws(SqzError) -> FrameSummary {
         var reader = BufferedReader(source)
@@ -25,10 +29,11 @@ public struct SqzDecompressor: Sendable {
         var content = CRC32()
         repeat {
             let frame = try decodeFrame(&reader, index: (total?.frames ?? 0) + 1, to: &sink, content: &content,
-                                        decode: decode, memoryLimit: memoryLimit,
+                                        decode: decode, memoryLimit: memoryLimit, threads: threads,
                                         rawBefore: total?.rawBytes ?? 0, blocksBefore: total?.blocks ?? 0,
                                         progress: progress)
             total = total.map { $0.followed(by: frame) } ?? frame
+            try skipSkippableFrames(&reader)
         } while try reader.fill()
         guard var summary = total else { throw .empty }
         summary.frameBytes = reader.consumed
@@ -50,7 +55,7 @@ public struct SqzDecompressor: Sendable {
 
     private func decodeFrame<S: ByteSource, K: ByteSink>(
         _ reader: inout BufferedReader<S>, index frameIndex: Int, to sink: inout K, content allContent: inout CRC32,
-        decode: Bool, memoryLimit: Int?, rawBefore: Int64, blocksBefore: Int, progress: ((Int64) -> Void)?
+        decode: Bool, memoryLimit: Int?, threads: Int, rawBefore: Int64, blocksBefore: Int, progress: ((Int64) -> Void)?
     ) throws(SqzError) -> FrameSummary {
         let first = frameIndex == 1
         let start = reader.consumed
@@ -73,79 +78,84 @@ public struct SqzDecompressor: Sendable {
         var content = CRC32()
         var payload: [UInt8] = []
         var decoded = ByteBuffer()
-        while true {
-            // Blocks are numbered through all frames, so a message names one place.
-            let index = blocksBefore + summary.blocks + 1
-            let label = "block \(index)"
-            guard let tagByte = try reader.readByte() else { throw .truncated("before \(label) (no end marker)") }
-            if tagByte == SqzFormat.Tag.end.rawValue {
-                try readEnd(&reader, summary: summary, content: content, decoded: decode)
-                break
+        // Blocks decoded at once: no more than the memory limit covers.
+        let oneBlock = descriptor.decodeMemory(Int(header.level), header.blockSize) + header.blockSize
+        let batch = Swift.max(1, Swift.min(threads, memoryLimit.map { $0 / Swift.max(1, oneBlock) } ?? threads, 64))
+        var pending: [(block: BlockHeader, payload: [UInt8], index: Int)] = []
+        // Decodes the pending blocks together, then checks and writes them in order.
+        func flush() throws(SqzError) {
+            guard !pending.isEmpty else { return }
+            var results = [Result<ByteBuffer, SqzError>](repeating: .failure(.empty), count: pending.count)
+            let work = pending
+            let level = Int(header.level)
+            results.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let out = slots
+                DispatchQueue.concurrentPerform(iterations: work.count) { k in
+                    var buffer = ByteBuffer()
+                    out[k] = Result { () throws(SqzError) in
+                        try decodeBlock(work[k].block, payload: work[k].payload, index: work[k].index, codec: codec,
+                                        descriptor: descriptor, level: level, memoryLimit: memoryLimit, into: &buffer)
+                        return buffer
+                    }
+                }
             }
-            guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
-                throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
+            pending.removeAll()
+            for (k, r) in results.enumerated() {
+                let block: ByteBuffer
+                switch r {
+                case .success(let b): block = b
+                case .failure(let e): throw e
+                }
+                block.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+                    content.update(p)
+                    allContent.update(p)
+                }
+                try block.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
+                progress?(rawBefore + summary.rawBytes - work[(k + 1)...].reduce(0) { $0 + Int64($1.block.rawSize) })
             }
-            var fields: [UInt8] = [tagByte]
-            guard let raw = try reader.readVarint(), let coded = try reader.readVarint() else {
-                throw .truncated("in \(label) header")
-            }
-            fields += raw.bytes + coded.bytes
-            var crcBytes: [UInt8] = []
-            guard try reader.readExact(8, into: &crcBytes) else { throw .truncated("in \(label) header") }
-            let rawCRC = SqzFormat.readLE32(crcBytes, 0)
-            fields += crcBytes[0..<4]
-            guard CRC32.checksum(fields) == SqzFormat.readLE32(crcBytes, 4) else {
-                throw .blockHeaderCorrupt(block: index, "header checksum mismatch")
-            }
-            // Sizes are checked before anything is allocated for them.
-            guard raw.value >= 1, raw.value <= UInt64(header.blockSize) else {
-                throw .blockHeaderCorrupt(block: index, "raw size \(raw.value) outside 1...\(header.blockSize)")
-            }
-            let rawSize = Int(raw.value)
-            switch tag {
-            case .stored where coded.value != raw.value:
-                throw .blockHeaderCorrupt(block: index, "stored block of \(coded.value) bytes declares \(rawSize) raw bytes")
-            case .coded where coded.value > raw.value:
-                throw .blockHeaderCorrupt(block: index, "coded size \(coded.value) exceeds raw size \(rawSize)")
-            default: break
-            }
-            guard try reader.readExact(Int(coded.value), into: &payload) else {
-                throw .truncated("in \(label) data")
-            }
-            summary.blocks += 1
-            summary.rawBytes += Int64(rawSize)
-            if tag == .stored { summary.storedBlocks += 1 }
+        }
+        do throws(SqzError) {
+            while true {
+                // Blocks are numbered through all frames, so a message names one place.
+                let index = blocksBefore + summary.blocks + 1
+                let label = "block \(index)"
+                guard let tagByte = try reader.readByte() else { throw .truncated("before \(label) (no end marker)") }
+                if tagByte == SqzFormat.Tag.end.rawValue {
+                    try flush()
+                    try readEnd(&reader, summary: summary, content: content, decoded: decode)
+                    break
+                }
+                guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
+                    throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
+                }
+                let block = try readBlockHeader(&reader, tag: tag, index: index, frame: header)
+                guard try reader.readExact(block.payloadSize, into: &payload) else {
+                    throw .truncated("in \(label) data")
+                }
+                summary.blocks += 1
+                summary.rawBytes += Int64(block.rawSize)
+                if tag == .stored { summary.storedBlocks += 1 }
 
-            guard decode else { continue }
-            if tag == .coded, let limit = memoryLimit, let extra = descriptor.payloadMemory {
-                let need = descriptor.decodeMemory(Int(header.level), rawSize)
-                    + payload.withUnsafeBytes { extra($0, rawSize) }
-                if need > limit {
-                    throw .memoryLimit(needed: need, limit: limit,
-                                       what: "\(label): the \(descriptor.name) model it declares")
+                guard decode else { continue }
+                if batch > 1 {
+                    pending.append((block, payload, index))
+                    payload = []
+                    if pending.count == batch { try flush() }
+                    continue
                 }
-            }
-            decoded.removeAll()
-            decoded.reserve(rawSize)
-            if tag == .stored {
-                try withBytes(payload) { (p) throws(SqzError) in decoded.append(contentsOf: p) }
-            } else {
-                let r: Result<Void, CodecError> = payload.withUnsafeBytes { p in
-                    Result { () throws(CodecError) in try codec.decode(p, originalCount: rawSize, into: &decoded) }
+                try decodeBlock(block, payload: payload, index: index, codec: codec, descriptor: descriptor,
+                                level: Int(header.level), memoryLimit: memoryLimit, into: &decoded)
+                decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+                    content.update(p)
+                    allContent.update(p)
                 }
-                if case .failure(let e) = r { throw .blockCorrupt(block: index, e) }
+                try decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
+                progress?(rawBefore + summary.rawBytes)
             }
-            guard decoded.count == rawSize else {
-                throw .blockCorrupt(block: index, .corrupt("decoded \(decoded.count) bytes, expected \(rawSize)"))
-            }
-            let ok: Bool = decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Bool in
-                content.update(p)
-                allContent.update(p)
-                return CRC32.checksum(p) == rawCRC
-            }
-            guard ok else { throw .checksumMismatch(block: index) }
-            try decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
-            progress?(rawBefore + summary.rawBytes)
+        } catch {
+            // What the blocks before a damaged one decode to is still written, as with one thread.
+            if pending.count > 0, (try? flush()) == nil { pending.removeAll() }
+            throw error
         }
         summary.frameBytes = reader.consumed - start
         summary.contentCRC = content.value
@@ -157,6 +167,102 @@ public struct SqzDecompressor: Sendable {
     public func list<S: ByteSource>(from source: S) throws(SqzError) -> FrameSummary {
         var sink = DiscardingSink()
         return try decompress(from: source, to: &sink, decode: false)
+    }
+
+    /// Skips the skippable frames (an archive's index) that may follow a frame.
+    /// Their payload is read through (its checksum checked), never kept.
+    private func skipSkippableFrames<S: ByteSource>(_ reader: inout BufferedReader<S>) throws(SqzError) {
+        while try reader.peek(4) == SkippableFrame.magic {
+            var head: [UInt8] = []
+            guard try reader.readExact(SkippableFrame.headerSize, into: &head) else {
+                throw .truncated("in a skippable frame header")
+            }
+            let (_, size) = try SkippableFrame.parseHeader(head)
+            var crc = CRC32()
+            guard try reader.skip(size, { crc.update($0) }) else { throw .truncated("in a skippable frame") }
+            var tail: [UInt8] = []
+            guard try reader.readExact(SkippableFrame.trailerSize, into: &tail) else {
+                throw .truncated("in a skippable frame trailer")
+            }
+            let trailer = SkippableFrame.parseTrailer(tail)
+            guard trailer.payloadSize == size, trailer.payloadCRC == crc.value else {
+                throw .headerCorrupt("skippable frame: its trailer disagrees with its header or payload")
+            }
+        }
+    }
+
+    /// A block's header fields, checked against the frame's limits.
+    struct BlockHeader {
+        var tag: SqzFormat.Tag
+        var rawSize: Int
+        var payloadSize: Int
+        var rawCRC: UInt32
+    }
+
+    /// Reads the rest of a block header after its tag byte and checks every
+    /// size before anything is allocated for it.
+    func readBlockHeader<S: ByteSource>(
+        _ reader: inout BufferedReader<S>, tag: SqzFormat.Tag, index: Int, frame header: FrameHeader
+    ) throws(SqzError) -> BlockHeader {
+        let label = "block \(index)"
+        var fields: [UInt8] = [tag.rawValue]
+        guard let raw = try reader.readVarint(), let coded = try reader.readVarint() else {
+            throw .truncated("in \(label) header")
+        }
+        fields += raw.bytes + coded.bytes
+        var crcBytes: [UInt8] = []
+        guard try reader.readExact(8, into: &crcBytes) else { throw .truncated("in \(label) header") }
+        let rawCRC = SqzFormat.readLE32(crcBytes, 0)
+        fields += crcBytes[0..<4]
+        guard CRC32.checksum(fields) == SqzFormat.readLE32(crcBytes, 4) else {
+            throw .blockHeaderCorrupt(block: index, "header checksum mismatch")
+        }
+        guard raw.value >= 1, raw.value <= UInt64(header.blockSize) else {
+            throw .blockHeaderCorrupt(block: index, "raw size \(raw.value) outside 1...\(header.blockSize)")
+        }
+        let rawSize = Int(raw.value)
+        switch tag {
+        case .stored where coded.value != raw.value:
+            throw .blockHeaderCorrupt(block: index, "stored block of \(coded.value) bytes declares \(rawSize) raw bytes")
+        case .coded where coded.value > raw.value:
+            throw .blockHeaderCorrupt(block: index, "coded size \(coded.value) exceeds raw size \(rawSize)")
+        case .end:
+            throw .blockHeaderCorrupt(block: index, "an end marker where a block was expected")
+        default: break
+        }
+        return BlockHeader(tag: tag, rawSize: rawSize, payloadSize: Int(coded.value), rawCRC: rawCRC)
+    }
+
+    /// Decodes one block's payload into `decoded` (replacing its contents) and
+    /// checks its size and CRC32.
+    func decodeBlock(
+        _ block: BlockHeader, payload: [UInt8], index: Int, codec: any Codec, descriptor: CodecDescriptor,
+        level: Int, memoryLimit: Int?, into decoded: inout ByteBuffer
+    ) throws(SqzError) {
+        let rawSize = block.rawSize
+        if block.tag == .coded, let limit = memoryLimit, let extra = descriptor.payloadMemory {
+            let need = descriptor.decodeMemory(level, rawSize)
+                + payload.withUnsafeBytes { extra($0, rawSize) }
+            if need > limit {
+                throw .memoryLimit(needed: need, limit: limit,
+                                   what: "block \(index): the \(descriptor.name) model it declares")
+            }
+        }
+        decoded.removeAll()
+        decoded.reserve(rawSize)
+        if block.tag == .stored {
+            try withBytes(payload) { (p) throws(SqzError) in decoded.append(contentsOf: p) }
+        } else {
+            let r: Result<Void, CodecError> = payload.withUnsafeBytes { p in
+                Result { () throws(CodecError) in try codec.decode(p, originalCount: rawSize, into: &decoded) }
+            }
+            if case .failure(let e) = r { throw .blockCorrupt(block: index, e) }
+        }
+        guard decoded.count == rawSize else {
+            throw .blockCorrupt(block: index, .corrupt("decoded \(decoded.count) bytes, expected \(rawSize)"))
+        }
+        let ok = decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Bool in CRC32.checksum(p) == block.rawCRC }
+        guard ok else { throw .checksumMismatch(block: index) }
     }
 
     func parseHeader(_ h: [UInt8]) throws(SqzError) -> FrameHeader {

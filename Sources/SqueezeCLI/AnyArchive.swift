@@ -41,7 +41,7 @@ func isBrokenPipe(_ error: Error) -> Bool {
 /// Decodes (or with `decode: false` only walks) whatever is on `fd`: a `.sqz`
 /// stream, or a plain file of one of the formats `ForeignFormat` knows.
 func decodeAnyArchive<K: ByteSink>(
-    fd: Int32, to sink: inout K, decode: Bool, memoryLimit: Int, progress: ((Int64) -> Void)? = nil
+    fd: Int32, to sink: inout K, decode: Bool, memoryLimit: Int, threads: Int = 1, progress: ((Int64) -> Void)? = nil
 ) throws -> ArchiveSummary {
     var source = FileSource(fd: fd)
     let (format, prefix) = try ForeignFormat.sniff(&source)
@@ -54,5 +54,5 @@ func decodeAnyArchive<K: ByteSink>(
     }
     return .sqz(try SqzDecompressor(registry: .standard).decompress(
         from: PrefixedSource(prefix: prefix, source: source), to: &sink, decode: decode, memoryLimit: memoryLimit,
-        progress: progress))
+        threads: threads, progress: progress))
 }

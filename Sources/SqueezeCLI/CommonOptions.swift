@@ -24,10 +24,14 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Report each file's sizes and ratio on standard error.")
     var verbose = false
 
+    @Flag(name: .shortAndLong, help: "Descend into directories: each file in them is handled beside itself (as gzip -r).")
+    var recursive = false
+
     @Flag(name: .shortAndLong, help: "Print no warnings and no progress.")
     var quiet = false
 
     func validate(files: [String]) throws {
+        if recursive && files.isEmpty { throw ValidationError("-r needs a directory or file to work on") }
         if output != nil && files.count > 1 { throw ValidationError("-o takes one input file; got \(files.count)") }
         if output != nil && output != "-" && toStdout { throw ValidationError("-o FILE and -c cannot be used together") }
         if remove && keep { throw ValidationError("--rm and -k contradict each other") }
@@ -308,5 +312,42 @@ extension OutputOptions {
             }
         }
         return summary
+    }
+}
+
+extension OutputOptions {
+    /// The files to work on: with -r, each directory named is replaced by the
+    /// regular files under it (names in byte order, symbolic links not
+    /// followed) for which `wanted` holds; without -r, `files` as given.
+    func expanded(_ files: [String], wanted: (String) -> Bool) throws -> [String] {
+        guard recursive else { return files }
+        var out: [String] = []
+        func walk(_ dir: String) {
+            guard let d = opendir(dir) else {
+                Terminal.warn("\(dir): \(systemErrorMessage())")
+                return
+            }
+            var names: [String] = []
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(d)
+            for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+                let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+                var st = stat()
+                guard lstat(path, &st) == 0 else { continue }
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR: walk(path)
+                case S_IFREG: if wanted(path) { out.append(path) }
+                default: break   // links, FIFOs and devices are not touched, as gzip -r leaves them
+                }
+            }
+        }
+        for f in files {
+            var st = stat()
+            if f != "-", lstat(f, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { walk(f) } else { out.append(f) }
+        }
+        return out
     }
 }

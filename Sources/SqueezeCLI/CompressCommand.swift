@@ -99,42 +99,54 @@ struct Compress: ParsableCommand {
                 }
                 lv = parsed
             }
-            try forEachFile(files) { path in try compressOne(path, .foreign(f, level: lv)) }
+            try forEachFile(try options.expanded(files) { !$0.hasSuffix(f.fileExtension) }) { path in try compressOne(path, .foreign(f, level: lv)) }
             return
         }
+        let compressor = try Self.makeCompressor(algo: algo, level: level, blockSize: blockSize, memory: memory,
+                                                 threads: threads, quiet: options.quiet, command: Self.self)
+        let inputs = try options.expanded(files) { !$0.hasSuffix(SqzFormat.fileExtension) }
+        try forEachFile(inputs) { path in try compressOne(path, .sqz(compressor)) }
+    }
+
+    /// The compressor the codec options describe (-a, -N/--level, -B, --mem, -T), shared
+    /// by `compress` and `archive create`; a bad value is a usage error of `command`.
+    static func makeCompressor(
+        algo: String?, level: String?, blockSize: String?, memory: String?, threads: Int, quiet: Bool,
+        command: ParsableCommand.Type
+    ) throws -> SqzCompressor {
         let registry = CodecRegistry.standard
         var descriptor: CodecDescriptor
         if let algo {
             guard let d = registry.named(algo) else {
-                throw UsageError("unknown codec '\(algo)' for -a; known: \(registry.names.joined(separator: ", ")) (see `squeeze algos`)", Self.self)
+                throw UsageError("unknown codec '\(algo)' for -a; known: \(registry.names.joined(separator: ", ")) (see `squeeze algos`)", command)
             }
             descriptor = d
         } else {
-            guard let d = Self.defaultCodec(registry) else { throw ValidationError("no codec available") }
+            guard let d = defaultCodec(registry) else { throw ValidationError("no codec available") }
             descriptor = d
         }
         var lv = descriptor.defaultLevel
         if let level {
             guard let parsed = descriptor.level(parsing: level) else {
-                throw UsageError("\(descriptor.name) has no level '\(level)'; its levels: \(descriptor.levelsDescription) (give one as -N or --level N)", Self.self)
+                throw UsageError("\(descriptor.name) has no level '\(level)'; its levels: \(descriptor.levelsDescription) (give one as -N or --level N)", command)
             }
             lv = parsed
         }
         if let memory {
-            guard let bytes = Format.parseSize(memory), bytes > 0 else { throw UsageError("--mem '\(memory)' is not a size such as 64M or 1G", Self.self) }
+            guard let bytes = Format.parseSize(memory), bytes > 0 else { throw UsageError("--mem '\(memory)' is not a size such as 64M or 1G", command) }
             guard let range = descriptor.memoryRange, let bounded = descriptor.bounded(memory: bytes) else {
                 let with = registry.descriptors.filter { $0.memoryRange != nil }.map(\.name).joined(separator: ", ")
-                throw UsageError("\(descriptor.name) has no memory setting; --mem is for \(with)", Self.self)
+                throw UsageError("\(descriptor.name) has no memory setting; --mem is for \(with)", command)
             }
             guard range.contains(bytes) else {
-                throw UsageError("--mem \(memory) is outside \(descriptor.name)'s range \(Format.bytes(Int64(range.lowerBound)))…\(Format.bytes(Int64(range.upperBound)))", Self.self)
+                throw UsageError("--mem \(memory) is outside \(descriptor.name)'s range \(Format.bytes(Int64(range.lowerBound)))…\(Format.bytes(Int64(range.upperBound)))", command)
             }
             descriptor = bounded
         }
         var bs: Int? = nil
         if let blockSize {
             guard let n = Format.parseSize(blockSize), n >= SqzFormat.minBlockSize, n <= SqzFormat.maxBlockSize else {
-                throw UsageError("block size '\(blockSize)' must be between 1K and \(SqzFormat.maxBlockSize >> 20)M", Self.self)
+                throw UsageError("block size '\(blockSize)' must be between 1K and \(SqzFormat.maxBlockSize >> 20)M", command)
             }
             bs = n
         }
@@ -142,7 +154,7 @@ struct Compress: ParsableCommand {
         // does the same with --long=31), but the user hears it now.
         let decodeNeed = descriptor.decodeMemory(lv, bs ?? descriptor.blockSize(lv))
             + (memory.flatMap(Format.parseSize) ?? 0)
-        if decodeNeed > CodecRegistry.standard.largestDecodeMemory && !options.quiet {
+        if decodeNeed > CodecRegistry.standard.largestDecodeMemory && !quiet {
             Terminal.warn("note: decoding these archives will need \(SqzFormat.sizeText(decodeNeed)) of memory, "
                 + "more than the default limit; decompress them with --memory=\(SqzFormat.sizeArgument(decodeNeed))")
         }
@@ -152,9 +164,9 @@ struct Compress: ParsableCommand {
             compressor = try SqzCompressor(descriptor: descriptor, level: lv, blockSize: bs,
                                            threads: threads == 0 ? Swift.max(1, cores) : threads)
         } catch {
-            throw UsageError("\(error)", Self.self)
+            throw UsageError("\(error)", command)
         }
-        try forEachFile(files) { path in try compressOne(path, .sqz(compressor)) }
+        return compressor
     }
 
     private func compressOne(_ path: String, _ encoder: Encoder) throws {

@@ -29,6 +29,9 @@ struct Decompress: ParsableCommand {
     @OptionGroup var options: OutputOptions
     @OptionGroup var memory: DecoderMemoryOption
 
+    @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks decoded at once (0: one per core, within --memory); output is the same for any value.", valueName: "n"))
+    var threads: Int = 0
+
     @Argument(help: ArgumentHelp("Archives to decompress; - is standard input.", valueName: "file"))
     var files: [String] = []
 
@@ -36,7 +39,10 @@ struct Decompress: ParsableCommand {
 
     func run() throws {
         let limit = try memory.limit()
-        try forEachFile(files) { path in try decompressOne(path, memoryLimit: limit) }
+        let inputs = try options.expanded(files) { path in
+            path.hasSuffix(SqzFormat.fileExtension) || ForeignFormat.strippingExtension(path) != nil
+        }
+        try forEachFile(inputs) { path in try decompressOne(path, memoryLimit: limit) }
     }
 
     private func decompressOne(_ path: String, memoryLimit: Int) throws {
@@ -61,7 +67,8 @@ struct Decompress: ParsableCommand {
         let summary = try options.writeOutput(
             input: input, toStdout: toStdout, outName: outName ?? "(stdout)",
             produce: { sink in
-                try decodeAnyArchive(fd: input.fd, to: &sink, decode: true, memoryLimit: memoryLimit) { progress.update($0) }
+                try decodeAnyArchive(fd: input.fd, to: &sink, decode: true, memoryLimit: memoryLimit,
+                                     threads: threads > 0 ? threads : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) { progress.update($0) }
             })
         if options.verbose {
             Terminal.errorLine("\(input.displayName): \(summary.rawBytes ?? 0) bytes, \(summary.description), "

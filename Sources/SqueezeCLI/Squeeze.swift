@@ -36,6 +36,7 @@ struct SqueezeTool: ParsableCommand {
             Estimate.self,
             Generate.self,
             Explain.self,
+            ArchiveCommand.self,
             GradeCommand.self,
         ]
     )
@@ -108,6 +109,9 @@ enum ArgumentRewriter {
         // standard output (refused when that is a terminal).
         guard let first = args.first else { return ["compress"] }
         if subcommands.contains(first) {
+            if first == "archive", let sub = args.dropFirst().first, sub == "create" || sub == "a" {
+                return [first, sub] + levelShortcuts(Array(args.dropFirst(2)))
+            }
             guard first == "compress" else { return args }
             let rest = Array(args.dropFirst())
             if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "-l" || $0 == "--list" }) {

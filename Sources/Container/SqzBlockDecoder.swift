@@ -1,0 +1,80 @@
+import Codecs
+
+/// Decodes single blocks of a frame, for a reader that knows where each block
+/// record lies (the archive index) and wants some of them, not the whole stream.
+/// Blocks are independent, so one decoder may decode several blocks at once.
+public struct SqzBlockDecoder: Sendable {
+    public let header: FrameHeader
+    public let descriptor: CodecDescriptor
+    let codec: any Codec
+    let memoryLimit: Int?
+    let decompressor: SqzDecompressor
+
+    /// Checks the 16-byte frame header and the memory one block needs, as a full decode would.
+    public init(frameHeader bytes: [UInt8], registry: CodecRegistry, memoryLimit: Int?) throws(SqzError) {
+        guard bytes.count == SqzFormat.headerSize else { throw .truncated("in the frame header") }
+        decompressor = SqzDecompressor(registry: registry)
+        let header = try decompressor.parseHeader(bytes)
+        guard let descriptor = registry.withID(header.codecID) else { throw .unknownCodec(header.codecID) }
+        guard descriptor.levels.contains(Int(header.level)) else {
+            throw .unsupportedLevel(codec: descriptor.name, level: header.level)
+        }
+        try decompressor.checkMemory(header, descriptor: descriptor, limit: memoryLimit)
+        self.header = header
+        self.descriptor = descriptor
+        self.codec = descriptor.make(Int(header.level))
+        self.memoryLimit = memoryLimit
+    }
+
+    /// Decodes one block record (tag, header fields and payload, exactly) and
+    /// checks its CRC32; `index` (1-based) names the block in errors.
+    public func decode(record: [UInt8], index: Int) throws(SqzError) -> ByteBuffer {
+        var reader = BufferedReader(MemorySource(record))
+        guard let tagByte = try reader.readByte() else { throw .truncated("before block \(index)") }
+        guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
+            throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
+        }
+        let block = try decompressor.readBlockHeader(&reader, tag: tag, index: index, frame: header)
+        guard reader.consumed + Int64(block.payloadSize) == Int64(record.count) else {
+            throw .blockHeaderCorrupt(block: index, "its sizes disagree with the index")
+        }
+        var payload: [UInt8] = []
+        guard try reader.readExact(block.payloadSize, into: &payload) else { throw .truncated("in block \(index) data") }
+        var decoded = ByteBuffer()
+        try decompressor.decodeBlock(block, payload: payload, index: index, codec: codec, descriptor: descriptor,
+                                     level: Int(header.level), memoryLimit: memoryLimit, into: &decoded)
+        return decoded
+    }
+
+    /// Most bytes a block header or an end marker takes (tag, two 9-byte varints, two CRC32s).
+    public static let maxHeaderBytes = 1 + 9 + 9 + 8
+
+    /// Where a block ends, from the first bytes of its record (up to
+    /// `maxHeaderBytes`, fewer at the end of a file), without its payload:
+    /// for finding blocks in a frame that has no index. Nil at the end marker.
+    public func locate(headerBytes: [UInt8], index: Int) throws(SqzError) -> BlockLocation? {
+        var reader = BufferedReader(MemorySource(headerBytes))
+        guard let tagByte = try reader.readByte() else { throw .truncated("before block \(index) (no end marker)") }
+        if tagByte == SqzFormat.Tag.end.rawValue { return nil }
+        guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
+            throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
+        }
+        let block = try decompressor.readBlockHeader(&reader, tag: tag, index: index, frame: header)
+        return BlockLocation(frameOffset: 0, recordSize: Int(reader.consumed) + block.payloadSize,
+                             rawSize: block.rawSize, stored: tag == .stored)
+    }
+
+    /// The fields of an end marker, from its tag byte on; checks its CRC32.
+    public func endMarker(_ bytes: [UInt8]) throws(SqzError) -> (rawSize: UInt64, blocks: UInt64, contentCRC: UInt32) {
+        var reader = BufferedReader(MemorySource(bytes))
+        guard try reader.readByte() == SqzFormat.Tag.end.rawValue else { throw .endCorrupt("missing") }
+        guard let total = try reader.readVarint(), let count = try reader.readVarint() else {
+            throw .truncated("in the end marker")
+        }
+        var crcs: [UInt8] = []
+        guard try reader.readExact(8, into: &crcs) else { throw .truncated("in the end marker") }
+        let fields = [SqzFormat.Tag.end.rawValue] + total.bytes + count.bytes + Array(crcs[0..<4])
+        guard CRC32.checksum(fields) == SqzFormat.readLE32(crcs, 4) else { throw .endCorrupt("checksum mismatch") }
+        return (total.value, count.value, SqzFormat.readLE32(crcs, 0))
+    }
+}

@@ -1,0 +1,143 @@
+import Codecs
+
+/// Where one block of a frame went, so that an index can find it again
+/// without reading the frame.
+public struct BlockLocation: Sendable, Equatable {
+    /// Offset of the block's tag byte from the start of the frame.
+    public var frameOffset: Int64
+    /// The block's header and payload, in bytes.
+    public var recordSize: Int
+    public var rawSize: Int
+    /// Kept raw because coding did not make it smaller.
+    public var stored: Bool
+
+    public init(frameOffset: Int64, recordSize: Int, rawSize: Int, stored: Bool) {
+        self.frameOffset = frameOffset
+        self.recordSize = recordSize
+        self.rawSize = rawSize
+        self.stored = stored
+    }
+}
+
+/// Writes one `.sqz` frame from bytes handed to it piece by piece (a reader
+/// pulls with `write(from:to:)`, a producer such as libarchive pushes with
+/// `write(_:to:)`). Up to `threads` blocks are gathered and coded at once.
+/// Records where every block went (`blocks`).
+public struct SqzFrameWriter {
+    public let compressor: SqzCompressor
+    public private(set) var summary: FrameSummary
+    public private(set) var blocks: [BlockLocation] = []
+    private var raws: [[UInt8]]
+    /// Full blocks waiting in `raws`, and the bytes in the one being filled.
+    private var filled = 0
+    private var current = 0
+    private var content = CRC32()
+    private let codec: any Codec
+    private var started = false
+
+    public init(_ compressor: SqzCompressor) {
+        self.compressor = compressor
+        let d = compressor.descriptor
+        summary = FrameSummary(
+            header: FrameHeader(version: SqzFormat.version, codecID: d.id, level: UInt8(compressor.level),
+                                blockSize: compressor.blockSize),
+            codecName: d.name, levelLabel: d.label(forLevel: compressor.level))
+        codec = d.make(compressor.level)
+        raws = [[UInt8](repeating: 0, count: compressor.blockSize)]
+    }
+
+    /// Raw bytes taken so far (coded or still waiting in a block).
+    public var rawBytesAccepted: Int64 { summary.rawBytes + Int64(filled * compressor.blockSize + current) }
+
+    private mutating func startIfNeeded<K: ByteSink>(_ sink: inout K) throws(SqzError) {
+        guard !started else { return }
+        started = true
+        let header = SqzFormat.header(codecID: compressor.descriptor.id, level: UInt8(compressor.level),
+                                      blockSize: compressor.blockSize)
+        try sink.write(header)
+        summary.frameBytes = Int64(header.count)
+    }
+
+    /// Takes `bytes`; codes and writes blocks as they fill.
+    public mutating func write<K: ByteSink>(_ bytes: UnsafeRawBufferPointer, to sink: inout K) throws(SqzError) {
+        try startIfNeeded(&sink)
+        var from = 0
+        while from < bytes.count {
+            let n = Swift.min(bytes.count - from, compressor.blockSize - current)
+            let at = current
+            raws[filled].withUnsafeMutableBytes { dst in
+                dst.baseAddress!.advanced(by: at).copyMemory(from: bytes.baseAddress!.advanced(by: from), byteCount: n)
+            }
+            current += n
+            from += n
+            if current == compressor.blockSize { try blockFilled(&sink) }
+        }
+    }
+
+    /// Reads from `source` straight into the block being filled; false once the source has ended.
+    public mutating func write<S: ByteSource, K: ByteSink>(from source: inout S, to sink: inout K) throws(SqzError) -> Bool {
+        try startIfNeeded(&sink)
+        let want = compressor.blockSize - current
+        let at = current
+        let got = try withMutableBytes(&raws[filled]) { (raw) throws(SqzError) -> Int in
+            try readFully(&source, into: UnsafeMutableRawBufferPointer(rebasing: raw[at...]))
+        }
+        current += got
+        if current == compressor.blockSize { try blockFilled(&sink) }
+        return got == want
+    }
+
+    private mutating func blockFilled<K: ByteSink>(_ sink: inout K) throws(SqzError) {
+        filled += 1
+        current = 0
+        if filled == compressor.threads {
+            try flush(count: filled, to: &sink)
+        } else if raws.count == filled {
+            raws.append([UInt8](repeating: 0, count: compressor.blockSize))
+        }
+    }
+
+    /// Codes the first `count` buffers of `raws` (in parallel) and writes them in order.
+    private mutating func flush<K: ByteSink>(count: Int, to sink: inout K) throws(SqzError) {
+        let records = SqzCompressor.encodeBatch(raws, count: count, codec: codec)
+        for i in 0..<count {
+            let record: SqzCompressor.BlockRecord
+            switch records[i] {
+            case .success(let r): record = r
+            case .failure(let e): throw .encodeFailed(e)
+            }
+            raws[i].withUnsafeBytes { content.update($0) }
+            try sink.write(record.header)
+            try record.payload.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
+            let size = record.header.count + record.payload.count
+            blocks.append(BlockLocation(frameOffset: summary.frameBytes, recordSize: size,
+                                        rawSize: raws[i].count, stored: record.stored))
+            summary.blocks += 1
+            if record.stored { summary.storedBlocks += 1 }
+            summary.rawBytes += Int64(raws[i].count)
+            summary.frameBytes += Int64(size)
+        }
+        filled = 0
+    }
+
+    /// Codes what is left and writes the end marker.
+    public mutating func finish<K: ByteSink>(to sink: inout K) throws(SqzError) -> FrameSummary {
+        try startIfNeeded(&sink)
+        if current > 0 {
+            raws[filled].removeLast(compressor.blockSize - current)
+            filled += 1
+            current = 0
+        }
+        if filled > 0 { try flush(count: filled, to: &sink) }
+        var end: [UInt8] = [SqzFormat.Tag.end.rawValue]
+        SqzFormat.appendVarint(UInt64(summary.rawBytes), to: &end)
+        SqzFormat.appendVarint(UInt64(summary.blocks), to: &end)
+        SqzFormat.appendLE32(content.value, to: &end)
+        SqzFormat.appendLE32(CRC32.checksum(end), to: &end)
+        try sink.write(end)
+        summary.frameBytes += Int64(end.count)
+        summary.contentCRC = content.value
+        summary.verified = true
+        return summary
+    }
+}
