@@ -42,13 +42,6 @@ extension Leaderboard {
         return h + "</body></html>\n"
     }
 
-    static func tick(_ v: Double) -> String {
-        var text = String(format: "%.4f", v)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
-    }
-
     static func markdownBold(_ s: String) -> String {
         var out = "", bold = false
         var rest = Substring(esc(s))
@@ -120,19 +113,13 @@ extension Leaderboard {
     func speedChart() -> String {
         let shown = entries.filter { $0.points.mbPerSecond != nil }
         let w = 760.0, hgt = 380.0, left = 56.0, right = 110.0, top = 16.0, bottom = 44.0
-        let speeds = shown.compactMap(\.points.mbPerSecond).map { log10(max($0, 1e-4)) }
-        let lo = (speeds.min() ?? -1).rounded(.down), hi = max(lo + 1, (speeds.max() ?? 1).rounded(.up))
+        let axis = LogAxis(shown.compactMap(\.points.mbPerSecond), floor: 1e-4, empty: (-1, 1), left: left, width: w - left - right)
         let ys = shown.map(\.points.bitsPerByte) + baselines.compactMap(\.bitsPerByte)
         let ylo = 0.0, yhi = max(1, ((ys.max() ?? 8) * 1.1).rounded(.up))
-        func x(_ mbps: Double) -> Double { left + (log10(max(mbps, 1e-4)) - lo) / (hi - lo) * (w - left - right) }
+        func x(_ mbps: Double) -> Double { axis.x(mbps) }
         func y(_ v: Double) -> Double { top + (yhi - v) / (yhi - ylo) * (hgt - top - bottom) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(hgt))\" role=\"img\" aria-label=\"bits per byte against speed\">"
-        var e = lo
-        while e <= hi {
-            s += "<line x1=\"\(Self.f(x(pow(10, e)), 1))\" x2=\"\(Self.f(x(pow(10, e)), 1))\" y1=\"\(top)\" y2=\"\(hgt - bottom)\" stroke=\"#e3e3e3\"/>"
-            s += "<text x=\"\(Self.f(x(pow(10, e)), 1))\" y=\"\(hgt - bottom + 16)\" text-anchor=\"middle\">\(Self.tick(pow(10, e)))</text>"
-            e += 1
-        }
+        s += axis.grid(top: top, bottom: hgt - bottom, coordinate: { Self.f($0, 1) }, label: { ReportWriter.tick(pow(10, $0), digits: 4) })
         let ystep = yhi > 10 ? 2.0 : 1.0
         for t in stride(from: ylo, through: yhi, by: ystep) {
             s += "<line x1=\"\(left)\" x2=\"\(w - right)\" y1=\"\(Self.f(y(t), 1))\" y2=\"\(Self.f(y(t), 1))\" stroke=\"#e3e3e3\"/>"
