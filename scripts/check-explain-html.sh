@@ -17,13 +17,8 @@ if [ -z "$SQUEEZE" ]; then
     swift build >&2
     SQUEEZE=.build/debug/squeeze
 fi
-CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}
-if [ -z "$CHROMIUM" ]; then
-    echo "check-explain-html: chromium not found; installing it (apt-get install -y chromium)" >&2
-    if [ "$(id -u)" = 0 ]; then apt-get install -y chromium >&2; else sudo apt-get install -y chromium >&2; fi
-    CHROMIUM=$(command -v chromium || true)
-    if [ -z "$CHROMIUM" ]; then echo "check-explain-html: chromium could not be installed" >&2; exit 2; fi
-fi
+. scripts/lib/chromium.sh
+find_chromium check-explain-html install
 OUT=${OUT:-/tmp/explain-html}
 mkdir -p "$OUT"
 work=$(mktemp -d)

@@ -8,13 +8,8 @@
 # Usage: scripts/check-html-renders.sh reports/results.html…
 # Needs chromium; installs it with apt-get when missing (as root, or through sudo).
 set -euo pipefail
-CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}
-if [ -z "$CHROMIUM" ]; then
-    echo "check-html-renders: chromium not found; installing it (apt-get install -y chromium)" >&2
-    if [ "$(id -u)" = 0 ]; then apt-get install -y chromium >&2; else sudo apt-get install -y chromium >&2; fi
-    CHROMIUM=$(command -v chromium || true)
-    if [ -z "$CHROMIUM" ]; then echo "check-html-renders: chromium could not be installed" >&2; exit 2; fi
-fi
+. "$(dirname "$0")/lib/chromium.sh"
+find_chromium check-html-renders install
 OUT=${OUT:-/tmp}
 status=0
 # Reports what was laid out into the page title: counts, then up to five overlapping label pairs.

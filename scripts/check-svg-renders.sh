@@ -4,8 +4,8 @@
 # of non-white pixels. Writes a PNG screenshot beside each SVG in $OUT (default /tmp).
 # Usage: scripts/check-svg-renders.sh FILE.svg…   (needs: apt-get install -y chromium)
 set -euo pipefail
-CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}
-if [ -z "$CHROMIUM" ]; then echo "check-svg-renders: chromium not found (apt-get install -y chromium)" >&2; exit 2; fi
+. "$(dirname "$0")/lib/chromium.sh"
+find_chromium check-svg-renders
 OUT=${OUT:-/tmp}
 status=0
 for svg in "$@"; do

@@ -28,6 +28,13 @@ public final class GradeDatabase: Sendable {
         /// What isolated the submissions, or NONE.
         public var sandbox: String
         public var host: String
+
+        /// Takes in another shard of the same run: its shards, and the span of both.
+        mutating func absorb(_ other: Run) {
+            shards = GradeDatabase.joinShards(shards, other.shards)
+            startedAt = min(startedAt, other.startedAt)
+            finishedAt = max(finishedAt, other.finishedAt)
+        }
     }
 
     public struct SubmissionRun: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
@@ -62,20 +69,19 @@ public final class GradeDatabase: Sendable {
         public var reason: String?
         public var ok: Bool { status == GradeStatus.ok.rawValue }
 
-        public init(submissionRunId: String, file: String, originalBytes: Int64, compressedBytes: Int64?, compressSeconds: Double?,
-                    decompressSeconds: Double?, compressCPUSeconds: Double?, decompressCPUSeconds: Double?, peakMemoryBytes: Int64?,
-                    status: String, reason: String?) {
+        /// The row of one graded file (the outcome's fields, its status as text).
+        public init(_ f: FileOutcome, submissionRunId: String) {
             self.submissionRunId = submissionRunId
-            self.file = file
-            self.originalBytes = originalBytes
-            self.compressedBytes = compressedBytes
-            self.compressSeconds = compressSeconds
-            self.decompressSeconds = decompressSeconds
-            self.compressCPUSeconds = compressCPUSeconds
-            self.decompressCPUSeconds = decompressCPUSeconds
-            self.peakMemoryBytes = peakMemoryBytes
-            self.status = status
-            self.reason = reason
+            file = f.file
+            originalBytes = f.originalBytes
+            compressedBytes = f.compressedBytes
+            compressSeconds = f.compressSeconds
+            decompressSeconds = f.decompressSeconds
+            compressCPUSeconds = f.compressCPUSeconds
+            decompressCPUSeconds = f.decompressCPUSeconds
+            peakMemoryBytes = f.peakMemoryBytes
+            status = f.status.rawValue
+            reason = f.reason
         }
     }
 
@@ -191,9 +197,7 @@ public final class GradeDatabase: Sendable {
     public func begin(_ run: Run, baselines: [RunResult]) throws(GradeError) {
         try write { db in
             if var existing = try Run.fetchOne(db, key: run.id) {
-                existing.shards = Self.joinShards(existing.shards, run.shards)
-                existing.startedAt = min(existing.startedAt, run.startedAt)
-                existing.finishedAt = max(existing.finishedAt, run.finishedAt)
+                existing.absorb(run)
                 try existing.update(db)
             } else {
                 try run.insert(db)
@@ -225,10 +229,7 @@ public final class GradeDatabase: Sendable {
                               buildSeconds: o.buildSeconds, buildLog: o.buildLog, startedAt: o.startedAt,
                               finishedAt: o.finishedAt).insert(db)
             for f in o.files {
-                try FileResult(submissionRunId: id, file: f.file, originalBytes: f.originalBytes, compressedBytes: f.compressedBytes,
-                               compressSeconds: f.compressSeconds, decompressSeconds: f.decompressSeconds,
-                               compressCPUSeconds: f.compressCPUSeconds, decompressCPUSeconds: f.decompressCPUSeconds,
-                               peakMemoryBytes: f.peakMemoryBytes, status: f.status.rawValue, reason: f.reason).insert(db)
+                try FileResult(f, submissionRunId: id).insert(db)
             }
         }
     }
@@ -247,9 +248,7 @@ public final class GradeDatabase: Sendable {
                     guard existing.corpusHash == run.corpusHash else {
                         throw GradeError("\(other.path): run \(run.id) graded another corpus than the run of the same id already in \(self.path)")
                     }
-                    existing.shards = Self.joinShards(existing.shards, run.shards)
-                    existing.startedAt = min(existing.startedAt, run.startedAt)
-                    existing.finishedAt = max(existing.finishedAt, run.finishedAt)
+                    existing.absorb(run)
                     try existing.update(db)
                 } else {
                     try run.insert(db)

@@ -37,6 +37,21 @@ public struct FileOutcome: Sendable, Equatable {
     public var peakMemoryBytes: Int64?
     public var status: GradeStatus
     public var reason: String?
+
+    public init(file: String, originalBytes: Int64, compressedBytes: Int64? = nil, compressSeconds: Double? = nil,
+                decompressSeconds: Double? = nil, compressCPUSeconds: Double? = nil, decompressCPUSeconds: Double? = nil,
+                peakMemoryBytes: Int64? = nil, status: GradeStatus, reason: String? = nil) {
+        self.file = file
+        self.originalBytes = originalBytes
+        self.compressedBytes = compressedBytes
+        self.compressSeconds = compressSeconds
+        self.decompressSeconds = decompressSeconds
+        self.compressCPUSeconds = compressCPUSeconds
+        self.decompressCPUSeconds = decompressCPUSeconds
+        self.peakMemoryBytes = peakMemoryBytes
+        self.status = status
+        self.reason = reason
+    }
 }
 
 /// One submission graded once.

@@ -140,56 +140,156 @@ public struct Leaderboard: Sendable {
             + "(SHA-256 \(corpus.corpusHash.prefix(12))…). Latest grade run \(Self.date(corpus.startedAt))."
     }
 
+    /// The warning said at the top of both pages when a run of this corpus was not sandboxed;
+    /// the page adds its own emphasis and punctuation.
+    var unisolatedWarning: (runs: String, consequence: String)? {
+        guard !unisolated.isEmpty else { return nil }
+        return ("\(English.count(unisolated.count, "grade run")) on this corpus ran with",
+                "submissions had the grader's own rights (network, every writable file). Do not trust these results for grading.")
+    }
+
     public func markdown() -> String {
         var md = "# Leaderboard\n\n\(header)\n\n"
-        if !unisolated.isEmpty {
-            md += "> **⚠ NOT ISOLATED:** \(English.count(unisolated.count, "grade run")) on this corpus ran with `--no-sandbox`: "
-                + "submissions had the grader's own rights (network, every writable file). Do not trust these results for grading.\n\n"
+        if let w = unisolatedWarning {
+            md += "> **⚠ NOT ISOLATED:** \(w.runs) `--no-sandbox`: \(w.consequence)\n\n"
         }
         md += "Sandbox: \(corpus.sandbox).\n\n"
         md += "Scoring: \(formula.explanation)\n\n"
-        md += "| rank | submission | author | status | score | bits/byte | size pts | speed pts | MB/s | failed files | submitted | runs | hash | reason |\n"
-        md += "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n"
-        for e in entries {
+        md += rankingTable.markdown
+        md += "\n## Baselines (measured in the same run, in-process)\n\n" + baselineTable(roleColumn: false).markdown
+        md += "\n## Bits per byte of each file\n\n" + fileTable.markdown
+        md += "\n## History (every run of every submission)\n\n" + historyTable.markdown
+        md += "\n## Grade runs\n\n" + runsTable.markdown
+        return md
+    }
+
+    // MARK: tables
+
+    /// One table of the leaderboard, built once and written both as Markdown and as HTML,
+    /// so the two pages always show the same columns and figures.
+    struct Table {
+        struct Column {
+            var title: String
+            var numeric = false
+        }
+
+        /// How a cell is set in HTML; Markdown shows the text (a command in backticks).
+        enum Style {
+            case column, plain, status, code, command, why
+            case failed(reason: String)
+        }
+
+        struct Cell {
+            var text: String
+            var style = Style.column
+            init(_ text: String, _ style: Style = .column) { self.text = text; self.style = style }
+        }
+
+        var columns: [Column]
+        var rows: [[Cell]]
+
+        init(_ columns: [Column], _ rows: [[Cell]]) { self.columns = columns; self.rows = rows }
+
+        var markdown: String {
+            var s = "| " + columns.map { Leaderboard.cell($0.title) }.joined(separator: " | ") + " |\n"
+            s += "|" + columns.map { $0.numeric ? "---:|" : "---|" }.joined() + "\n"
+            for row in rows {
+                let cells = row.map { c -> String in
+                    if case .command = c.style { return "`\(Leaderboard.cell(c.text))`" }
+                    return Leaderboard.cell(c.text)
+                }
+                s += "| " + cells.joined(separator: " | ") + " |\n"
+            }
+            return s
+        }
+
+        var html: String {
+            var s = "<table><tr>" + columns.map { "<th>\(Leaderboard.esc($0.title))</th>" }.joined() + "</tr>\n"
+            for row in rows {
+                s += "<tr>"
+                for (c, column) in zip(row, columns) {
+                    let text = Leaderboard.esc(c.text)
+                    switch c.style {
+                    case .column: s += column.numeric ? "<td class=\"n\">\(text)</td>" : "<td>\(text)</td>"
+                    case .plain: s += "<td>\(text)</td>"
+                    case .status: s += "<td class=\"\(Leaderboard.statusClass(c.text))\">\(text)</td>"
+                    case .code, .command: s += "<td><code>\(text)</code></td>"
+                    case .why: s += "<td class=\"why\">\(text)</td>"
+                    case .failed(let reason): s += "<td class=\"bad\" title=\"\(Leaderboard.esc(reason))\">\(text)</td>"
+                    }
+                }
+                s += "</tr>\n"
+            }
+            return s + "</table>\n"
+        }
+    }
+
+    static func text(_ title: String) -> Table.Column { Table.Column(title: title) }
+    static func number(_ title: String) -> Table.Column { Table.Column(title: title, numeric: true) }
+
+    var rankingTable: Table {
+        let columns = [Self.number("rank"), Self.text("submission"), Self.text("author"), Self.text("status"), Self.number("score"),
+                       Self.number("bits/byte"), Self.number("size pts"), Self.number("speed pts"), Self.number("MB/s"),
+                       Self.number("failed files"), Self.text("submitted"), Self.number("runs"), Self.text("hash"), Self.text("reason")]
+        return Table(columns, entries.map { e -> [Table.Cell] in
             let name = e.run.codecName == e.run.submission ? e.run.submission : "\(e.run.submission) (\(e.run.codecName))"
-            md += "| \(e.rank) | \(Self.cell(name)) | \(Self.cell(e.run.author)) | \(e.run.status) | \(Self.f(e.points.score, 1)) | "
-            md += "\(Self.f(e.points.bitsPerByte, 3)) | \(Self.f(e.points.sizePoints, 1)) | \(Self.f(e.points.speedPoints, 1)) | "
-            md += "\(Self.f(e.points.mbPerSecond, 2)) | \(e.points.failedFiles) | \(Self.date(e.run.startedAt)) | \(e.attempts) | "
-            md += "\(e.run.hash.prefix(10)) | \(Self.cell(e.run.reason ?? "")) |\n"
+            return [.init(String(e.rank)), .init(name), .init(e.run.author), .init(e.run.status, .status), .init(Self.f(e.points.score, 1)),
+                    .init(Self.f(e.points.bitsPerByte, 3)), .init(Self.f(e.points.sizePoints, 1)), .init(Self.f(e.points.speedPoints, 1)),
+                    .init(Self.f(e.points.mbPerSecond, 2)), .init(String(e.points.failedFiles)), .init(Self.date(e.run.startedAt)),
+                    .init(String(e.attempts)), .init(String(e.run.hash.prefix(10)), .code), .init(e.run.reason ?? "", .why)]
+        })
+    }
+
+    func role(_ b: BaselineTotal) -> String {
+        b.spec == formula.low || b.label == formula.low ? "low anchor: 0 points"
+            : b.spec == formula.high || b.label == formula.high ? "high anchor: 100 points" : ""
+    }
+
+    /// The role in a column of its own (HTML) or after the label (Markdown).
+    func baselineTable(roleColumn: Bool) -> Table {
+        if roleColumn {
+            return Table([Self.text("baseline"), Self.number("bits/byte"), Self.text("role")],
+                         baselines.map { [.init($0.label), .init(Self.f($0.bitsPerByte, 3)), .init(role($0))] })
         }
-        md += "\n## Baselines (measured in the same run, in-process)\n\n| baseline | bits/byte |\n|---|---:|\n"
-        for b in baselines {
-            let role = b.spec == formula.low || b.label == formula.low ? " (low anchor: 0 points)"
-                : b.spec == formula.high || b.label == formula.high ? " (high anchor: 100 points)" : ""
-            md += "| \(b.label)\(role) | \(Self.f(b.bitsPerByte, 3)) |\n"
-        }
-        md += "\n## Bits per byte of each file\n\n"
-        let cols = entries.map(\.run.submission) + baselines.map(\.label)
-        md += "| file | bytes | " + cols.map(Self.cell).joined(separator: " | ") + " |\n"
-        md += "|---|---:|" + String(repeating: "---:|", count: cols.count) + "\n"
-        for f in corpusFiles {
-            var cells = [Self.cell(f.name), String(f.bytes)]
+        return Table([Self.text("baseline"), Self.number("bits/byte")], baselines.map { b in
+            let r = role(b)
+            return [.init(b.label + (r.isEmpty ? "" : " (\(r))")), .init(Self.f(b.bitsPerByte, 3))]
+        })
+    }
+
+    /// Bits per byte of every file for each submission, then each baseline.
+    var fileTable: Table {
+        let columns = [Self.text("file"), Self.number("bytes")] + (entries.map(\.run.submission) + baselines.map(\.label)).map(Self.number)
+        return Table(columns, corpusFiles.map { f in
+            var cells: [Table.Cell] = [.init(f.name), .init(String(f.bytes))]
             for e in entries {
-                guard let r = e.files.first(where: { $0.file == f.name }) else { cells.append(""); continue }
-                cells.append(r.ok ? Self.f(r.compressedBytes.map { 8 * Double($0) / Double(max(1, r.originalBytes)) }, 3) : r.status)
+                guard let r = e.files.first(where: { $0.file == f.name }) else { cells.append(.init("", .plain)); continue }
+                cells.append(r.ok ? .init(Self.f(r.compressedBytes.map { 8 * Double($0) / Double(max(1, r.originalBytes)) }, 3))
+                                  : .init(r.status, .failed(reason: r.reason ?? "")))
             }
             for b in baselines {
                 let r = b.files.first { $0.file == f.name }
-                cells.append(Self.f(r?.compressedBytes.map { 8 * Double($0) / Double(max(1, r?.originalBytes ?? 1)) }, 3))
+                cells.append(.init(Self.f(r?.compressedBytes.map { 8 * Double($0) / Double(max(1, r?.originalBytes ?? 1)) }, 3)))
             }
-            md += "| " + cells.joined(separator: " | ") + " |\n"
-        }
-        md += "\n## History (every run of every submission)\n\n| submission | submitted | corpus | hash | status | score | bits/byte | reason |\n"
-        md += "|---|---|---|---|---|---:|---:|---|\n"
-        for h in history {
-            md += "| \(Self.cell(h.run.submission)) | \(Self.date(h.run.startedAt)) | \(Self.cell(h.corpusName)) | \(h.run.hash.prefix(10)) | "
-            md += "\(h.run.status) | \(Self.f(h.points?.score, 1)) | \(Self.f(h.points?.bitsPerByte, 3)) | \(Self.cell(h.run.reason ?? "")) |\n"
-        }
-        md += "\n## Grade runs\n\n| run | started | shards | corpus | sandbox | command |\n|---|---|---|---|---|---|\n"
-        for r in runs {
-            md += "| \(r.id.prefix(8)) | \(Self.date(r.startedAt)) | \(r.shards.isEmpty ? "whole" : r.shards) | \(Self.cell(r.corpusName)) | "
-            md += "\(Self.cell(r.sandbox)) | `\(Self.cell(r.command))` |\n"
-        }
-        return md
+            return cells
+        })
+    }
+
+    var historyTable: Table {
+        let columns = [Self.text("submission"), Self.text("submitted"), Self.text("corpus"), Self.text("hash"), Self.text("status"),
+                       Self.number("score"), Self.number("bits/byte"), Self.text("reason")]
+        return Table(columns, history.map { h in
+            [.init(h.run.submission), .init(Self.date(h.run.startedAt)), .init(h.corpusName), .init(String(h.run.hash.prefix(10)), .code),
+             .init(h.run.status, .status), .init(Self.f(h.points?.score, 1)), .init(Self.f(h.points?.bitsPerByte, 3)),
+             .init(h.run.reason ?? "", .why)]
+        })
+    }
+
+    var runsTable: Table {
+        let columns = ["run", "started", "shards", "corpus", "sandbox", "command"].map(Self.text)
+        return Table(columns, runs.map { r in
+            [.init(String(r.id.prefix(8)), .code), .init(Self.date(r.startedAt)), .init(r.shards.isEmpty ? "whole" : r.shards),
+             .init(r.corpusName), .init(r.sandbox), .init(r.command, .command)]
+        })
     }
 }

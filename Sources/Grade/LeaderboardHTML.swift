@@ -24,74 +24,22 @@ extension Leaderboard {
         <p>\(Self.markdownBold(header))</p>
 
         """
-        if !unisolated.isEmpty {
-            h += "<p class=\"warn\">⚠ NOT ISOLATED: \(English.count(unisolated.count, "grade run")) on this corpus ran with --no-sandbox; "
-                + "submissions had the grader's own rights (network, every writable file). Do not trust these results for grading.</p>\n"
+        if let w = unisolatedWarning {
+            h += "<p class=\"warn\">⚠ NOT ISOLATED: \(w.runs) --no-sandbox; \(w.consequence)</p>\n"
         }
         h += "<p>Sandbox: \(Self.esc(corpus.sandbox)).</p>\n<p>Scoring: \(Self.esc(formula.explanation))</p>\n"
-        h += "<table><tr><th>rank</th><th>submission</th><th>author</th><th>status</th><th>score</th><th>bits/byte</th><th>size pts</th>"
-        h += "<th>speed pts</th><th>MB/s</th><th>failed files</th><th>submitted</th><th>runs</th><th>hash</th><th>reason</th></tr>\n"
-        for e in entries {
-            let name = e.run.codecName == e.run.submission ? e.run.submission : "\(e.run.submission) (\(e.run.codecName))"
-            h += "<tr><td class=\"n\">\(e.rank)</td><td>\(Self.esc(name))</td><td>\(Self.esc(e.run.author))</td>"
-            h += "<td class=\"\(Self.statusClass(e.run.status))\">\(Self.esc(e.run.status))</td><td class=\"n\">\(Self.f(e.points.score, 1))</td>"
-            h += "<td class=\"n\">\(Self.f(e.points.bitsPerByte, 3))</td><td class=\"n\">\(Self.f(e.points.sizePoints, 1))</td>"
-            h += "<td class=\"n\">\(Self.f(e.points.speedPoints, 1))</td><td class=\"n\">\(Self.f(e.points.mbPerSecond, 2))</td>"
-            h += "<td class=\"n\">\(e.points.failedFiles)</td><td>\(Self.date(e.run.startedAt))</td><td class=\"n\">\(e.attempts)</td>"
-            h += "<td><code>\(e.run.hash.prefix(10))</code></td><td class=\"why\">\(Self.esc(e.run.reason ?? ""))</td></tr>\n"
-        }
-        h += "</table>\n"
+        h += rankingTable.html
         h += "<h2>Scores</h2>\n<div class=\"chart\">\(scoreChart())</div>\n"
         h += "<h2>Bits per byte against speed</h2>\n<p>Submissions that passed at least one file; dashed lines are the baselines' "
             + "bits per byte on the whole corpus. Hover over a point for its figures.</p>\n<div class=\"chart\">\(speedChart())</div>\n"
         let (comparison, c) = fileComparison()
         h += "<h2>Bits per byte of each file</h2>\n<p>Failed files are left out of the chart; the table below names them.</p>\n"
         h += "<div class=\"chart\">\(ReportWriter(comparison, command: "").fileChart(c, CandidatePalette(comparison.candidates)))</div>\n"
-        h += "<table><tr><th>file</th><th>bytes</th>" + entries.map { "<th>\(Self.esc($0.run.submission))</th>" }.joined()
-            + baselines.map { "<th>\(Self.esc($0.label))</th>" }.joined() + "</tr>\n"
-        for f in corpusFiles {
-            h += "<tr><td>\(Self.esc(f.name))</td><td class=\"n\">\(f.bytes)</td>"
-            for e in entries {
-                guard let r = e.files.first(where: { $0.file == f.name }) else { h += "<td></td>"; continue }
-                if r.ok {
-                    h += "<td class=\"n\">\(Self.f(r.compressedBytes.map { 8 * Double($0) / Double(max(1, r.originalBytes)) }, 3))</td>"
-                } else {
-                    h += "<td class=\"bad\" title=\"\(Self.esc(r.reason ?? ""))\">\(Self.esc(r.status))</td>"
-                }
-            }
-            for b in baselines {
-                let r = b.files.first { $0.file == f.name }
-                h += "<td class=\"n\">\(Self.f(r?.compressedBytes.map { 8 * Double($0) / Double(max(1, r?.originalBytes ?? 1)) }, 3))</td>"
-            }
-            h += "</tr>\n"
-        }
-        h += "</table>\n<h2>Baselines</h2>\n<table><tr><th>baseline</th><th>bits/byte</th><th>role</th></tr>\n"
-        for b in baselines {
-            let role = b.spec == formula.low || b.label == formula.low ? "low anchor: 0 points"
-                : b.spec == formula.high || b.label == formula.high ? "high anchor: 100 points" : ""
-            h += "<tr><td>\(Self.esc(b.label))</td><td class=\"n\">\(Self.f(b.bitsPerByte, 3))</td><td>\(role)</td></tr>\n"
-        }
-        h += "</table>\n<h2>History</h2>\n<p>Every run of every submission, oldest first; a new hash is a resubmission.</p>\n"
-        h += "<table><tr><th>submission</th><th>submitted</th><th>corpus</th><th>hash</th><th>status</th><th>score</th><th>bits/byte</th><th>reason</th></tr>\n"
-        for r in history {
-            h += "<tr><td>\(Self.esc(r.run.submission))</td><td>\(Self.date(r.run.startedAt))</td><td>\(Self.esc(r.corpusName))</td>"
-            h += "<td><code>\(r.run.hash.prefix(10))</code></td><td class=\"\(Self.statusClass(r.run.status))\">\(Self.esc(r.run.status))</td>"
-            h += "<td class=\"n\">\(Self.f(r.points?.score, 1))</td><td class=\"n\">\(Self.f(r.points?.bitsPerByte, 3))</td>"
-            h += "<td class=\"why\">\(Self.esc(r.run.reason ?? ""))</td></tr>\n"
-        }
-        h += "</table>\n<h2>Grade runs</h2>\n<table><tr><th>run</th><th>started</th><th>shards</th><th>corpus</th><th>sandbox</th><th>command</th></tr>\n"
-        for r in runs {
-            h += "<tr><td><code>\(r.id.prefix(8))</code></td><td>\(Self.date(r.startedAt))</td><td>\(r.shards.isEmpty ? "whole" : Self.esc(r.shards))</td>"
-            h += "<td>\(Self.esc(r.corpusName))</td><td>\(Self.esc(r.sandbox))</td><td><code>\(Self.esc(r.command))</code></td></tr>\n"
-        }
-        return h + "</table>\n</body></html>\n"
-    }
-
-    static func tick(_ v: Double) -> String {
-        var text = String(format: "%.4f", v)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        h += fileTable.html
+        h += "<h2>Baselines</h2>\n" + baselineTable(roleColumn: true).html
+        h += "<h2>History</h2>\n<p>Every run of every submission, oldest first; a new hash is a resubmission.</p>\n" + historyTable.html
+        h += "<h2>Grade runs</h2>\n" + runsTable.html
+        return h + "</body></html>\n"
     }
 
     static func markdownBold(_ s: String) -> String {
@@ -165,19 +113,13 @@ extension Leaderboard {
     func speedChart() -> String {
         let shown = entries.filter { $0.points.mbPerSecond != nil }
         let w = 760.0, hgt = 380.0, left = 56.0, right = 110.0, top = 16.0, bottom = 44.0
-        let speeds = shown.compactMap(\.points.mbPerSecond).map { log10(max($0, 1e-4)) }
-        let lo = (speeds.min() ?? -1).rounded(.down), hi = max(lo + 1, (speeds.max() ?? 1).rounded(.up))
+        let axis = LogAxis(shown.compactMap(\.points.mbPerSecond), floor: 1e-4, empty: (-1, 1), left: left, width: w - left - right)
         let ys = shown.map(\.points.bitsPerByte) + baselines.compactMap(\.bitsPerByte)
         let ylo = 0.0, yhi = max(1, ((ys.max() ?? 8) * 1.1).rounded(.up))
-        func x(_ mbps: Double) -> Double { left + (log10(max(mbps, 1e-4)) - lo) / (hi - lo) * (w - left - right) }
+        func x(_ mbps: Double) -> Double { axis.x(mbps) }
         func y(_ v: Double) -> Double { top + (yhi - v) / (yhi - ylo) * (hgt - top - bottom) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(hgt))\" role=\"img\" aria-label=\"bits per byte against speed\">"
-        var e = lo
-        while e <= hi {
-            s += "<line x1=\"\(Self.f(x(pow(10, e)), 1))\" x2=\"\(Self.f(x(pow(10, e)), 1))\" y1=\"\(top)\" y2=\"\(hgt - bottom)\" stroke=\"#e3e3e3\"/>"
-            s += "<text x=\"\(Self.f(x(pow(10, e)), 1))\" y=\"\(hgt - bottom + 16)\" text-anchor=\"middle\">\(Self.tick(pow(10, e)))</text>"
-            e += 1
-        }
+        s += axis.grid(top: top, bottom: hgt - bottom, coordinate: { Self.f($0, 1) }, label: { ReportWriter.tick(pow(10, $0), digits: 4) })
         let ystep = yhi > 10 ? 2.0 : 1.0
         for t in stride(from: ylo, through: yhi, by: ystep) {
             s += "<line x1=\"\(left)\" x2=\"\(w - right)\" y1=\"\(Self.f(y(t), 1))\" y2=\"\(Self.f(y(t), 1))\" stroke=\"#e3e3e3\"/>"

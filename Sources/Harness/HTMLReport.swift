@@ -75,9 +75,9 @@ extension ReportWriter {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    /// A tick label without trailing zeros: 2, 2.5, 1.75, 0.05.
-    static func tick(_ v: Double) -> String {
-        var text = String(format: "%.2f", v)
+    /// A tick label without trailing zeros: 2, 2.5, 1.75, 0.05 (at most `digits` decimals).
+    public static func tick(_ v: Double, digits: Int = 2) -> String {
+        var text = String(format: "%.\(digits)f", v)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
@@ -267,19 +267,13 @@ extension ReportWriter {
         let totals = comparison.totals(corpus: corpus.name).filter { $0.failed == 0 && $0.compressMBps > 0 }
         guard !totals.isEmpty else { return "" }
         let w = 760.0, hgt = 460.0, left = 56.0, right = 20.0, top = 16.0, bottom = 44.0
-        let speeds = totals.map { log10($0.compressMBps) }
-        let lo = (speeds.min() ?? 0).rounded(.down), hi = max(lo + 1, (speeds.max() ?? 1).rounded(.up))
+        let axis = LogAxis(totals.map(\.compressMBps), empty: (0, 1), left: left, width: w - left - right)
         let bpb = totals.map(\.bitsPerByte)
         let ylo = max(0.02, (bpb.min() ?? 1) * 0.9), yhi = max(ylo * 1.5, (bpb.max() ?? 8) * 1.08)
-        func x(_ mbps: Double) -> Double { left + (log10(mbps) - lo) / (hi - lo) * (w - left - right) }
+        func x(_ mbps: Double) -> Double { axis.x(mbps) }
         func y(_ v: Double) -> Double { top + log(max(v, ylo) / ylo) / log(yhi / ylo) * (hgt - top - bottom) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(hgt))\" role=\"img\" aria-label=\"bits per byte against speed\">"
-        var e = lo
-        while e <= hi {
-            s += "<line x1=\"\(x(pow(10, e)))\" x2=\"\(x(pow(10, e)))\" y1=\"\(top)\" y2=\"\(hgt - bottom)\" stroke=\"#e3e3e3\"/>"
-            s += "<text x=\"\(x(pow(10, e)))\" y=\"\(hgt - bottom + 16)\" text-anchor=\"middle\">\(Self.f(pow(10, e), e < 0 ? Int(-e) : 0))</text>"
-            e += 1
-        }
+        s += axis.grid(top: top, bottom: hgt - bottom, coordinate: { "\($0)" }, label: { e in Self.f(pow(10, e), e < 0 ? Int(-e) : 0) })
         // Ticks at round values, at least 16 px apart so their labels never touch.
         var lastTick = -Double.infinity
         for t in [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 16] where t >= ylo && t <= yhi {

@@ -550,18 +550,14 @@ enum EstimateOutput {
         }
         /// Entropy-rate estimates (not code lengths), each with its assumptions and spread.
         struct Rates: Encodable {
-            struct Match: Encodable {
-                let estimate: MatchLengthRateEstimate
+            /// One estimator's figures, its rate and what it assumes of the source.
+            struct Rate<Estimate: Encodable>: Encodable {
+                let estimate: Estimate
                 let bitsPerByte: Double
                 let assumptions: String
             }
-            struct Block: Encodable {
-                let estimate: BlockEntropyRateEstimate
-                let bitsPerByte: Double
-                let assumptions: String
-            }
-            let matchLength: Match?
-            let blockEntropy: Block?
+            let matchLength: Rate<MatchLengthRateEstimate>?
+            let blockEntropy: Rate<BlockEntropyRateEstimate>?
             /// Why they were not computed, when they were not.
             let skipped: String?
         }

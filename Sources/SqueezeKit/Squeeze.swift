@@ -109,10 +109,8 @@ public enum Squeeze {
         blockSize: Int? = nil, registry: CodecRegistry = .standard
     ) throws(SqueezeError) -> FrameSummary {
         let compressor = try makeStreamCompressor(codec, level: level, blockSize: blockSize, registry: registry)
-        var source = FileSource(fd: input.fileDescriptor)
-        var sink = FileSink(fd: output.fileDescriptor)
         do {
-            return try compressor.compress(from: &source, to: &sink)
+            return try code(compressor, input.fileDescriptor, output.fileDescriptor)
         } catch {
             throw SqueezeError(error)
         }
@@ -124,10 +122,8 @@ public enum Squeeze {
         from input: FileHandle, to output: FileHandle, memoryLimit: Int = defaultMemoryLimit,
         registry: CodecRegistry = .standard
     ) throws(SqueezeError) -> FrameSummary {
-        var sink = FileSink(fd: output.fileDescriptor)
         do {
-            return try SqzDecompressor(registry: registry).decompress(
-                from: FileSource(fd: input.fileDescriptor), to: &sink, memoryLimit: memoryLimit)
+            return try code(SqzDecompressor(registry: registry), input.fileDescriptor, output.fileDescriptor, memoryLimit: memoryLimit)
         } catch {
             throw SqueezeError(error)
         }
@@ -141,11 +137,7 @@ public enum Squeeze {
         blockSize: Int? = nil, registry: CodecRegistry = .standard
     ) throws(SqueezeError) -> FrameSummary {
         let compressor = try makeStreamCompressor(codec, level: level, blockSize: blockSize, registry: registry)
-        return try withFiles(input, output) { (i, o) throws(SqzError) in
-            var source = FileSource(fd: i)
-            var sink = FileSink(fd: o)
-            return try compressor.compress(from: &source, to: &sink)
-        }
+        return try withFiles(input, output) { (i, o) throws(SqzError) in try code(compressor, i, o) }
     }
 
     /// Decompresses the file at `input` into a new file at `output` (replaced
@@ -156,12 +148,24 @@ public enum Squeeze {
     ) throws(SqueezeError) -> FrameSummary {
         let decompressor = SqzDecompressor(registry: registry)
         return try withFiles(input, output) { (i, o) throws(SqzError) in
-            var sink = FileSink(fd: o)
-            return try decompressor.decompress(from: FileSource(fd: i), to: &sink, memoryLimit: memoryLimit)
+            try code(decompressor, i, o, memoryLimit: memoryLimit)
         }
     }
 
     // MARK: Helpers
+
+    /// Compresses from one open descriptor to another (the FileHandle and the file forms).
+    static func code(_ compressor: SqzCompressor, _ input: Int32, _ output: Int32) throws(SqzError) -> FrameSummary {
+        var source = FileSource(fd: input)
+        var sink = FileSink(fd: output)
+        return try compressor.compress(from: &source, to: &sink)
+    }
+
+    /// Decompresses from one open descriptor to another (the FileHandle and the file forms).
+    static func code(_ decompressor: SqzDecompressor, _ input: Int32, _ output: Int32, memoryLimit: Int) throws(SqzError) -> FrameSummary {
+        var sink = FileSink(fd: output)
+        return try decompressor.decompress(from: FileSource(fd: input), to: &sink, memoryLimit: memoryLimit)
+    }
 
     static var cores: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
 

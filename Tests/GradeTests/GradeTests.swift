@@ -371,8 +371,8 @@ enum FullRun {
         #expect(throws: GradeError.self) { try f.apply("colour=red", source: "cfg") }
         #expect(throws: GradeError.self) { try f.apply("size=lots", source: "cfg") }
         func file(_ orig: Int64, _ packed: Int64?, ok: Bool = true) -> GradeDatabase.FileResult {
-            .init(submissionRunId: "x", file: "f", originalBytes: orig, compressedBytes: packed, compressSeconds: 0.1, decompressSeconds: 0.1,
-                  compressCPUSeconds: 0.05, decompressCPUSeconds: 0.05, peakMemoryBytes: nil, status: ok ? "ok" : "crashed", reason: nil)
+            .init(FileOutcome(file: "f", originalBytes: orig, compressedBytes: packed, compressSeconds: 0.1, decompressSeconds: 0.1,
+                              compressCPUSeconds: 0.05, decompressCPUSeconds: 0.05, status: ok ? .ok : .crashed), submissionRunId: "x")
         }
         // At the low anchor 0 size points, at the high one 100, a failed file counts as stored and costs the penalty.
         #expect(abs(f.points([file(1000, 500)], low: 4, high: 2).sizePoints) < 1e-9)
