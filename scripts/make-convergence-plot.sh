@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates docs/estimate-convergence.svg and docs/estimate-convergence.md:
 # `squeeze estimate --convergence` runs every estimator (match length, block
-# entropy, adaptive order-k, PPM-D order 5, and our ppm codec at its strongest
-# level) on the synthetic sources of `squeeze generate` (seed 42) at
+# entropy, adaptive order-k, PPM-D order 5, CTW depth 3, the LZ78 parse,
+# the empirical H5, and our ppm codec at its strongest level) on the synthetic
+# sources of `squeeze generate` (seed 42) at
 # n = 2^10 ... 2^20 and plots estimate minus the exact entropy rate; the figures
 # go to the Markdown file. Then checks that the SVG renders in headless Chromium
 # (skipped with a note if absent). Never edit the outputs by hand.
