@@ -99,12 +99,19 @@ struct AtomicOutput {
     }
 }
 
-/// Writes a report, page or picture (`--html`, `--svg`, `--plot`, `-o DIR`).
-/// A regular file (or a new one) is written to a temporary file and renamed
-/// into place, so a failure leaves the old file or none; a device or FIFO
-/// (`/dev/stdout`, a pipe) is written in place, never replaced by a file.
+/// Writes a report, page, picture or generated file (`--html`, `--svg`,
+/// `--plot`, `compare -o DIR`, `generate -o`). A regular file (or a new one) is
+/// written to a temporary file and renamed into place, so a failure leaves the
+/// old file or none; a device or FIFO (`/dev/stdout`, a pipe) is written in
+/// place, never replaced by a file.
 enum ReportFile {
-    static func write(_ text: String, to path: String, overwrite: Bool) throws(FileError) {
+    static func write(_ text: String, to path: String, overwrite: Bool) throws {
+        let bytes = Array(text.utf8)
+        try write(to: path, overwrite: overwrite) { sink in try bytes.withUnsafeBytes { try sink.write($0) } }
+    }
+
+    /// Opens `path` as the type says and lets `body` fill it.
+    static func write(to path: String, overwrite: Bool, _ body: (inout FileSink) throws -> Void) throws {
         var st = stat()
         if stat(path, &st) == 0 {
             switch st.st_mode & S_IFMT {
@@ -116,32 +123,30 @@ enum ReportFile {
                 let fd = open(path, O_WRONLY | O_CLOEXEC)
                 guard fd >= 0 else { throw FileError("cannot open \(path): \(systemErrorMessage())") }
                 defer { close(fd) }
-                if let message = writeAll(fd, text) { throw FileError("cannot write \(path): \(message)") }
+                var sink = FileSink(fd: fd)
+                try fill(&sink, path, body)
                 return
             }
         }
         let out = try AtomicOutput.create(path, force: true)
-        if let message = writeAll(out.fd, text) {
+        var sink = FileSink(fd: out.fd)
+        do {
+            try fill(&sink, path, body)
+        } catch {
             out.discard()
-            throw FileError("cannot write \(path): \(message)")
+            throw error
         }
         try out.commit(like: nil)
     }
 
-    /// Writes every byte of `text`; the system's message on failure.
-    private static func writeAll(_ fd: Int32, _ text: String) -> String? {
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { buffer -> String? in
-            var done = 0
-            while done < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return systemErrorMessage()
-                }
-                done += n
-            }
-            return nil
+    /// Runs `body` on `sink`, naming `path` in a write error (a reader that went
+    /// away stays a broken pipe, which ends the program quietly).
+    static func fill(_ sink: inout FileSink, _ path: String, _ body: (inout FileSink) throws -> Void) throws {
+        do {
+            try body(&sink)
+        } catch let error as SqzError where error != .brokenPipe {
+            if case .io(let message) = error { throw FileError("cannot write \(path): \(message)") }
+            throw error
         }
     }
 }

@@ -181,33 +181,25 @@ struct Generate: ParsableCommand {
         try write(made, count: count)
     }
 
-    /// Streams the symbols in 1 MiB pieces to the file or standard output.
+    /// Streams the symbols in 1 MiB pieces to the file (written as reports are:
+    /// a temporary file renamed into place) or standard output.
     func write(_ made: SyntheticSource, count: Int) throws {
-        let name = output ?? "(stdout)"
-        let fd: Int32
-        if let output {
-            fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-            guard fd >= 0 else { throw FileError("\(output): cannot create: \(systemErrorMessage())") }
-        } else {
-            fd = STDOUT_FILENO
-        }
-        defer { if output != nil { close(fd) } }
-        var generator = SyntheticGenerator(made, seed: seed)
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var left = count
-        while left > 0 {
-            let n = Swift.min(left, buffer.count)
-            buffer.withUnsafeMutableBufferPointer { generator.fill(UnsafeMutableBufferPointer(rebasing: $0[0..<n])) }
-            var done = 0
-            while done < n {
-                let w = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, n - done) }
-                if w < 0 && errno == EINTR { continue }
-                // The reader went away (`generate … | head`): end as gzip does.
-                if w < 0 && errno == EPIPE { throw SqzError.brokenPipe }
-                guard w > 0 else { throw FileError("\(name): cannot write: \(systemErrorMessage())") }
-                done += w
+        let body = { (sink: inout FileSink) throws in
+            var generator = SyntheticGenerator(made, seed: seed)
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            var left = count
+            while left > 0 {
+                let n = Swift.min(left, buffer.count)
+                buffer.withUnsafeMutableBufferPointer { generator.fill(UnsafeMutableBufferPointer(rebasing: $0[0..<n])) }
+                try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                left -= n
             }
-            left -= n
+        }
+        if let output {
+            try ReportFile.write(to: output, overwrite: true, body)
+        } else {
+            var sink = FileSink(fd: STDOUT_FILENO)
+            try ReportFile.fill(&sink, "(stdout)", body)
         }
     }
 

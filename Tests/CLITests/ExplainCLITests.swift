@@ -72,9 +72,10 @@ import TestSupport
             cat pipe > got2 & squeeze estimate --plot pipe "$CORPUS_FILE" > /dev/null; wait $!
             test -p pipe && grep -q '<svg' got2 && echo estimate
             squeeze explain huffman --text abc --html /dev/full -f; echo "status $?"
+            squeeze generate iid --seed 1 --bytes 100 -o /dev/full; echo "generate $?"
             test -c /dev/full && echo device
             """.replacingOccurrences(of: "$CORPUS_FILE", with: TestCorpus.root + "/canterbury/grammar.lsp"), in: dir)
-        #expect(r.stdoutText == "explain\nestimate\nstatus 1\ndevice\n", "\(r.stdoutText)\n\(r.stderr)")
+        #expect(r.stdoutText == "explain\nestimate\nstatus 1\ngenerate 1\ndevice\n", "\(r.stdoutText)\n\(r.stderr)")
         #expect(r.stderr.contains("cannot write /dev/full"))
     }
 
