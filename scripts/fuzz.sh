@@ -22,7 +22,7 @@ count_units() { # directory, selector (byte 0 of every file at once: one head, n
 }
 total=$(ls "$seeds" | wc -l)
 echo "fuzz.sh: $total seeds: $(count_units "$seeds" 255) container, $(count_units "$seeds" 254) foreign," \
-     "$(count_units "$seeds" 253) round-trip, the rest codec payloads"
+     "$(count_units "$seeds" 253) round-trip, $(count_units "$seeds" 252) archive index, the rest codec payloads"
 swift build -c release --build-path .build-fuzz --product SqueezeFuzz \
     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 swift build -c release --build-path .build-fuzz-asan --product SqueezeFuzz \
@@ -44,7 +44,8 @@ for dir in .build-fuzz .build-fuzz-asan; do
     grep -E "seed corpus|INITED|stat::" "$dir/fuzz.log" || true
     # Units the fuzzer kept because they reached new code, by target: the round trip runs if it has any.
     echo "corpus: $(ls "$dir/corpus" | wc -l) units, $(count_units "$dir/corpus" 255) container," \
-         "$(count_units "$dir/corpus" 254) foreign, $(count_units "$dir/corpus" 253) round-trip"
+         "$(count_units "$dir/corpus" 254) foreign, $(count_units "$dir/corpus" 253) round-trip," \
+         "$(count_units "$dir/corpus" 252) archive index"
 done
 for dir in ${failed:-}; do
     echo "== $dir/fuzz.log (end):"

@@ -54,6 +54,19 @@ struct DecoderMemoryOption: ParsableArguments {
     }
 }
 
+/// `-T N` for the commands that decode: blocks decoded at once.
+struct DecodeThreadsOption: ParsableArguments {
+    @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks decoded at once (0: one per core, within --memory); output is the same for any value.", valueName: "n"))
+    var threads: Int = 0
+
+    func validate() throws {
+        if threads < 0 { throw ValidationError("--threads must be 0 or more") }
+    }
+
+    /// The thread count to use: the given one, or one per online core.
+    var resolved: Int { threads > 0 ? threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
 enum Terminal {
     static var stdinIsTTY: Bool { isatty(0) == 1 }
     static var stderrIsTTY: Bool { isatty(2) == 1 }

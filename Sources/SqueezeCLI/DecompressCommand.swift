@@ -29,8 +29,7 @@ struct Decompress: ParsableCommand {
     @OptionGroup var options: OutputOptions
     @OptionGroup var memory: DecoderMemoryOption
 
-    @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks decoded at once (0: one per core, within --memory); output is the same for any value.", valueName: "n"))
-    var threads: Int = 0
+    @OptionGroup var threads: DecodeThreadsOption
 
     @Argument(help: ArgumentHelp("Archives to decompress; - is standard input.", valueName: "file"))
     var files: [String] = []
@@ -68,7 +67,7 @@ struct Decompress: ParsableCommand {
             input: input, toStdout: toStdout, outName: outName ?? "(stdout)",
             produce: { sink in
                 try decodeAnyArchive(fd: input.fd, to: &sink, decode: true, memoryLimit: memoryLimit,
-                                     threads: threads > 0 ? threads : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) { progress.update($0) }
+                                     threads: threads.resolved) { progress.update($0) }
             })
         if options.verbose {
             Terminal.errorLine("\(input.displayName): \(summary.rawBytes ?? 0) bytes, \(summary.description), "

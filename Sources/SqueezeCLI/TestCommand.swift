@@ -81,7 +81,7 @@ struct ArchiveReport: Codable {
 }
 
 /// Reads an archive to the end, decoding (test, list -v) or only walking its structure (list).
-func examineArchive(_ path: String, decode: Bool, memoryLimit: Int) -> (ArchiveSummary?, Error?) {
+func examineArchive(_ path: String, decode: Bool, memoryLimit: Int, threads: Int = 1) -> (ArchiveSummary?, Error?) {
     do {
         let input = try InputFile.open(path)
         defer { input.close() }
@@ -89,7 +89,7 @@ func examineArchive(_ path: String, decode: Bool, memoryLimit: Int) -> (ArchiveS
             throw FileError("refusing to read compressed data from a terminal (redirect or pipe it in)")
         }
         var sink = DiscardingSink()
-        let s = try decodeAnyArchive(fd: input.fd, to: &sink, decode: decode, memoryLimit: memoryLimit)
+        let s = try decodeAnyArchive(fd: input.fd, to: &sink, decode: decode, memoryLimit: memoryLimit, threads: threads)
         return (s, nil)
     } catch {
         return (nil, error)
@@ -112,6 +112,7 @@ struct Test: ParsableCommand {
     var quiet = false
 
     @OptionGroup var memory: DecoderMemoryOption
+    @OptionGroup var threads: DecodeThreadsOption
 
     @Argument(help: ArgumentHelp("Archives to test; - is standard input.", valueName: "file"))
     var files: [String] = []
@@ -120,7 +121,7 @@ struct Test: ParsableCommand {
         let limit = try memory.limit()
         var reports: [ArchiveReport] = []
         for file in files.isEmpty ? ["-"] : files {
-            let (summary, error) = examineArchive(file, decode: true, memoryLimit: limit)
+            let (summary, error) = examineArchive(file, decode: true, memoryLimit: limit, threads: threads.resolved)
             let name = file == "-" ? "(stdin)" : file
             reports.append(ArchiveReport(file: name, summary: summary, error: error))
             if json || quiet { continue }
@@ -147,6 +148,7 @@ struct List: ParsableCommand {
     var verbose = false
 
     @OptionGroup var memory: DecoderMemoryOption
+    @OptionGroup var threads: DecodeThreadsOption
 
     @Argument(help: ArgumentHelp("Archives to list; - is standard input.", valueName: "file"))
     var files: [String] = []
@@ -155,7 +157,7 @@ struct List: ParsableCommand {
         let limit = try memory.limit()
         var reports: [ArchiveReport] = []
         for file in files.isEmpty ? ["-"] : files {
-            let (summary, error) = examineArchive(file, decode: verbose, memoryLimit: limit)
+            let (summary, error) = examineArchive(file, decode: verbose, memoryLimit: limit, threads: threads.resolved)
             reports.append(ArchiveReport(file: file == "-" ? "(stdin)" : file, summary: summary, error: error))
         }
         if json {

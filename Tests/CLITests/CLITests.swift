@@ -23,6 +23,33 @@ private func listing(_ dir: String) throws -> [String] { try TestFiles.listing(d
         #expect(try listing(dir) == ["alice", "alice.sqz"])
     }
 
+    /// `-T` reaches every command that decodes (`-d`, `-t`, `list -v`): the same
+    /// output and the same verdict on damage for every value; a negative count is a usage error.
+    @Test func decodingCommandsTakeThreads() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let data = Generators.skewed(200_000)
+        try write(data, "\(dir)/f")
+        var r = try SqueezeCommand.run(["-k", "-a", "lz77", "-B", "16K", "f"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        for t in ["1", "2", "5"] {
+            r = try SqueezeCommand.run(["-dc", "-T", t, "f.sqz"], in: dir)
+            #expect(r.status == 0 && r.stdout == data, "-T \(t): \(r.stderr)")
+            r = try SqueezeCommand.run(["-t", "-T", t, "f.sqz"], in: dir)
+            #expect(r.status == 0 && r.stderr.isEmpty, "-t -T \(t): \(r.stderr)")
+            r = try SqueezeCommand.run(["list", "-v", "-T", t, "f.sqz"], in: dir)
+            #expect(r.status == 0 && r.stdoutText.contains("ok "), "list -v -T \(t): \(r.stderr)")
+        }
+        var damaged = try read("\(dir)/f.sqz")
+        damaged[damaged.count * 2 / 3] ^= 0x10
+        try write(damaged, "\(dir)/g.sqz")
+        for t in ["1", "4"] {
+            r = try SqueezeCommand.run(["-t", "-T", t, "g.sqz"], in: dir)
+            #expect(r.status == 1 && r.stderr.contains("g.sqz"), "-t -T \(t) on damage: \(r.stderr)")
+        }
+        r = try SqueezeCommand.run(["-t", "-T", "-1", "f.sqz"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("threads"))
+    }
+
     @Test func gzipStyleFlags() throws {
         let dir = try SqueezeCommand.temporaryDirectory()
         let data = Generators.repetitive(300_000)
