@@ -241,7 +241,30 @@ func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >>
 /// decoding, and our own codecs must keep writing exactly the same bytes.
 @Suite struct GoldenArchives {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
-    static let names = ["store-0", "huffman-2", "arith-0", "arith-2", "arith-3", "arith-4", "zlib-6", "bzip2-9", "xz-6", "zstd-3", "lzw-16", "lzw-arith-16", "lz77-elias-6", "lz77-huffman-9", "lz77-9", "ppm-5", "ppma-5", "ppmb-5", "ppmc-5", "ppmd-5", "rank-1", "rank-6", "interval-4", "interval-6", "bwt-huffman-9", "bwt-5", "bwt-7"]
+    /// Every `alice.CODEC-LEVEL.sqz` in the folder: a new golden file joins by being written there.
+    static let names: [String] = {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return files.filter { $0.hasPrefix("alice.") && $0.hasSuffix(".sqz") }
+            .map { String($0.dropFirst("alice.".count).dropLast(".sqz".count)) }.sorted()
+    }()
+
+    /// Every codec in the registry, at its default level and at each level whose payload is
+    /// coded another way, has a golden file: a codec cannot join without pinning its format.
+    @Test func everyCodecAndPayloadFormIsPinned() {
+        #expect(Self.names.count >= 27, "the golden folder was not found or lost files: \(Self.names)")
+        let byCodec = Dictionary(grouping: Self.names.compactMap { n -> (String, Int)? in
+            guard let dash = n.lastIndex(of: "-"), let level = Int(n[n.index(after: dash)...]) else { return nil }
+            return (String(n[..<dash]), level)
+        }, by: \.0).mapValues { Set($0.map(\.1)) }
+        for d in CodecRegistry.standard.descriptors {
+            let levels = byCodec[d.name] ?? []
+            #expect(!levels.isEmpty, "no golden archive for codec \(d.name): add alice.\(d.name)-\(d.defaultLevel).sqz")
+            if d.origin == .ours, !d.otherFormatLevels.isEmpty {
+                #expect(levels.count > d.otherFormatLevels.count,
+                        "\(d.name): levels \(d.otherFormatLevels) code their payload another way; pin each form with a golden file")
+            }
+        }
+    }
 
     @Test(arguments: names)
     func decodesAndReencodes(_ name: String) throws {
