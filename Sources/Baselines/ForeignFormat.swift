@@ -228,9 +228,6 @@ public enum ForeignError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The library failed for a reason that is not the data's (out of memory, a bug).
     case library(ForeignFormat, String)
 
-    /// `needed` in MiB, rounded up: the figure to give `--memory`.
-    public static func mebibytes(_ bytes: UInt64) -> UInt64 { (bytes + (1 << 20) - 1) >> 20 }
-
     public var description: String {
         switch self {
         case .truncated(let f, let offset):
@@ -243,8 +240,9 @@ public enum ForeignError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedCheck(let f, let why):
             "\(f): \(why)"
         case .memoryLimit(let f, let needed, let limit):
-            "\(f): decoding needs \(Self.mebibytes(needed)) MiB of memory, more than the limit of "
-                + "\(Self.describeLimit(limit)); allow it with --memory \(Self.mebibytes(needed))MiB"
+            // The same words and size forms as the .sqz reader's `SqzError.memoryLimit`.
+            "\(f): decoding needs \(SqzFormat.sizeText(Int(clamping: needed))) of memory, more than the limit of "
+                + "\(SqzFormat.sizeText(Int(clamping: limit))); allow it with --memory=\(SqzFormat.sizeArgument(Int(clamping: needed)))"
         case .invalidLevel(let f, let level):
             "\(f) has no level \(level) (levels: \(f.levelDescription))"
         case .io(let e):
@@ -254,9 +252,6 @@ public enum ForeignError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func describeLimit(_ bytes: UInt64) -> String {
-        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : bytes >= 1 << 20 ? "\(bytes) bytes (\(bytes >> 20) MiB)" : "\(bytes) bytes"
-    }
 }
 
 extension ForeignFormat {

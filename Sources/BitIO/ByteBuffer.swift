@@ -10,8 +10,24 @@ public struct ByteBuffer: Sendable, Equatable {
     @inlinable public var count: Int { _count }
 
     public init(capacity: Int = 0) {
-        storage = [UInt8](repeating: 0, count: Swift.max(0, capacity))
+        storage = ByteBuffer.untouched(count: Swift.max(0, capacity), keeping: [])
         _count = 0
+    }
+
+    /// An array of `count` bytes starting with `prefix`, the rest left as the
+    /// allocator gave it: not zero-filled, so a large capacity (a block's
+    /// declared size) costs no memory until it is written. Bytes past `count`
+    /// are never read; only what a coder wrote is.
+    @usableFromInline
+    static func untouched(count: Int, keeping prefix: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            prefix.withUnsafeBufferPointer { old in
+                if let from = old.baseAddress, let to = buffer.baseAddress, !old.isEmpty {
+                    to.initialize(from: from, count: Swift.min(old.count, count))
+                }
+            }
+            initialized = count
+        }
     }
 
     public init(_ bytes: some Sequence<UInt8>) {
@@ -40,17 +56,15 @@ public struct ByteBuffer: Sendable, Equatable {
     mutating func grow(to need: Int) {
         var newCapacity = Swift.max(storage.count * 2, 64)
         while newCapacity < need { newCapacity *= 2 }
-        storage.append(contentsOf: repeatElement(0, count: newCapacity - storage.count))
+        storage = ByteBuffer.untouched(count: newCapacity, keeping: storage)
     }
 
     /// `storage` enlarged (by value, so a hot caller's state is not forced into memory).
     @usableFromInline
     static func grown(_ storage: [UInt8], toAtLeast need: Int) -> [UInt8] {
-        var s = storage
-        var newCapacity = Swift.max(s.count * 2, 64)
+        var newCapacity = Swift.max(storage.count * 2, 64)
         while newCapacity < need { newCapacity *= 2 }
-        s.append(contentsOf: repeatElement(0, count: newCapacity - s.count))
-        return s
+        return untouched(count: newCapacity, keeping: storage)
     }
 
     /// Forgets the contents, keeping the capacity.

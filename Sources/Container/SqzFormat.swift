@@ -18,11 +18,16 @@ public enum SqzFormat {
         case stored = 2
     }
 
-    /// A size for messages: "64 MiB", "1.5 GiB", "700 KiB", "12 bytes".
-    public static func sizeText(_ n: Int) -> String {
+    /// A size for messages and tables: "64 MiB", "1.5 GiB", "700 KiB", "12 bytes",
+    /// to a tenth of its unit. `roundingUp` (the default) is for a need, which
+    /// must never be understated; sizes that are only shown round to nearest.
+    /// The one size formatter of the package: the CLI's and the plain-format
+    /// readers' messages use it too.
+    public static func sizeText(_ n: Int, roundingUp: Bool = true) -> String {
         if n < 1 << 10 { return n == 1 ? "1 byte" : "\(n) bytes" }
-        for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where n >= 1 << shift {
-            let tenths = (n * 10 + (1 << shift) - 1) >> shift   // rounded up: a need is never understated
+        for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] where n >= 1 << shift {
+            // Exact in a Double up to 2^53 bytes (a division by a power of two loses nothing).
+            let tenths = Int((Double(n) * 10 / Double(1 << shift)).rounded(roundingUp ? .up : .toNearestOrAwayFromZero))
             return tenths % 10 == 0 ? "\(tenths / 10) \(unit)" : "\(tenths / 10).\(tenths % 10) \(unit)"
         }
         return "\(n) bytes"

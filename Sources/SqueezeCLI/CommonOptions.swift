@@ -141,14 +141,9 @@ enum Format {
         return (v < 0 && r > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + frac : "")
     }
 
+    /// A size shown to the user ("1.3 GiB", "700 KiB", "12 bytes"): the container's formatter, rounded to nearest.
     static func bytes(_ n: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var v = Double(n)
-        var u = 0
-        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
-        if u == 0 { return "\(n) B" }
-        // Whole units print without decimals ("1 GiB", not "1.00 GiB").
-        return v == v.rounded() ? "\(Int(v)) \(units[u])" : "\(fixed(v, v < 10 ? 2 : 1)) \(units[u])"
+        SqzFormat.sizeText(Int(clamping: n), roundingUp: false)
     }
 
     /// A `--memory` value (decompress, test, list and estimate): a size within `range`.

@@ -50,6 +50,51 @@ private func listing(_ dir: String) throws -> [String] { try TestFiles.listing(d
         #expect(r.status != 0 && r.stderr.contains("threads"))
     }
 
+    /// A block that declares 256 MiB and holds a few bytes of garbage is refused before its
+    /// output memory is touched: the decoder's buffer is reserved, not zero-filled, so the
+    /// process stays far below the declared size (it was ~290 MB when the buffer was zeroed).
+    @Test func aHostileBlockSizeCostsNoMemoryUntilWritten() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let declared = 256 << 20
+        func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        func varint(_ v: Int) -> [UInt8] {
+            var v = v, out: [UInt8] = []
+            while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+            return out + [UInt8(v)]
+        }
+        func crc32(_ bytes: [UInt8]) -> UInt32 { // bitwise, as docs/FORMAT.md defines it
+            var c: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                c ^= UInt32(b)
+                for _ in 0..<8 { c = c & 1 == 1 ? (c >> 1) ^ 0xEDB8_8320 : c >> 1 }
+            }
+            return ~c
+        }
+        // The codec id and level of lz77, from a frame the binary writes.
+        try write(Array("some text".utf8), "\(dir)/t")
+        _ = try SqueezeCommand.run(["-a", "lz77", "t"], in: dir)
+        let real = try read("\(dir)/t.sqz")
+        var frame: [UInt8] = [0x89, 0x53, 0x51, 0x5A, 1, real[5], real[6], 0] + le32(UInt32(declared))
+        frame += le32(crc32(frame))
+        let payload = Generators.random(600, seed: 9)
+        var block: [UInt8] = [1] + varint(declared) + varint(payload.count) + le32(0x1234_5678)
+        block += le32(crc32(block))
+        frame += block + payload
+        try write(frame, "\(dir)/h.sqz")
+        // The child's peak RSS, measured by python3 (installed by scripts/setup.sh) with getrusage.
+        let squeeze = SqueezeCommand.executablePath
+        let r = try SqueezeCommand.shell("""
+            python3 -c 'import resource, subprocess, sys
+            p = subprocess.run([sys.argv[1], "-t", "h.sqz"], capture_output=True)
+            print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            sys.stderr.write(p.stderr.decode())' '\(squeeze)'
+            """, in: dir)
+        let fields = r.stdoutText.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(fields.count == 2, "\(r.stdoutText) \(r.stderr)")
+        #expect(fields.first == 1 && r.stderr.contains("h.sqz") && r.stderr.contains("block 1"), "\(r.stderr)")
+        #expect((fields.last ?? .max) < 96 << 10, "peak RSS \(fields.last ?? -1) KiB for a block that declares 256 MiB")
+    }
+
     @Test func gzipStyleFlags() throws {
         let dir = try SqueezeCommand.temporaryDirectory()
         let data = Generators.repetitive(300_000)
