@@ -39,12 +39,12 @@ public enum PPMEstimator {
     /// The same estimate fed in pieces (the input need not be in memory at once):
     /// the model and the 8 bytes of history carry over from one piece to the next.
     public struct Stream {
-        var model: PPMModel
+        var model: PPMEstimatorState
         var history: UInt64 = 0
         var bits = 0.0
 
         public init(maxOrder: Int = 5, memoryBudget: Int = defaultMemoryBudget) {
-            model = PPMModel(maxOrder: Swift.max(0, Swift.min(maxOrder, maximumOrder)), memoryBudget: memoryBudget)
+            model = PPMEstimatorState(maxOrder: Swift.max(0, Swift.min(maxOrder, maximumOrder)), memoryBudget: memoryBudget)
         }
 
         public mutating func consume(_ bytes: UnsafeRawBufferPointer) {
@@ -68,7 +68,7 @@ public enum PPMEstimator {
     /// Σ over all 256 byte values of 2^−cost for the byte after `prefix`:
     /// must be 1 (the model is a probability distribution). For tests.
     public static func kraftSum(after prefix: [UInt8], maxOrder: Int = 5) -> Double {
-        var model = PPMModel(maxOrder: Swift.max(0, Swift.min(maxOrder, maximumOrder)), memoryBudget: defaultMemoryBudget)
+        var model = PPMEstimatorState(maxOrder: Swift.max(0, Swift.min(maxOrder, maximumOrder)), memoryBudget: defaultMemoryBudget)
         let padded = [UInt8](repeating: 0, count: 8) + prefix
         func history(_ p: Int) -> UInt64 {
             var h: UInt64 = 0
@@ -92,7 +92,7 @@ public enum PPMEstimator {
 /// The adaptive state of `PPMEstimator`: an open-addressing table from
 /// (order, context bytes) to a context, each context a linked list of
 /// (symbol, count) entries in shared pools; order 0 is a dense table.
-struct PPMModel {
+struct PPMEstimatorState {
     let maxOrder: Int
     let memoryBudget: Int
     var memoryLimited = false

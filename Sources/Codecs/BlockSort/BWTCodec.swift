@@ -14,18 +14,10 @@ import Transforms
 /// 32 bits each at probability ½, then the block by the model. The model
 /// carries over from block to block within one payload.
 ///
-/// Measured with `squeeze bench bwt`, each file one payload, bzip2 -9 (system
-/// libbz2) in the same run:
-///
-/// | | Calgary-14 | bible.txt, world192.txt, E.coli against bzip2 -9 | speed on bible.txt against bzip2 -9 |
-/// |---|---|---|---|
-/// | level 7 | 780,741 bytes, 1.988 bits/byte (bzip2 -9: 2.109) | −13.3%, −19.1%, −9.7% | 0.58× compress, 0.31× decompress |
-/// | level 5 | 806,703 bytes, 2.054 bits/byte | −9.5%, −16.1%, −8.7% | 1.2× compress, 1.0× decompress |
-///
-/// - Every Calgary file fits one block from level 3 up, so levels 6…9 give
-///   level 7's size and levels 3…5 give level 5's.
-/// - At level 5 the suffix sort (about 28 MB/s) is three fifths of the
-///   compression time.
+/// Sizes and speeds beside bzip2 -9 (`squeeze bench bwt`) are in
+/// docs/BLOCKSORT.md, not here, so that refreshing a figure touches no code.
+/// Every Calgary file fits one block from level 3 up, so levels 6…9 give
+/// level 7's size and levels 3…5 give level 5's.
 ///
 /// Memory while compressing a block of n bytes:
 /// - The input (n), the BWT output (n) and the suffix sort inside
