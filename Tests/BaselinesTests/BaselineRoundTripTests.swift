@@ -24,7 +24,7 @@ struct BaselineRoundTripTests {
         }
     }
 
-    @Test(arguments: ["zlib", "bzip2", "xz", "zstd"])
+    @Test(.tags(.corpus), .slowTier, arguments: ["zlib", "bzip2", "xz", "zstd"])
     func everyCorpusFileRoundTripsAtTheDefaultLevel(name: String) throws {
         let d = try BaselineCoding.descriptor(name)
         let manifest = TestCorpus.manifest
@@ -41,7 +41,7 @@ struct BaselineRoundTripTests {
         }
     }
 
-    @Test(arguments: ["zlib", "bzip2", "xz", "zstd"])
+    @Test(.tags(.corpus), .slowTier, arguments: ["zlib", "bzip2", "xz", "zstd"])
     func strongestLevelsRoundTripOnSomeFiles(name: String) throws {
         let d = try BaselineCoding.descriptor(name)
         let files = [("canterbury", "alice29.txt"), ("canterbury", "lcet10.txt"), ("calgary", "obj2"),

@@ -62,7 +62,7 @@ func blockSortRoundTripsAdversarial(_ config: String) throws {
     try roundTrip(c, runs)
 }
 
-@Test(arguments: configs(maxInput: 160_000, allLevels: true))
+@Test(.tags(.corpus), .slowTier, arguments: configs(maxInput: 160_000, allLevels: true))
 func blockSortRoundTripsSmallCorpusFilesAtEveryLevel(_ config: String) throws {
     let c = try codec(config)
     for entry in smallCorpus {
@@ -71,7 +71,7 @@ func blockSortRoundTripsSmallCorpusFilesAtEveryLevel(_ config: String) throws {
     }
 }
 
-@Test(arguments: configs(maxInput: 8 << 20, allLevels: false))
+@Test(.tags(.corpus), .slowTier, arguments: configs(maxInput: 8 << 20, allLevels: false))
 func blockSortRoundTripsOtherCorpusFiles(_ config: String) throws {
     let c = try codec(config)
     for entry in otherCorpus {
@@ -227,7 +227,7 @@ private func total(_ c: any Codec, _ set: String, _ names: [String]) throws -> (
 
 private let canterbury = TestCorpus.manifest.filter { $0.set == "canterbury" }.map(\.name)
 
-@Test func bwtHuffmanIsNoLargerThanBzip2OnCalgaryAndCanterbury() throws {
+@Test(.tags(.ratio), .slowTier) func bwtHuffmanIsNoLargerThanBzip2OnCalgaryAndCanterbury() throws {
     // bzip2 -9 (libbz2 1.0.8) on the 14 Calgary files, each a stream of its own.
     let calgary = try total(BWTHuffmanCodec(level: 9), "calgary", TestCorpus.calgary14)
     #expect(calgary.coded <= 828_347, "bwt-huffman -9 Calgary-14: \(calgary.coded) bytes")
@@ -238,7 +238,7 @@ private let canterbury = TestCorpus.manifest.filter { $0.set == "canterbury" }.m
 
 /// bwt's fast levels (the run model): between bwt-huffman and the default
 /// level on Calgary-14 (measured 806,703 bytes, 2.054 bits/byte).
-@Test func bwtRunModelSitsBetweenBwtHuffmanAndContextMixingOnCalgary() throws {
+@Test(.tags(.ratio), .slowTier) func bwtRunModelSitsBetweenBwtHuffmanAndContextMixingOnCalgary() throws {
     let calgary = try total(BWTCodec(level: BWTCodec.runModelLevels.upperBound), "calgary", TestCorpus.calgary14)
     let bitsPerByte = 8 * Double(calgary.coded) / Double(calgary.raw)
     #expect(bitsPerByte <= 2.06, "bwt -5 Calgary-14: \(calgary.coded) bytes, \(bitsPerByte) bits/byte")
@@ -247,7 +247,7 @@ private let canterbury = TestCorpus.manifest.filter { $0.set == "canterbury" }.m
 
 /// The target: at most 2.00 bits/byte on Calgary-14 at the default level
 /// (bzip2 -9: 2.109); the model reaches 1.988 (780,741 bytes).
-@Test func bwtBeatsBzip2ByFourPercentOnCalgary() throws {
+@Test(.tags(.ratio), .slowTier) func bwtBeatsBzip2ByFourPercentOnCalgary() throws {
     let calgary = try total(BWTCodec(level: BWTCodec.descriptor.defaultLevel), "calgary", TestCorpus.calgary14)
     let bitsPerByte = 8 * Double(calgary.coded) / Double(calgary.raw)
     #expect(bitsPerByte <= 2.00, "bwt Calgary-14: \(calgary.coded) bytes, \(bitsPerByte) bits/byte")

@@ -7,7 +7,7 @@ import TestSupport
 /// bible.txt, world192.txt and E.coli, each file coded whole — at the default
 /// level (context mixing; measured −13.3%, −19.1%, −9.7%) and at level 5, the
 /// fast run model (measured −9.5%, −16.1%, −8.7%).
-@Test(arguments: ["bible.txt", "world192.txt", "E.coli"], [5, 7])
+@Test(.tags(.ratio), .slowTier, arguments: ["bible.txt", "world192.txt", "E.coli"], [5, 7])
 func bwtIsEightPercentSmallerThanBzip2OnLargeFiles(file: String, level: Int) throws {
     let input = try TestCorpus.bytes("large", file)
     func size(_ name: String, level: Int?) throws -> Int {

@@ -32,7 +32,7 @@ private func tryDecode(_ c: any Codec, _ coded: [UInt8], count: Int) -> [UInt8]?
     #expect(CodecRegistry.ours.withID(2)?.strongestLevel == 4)
 }
 
-@Test(arguments: entropyConfigs.map { "\($0.0) \($0.1)" })
+@Test(.tags(.corpus), .slowTier, arguments: entropyConfigs.map { "\($0.0) \($0.1)" })
 func roundTripsAdversarialInputsAndEveryCorpusFile(config: String) throws {
     let parts = config.split(separator: " ")
     let c = codec(String(parts[0]), Int(parts[1])!)
@@ -118,7 +118,7 @@ private func entropyAndHuffmanBits(_ data: [UInt8]) -> (Double, Double) {
     return (h, bits)
 }
 
-@Test func huffmanSizeIsWithinOnePercentOfEntropyPlusTable() throws {
+@Test(.tags(.ratio), .slowTier) func huffmanSizeIsWithinOnePercentOfEntropyPlusTable() throws {
     // Level 1: one code per MiB. The table allowance is 128 bytes per sub-block.
     // Where no byte-wise prefix code can come within 1% of H0 (one symbol far
     // above p = 1/2, or near-uniform non-power-of-2 alphabets such as pi's
@@ -136,7 +136,7 @@ private func entropyAndHuffmanBits(_ data: [UInt8]) -> (Double, Double) {
     #expect(checked >= 25)
 }
 
-@Test func arithBeatsLZWOnCalgary14() throws {
+@Test(.tags(.ratio), .slowTier) func arithBeatsLZWOnCalgary14() throws {
     var bits = 0.0, bytes = 0
     let codec = ArithCodec(level: ArithCodec.descriptor.strongestLevel)
     for name in TestCorpus.calgary14 {

@@ -40,7 +40,7 @@ private func decodeLZ(_ c: any Codec, _ coded: [UInt8], count: Int) -> Result<[U
     #expect(CodecRegistry.ours.named("lz77")?.id == 5)
 }
 
-@Test(arguments: lz77Configs)
+@Test(.tags(.corpus), .slowTier, arguments: lz77Configs)
 func lz77RoundTripsAdversarialInputsAndEveryCorpusFile(config: String) throws {
     let c = try lz77Codec(config)
     for (name, input) in Generators.adversarial(large: false) {
@@ -141,7 +141,7 @@ func lz77FindsMatchesAtTheWindowsFarEnd(config: String) throws {
     }
 }
 
-@Test(arguments: lz77Configs)
+@Test(.tags(.corpus), .slowTier, arguments: lz77Configs)
 func lz77DamagedStreamsNeverTrap(config: String) throws {
     let c = try lz77Codec(config)
     var g = SplitMix64(seed: 91)

@@ -7,7 +7,7 @@ import TestSupport
 /// -9's deflate) and within 5% of xz -9e, and `lz77-huffman -9` no larger than
 /// zlib -9, on the Canterbury total and the Calgary 14-file total. Each file
 /// is coded whole, as one block.
-@Suite struct LZ77RatioTargets {
+@Suite(.tags(.ratio, .corpus), .slowTier) struct LZ77RatioTargets {
     static func total(_ name: String, level: Int, _ files: [(String, String)]) throws -> Int {
         let d = try #require(CodecRegistry.standard.named(name))
         let codec = d.make(level)

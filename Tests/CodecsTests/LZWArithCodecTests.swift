@@ -37,7 +37,7 @@ func lzwArithRoundTripsAdversarialInputs(maxBits: Int) throws {
 /// test does not need the tool: the bar is lzw-arith ≤ 90% of it.
 private let compressCalgary14Total = 1_246_286
 
-@Test func lzwArithRoundTripsCorpusAndBeatsCompressByTenPercent() throws {
+@Test(.tags(.ratio), .slowTier) func lzwArithRoundTripsCorpusAndBeatsCompressByTenPercent() throws {
     var arith = 0, plain = 0, files = 0
     for e in TestCorpus.manifest where e.size <= 8 << 20 {
         let input = try readFile(e.path)

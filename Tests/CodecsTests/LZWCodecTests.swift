@@ -59,7 +59,7 @@ func lzwRoundTripsAdversarialInputs(maxBits: Int) throws {
     }
 }
 
-@Test func lzwRoundTripsEveryCorpusFile() throws {
+@Test(.tags(.corpus), .slowTier) func lzwRoundTripsEveryCorpusFile() throws {
     let entries = TestCorpus.manifest
     #expect(!entries.isEmpty)
     for e in entries where e.size <= 8 << 20 {
@@ -137,7 +137,7 @@ func lzwRoundTripsAdversarialInputs(maxBits: Int) throws {
     }
 }
 
-@Test func lzwIsWithinHalfAPercentOfCompressOnCalgary() throws {
+@Test(.tags(.ratio), .slowTier) func lzwIsWithinHalfAPercentOfCompressOnCalgary() throws {
     let tool = try compressTool()
     var ours = 0, theirs = 0
     for name in TestCorpus.calgary14 {

@@ -38,7 +38,7 @@ private func ppmDecode(_ c: PPMCodec, _ coded: [UInt8], count: Int) -> [UInt8]? 
 
 /// Every variant at every level on the adversarial inputs and on every
 /// corpus file (45 cases, which Swift Testing runs in parallel).
-@Test(arguments: ppmNames, PPMCodec.levels)
+@Test(.tags(.corpus), .slowTier, arguments: ppmNames, PPMCodec.levels)
 func ppmRoundTripsEveryCorpusFileAtEveryLevel(name: String, level: Int) throws {
     let variant = try #require(variantOfName[name])
     let d = try #require(CodecRegistry.ours.named(name))
@@ -97,7 +97,7 @@ func ppmRoundTripsAtEveryLevel(variant: PPMVariant) throws {
 /// Each classic idea pays on text: C beats A and B, D beats C, the strong
 /// variant beats D; B (a symbol predicted only once seen twice) beats A on a
 /// long text, where its caution about one-off symbols pays.
-@Test func ppmVariantsOrderAsExpectedOnText() throws {
+@Test(.tags(.ratio), .slowTier) func ppmVariantsOrderAsExpectedOnText() throws {
     let input = try TestCorpus.bytes("calgary", "paper1")
     var sizes: [PPMVariant: Int] = [:]
     for variant in PPMVariant.allCases {
@@ -191,7 +191,7 @@ func ppmSurvivesDamagedStreams(name: String) throws {
 
 /// The release test of the issue: `ppm` at its strongest level on the
 /// 14-file Calgary set at most 2.00 bits per byte (measured 1.93).
-@Test func ppmStrongestMeetsTheCalgaryFloor() throws {
+@Test(.tags(.ratio), .slowTier) func ppmStrongestMeetsTheCalgaryFloor() throws {
     let d = try #require(CodecRegistry.ours.named("ppm"))
     let codec = d.make(d.strongestLevel)
     var raw = 0, coded = 0

@@ -39,7 +39,7 @@ private func decodeCount(_ c: any Codec, _ coded: [UInt8], _ count: Int) -> Int?
         }
     }
 
-    @Test(arguments: configs)
+    @Test(.tags(.corpus), .slowTier, arguments: configs)
     func corpusRoundTrip(_ config: String) throws {
         let c = try codec(config)
         for entry in TestCorpus.manifest where entry.size <= 1 << 20 {
@@ -47,7 +47,7 @@ private func decodeCount(_ c: any Codec, _ coded: [UInt8], _ count: Int) -> Int?
         }
     }
 
-    @Test func largeFilesOnce() throws {
+    @Test(.tags(.corpus), .slowTier) func largeFilesOnce() throws {
         // The big files once, at the default (arithmetic) level of each codec.
         for d in [RecencyRankCodec.descriptor, IntervalCodec.descriptor] {
             let c = d.make(d.defaultLevel)
@@ -57,7 +57,7 @@ private func decodeCount(_ c: any Codec, _ coded: [UInt8], _ count: Int) -> Int?
         }
     }
 
-    @Test func arithmeticBeatsGammaOnText() throws {
+    @Test(.tags(.ratio), .slowTier) func arithmeticBeatsGammaOnText() throws {
         let book = try TestCorpus.bytes("calgary", "book1")
         for d in [RecencyRankCodec.descriptor, IntervalCodec.descriptor] {
             let gamma = try roundTrip(d.make(1), book).count
@@ -67,7 +67,7 @@ private func decodeCount(_ c: any Codec, _ coded: [UInt8], _ count: Int) -> Int?
         }
     }
 
-    @Test(arguments: configs)
+    @Test(.tags(.corpus), .slowTier, arguments: configs)
     func corruptInputNeverTraps(_ config: String) throws {
         let c = try codec(config)
         let input = Array(try TestCorpus.bytes("canterbury", "xargs.1").prefix(3000))

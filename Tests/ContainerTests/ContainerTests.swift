@@ -226,7 +226,7 @@ func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >>
 
 /// Every codec of the standard registry, through the container, on every corpus file.
 @Suite struct StandardCodecsThroughContainer {
-    @Test(arguments: CodecRegistry.standard.names)
+    @Test(.tags(.corpus), .slowTier, arguments: CodecRegistry.standard.names)
     func everyCorpusFile(_ name: String) throws {
         let d = try #require(CodecRegistry.standard.named(name))
         for e in TestCorpus.manifest {

@@ -88,7 +88,7 @@ private func referenceHk(_ bytes: [UInt8], _ k: Int) -> Double {
         }
     }
 
-    @Test func corpusOrdersAreConsistent() throws {
+    @Test(.tags(.corpus), .slowTier) func corpusOrdersAreConsistent() throws {
         let book = try TestCorpus.bytes("calgary", "paper1")
         let s = stats(book, 16)
         #expect(s.orders.count == 17)

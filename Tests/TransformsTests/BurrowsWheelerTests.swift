@@ -52,7 +52,7 @@ func naiveBWT(_ s: [UInt8]) -> (bwt: [UInt8], primaryIndex: Int) {
         #expect(try BurrowsWheeler.inverse(bwt, primaryIndex: primary) == c.1, "\(c.0)")
     }
 
-    @Test(arguments: TestCorpus.manifest)
+    @Test(.tags(.corpus), .slowTier, arguments: TestCorpus.manifest)
     func corpusRoundTrip(_ entry: TestCorpus.Entry) throws {
         let s = try readFile(entry.path)
         let (bwt, primary) = BurrowsWheeler.forward(s)
