@@ -1,4 +1,5 @@
-import SqueezeKit
+import BitIO
+import Codecs
 #if canImport(Glibc)
 import Glibc
 #endif
