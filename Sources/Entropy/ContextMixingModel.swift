@@ -1,3 +1,4 @@
+import Transforms
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,7 +54,7 @@ public struct ContextMixingModel {
         var tables: [UnsafeMutablePointer<UInt32>] = []
         for k in orders {
             guard let p = allocateTable(count: tableSize(order: k)) else {
-                for p in tables { free(p) }
+                for (k, p) in zip(orders, tables) { LargeAllocation.deallocate(p, count: tableSize(order: k)) }
                 throw .limitExceeded("cannot allocate the context-mixing tables")
             }
             tables.append(p)
@@ -102,24 +103,14 @@ public struct ContextMixingModel {
         startByte()
     }
 
-    /// Large tables are 2 MiB aligned and marked for huge pages: the model's
-    /// random accesses are otherwise dominated by TLB misses.
+    /// Large tables on huge pages (`LargeAllocation`): the model's random
+    /// accesses are otherwise dominated by TLB misses.
     static func allocateTable(count: Int) -> UnsafeMutablePointer<UInt32>? {
-        let bytes = count * MemoryLayout<UInt32>.stride
-        var raw: UnsafeMutableRawPointer? = nil
-        let align = bytes >= 1 << 21 ? 1 << 21 : 64
-        if posix_memalign(&raw, align, bytes) != 0 || raw == nil {
-            raw = malloc(bytes)
-        }
-        guard let raw else { return nil }
-        #if os(Linux)
-        if bytes >= 1 << 21 { _ = madvise(raw, bytes, 14 /* MADV_HUGEPAGE */) }
-        #endif
-        return raw.bindMemory(to: UInt32.self, capacity: count)
+        LargeAllocation.tryAllocate(UInt32.self, count: count)
     }
 
     func release() {
-        for p in tables { free(p) }
+        for (k, p) in zip(orders, tables) { LargeAllocation.deallocate(p, count: Self.tableSize(order: k)) }
         tablePointers.deallocate(); orderOf.deallocate(); weights.deallocate()
         index.deallocate(); stretched.deallocate(); contextHash.deallocate(); bucket.deallocate()
         stretchTable.deallocate(); squashTable.deallocate(); rateTable.deallocate()

@@ -1,3 +1,4 @@
+import Transforms
 internal import CPrefetch
 import Entropy
 #if canImport(Glibc)
@@ -153,7 +154,8 @@ struct BWTRankModel<Parts: BWTModelParts> {
         let history = 4 * Self.decisions * Self.historyContexts
         let sse1 = 33 * Self.sseContexts, sse2 = 33 * Self.decisions * 256
         let total = run + byte + pair + history + sse1 + sse2
-        guard let block = ModelTables.allocate(count: total) else {
+        // About 20 MB read at random: on huge pages (`LargeAllocation`).
+        guard let block = LargeAllocation.tryAllocate(UInt16.self, count: total) else {
             throw .limitExceeded("bwt model tables of \(2 * total) bytes: out of memory")
         }
         tables = block
@@ -198,7 +200,7 @@ struct BWTRankModel<Parts: BWTModelParts> {
     }
 
     func deallocate() {
-        ModelTables.deallocate(tables, count: tableCount)
+        LargeAllocation.deallocate(tables, count: tableCount)
         weights.deallocate()
         stretch.deallocate()
         squash.deallocate()
@@ -381,28 +383,4 @@ struct BWTRankModel<Parts: BWTModelParts> {
     }
 }
 
-/// Memory for the model's tables (about 20 MB, read at random): on Linux in
-/// 2 MiB-aligned blocks marked for transparent huge pages, so setting them up
-/// takes a few page faults instead of thousands and random reads miss the TLB
-/// less; elsewhere an ordinary allocation.
-enum ModelTables {
-    static let hugePage = 2 << 20
-
-    static func allocate(count: Int) -> UnsafeMutablePointer<UInt16>? {
-        let bytes = Swift.max(count, 4) * MemoryLayout<UInt16>.stride
-        #if os(Linux)
-        var raw: UnsafeMutableRawPointer? = nil
-        let rounded = (bytes + hugePage - 1) / hugePage * hugePage
-        guard posix_memalign(&raw, hugePage, rounded) == 0, let raw else { return nil }
-        _ = madvise(raw, rounded, 14 /* MADV_HUGEPAGE */)
-        return raw.bindMemory(to: UInt16.self, capacity: count)
-        #else
-        return malloc(bytes)?.bindMemory(to: UInt16.self, capacity: count)
-        #endif
-    }
-
-    static func deallocate(_ tables: UnsafeMutablePointer<UInt16>, count: Int) {
-        free(tables)
-    }
-}
 
