@@ -14,9 +14,9 @@ public struct LongRangeBlock: Equatable, Sendable {
 /// Finds repeats of at least `minMatch` bytes at any distance up to `window` in one
 /// stream, block after block, and cuts them out (docs/LONG.md).
 ///
-/// We follow the scheme of zstd's long-distance matcher (Collet, zstd 1.3.2 release
-/// notes and `lib/compress/zstd_ldm.c`'s design, 2017): a gear rolling hash (Xia et
-/// al., "Ddelta", Performance Evaluation 2014) over the last 32 bytes is updated at
+/// We follow the scheme of zstd's long-distance matcher (`--long`, zstd 1.3.2, 2017;
+/// `lib/compress/zstd_ldm.c`), written anew: a gear rolling hash (Xia et al.,
+/// "Ddelta", Performance Evaluation 2014; FastCDC, USENIX ATC 2016) over the last 32 bytes is updated at
 /// every byte; positions whose hash has its top `anchorSpacingLog` bits zero are
 /// content-defined anchors (so the same content anchors at the same places wherever
 /// it occurs, as in rsync/LBFS chunking); each anchor is looked up in and then
