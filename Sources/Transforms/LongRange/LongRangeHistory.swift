@@ -37,9 +37,10 @@ extension LongRangeHistory {
     }
 }
 
-/// The last `capacity` bytes of the stream in memory: a ring that grows (doubling)
-/// up to `capacity` and then overwrites its oldest bytes, so a short stream never
-/// costs the whole budget. Right for pipes and for windows that fit in `--memory`.
+/// The last `capacity` bytes of the stream in memory: a ring reserved whole at the
+/// first append (pages are committed as they are first written, so resident memory
+/// grows with the stream up to `capacity`) that then overwrites its oldest bytes.
+/// Right for pipes and for windows that fit in `--memory`.
 public final class InMemoryHistory: LongRangeHistory {
     public let capacity: Int
     public private(set) var start: Int64 = 0
@@ -53,9 +54,11 @@ public final class InMemoryHistory: LongRangeHistory {
         self.capacity = capacity
     }
 
-    deinit { storage?.deallocate() }
+    deinit {
+        if let storage { LargeAllocation.deallocate(storage.assumingMemoryBound(to: UInt8.self), count: capacity) }
+    }
 
-    /// Bytes held now (at most `capacity`); the allocation may be up to twice that before the ring is full.
+    /// Bytes held now (at most `capacity`).
     public var count: Int { Int(end - start) }
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws(CodecError) {
@@ -69,21 +72,12 @@ public final class InMemoryHistory: LongRangeHistory {
             start = end
             n = capacity
         }
-        let held = Int(end - start)
-        if held + n > allocated, allocated < capacity {
-            // Still linear (nothing has wrapped before the ring reaches full size):
-            // grow to the next power of two that fits, capped at `capacity`.
-            var size = Swift.max(allocated, 4096)
-            while size < held + n && size < capacity { size = size > capacity / 2 ? capacity : size * 2 }
-            size = Swift.min(size, capacity)
-            let grown = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-            if let old = storage {
-                copyOut(from: old, size: allocated, physical: physical(start), count: held, to: grown)
-                old.deallocate()
-            }
-            // The held bytes now start at physical 0.
-            storage = grown
-            allocated = size
+        if storage == nil {
+            // The whole ring at once, in large pages where the system has them: the
+            // kernel commits pages only as they are first written, so a short stream
+            // costs only what it uses, and no growth ever copies the held bytes.
+            storage = UnsafeMutableRawPointer(LargeAllocation.allocate(UInt8.self, count: capacity))
+            allocated = capacity
             base = start
         }
         guard let buf = storage else { return }
@@ -101,7 +95,7 @@ public final class InMemoryHistory: LongRangeHistory {
         if end - start > Int64(allocated) { start = end - Int64(allocated) }
     }
 
-    /// Stream offset of physical position 0 (set when the ring is reallocated; start ≥ base).
+    /// Stream offset of physical position 0 (the start when the ring was allocated; start ≥ base).
     private var base: Int64 = 0
 
     @inline(__always) private func physical(_ offset: Int64) -> Int { Int((offset - base) % Int64(allocated)) }

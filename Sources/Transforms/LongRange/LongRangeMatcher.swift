@@ -1,4 +1,5 @@
 import BitIO
+internal import CPrefetch
 
 /// One block after the long-range stage: the bytes no reference covers, in order,
 /// and the references that rebuild the rest (`LongRangeRebuilder`).
@@ -55,6 +56,10 @@ public final class LongRangeMatcher {
     private var carryDistance: Int64 = 0
     private let scratch: UnsafeMutableRawPointer
     private let gearTable: UnsafeMutablePointer<UInt64>
+    /// Anchors found but not yet looked up (block index, mixed hash): a ring of `pending`.
+    private let pendingIndex: UnsafeMutablePointer<Int>
+    private let pendingKey: UnsafeMutablePointer<UInt64>
+    static let pending = 8
     static let scratchSize = 1 << 16
 
     /// - Parameters:
@@ -92,12 +97,16 @@ public final class LongRangeMatcher {
         scratch = UnsafeMutableRawPointer.allocate(byteCount: Self.scratchSize, alignment: 16)
         gearTable = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
         gearTable.initialize(from: Self.gear, count: 256)
+        pendingIndex = .allocate(capacity: Self.pending)
+        pendingKey = .allocate(capacity: Self.pending)
     }
 
     deinit {
         LargeAllocation.deallocate(table, count: bucketCount * Self.bucketEntries)
         scratch.deallocate()
         gearTable.deallocate()
+        pendingIndex.deallocate()
+        pendingKey.deallocate()
     }
 
     /// 256 random 64-bit values, fixed for all time (SplitMix64 from seed 0x5153_5A4C, "LZQS"):
@@ -146,17 +155,12 @@ public final class LongRangeMatcher {
             }
         }
 
-        var h = hash
-        // An anchor is a hash with its top anchorSpacingLog bits zero.
-        let anchorMax = UInt64.max >> UInt64(anchorSpacingLog)
-        let g = gearTable
+        // Table work lags the hash by up to `Self.pending` anchors: each anchor's bucket
+        // is prefetched when it is found and used a few hundred bytes later, so the
+        // cache miss on a table of megabytes overlaps hashing. The table sees the same
+        // lookups and inserts in the same order as without the lag.
         let bShift = bucketShift
-        var i = 0
-        while i < n {
-            h = (h << 2) &+ g[Int(p.load(fromByteOffset: i, as: UInt8.self))]
-            i += 1
-            if h > anchorMax { continue }
-            let mixed = h &* 0x9E37_79B9_7F4A_7C15
+        func resolve(_ i: Int, _ mixed: UInt64) throws(CodecError) {
             let bucket = table + Int(mixed >> bShift) * Self.bucketEntries
             let tag = (mixed >> (bShift - 16)) & 0xFFFF
             let here = blockStart + Int64(i)
@@ -182,6 +186,35 @@ public final class LongRangeMatcher {
             // Newest first: the oldest entry of the bucket drops out.
             bucket[3] = bucket[2]; bucket[2] = bucket[1]; bucket[1] = bucket[0]
             bucket[0] = UInt64(bitPattern: here) << 16 | tag
+        }
+
+        var h = hash
+        // An anchor is a hash with its top anchorSpacingLog bits zero.
+        let anchorMax = UInt64.max >> UInt64(anchorSpacingLog)
+        let g = gearTable
+        let lagI = pendingIndex, lagKey = pendingKey
+        var head = 0, lagging = 0
+        var i = 0
+        while i < n {
+            h = (h << 2) &+ g[Int(p.load(fromByteOffset: i, as: UInt8.self))]
+            i += 1
+            if h > anchorMax { continue }
+            let mixed = h &* 0x9E37_79B9_7F4A_7C15
+            squeeze_prefetch(table + Int(mixed >> bShift) * Self.bucketEntries)
+            if lagging == Self.pending {
+                try resolve(lagI[head], lagKey[head])
+                head = (head + 1) & (Self.pending - 1)
+                lagging -= 1
+            }
+            let slot = (head + lagging) & (Self.pending - 1)
+            lagI[slot] = i
+            lagKey[slot] = mixed
+            lagging += 1
+        }
+        while lagging > 0 {
+            try resolve(lagI[head], lagKey[head])
+            head = (head + 1) & (Self.pending - 1)
+            lagging -= 1
         }
         hash = h
         if litStart < n { residual.append(contentsOf: UnsafeRawBufferPointer(start: p + litStart, count: n - litStart)) }
