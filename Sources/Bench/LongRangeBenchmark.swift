@@ -23,6 +23,7 @@ public enum LongRangeBenchmark {
     public static let window: Int64 = 1 << 27
     public static let blockSize = 1 << 20
     public static let tableBytes = 16 << 20
+    public static let minMatch = 64
 
     public struct StageFigures: Sendable {
         public var name: String
@@ -50,7 +51,7 @@ public enum LongRangeBenchmark {
             for _ in 0..<Swift.max(1, runs) {
                 // Timed: the stage as a pipeline runs it, each block's residual handed on and freed.
                 var residualBytes = 0, referenceCount = 0
-                let timed = try LongRangeMatcher(window: window, minMatch: 64, hashTableBytes: tableBytes,
+                let timed = try LongRangeMatcher(window: window, minMatch: minMatch, hashTableBytes: tableBytes,
                                                  history: InMemoryHistory(capacity: Int(window)))
                 let t0 = Measurement.threadCPUTime()
                 try input.withUnsafeBytes { raw in
@@ -65,7 +66,7 @@ public enum LongRangeBenchmark {
                 }
                 let t1 = Measurement.threadCPUTime()
                 // Untimed: the same again, keeping the blocks for the rebuilder.
-                let matcher = try LongRangeMatcher(window: window, minMatch: 64, hashTableBytes: tableBytes,
+                let matcher = try LongRangeMatcher(window: window, minMatch: minMatch, hashTableBytes: tableBytes,
                                                    history: InMemoryHistory(capacity: Int(window)))
                 var blocks: [LongRangeBlock] = []
                 try input.withUnsafeBytes { raw in
@@ -162,11 +163,11 @@ public enum LongRangeBenchmark {
                 + pad(fmt(f.rebuildMBps, 1), 13) + pad(String(f.anchors), 9) + String(f.verifications) + "\n"
         }
         s += "targets (input without long repeats): >= 300 MB/s, cost < 0.5%\n\n"
-        if stageOnly { return s }
-
         let cBefore = try codedSize("lz77", 6, canterbury)
         let cAfter = try codedSize("lz77", 6, cResidual) + cSections.reduce(0) { $0 + $1.count }
         s += "canterbury with lz77 -6: \(cBefore) bytes; residual + sections: \(cAfter) (\(fmt(Double(cAfter - cBefore) / Double(cBefore) * 100, 2))%)\n\n"
+
+        if stageOnly { return s }
 
         let sectionBytes = bSections.reduce(0) { $0 + $1.count }
         s += "16 x bible.txt (\(copies.count) bytes): residual \(bResidual.count) bytes (one copy is \(bible.count)), sections \(sectionBytes) bytes\n"

@@ -20,12 +20,12 @@ import Glibc
     /// Cuts `stream` into blocks of the given sizes (cycled), runs the matcher on each,
     /// serialises and parses the references, and rebuilds the stream from them.
     static func roundTrip(_ stream: [UInt8], blockSizes: [Int], window: Int64, minMatch: Int = 64,
-                          tableBytes: Int = 1 << 20, spacingLog: Int? = nil,
+                          localMinMatch: Int? = nil, tableBytes: Int = 1 << 20, spacingLog: Int? = nil,
                           encoderHistory: (any LongRangeHistory)? = nil,
                           decoderHistory: (any LongRangeHistory)? = nil) throws -> Run {
         let eh = try encoderHistory ?? InMemoryHistory(capacity: Int(window))
         let dh = try decoderHistory ?? InMemoryHistory(capacity: Int(window))
-        let matcher = try LongRangeMatcher(window: window, minMatch: minMatch, hashTableBytes: tableBytes,
+        let matcher = try LongRangeMatcher(window: window, minMatch: minMatch, localMinMatch: localMinMatch, hashTableBytes: tableBytes,
                                            anchorSpacingLog: spacingLog, history: eh)
         let rebuilder = try LongRangeRebuilder(window: window, history: dh)
         var run = Run()
@@ -67,13 +67,20 @@ import Glibc
         return s
     }
 
-    static func checkInvariants(_ run: Run, window: Int64, minMatch: Int, blockSizes: [Int], sourceLocation: SourceLocation = #_sourceLocation) {
+    static func checkInvariants(_ run: Run, window: Int64, minMatch: Int, localMinMatch: Int, blockSizes: [Int], sourceLocation: SourceLocation = #_sourceLocation) {
         for (k, b) in run.blocks.enumerated() {
+            var position = 0
             for r in b.references {
                 #expect(r.distance >= 1 && r.distance <= window, sourceLocation: sourceLocation)
                 // Shorter only when a repeat carried over from the previous block fills this block.
                 let size = blockSizes[k % blockSizes.count]
                 #expect(r.length >= minMatch || (r.literalLength == 0 && r.length <= size), sourceLocation: sourceLocation)
+                position += r.literalLength
+                // A source inside the block needs the longer local minimum.
+                if Int64(position) >= r.distance {
+                    #expect(r.length >= localMinMatch, "local reference \(r)", sourceLocation: sourceLocation)
+                }
+                position += r.length
             }
             #expect(b.residual.count + b.references.reduce(0) { $0 + $1.length } <= blockSizes[k % blockSizes.count], sourceLocation: sourceLocation)
         }
@@ -124,10 +131,12 @@ import Glibc
         let blockSizes = (0..<3).map { _ in Int.random(in: 1...120_000, using: &g) }
         let stream = Self.planted(count, seed: UInt64(seed), repeats: Int.random(in: 0...60, using: &g),
                                   maxDistance: Int(window) * 2, lengths: 1...20_000)
-        let run = try Self.roundTrip(stream, blockSizes: blockSizes, window: window, minMatch: minMatch,
+        // Every other seed also cuts short repeats whose source is in the same block.
+        let local = seed % 2 == 0 ? minMatch : LongRangeMatcher.defaultLocalMinMatch
+        let run = try Self.roundTrip(stream, blockSizes: blockSizes, window: window, minMatch: minMatch, localMinMatch: local,
                                      tableBytes: 1 << Int.random(in: 12...20, using: &g), spacingLog: seed % 3 == 0 ? nil : seed % 7)
         #expect(run.rebuilt == stream, "seed \(seed)")
-        Self.checkInvariants(run, window: window, minMatch: minMatch, blockSizes: blockSizes)
+        Self.checkInvariants(run, window: window, minMatch: minMatch, localMinMatch: local, blockSizes: blockSizes)
     }
 
     @Test func plantedLongRepeatsInsideTheWindowAreCut() throws {
@@ -162,6 +171,21 @@ import Glibc
                 #expect(run.blocks.flatMap(\.residual) == stream)
             }
         }
+    }
+
+    /// A 500-byte repeat is left to the block coder when its source is in the same
+    /// block (default local minimum 1024), cut when the source is in an earlier block,
+    /// and cut in both cases with the local minimum lowered to the minimum.
+    @Test func localRepeatsNeedTheLocalMinimum() throws {
+        var s = Generators.random(40_000, seed: 60)
+        for j in 0..<500 { s[5000 + j] = s[1000 + j] }      // source in the same 16 KiB block
+        for j in 0..<500 { s[20_000 + j] = s[2000 + j] }    // source in the first block
+        let byDefault = try Self.roundTrip(s, blockSizes: [16_384], window: 1 << 16)
+        #expect(byDefault.rebuilt == s)
+        #expect(byDefault.references.map(\.distance) == [18_000])
+        let lowered = try Self.roundTrip(s, blockSizes: [16_384], window: 1 << 16, localMinMatch: 64)
+        #expect(lowered.rebuilt == s)
+        #expect(lowered.references.map(\.distance) == [4000, 18_000])
     }
 
     @Test func overlappingRepeats() throws {

@@ -34,6 +34,8 @@ public struct LongRangeBlock: Equatable, Sendable {
 public final class LongRangeMatcher {
     public let window: Int64
     public let minMatch: Int
+    /// The shortest reference whose source lies inside the same block (≥ minMatch).
+    public let localMinMatch: Int
     public let hashTableBytes: Int
     public let anchorSpacingLog: Int
     public let history: any LongRangeHistory
@@ -41,6 +43,10 @@ public final class LongRangeMatcher {
     /// Bytes hashed per anchor (the gear hash shifts 2 bits per byte in 64 bits).
     public static let hashedBytes = 32
     static let bucketEntries = 4
+    /// Measured (docs/LONG.md): cutting repeats of 64…1023 bytes out of a block that
+    /// also holds their source makes lz77 -6 on the Canterbury files 0.5% larger; from
+    /// 1024 bytes on it costs 0.03%.
+    public static let defaultLocalMinMatch = 1024
 
     /// Stream offset of the next block's first byte.
     public private(set) var streamOffset: Int64
@@ -65,12 +71,14 @@ public final class LongRangeMatcher {
     /// - Parameters:
     ///   - window: the largest distance a reference may have, 1 ... 2^40.
     ///   - minMatch: the shortest reference, 8 ... 65536 (default 64).
+    ///   - localMinMatch: the shortest reference whose source lies in the same block
+    ///     (which the block coder finds itself); default 1024, never below `minMatch`.
     ///   - hashTableBytes: the anchor table's size, 4 KiB ... 4 GiB (rounded down to a power of two).
     ///   - anchorSpacingLog: log2 of the mean anchor spacing, 0 ... 16; nil picks
     ///     max(log2(window / table entries), log2(minMatch / 2)).
     ///   - history: the stream so far (empty or holding everything before this matcher's first block).
-    public init(window: Int64, minMatch: Int = 64, hashTableBytes: Int = 16 << 20, anchorSpacingLog: Int? = nil,
-                history: any LongRangeHistory) throws(CodecError) {
+    public init(window: Int64, minMatch: Int = 64, localMinMatch: Int? = nil, hashTableBytes: Int = 16 << 20,
+                anchorSpacingLog: Int? = nil, history: any LongRangeHistory) throws(CodecError) {
         guard window >= 1, window <= 1 << 40 else { throw .invalidParameter("long-range window \(window) is outside 1...2^40") }
         guard minMatch >= 8, minMatch <= 65536 else { throw .invalidParameter("long-range minimum match \(minMatch) is outside 8...65536") }
         guard hashTableBytes >= 4096, hashTableBytes <= 1 << 32 else {
@@ -87,6 +95,7 @@ public final class LongRangeMatcher {
         self.anchorSpacingLog = anchorSpacingLog ?? Swift.max(spacing, floorLog)
         self.window = window
         self.minMatch = minMatch
+        self.localMinMatch = Swift.max(minMatch, localMinMatch ?? Self.defaultLocalMinMatch)
         self.hashTableBytes = entries * 8
         self.history = history
         self.streamOffset = history.end
@@ -176,9 +185,11 @@ public final class LongRangeMatcher {
                     verifications += 1
                     let f = try forwardLength(p, n, blockStart, from: i, distance: d)
                     let b = try backwardLength(p, blockStart, from: i, limit: litStart, distance: d)
-                    if f + b > best { best = f + b; bestBack = b; bestDistance = d }
+                    // A source inside this block is one the block coder sees itself.
+                    let needed = Int64(i - b) >= d ? localMinMatch : minMatch
+                    if f + b >= needed && f + b > best { best = f + b; bestBack = b; bestDistance = d }
                 }
-                if best >= minMatch {
+                if best > 0 {
                     emit(i - bestBack, best, bestDistance)
                     if covered == n { carryDistance = bestDistance }
                 }
