@@ -42,7 +42,9 @@ public enum LongRangeBenchmark {
     }
 
     /// Runs the stage over `input` in `blockSize` blocks and back, checking the round trip.
-    public static func stage(_ name: String, _ input: [UInt8], runs: Int) throws(BenchError) -> (StageFigures, residual: [UInt8], sections: [[UInt8]]) {
+    /// `file`: the input is also in this file, and the matcher and rebuilder read their
+    /// history back from files with pread (the decoder's from a file it writes) instead of memory.
+    public static func stage(_ name: String, _ input: [UInt8], runs: Int, file: String? = nil) throws(BenchError) -> (StageFigures, residual: [UInt8], sections: [[UInt8]]) {
         var best = StageFigures(name: name, inputBytes: input.count, residualBytes: 0, sectionBytes: 0, references: 0,
                                 anchors: 0, verifications: 0, matchSeconds: .infinity, rebuildSeconds: .infinity)
         var residual: [UInt8] = []
@@ -51,8 +53,19 @@ public enum LongRangeBenchmark {
             for _ in 0..<Swift.max(1, runs) {
                 // Timed: the stage as a pipeline runs it, each block's residual handed on and freed.
                 var residualBytes = 0, referenceCount = 0
+                var descriptors: [Int32] = []
+                defer { descriptors.forEach { close($0) } }
+                func history(writing: Bool) throws -> any LongRangeHistory {
+                    guard let file else { return try InMemoryHistory(capacity: Int(window)) }
+                    let path = writing ? file + ".rebuilt" : file
+                    let fd = writing ? open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600) : open(path, O_RDONLY)
+                    guard fd >= 0 else { throw BenchError("cannot open \(path)") }
+                    descriptors.append(fd)
+                    return FileHistory(descriptor: fd, writesAppended: writing, name: path)
+                }
+                defer { if let file { unlink(file + ".rebuilt") } }
                 let timed = try LongRangeMatcher(window: window, minMatch: minMatch, hashTableBytes: tableBytes,
-                                                 history: InMemoryHistory(capacity: Int(window)))
+                                                 history: history(writing: false))
                 let t0 = Measurement.threadCPUTime()
                 try input.withUnsafeBytes { raw in
                     var at = 0
@@ -67,7 +80,7 @@ public enum LongRangeBenchmark {
                 let t1 = Measurement.threadCPUTime()
                 // Untimed: the same again, keeping the blocks for the rebuilder.
                 let matcher = try LongRangeMatcher(window: window, minMatch: minMatch, hashTableBytes: tableBytes,
-                                                   history: InMemoryHistory(capacity: Int(window)))
+                                                   history: history(writing: false))
                 var blocks: [LongRangeBlock] = []
                 try input.withUnsafeBytes { raw in
                     var at = 0
@@ -82,7 +95,7 @@ public enum LongRangeBenchmark {
                     throw BenchError("long-range matcher is not deterministic on \(name)")
                 }
                 sections = blocks.map { LongRangeReferenceSection.encode($0.references) }
-                let rebuilder = try LongRangeRebuilder(window: window, history: InMemoryHistory(capacity: Int(window)))
+                let rebuilder = try LongRangeRebuilder(window: window, history: history(writing: true))
                 var out: [UInt8] = []
                 out.reserveCapacity(input.count)
                 let t2 = Measurement.threadCPUTime()
@@ -152,16 +165,29 @@ public enum LongRangeBenchmark {
         copies.reserveCapacity(16 * bible.count)
         for _ in 0..<16 { copies += bible }
 
+        // The 64 MiB as a file: for the pread-backed histories and for the rival tools.
+        let tmp = "/tmp/squeeze-long-bench-\(getpid())"
+        defer { unlink(tmp); unlink(tmp + ".out") }
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if fd >= 0 {
+            _ = copies.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
         let (r, _, _) = try stage("random 64 MiB", random, runs: runs)
         let (c, cResidual, cSections) = try stage("canterbury (\(names.count) files)", canterbury, runs: runs)
         let (b, bResidual, bSections) = try stage("16 x bible.txt", copies, runs: runs)
+        let (bf, _, bfSections) = try stage("16 x bible.txt, pread", copies, runs: runs, file: tmp)
+        guard bf.residualBytes == b.residualBytes, bfSections == bSections else {
+            throw BenchError("the pread-backed histories gave other references than the in-memory ones")
+        }
         s += pad("input", 26) + pad("bytes", 11) + pad("residual", 11) + pad("refs", 6) + pad("sections", 9)
             + pad("cost %", 9) + pad("match MB/s", 11) + pad("rebuild MB/s", 13) + pad("anchors", 9) + "verified\n"
-        for f in [r, c, b] {
+        for f in [r, c, b, bf] {
             s += pad(f.name, 26) + pad(String(f.inputBytes), 11) + pad(String(f.residualBytes), 11) + pad(String(f.references), 6)
                 + pad(String(f.sectionBytes), 9) + pad(fmt(f.cost * 100, 4), 9) + pad(fmt(f.matchMBps, 1), 11)
                 + pad(fmt(f.rebuildMBps, 1), 13) + pad(String(f.anchors), 9) + String(f.verifications) + "\n"
         }
+        s += "(pread: both histories read back from files, the rebuilder's written with pwrite)\n"
         s += "targets (input without long repeats): >= 300 MB/s, cost < 0.5%\n\n"
         let cBefore = try codedSize("lz77", 6, canterbury)
         let cAfter = try codedSize("lz77", 6, cResidual) + cSections.reduce(0) { $0 + $1.count }
@@ -177,14 +203,6 @@ public enum LongRangeBenchmark {
             let long = try codedSize(name, level, bResidual) + sectionBytes
             s += pad("\(name) -\(level)", 22) + pad(String(one), 11) + pad(String(long), 19)
                 + (long >= one ? "+" : "") + fmt(Double(long - one) / Double(one) * 100, 2) + "%\n"
-        }
-        // The rivals on the whole 64 MiB, as system commands.
-        let tmp = "/tmp/squeeze-long-bench-\(getpid())"
-        defer { unlink(tmp); unlink(tmp + ".out") }
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if fd >= 0 {
-            _ = copies.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            close(fd)
         }
         for (tool, argv) in [("xz", ["xz", "-9e", "-c", "-T1"]), ("zstd", ["zstd", "-19", "--long=27", "-c", "-q"])] {
             guard Self.tool(tool) else { s += pad(argv.joined(separator: " "), 22) + "skipped: \(tool) is not installed\n"; continue }
