@@ -176,13 +176,22 @@ public enum LongRangeBenchmark {
         let (r, _, _) = try stage("random 64 MiB", random, runs: runs)
         let (c, cResidual, cSections) = try stage("canterbury (\(names.count) files)", canterbury, runs: runs)
         let (b, bResidual, bSections) = try stage("16 x bible.txt", copies, runs: runs)
+        // Hard cases for the matcher: one byte value (every byte or no byte an anchor), and
+        // 500-byte local repeats, each verified at several anchors and then left to the coder.
+        let zeros = [UInt8](repeating: 0, count: 16 << 20)
+        var local = randomBytes(16 << 20)
+        for at in stride(from: 1000, to: local.count - 600, by: 1000) {
+            for j in 0..<500 { local[at + j] = local[at - 700 + j] }
+        }
+        let (z, _, _) = try stage("zeros 16 MiB", zeros, runs: runs)
+        let (l, _, _) = try stage("500-byte local repeats", local, runs: runs)
         let (bf, _, bfSections) = try stage("16 x bible.txt, pread", copies, runs: runs, file: tmp)
         guard bf.residualBytes == b.residualBytes, bfSections == bSections else {
             throw BenchError("the pread-backed histories gave other references than the in-memory ones")
         }
         s += pad("input", 26) + pad("bytes", 11) + pad("residual", 11) + pad("refs", 6) + pad("sections", 9)
             + pad("cost %", 9) + pad("match MB/s", 11) + pad("rebuild MB/s", 13) + pad("anchors", 9) + "verified\n"
-        for f in [r, c, b, bf] {
+        for f in [r, c, b, bf, z, l] {
             s += pad(f.name, 26) + pad(String(f.inputBytes), 11) + pad(String(f.residualBytes), 11) + pad(String(f.references), 6)
                 + pad(String(f.sectionBytes), 9) + pad(fmt(f.cost * 100, 4), 9) + pad(fmt(f.matchMBps, 1), 11)
                 + pad(fmt(f.rebuildMBps, 1), 13) + pad(String(f.anchors), 9) + String(f.verifications) + "\n"
