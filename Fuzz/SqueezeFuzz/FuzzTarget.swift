@@ -8,7 +8,8 @@ import Glibc
 /// 255 is the `.sqz` container reader (the rest is a frame), 254 the plain
 /// gzip/bzip2/xz/zstd reader behind `squeeze -d` (the rest is a file), 253 the
 /// round trip through the container (see `roundTrip`), 252 the archive
-/// index reader (the rest is an index payload, docs/ARCHIVE.md), any other value
+/// index reader (the rest is an index payload, docs/ARCHIVE.md), 251 the long-range
+/// reference section and rebuilder (see `longRange`), any other value
 /// picks a codec of the standard registry at its default level, or at one
 /// of its `otherFormatLevels`, value mod the count of those; bytes
 /// 1–2 are then the little-endian original size (< 65,536) and the rest is the
@@ -29,6 +30,25 @@ enum FuzzTarget {
     static let roundTripMaxInput = 64 << 10
     /// 252: an archive index payload (`ArchiveIndex.decode`).
     static let archiveIndexSelector: UInt8 = 252
+    /// 251: bytes 1–2 a raw size (little-endian), byte 3 the section's length S, then S
+    /// bytes of long-range reference section and the rest as the residual (docs/LONG.md);
+    /// rebuilt after 4 KiB of history with a 4 KiB window.
+    static let longRangeSelector: UInt8 = 251
+
+    static func longRange(_ data: UnsafeRawBufferPointer) {
+        guard data.count >= 4 else { return }
+        let rawSize = Int(data[1]) | Int(data[2]) << 8
+        let s = min(Int(data[3]), data.count - 4)
+        let section = UnsafeRawBufferPointer(rebasing: data[4..<(4 + s)])
+        let residual = UnsafeRawBufferPointer(rebasing: data[(4 + s)...])
+        let earlier = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 7) }
+        guard let history = try? InMemoryHistory(capacity: 4096),
+              (try? earlier.withUnsafeBytes { try history.append($0) }) != nil,
+              let rebuilder = try? LongRangeRebuilder(window: 4096, history: history) else { fatalError("long-range setup failed") }
+        if let out = try? rebuilder.rebuild(residual: residual, section: section, rawSize: rawSize), out.count != rawSize {
+            fatalError("long-range: rebuilt \(out.count) bytes where \(rawSize) were asked for")
+        }
+    }
     static let roundTripTargets: [(descriptor: CodecDescriptor, level: Int)] = codecs.flatMap { d in
         d.levels.map { (d, $0) }
     }
@@ -100,6 +120,10 @@ enum FuzzTarget {
         }
         if data[0] == roundTripSelector {
             roundTrip(data)
+            return
+        }
+        if data[0] == longRangeSelector {
+            longRange(data)
             return
         }
         if data[0] == archiveIndexSelector {
@@ -177,6 +201,11 @@ enum FuzzTarget {
         let blocks = [BlockLocation(frameOffset: 16, recordSize: 900, rawSize: 4096, stored: false),
                       BlockLocation(frameOffset: 916, recordSize: 2061, rawSize: 2048, stored: true)]
         seeds.append([archiveIndexSelector] + ArchiveIndex(blocks: blocks, members: members, frameSize: 2990).encode())
+        // A long-range block of 300 bytes: 10 literals, a copy from the history, 5 literals,
+        // an overlapping copy, then 20 literals.
+        let section = LongRangeReferenceSection.encode([LongRangeReference(literalLength: 10, distance: 3000, length: 200),
+                                                        LongRangeReference(literalLength: 5, distance: 3, length: 65)])
+        seeds.append([longRangeSelector, 44, 1, UInt8(section.count)] + section + (0..<35).map { UInt8($0) })
         // Plain files of the four foreign formats, one member and two.
         for format in ForeignFormat.allCases {
             var one: [UInt8] = []

@@ -16,13 +16,15 @@ struct Bench: ParsableCommand {
           ppm        ppm on book1: speed, peak memory, and 7-Zip's PPMd where `7zz` is installed
           baselines  zlib/bzip2/xz/zstd sizes and speeds on the corpora
           harness    what the comparison harness adds to the codec times it reports
+          long       the long-range stage alone: MB/s and size cost on random and Canterbury data, and 16 copies of bible.txt through lz77/bwt/ppm -9 beside xz -9e and zstd --long=27
+          long-stage the first table of `long` alone (the stage's MB/s and cost, in seconds)
 
         The corpora are found the same way by every benchmark: $SQUEEZE_CORPORA, else \
         ./corpora, else the corpora directory of the package this executable was built in. \
         A benchmark that cannot run says why on standard error and exits with status 1.
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines or harness.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines, harness or long.")
     var name: String
 
     func run() throws {
@@ -43,6 +45,8 @@ struct Bench: ParsableCommand {
         case "ppm": print(try PPMBenchmark.run().report)
         case "blocksort": print(try BlockSortBenchmark.run())
         case "bwt": print(try BWTCodecBenchmark.run())
+        case "long": print(try LongRangeBenchmark.run())
+        case "long-stage": print(try LongRangeBenchmark.run(stageOnly: true))
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }
