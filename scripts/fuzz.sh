@@ -22,7 +22,7 @@ count_units() { # directory, selector (byte 0 of every file at once: one head, n
 }
 total=$(ls "$seeds" | wc -l)
 echo "fuzz.sh: $total seeds: $(count_units "$seeds" 255) container, $(count_units "$seeds" 254) foreign," \
-     "$(count_units "$seeds" 253) round-trip, $(count_units "$seeds" 252) archive index, the rest codec payloads"
+     "$(count_units "$seeds" 253) round-trip, $(count_units "$seeds" 252) archive index, $(count_units "$seeds" 251) long-range, the rest codec payloads"
 swift build -c release --build-path .build-fuzz --product SqueezeFuzz \
     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 swift build -c release --build-path .build-fuzz-asan --product SqueezeFuzz \

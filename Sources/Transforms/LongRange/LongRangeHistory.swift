@@ -76,7 +76,10 @@ public final class InMemoryHistory: LongRangeHistory {
             // The whole ring at once, in large pages where the system has them: the
             // kernel commits pages only as they are first written, so a short stream
             // costs only what it uses, and no growth ever copies the held bytes.
-            storage = UnsafeMutableRawPointer(LargeAllocation.allocate(UInt8.self, count: capacity))
+            guard let ring = LargeAllocation.tryAllocate(UInt8.self, count: capacity) else {
+                throw .limitExceeded("long-range history of \(capacity) bytes: out of memory")
+            }
+            storage = UnsafeMutableRawPointer(ring)
             allocated = capacity
             base = start
         }
