@@ -25,7 +25,7 @@ let package = Package(
         // The Codec protocol, the registry and our own codecs.
         .target(name: "Codecs", dependencies: ["BitIO", "Entropy", "Transforms", "CPrefetch"]),
         // The .sqz frame.
-        .target(name: "Container", dependencies: ["BitIO", "Codecs"]),
+        .target(name: "Container", dependencies: ["BitIO", "Transforms", "Codecs"]),
 
         // System compression libraries, used only as comparison baselines.
         .systemLibrary(name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",

@@ -1,3 +1,4 @@
+import Transforms
 import Codecs
 import Dispatch
 
@@ -49,8 +50,11 @@ public struct SqzCompressor: Sendable {
     public let blockSize: Int
     /// Blocks coded at the same time; memory is about 2 × threads × blockSize.
     public let threads: Int
+    /// The long-range stage, nil when off (then a version-1 frame is written, as before).
+    public let longRange: LongRangeSettings?
 
-    public init(descriptor: CodecDescriptor, level: Int? = nil, blockSize: Int? = nil, threads: Int = 1) throws(SqzError) {
+    public init(descriptor: CodecDescriptor, level: Int? = nil, blockSize: Int? = nil, threads: Int = 1,
+                longRange: LongRangeSettings? = nil) throws(SqzError) {
         let lv = level ?? descriptor.defaultLevel
         guard descriptor.levels.contains(lv), let level8 = UInt8(exactly: lv) else {
             throw .unsupportedLevel(codec: descriptor.name, level: UInt8(clamping: lv))
@@ -64,6 +68,10 @@ public struct SqzCompressor: Sendable {
         self.level = lv
         self.blockSize = bs
         self.threads = Swift.max(1, Swift.min(threads, 64))
+        if let w = longRange?.window, w < 1 << 10 || w > Int64(1) << Int64(SqzFormat.windowLogRange.upperBound) {
+            throw .limitExceeded("long-range window \(w) bytes is outside 1 KiB...1 TiB")
+        }
+        self.longRange = longRange
     }
 
     /// Compresses all of `source` into `sink`; `progress` is told the raw bytes consumed so far.
@@ -79,14 +87,14 @@ public struct SqzCompressor: Sendable {
         return summary
     }
 
-    struct BlockRecord: Sendable {
-        var header: [UInt8]
+    /// A coded block's payload, or its raw bytes when coding did not shrink them.
+    struct BlockPayload: Sendable {
         var payload: ByteBuffer
         var stored: Bool
     }
 
-    /// Codes one block; falls back to a stored block when coding does not shrink it.
-    static func encodeBlock(_ raw: [UInt8], codec: any Codec) -> Result<BlockRecord, CodecError> {
+    /// Codes one block; falls back to storing it when coding does not shrink it.
+    static func encodeBlock(_ raw: [UInt8], codec: any Codec) -> Result<BlockPayload, CodecError> {
         var coded = ByteBuffer(capacity: raw.count / 2 + 64)
         do {
             try raw.withUnsafeBytes { r in try codec.encode(r, into: &coded) }
@@ -96,18 +104,35 @@ public struct SqzCompressor: Sendable {
             return .failure(.library("\(error)"))
         }
         let stored = coded.count >= raw.count
-        let payload = stored ? ByteBuffer(raw) : coded
-        var h: [UInt8] = [stored ? SqzFormat.Tag.stored.rawValue : SqzFormat.Tag.coded.rawValue]
-        SqzFormat.appendVarint(UInt64(raw.count), to: &h)
-        SqzFormat.appendVarint(UInt64(payload.count), to: &h)
-        SqzFormat.appendLE32(CRC32.checksum(raw), to: &h)
-        SqzFormat.appendLE32(CRC32.checksum(h), to: &h)
-        return .success(BlockRecord(header: h, payload: payload, stored: stored))
+        return .success(BlockPayload(payload: stored ? ByteBuffer(raw) : coded, stored: stored))
     }
 
-    static func encodeBatch(_ raws: [[UInt8]], count: Int, codec: any Codec) -> [Result<BlockRecord, CodecError>] {
+    /// A version-1 block header: tag, raw size, payload size, CRC32 of the raw bytes, CRC32 of the header.
+    static func blockHeader(stored: Bool, rawSize: Int, payloadSize: Int, rawCRC: UInt32) -> [UInt8] {
+        var h: [UInt8] = [stored ? SqzFormat.Tag.stored.rawValue : SqzFormat.Tag.coded.rawValue]
+        SqzFormat.appendVarint(UInt64(rawSize), to: &h)
+        SqzFormat.appendVarint(UInt64(payloadSize), to: &h)
+        SqzFormat.appendLE32(rawCRC, to: &h)
+        SqzFormat.appendLE32(CRC32.checksum(h), to: &h)
+        return h
+    }
+
+    /// A version-2 block header: tag, codec id, level, filter id, raw size, payload
+    /// size, reference-section size, CRC32 of the raw bytes, CRC32 of the header.
+    static func blockHeaderV2(stored: Bool, codecID: UInt8, level: UInt8, filter: UInt8, rawSize: Int,
+                              payloadSize: Int, sectionSize: Int, rawCRC: UInt32) -> [UInt8] {
+        var h: [UInt8] = [stored ? SqzFormat.Tag.stored.rawValue : SqzFormat.Tag.coded.rawValue, codecID, level, filter]
+        SqzFormat.appendVarint(UInt64(rawSize), to: &h)
+        SqzFormat.appendVarint(UInt64(payloadSize), to: &h)
+        SqzFormat.appendVarint(UInt64(sectionSize), to: &h)
+        SqzFormat.appendLE32(rawCRC, to: &h)
+        SqzFormat.appendLE32(CRC32.checksum(h), to: &h)
+        return h
+    }
+
+    static func encodeBatch(_ raws: [[UInt8]], count: Int, codec: any Codec) -> [Result<BlockPayload, CodecError>] {
         if count == 1 { return [encodeBlock(raws[0], codec: codec)] }
-        var results = [Result<BlockRecord, CodecError>](repeating: .failure(.truncated), count: count)
+        var results = [Result<BlockPayload, CodecError>](repeating: .failure(.truncated), count: count)
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let out = slots
             DispatchQueue.concurrentPerform(iterations: count) { i in
@@ -116,4 +141,27 @@ public struct SqzCompressor: Sendable {
         }
         return results
     }
+}
+
+/// The long-range stage in front of the block coders (docs/LONG.md): repeats up to
+/// `window` bytes back are replaced by references, kept in each block's reference section.
+public struct LongRangeSettings: Sendable, Equatable {
+    /// Bytes back a reference may reach; rounded up to a power of two (the frame
+    /// stores its log). The encoder keeps this much of the input in memory (pages
+    /// are committed only as input arrives): reading it back from the input file
+    /// instead would trust a file that may change while it is read, and a match
+    /// verified against changed bytes would decode to something else.
+    public var window: Int64
+    /// The matcher's hash table.
+    public var hashTableBytes: Int
+
+    public init(window: Int64, hashTableBytes: Int = 16 << 20) {
+        self.window = window
+        self.hashTableBytes = hashTableBytes
+    }
+
+    /// zstd's default `--long` window (2^27), which squeeze follows.
+    public static let defaultWindow: Int64 = 1 << 27
+    /// The largest window `--long` accepts.
+    public static let maxWindow: Int64 = 1 << 31
 }

@@ -1,5 +1,6 @@
 import Codecs
 import Dispatch
+import Transforms
 
 /// Reads `.sqz` frames: checks every field against limits before allocating,
 /// decodes each block, and verifies the block and whole-content checksums.
@@ -20,9 +21,14 @@ public struct SqzDecompressor: Sendable {
     ///
     /// With `threads` above 1, that many blocks are decoded at once (fewer when
     /// the memory limit does not cover them all); the output is the same.
+    ///
+    /// A long-range frame (version 2) needs the output within its window:
+    /// with `outputDescriptor`, a regular file `sink` writes to from its offset 0,
+    /// that is read back (no memory); otherwise the window is kept in memory and
+    /// counts against `memoryLimit`.
     public func decompress<S: ByteSource, K: ByteSink>(
         from source: S, to sink: inout K, decode: Bool = true, memoryLimit: Int? = nil, threads: Int = 1,
-        progress: ((Int64) -> Void)? = nil
+        outputDescriptor: Int32? = nil, progress: ((Int64) -> Void)? = nil
     ) throws(SqzError) -> FrameSummary {
         var reader = BufferedReader(source)
         var total: FrameSummary? = nil
@@ -31,7 +37,7 @@ public struct SqzDecompressor: Sendable {
             let frame = try decodeFrame(&reader, index: (total?.frames ?? 0) + 1, to: &sink, content: &content,
                                         decode: decode, memoryLimit: memoryLimit, threads: threads,
                                         rawBefore: total?.rawBytes ?? 0, blocksBefore: total?.blocks ?? 0,
-                                        progress: progress)
+                                        outputDescriptor: outputDescriptor, progress: progress)
             total = total.map { $0.followed(by: frame) } ?? frame
             try skipSkippableFrames(&reader)
         } while try reader.fill()
@@ -55,7 +61,8 @@ public struct SqzDecompressor: Sendable {
 
     private func decodeFrame<S: ByteSource, K: ByteSink>(
         _ reader: inout BufferedReader<S>, index frameIndex: Int, to sink: inout K, content allContent: inout CRC32,
-        decode: Bool, memoryLimit: Int?, threads: Int, rawBefore: Int64, blocksBefore: Int, progress: ((Int64) -> Void)?
+        decode: Bool, memoryLimit: Int?, threads: Int, rawBefore: Int64, blocksBefore: Int, outputDescriptor: Int32?,
+        progress: ((Int64) -> Void)?
     ) throws(SqzError) -> FrameSummary {
         let first = frameIndex == 1
         let start = reader.consumed
@@ -66,6 +73,13 @@ public struct SqzDecompressor: Sendable {
             throw .truncated("in the frame header" + (first ? "" : " of frame \(frameIndex)"))
         }
         if !first && Array(head[0..<4]) != SqzFormat.magic { throw .trailingData }
+        if head[4] == SqzFormat.version2 {
+            var rest: [UInt8] = []
+            guard try reader.readExact(SqzFormat.headerSizeV2 - SqzFormat.headerSize, into: &rest) else {
+                throw .truncated("in the frame header" + (first ? "" : " of frame \(frameIndex)"))
+            }
+            head += rest
+        }
         let header = try parseHeader(head)
         guard let descriptor = registry.withID(header.codecID) else { throw .unknownCodec(header.codecID) }
         guard descriptor.levels.contains(Int(header.level)) else {
@@ -73,6 +87,33 @@ public struct SqzDecompressor: Sendable {
         }
         if decode { try checkMemory(header, descriptor: descriptor, limit: memoryLimit) }
         let codec = descriptor.make(Int(header.level))
+        // Codecs a version-2 block names, by (id, level); the frame's own first.
+        var codecs: [Int: (CodecDescriptor, any Codec)] = [Int(header.codecID) << 8 | Int(header.level): (descriptor, codec)]
+        // The long-range stage: the output within the window, read back from the
+        // output file or kept in memory (then counted against the limit).
+        var rebuilder: LongRangeRebuilder? = nil
+        var windowMemory = 0
+        if decode, let window = header.window {
+            let history: any LongRangeHistory
+            if let fd = outputDescriptor {
+                history = FileHistory(descriptor: fd, fileOffset: rawBefore, name: "the output")
+            } else {
+                windowMemory = Int(window)
+                if let limit = memoryLimit {
+                    let need = windowMemory + descriptor.decodeMemory(Int(header.level), header.blockSize)
+                    if need > limit {
+                        throw .memoryLimit(needed: need, limit: limit,
+                                           what: "a long-range window of \(SqzFormat.sizeText(Int(window))) kept in memory, as the output is not a regular file")
+                    }
+                }
+                do throws(CodecError) { history = try InMemoryHistory(capacity: Int(window)) } catch {
+                    throw .limitExceeded("long-range window of \(SqzFormat.sizeText(Int(window))): \(error)")
+                }
+            }
+            do throws(CodecError) { rebuilder = try LongRangeRebuilder(window: window, history: history) } catch {
+                throw .limitExceeded("long-range window: \(error)")
+            }
+        }
         var summary = FrameSummary(header: header, codecName: descriptor.name,
                                    levelLabel: descriptor.label(forLevel: Int(header.level)))
         var content = CRC32()
@@ -80,21 +121,45 @@ public struct SqzDecompressor: Sendable {
         var decoded = ByteBuffer()
         // Blocks decoded at once: no more than the memory limit covers.
         let oneBlock = descriptor.decodeMemory(Int(header.level), header.blockSize) + header.blockSize
-        let batch = Swift.max(1, Swift.min(threads, memoryLimit.map { $0 / Swift.max(1, oneBlock) } ?? threads, 64))
-        var pending: [(block: BlockHeader, payload: [UInt8], index: Int)] = []
+        let batch = Swift.max(1, Swift.min(threads, memoryLimit.map { ($0 - windowMemory) / Swift.max(1, oneBlock) } ?? threads, 64))
+        var pending: [(block: BlockHeader, payload: [UInt8], index: Int, references: [LongRangeReference])] = []
+        // Checks a decoded block (after rebuilding it from its residual and references)
+        // and writes it: blocks leave here in stream order.
+        func emit(_ decoded: ByteBuffer, _ block: BlockHeader, _ references: [LongRangeReference], index: Int) throws(SqzError) {
+            var rebuilt: [UInt8]? = nil
+            if let rebuilder {
+                do throws(CodecError) {
+                    rebuilt = try decoded.withUnsafeBytes { (r) throws(CodecError) in
+                        try rebuilder.rebuild(residual: r, references: references, rawSize: block.rawSize)
+                    }
+                } catch {
+                    throw .blockCorrupt(block: index, error)
+                }
+            }
+            let write = { (p: UnsafeRawBufferPointer) throws(SqzError) in
+                if rebuilt != nil, CRC32.checksum(p) != block.rawCRC { throw .checksumMismatch(block: index) }
+                content.update(p)
+                allContent.update(p)
+                try sink.write(p)
+            }
+            if let rebuilt { try withBytes(rebuilt, write) } else { try decoded.withUnsafeBytes(write) }
+        }
         // Decodes the pending blocks together, then checks and writes them in order.
         func flush() throws(SqzError) {
             guard !pending.isEmpty else { return }
             var results = [Result<ByteBuffer, SqzError>](repeating: .failure(.empty), count: pending.count)
             let work = pending
             let level = Int(header.level)
+            let known = codecs
             results.withUnsafeMutableBufferPointer { slots in
                 nonisolated(unsafe) let out = slots
                 DispatchQueue.concurrentPerform(iterations: work.count) { k in
                     var buffer = ByteBuffer()
+                    let (d, c) = known[work[k].block.codecKey(frame: header)] ?? (descriptor, codec)
                     out[k] = Result { () throws(SqzError) in
-                        try decodeBlock(work[k].block, payload: work[k].payload, index: work[k].index, codec: codec,
-                                        descriptor: descriptor, level: level, memoryLimit: memoryLimit, into: &buffer)
+                        try decodeBlock(work[k].block, payload: work[k].payload, index: work[k].index, codec: c,
+                                        descriptor: d, level: work[k].block.level ?? level, memoryLimit: memoryLimit,
+                                        into: &buffer)
                         return buffer
                     }
                 }
@@ -106,11 +171,7 @@ public struct SqzDecompressor: Sendable {
                 case .success(let b): block = b
                 case .failure(let e): throw e
                 }
-                block.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
-                    content.update(p)
-                    allContent.update(p)
-                }
-                try block.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
+                try emit(block, work[k].block, work[k].references, index: work[k].index)
                 progress?(rawBefore + summary.rawBytes - work[(k + 1)...].reduce(0) { $0 + Int64($1.block.rawSize) })
             }
         }
@@ -128,9 +189,32 @@ public struct SqzDecompressor: Sendable {
                 guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
                     throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
                 }
-                let block = try readBlockHeader(&reader, tag: tag, index: index, frame: header)
+                var block = try readBlockHeader(&reader, tag: tag, index: index, frame: header)
                 guard try reader.readExact(block.payloadSize, into: &payload) else {
                     throw .truncated("in \(label) data")
+                }
+                var references: [LongRangeReference] = []
+                if block.sectionSize > 0 || header.window != nil {
+                    var section: [UInt8] = []
+                    guard try reader.readExact(block.sectionSize, into: &section) else {
+                        throw .truncated("in \(label) long-range references")
+                    }
+                    guard let window = header.window else {
+                        throw .blockHeaderCorrupt(block: index, "long-range references in a frame without a window")
+                    }
+                    do throws(CodecError) {
+                        references = try LongRangeReferenceSection.decode(section, rawSize: block.rawSize, window: window,
+                                                                          streamOffset: summary.rawBytes)
+                    } catch {
+                        throw .blockCorrupt(block: index, error)
+                    }
+                    block.residualSize = block.rawSize - references.reduce(0) { $0 + $1.length }
+                    if tag == .stored && block.payloadSize != block.residualSize {
+                        throw .blockHeaderCorrupt(block: index, "stored block of \(block.payloadSize) bytes, but its references leave \(block.residualSize)")
+                    }
+                }
+                if decode, header.version >= SqzFormat.version2, codecs[block.codecKey(frame: header)] == nil {
+                    codecs[block.codecKey(frame: header)] = try blockCodec(block, index: index, memoryLimit: memoryLimit)
                 }
                 summary.blocks += 1
                 summary.rawBytes += Int64(block.rawSize)
@@ -138,18 +222,15 @@ public struct SqzDecompressor: Sendable {
 
                 guard decode else { continue }
                 if batch > 1 {
-                    pending.append((block, payload, index))
+                    pending.append((block, payload, index, references))
                     payload = []
                     if pending.count == batch { try flush() }
                     continue
                 }
-                try decodeBlock(block, payload: payload, index: index, codec: codec, descriptor: descriptor,
-                                level: Int(header.level), memoryLimit: memoryLimit, into: &decoded)
-                decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
-                    content.update(p)
-                    allContent.update(p)
-                }
-                try decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
+                let (d, c) = codecs[block.codecKey(frame: header)] ?? (descriptor, codec)
+                try decodeBlock(block, payload: payload, index: index, codec: c, descriptor: d,
+                                level: block.level ?? Int(header.level), memoryLimit: memoryLimit, into: &decoded)
+                try emit(decoded, block, references, index: index)
                 progress?(rawBefore + summary.rawBytes)
             }
         } catch {
@@ -197,6 +278,18 @@ public struct SqzDecompressor: Sendable {
         var rawSize: Int
         var payloadSize: Int
         var rawCRC: UInt32
+        /// Version 2: the block's own codec id, level and filter id (nil in version 1: the frame's).
+        var codecID: UInt8? = nil
+        var level: Int? = nil
+        var filter: UInt8 = 0
+        /// Bytes of the long-range reference section after the payload (version 2).
+        var sectionSize = 0
+        /// Bytes the payload decodes to: the raw size less what the references supply.
+        var residualSize: Int
+        /// The raw CRC32 is checked after the long-range rebuild, not on the payload's output.
+        var checkedAfterRebuild = false
+
+        func codecKey(frame: FrameHeader) -> Int { Int(codecID ?? frame.codecID) << 8 | (level ?? Int(frame.level)) }
     }
 
     /// Reads the rest of a block header after its tag byte and checks every
@@ -206,10 +299,22 @@ public struct SqzDecompressor: Sendable {
     ) throws(SqzError) -> BlockHeader {
         let label = "block \(index)"
         var fields: [UInt8] = [tag.rawValue]
+        let v2 = header.version >= SqzFormat.version2
+        var ids: [UInt8] = []
+        if v2 {
+            guard try reader.readExact(3, into: &ids) else { throw .truncated("in \(label) header") }
+            fields += ids
+        }
         guard let raw = try reader.readVarint(), let coded = try reader.readVarint() else {
             throw .truncated("in \(label) header")
         }
         fields += raw.bytes + coded.bytes
+        var sectionSize: UInt64 = 0
+        if v2 {
+            guard let section = try reader.readVarint() else { throw .truncated("in \(label) header") }
+            fields += section.bytes
+            sectionSize = section.value
+        }
         var crcBytes: [UInt8] = []
         guard try reader.readExact(8, into: &crcBytes) else { throw .truncated("in \(label) header") }
         let rawCRC = SqzFormat.readLE32(crcBytes, 0)
@@ -221,16 +326,46 @@ public struct SqzDecompressor: Sendable {
             throw .blockHeaderCorrupt(block: index, "raw size \(raw.value) outside 1...\(header.blockSize)")
         }
         let rawSize = Int(raw.value)
+        let longRange = header.window != nil
         switch tag {
-        case .stored where coded.value != raw.value:
+        case .stored where !longRange && coded.value != raw.value:
             throw .blockHeaderCorrupt(block: index, "stored block of \(coded.value) bytes declares \(rawSize) raw bytes")
+        case .stored where coded.value > raw.value:
+            throw .blockHeaderCorrupt(block: index, "stored block of \(coded.value) bytes exceeds its raw size \(rawSize)")
         case .coded where coded.value > raw.value:
             throw .blockHeaderCorrupt(block: index, "coded size \(coded.value) exceeds raw size \(rawSize)")
         case .end:
             throw .blockHeaderCorrupt(block: index, "an end marker where a block was expected")
         default: break
         }
-        return BlockHeader(tag: tag, rawSize: rawSize, payloadSize: Int(coded.value), rawCRC: rawCRC)
+        // A reference takes at most three 9-byte varints and covers at least one byte.
+        guard sectionSize <= UInt64(rawSize) * 27 + 32, longRange || sectionSize == 0 else {
+            throw .blockHeaderCorrupt(block: index, "long-range section of \(sectionSize) bytes for \(rawSize) raw bytes")
+        }
+        if v2, ids[2] != 0 {
+            throw .blockHeaderCorrupt(block: index, "unknown filter id \(ids[2])")
+        }
+        return BlockHeader(tag: tag, rawSize: rawSize, payloadSize: Int(coded.value), rawCRC: rawCRC,
+                           codecID: v2 ? ids[0] : nil, level: v2 ? Int(ids[1]) : nil, filter: v2 ? ids[2] : 0,
+                           sectionSize: Int(sectionSize), residualSize: rawSize, checkedAfterRebuild: longRange)
+    }
+
+    /// The codec a version-2 block names, checked: known, its level valid, and
+    /// its memory within the limit.
+    func blockCodec(_ block: BlockHeader, index: Int, memoryLimit: Int?) throws(SqzError) -> (CodecDescriptor, any Codec) {
+        let id = block.codecID ?? 0
+        guard let d = registry.withID(id) else {
+            throw .blockHeaderCorrupt(block: index, "unknown codec id \(id)")
+        }
+        let level = block.level ?? d.defaultLevel
+        guard d.levels.contains(level) else {
+            throw .blockHeaderCorrupt(block: index, "\(d.name) has no level \(level)")
+        }
+        if let limit = memoryLimit, d.decodeMemory(level, block.rawSize) > limit {
+            throw .memoryLimit(needed: d.decodeMemory(level, block.rawSize), limit: limit,
+                               what: "block \(index): \(d.name) -\(d.label(forLevel: level))")
+        }
+        return (d, d.make(level))
     }
 
     /// Decodes one block's payload into `decoded` (replacing its contents) and
@@ -249,36 +384,53 @@ public struct SqzDecompressor: Sendable {
             }
         }
         decoded.removeAll()
-        decoded.reserve(rawSize)
+        let expected = block.residualSize
+        decoded.reserve(expected)
         if block.tag == .stored {
             try withBytes(payload) { (p) throws(SqzError) in decoded.append(contentsOf: p) }
         } else {
             let r: Result<Void, CodecError> = payload.withUnsafeBytes { p in
-                Result { () throws(CodecError) in try codec.decode(p, originalCount: rawSize, into: &decoded) }
+                Result { () throws(CodecError) in try codec.decode(p, originalCount: expected, into: &decoded) }
             }
             if case .failure(let e) = r { throw .blockCorrupt(block: index, e) }
         }
-        guard decoded.count == rawSize else {
-            throw .blockCorrupt(block: index, .corrupt("decoded \(decoded.count) bytes, expected \(rawSize)"))
+        guard decoded.count == expected else {
+            throw .blockCorrupt(block: index, .corrupt("decoded \(decoded.count) bytes, expected \(expected)"))
         }
+        if block.checkedAfterRebuild { return }
         let ok = decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Bool in CRC32.checksum(p) == block.rawCRC }
         guard ok else { throw .checksumMismatch(block: index) }
     }
 
     func parseHeader(_ h: [UInt8]) throws(SqzError) -> FrameHeader {
-        guard Array(h[0..<4]) == SqzFormat.magic else { throw .notSqz }
-        guard CRC32.checksum(Array(h[0..<12])) == SqzFormat.readLE32(h, 12) else {
+        guard h.count >= SqzFormat.headerSize, Array(h[0..<4]) == SqzFormat.magic else { throw .notSqz }
+        let v2 = h[4] == SqzFormat.version2
+        if v2 && h.count < SqzFormat.headerSizeV2 { throw .truncated("in the frame header (version 2 has 20 bytes)") }
+        let crcAt = v2 ? 16 : 12
+        guard CRC32.checksum(Array(h[0..<crcAt])) == SqzFormat.readLE32(h, crcAt) else {
             // A wrong version with a valid checksum is reported as such below;
             // a damaged header cannot be trusted for anything.
             throw .headerCorrupt("header checksum mismatch")
         }
-        guard h[4] == SqzFormat.version else { throw .unsupportedVersion(h[4]) }
-        guard h[7] == 0 else { throw .headerCorrupt("unknown flags 0x\(String(h[7], radix: 16))") }
+        guard SqzFormat.readableVersions.contains(h[4]) else { throw .unsupportedVersion(h[4]) }
+        let flags = h[7]
+        guard flags & ~(v2 ? SqzFormat.longRangeFlag : 0) == 0 else {
+            throw .headerCorrupt("unknown flags 0x\(String(flags, radix: 16))")
+        }
         let bs = Int(SqzFormat.readLE32(h, 8))
         guard bs >= SqzFormat.minBlockSize, bs <= SqzFormat.maxBlockSize else {
             throw .limitExceeded("declared block size \(bs) bytes is outside \(SqzFormat.minBlockSize)...\(SqzFormat.maxBlockSize)")
         }
-        return FrameHeader(version: h[4], codecID: h[5], level: h[6], blockSize: bs)
+        var windowLog: UInt8 = 0
+        if v2 {
+            windowLog = h[12]
+            guard h[13] == 0, h[14] == 0, h[15] == 0 else { throw .headerCorrupt("reserved header bytes are not zero") }
+            let longRange = flags & SqzFormat.longRangeFlag != 0
+            guard longRange == (windowLog != 0), windowLog == 0 || SqzFormat.windowLogRange.contains(windowLog) else {
+                throw .headerCorrupt("long-range window log \(windowLog) (flags 0x\(String(flags, radix: 16)))")
+            }
+        }
+        return FrameHeader(version: h[4], codecID: h[5], level: h[6], blockSize: bs, windowLog: windowLog)
     }
 
     private func readEnd<S: ByteSource>(

@@ -38,7 +38,7 @@ public enum SqzError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notSqz: "not in .sqz format"
         case .empty: "empty file, not in .sqz format"
-        case .unsupportedVersion(let v): "unsupported format version \(v) (this build reads version \(SqzFormat.version))"
+        case .unsupportedVersion(let v): "unsupported format version \(v) (this build reads versions \(SqzFormat.readableVersions.lowerBound)–\(SqzFormat.readableVersions.upperBound))"
         case .unknownCodec(let id): "unknown codec id \(id)"
         case .unsupportedLevel(let c, let l): "codec \(c) has no level \(l)"
         case .headerCorrupt(let why): "frame header corrupt: \(why)"

@@ -3,8 +3,21 @@ import Codecs
 /// Constants and small encoders of the `.sqz` frame; docs/FORMAT.md has the layout.
 public enum SqzFormat {
     public static let magic: [UInt8] = [0x89, 0x53, 0x51, 0x5A] // "\x89SQZ"
+    /// The version written when no long-range stage is used: every reader since
+    /// the first reads it.
     public static let version: UInt8 = 1
+    /// Version 2: a 20-byte header with the long-range window, and per block its
+    /// codec, level and filter ids and a long-range reference section (docs/FORMAT.md).
+    public static let version2: UInt8 = 2
+    /// The versions this build reads.
+    public static let readableVersions: ClosedRange<UInt8> = 1...2
+    /// Bytes of a version-1 header, and the first bytes of every header (through the block size and a CRC32 in version 1).
     public static let headerSize = 16
+    public static let headerSizeV2 = 20
+    /// Flag bit of a version-2 header: blocks carry long-range references.
+    public static let longRangeFlag: UInt8 = 1
+    /// Long-range windows a frame may declare: 2^10 … 2^40 bytes.
+    public static let windowLogRange: ClosedRange<UInt8> = 10...40
     public static let fileExtension = ".sqz"
 
     /// Largest block a frame may declare. Checked before any allocation, so a
@@ -63,6 +76,23 @@ public enum SqzFormat {
         appendLE32(CRC32.checksum(h), to: &h)
         return h
     }
+
+    /// Version-2 header: as version 1 through the block size, then the window
+    /// log (0: no long-range stage), three zero bytes, and a CRC32 of the 16 bytes before it.
+    static func headerV2(codecID: UInt8, level: UInt8, blockSize: Int, windowLog: UInt8) -> [UInt8] {
+        var h = magic + [version2, codecID, level, windowLog > 0 ? longRangeFlag : 0]
+        appendLE32(UInt32(blockSize), to: &h)
+        h += [windowLog, 0, 0, 0]
+        appendLE32(CRC32.checksum(h), to: &h)
+        return h
+    }
+
+    /// The smallest window log whose window holds `window` bytes (within `windowLogRange`).
+    public static func windowLog(for window: Int64) -> UInt8 {
+        var log: UInt8 = windowLogRange.lowerBound
+        while log < windowLogRange.upperBound && Int64(1) << Int64(log) < window { log += 1 }
+        return log
+    }
 }
 
 /// What a frame header says.
@@ -71,4 +101,19 @@ public struct FrameHeader: Sendable, Equatable {
     public let codecID: UInt8
     public let level: UInt8
     public let blockSize: Int
+    /// log2 of the long-range window; 0 when the frame has no long-range stage (always in version 1).
+    public var windowLog: UInt8 = 0
+
+    public init(version: UInt8, codecID: UInt8, level: UInt8, blockSize: Int, windowLog: UInt8 = 0) {
+        self.version = version
+        self.codecID = codecID
+        self.level = level
+        self.blockSize = blockSize
+        self.windowLog = windowLog
+    }
+
+    /// Bytes of the header itself.
+    public var size: Int { version >= SqzFormat.version2 ? SqzFormat.headerSizeV2 : SqzFormat.headerSize }
+    /// The long-range window in bytes, nil without one.
+    public var window: Int64? { windowLog > 0 ? Int64(1) << Int64(windowLog) : nil }
 }

@@ -1,4 +1,5 @@
 import Codecs
+import Transforms
 
 /// Where one block of a frame went, so that an index can find it again
 /// without reading the frame.
@@ -34,13 +35,17 @@ public struct SqzFrameWriter {
     private var content = CRC32()
     private let codec: any Codec
     private var started = false
+    /// The long-range matcher, made when the frame starts (nil without the stage).
+    private var matcher: LongRangeMatcher?
+    private let windowLog: UInt8
 
     public init(_ compressor: SqzCompressor) {
         self.compressor = compressor
         let d = compressor.descriptor
+        windowLog = compressor.longRange.map { SqzFormat.windowLog(for: $0.window) } ?? 0
         summary = FrameSummary(
-            header: FrameHeader(version: SqzFormat.version, codecID: d.id, level: UInt8(compressor.level),
-                                blockSize: compressor.blockSize),
+            header: FrameHeader(version: windowLog > 0 ? SqzFormat.version2 : SqzFormat.version, codecID: d.id,
+                                level: UInt8(compressor.level), blockSize: compressor.blockSize, windowLog: windowLog),
             codecName: d.name, levelLabel: d.label(forLevel: compressor.level))
         codec = d.make(compressor.level)
         raws = [[UInt8](repeating: 0, count: compressor.blockSize)]
@@ -52,8 +57,21 @@ public struct SqzFrameWriter {
     private mutating func startIfNeeded<K: ByteSink>(_ sink: inout K) throws(SqzError) {
         guard !started else { return }
         started = true
-        let header = SqzFormat.header(codecID: compressor.descriptor.id, level: UInt8(compressor.level),
+        let header: [UInt8]
+        if let settings = compressor.longRange {
+            let window = Int64(1) << Int64(windowLog)
+            do throws(CodecError) {
+                let history = try InMemoryHistory(capacity: Int(window))
+                matcher = try LongRangeMatcher(window: window, hashTableBytes: settings.hashTableBytes, history: history)
+            } catch {
+                throw .encodeFailed(error)
+            }
+            header = SqzFormat.headerV2(codecID: compressor.descriptor.id, level: UInt8(compressor.level),
+                                        blockSize: compressor.blockSize, windowLog: windowLog)
+        } else {
+            header = SqzFormat.header(codecID: compressor.descriptor.id, level: UInt8(compressor.level),
                                       blockSize: compressor.blockSize)
+        }
         try sink.write(header)
         summary.frameBytes = Int64(header.count)
     }
@@ -98,18 +116,45 @@ public struct SqzFrameWriter {
     }
 
     /// Codes the first `count` buffers of `raws` (in parallel) and writes them in order.
+    /// With the long-range stage, each block first goes through the matcher, in
+    /// stream order; the residuals are what the codec codes.
     private mutating func flush<K: ByteSink>(count: Int, to sink: inout K) throws(SqzError) {
-        let records = SqzCompressor.encodeBatch(raws, count: count, codec: codec)
+        var sections: [[UInt8]] = []
+        let records: [Result<SqzCompressor.BlockPayload, CodecError>]
+        if let matcher {
+            var residuals: [[UInt8]] = []
+            for i in 0..<count {
+                let block = try withBytes(raws[i]) { (r) throws(SqzError) -> LongRangeBlock in
+                    do throws(CodecError) { return try matcher.process(r) } catch { throw .encodeFailed(error) }
+                }
+                residuals.append(block.residual)
+                sections.append(LongRangeReferenceSection.encode(block.references))
+            }
+            records = SqzCompressor.encodeBatch(residuals, count: count, codec: codec)
+        } else {
+            records = SqzCompressor.encodeBatch(raws, count: count, codec: codec)
+        }
         for i in 0..<count {
-            let record: SqzCompressor.BlockRecord
+            let record: SqzCompressor.BlockPayload
             switch records[i] {
             case .success(let r): record = r
             case .failure(let e): throw .encodeFailed(e)
             }
-            raws[i].withUnsafeBytes { content.update($0) }
-            try sink.write(record.header)
+            let rawCRC = raws[i].withUnsafeBytes { (p: UnsafeRawBufferPointer) -> UInt32 in
+                content.update(p)
+                return CRC32.checksum(p)
+            }
+            let section = matcher == nil ? [] : sections[i]
+            let header = matcher == nil
+                ? SqzCompressor.blockHeader(stored: record.stored, rawSize: raws[i].count,
+                                            payloadSize: record.payload.count, rawCRC: rawCRC)
+                : SqzCompressor.blockHeaderV2(stored: record.stored, codecID: compressor.descriptor.id,
+                                              level: UInt8(compressor.level), filter: 0, rawSize: raws[i].count,
+                                              payloadSize: record.payload.count, sectionSize: section.count, rawCRC: rawCRC)
+            try sink.write(header)
             try record.payload.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
-            let size = record.header.count + record.payload.count
+            if !section.isEmpty { try sink.write(section) }
+            let size = header.count + record.payload.count + section.count
             blocks.append(BlockLocation(frameOffset: summary.frameBytes, recordSize: size,
                                         rawSize: raws[i].count, stored: record.stored))
             summary.blocks += 1

@@ -41,7 +41,8 @@ func isBrokenPipe(_ error: Error) -> Bool {
 /// Decodes (or with `decode: false` only walks) whatever is on `fd`: a `.sqz`
 /// stream, or a plain file of one of the formats `ForeignFormat` knows.
 func decodeAnyArchive<K: ByteSink>(
-    fd: Int32, to sink: inout K, decode: Bool, memoryLimit: Int, threads: Int = 1, progress: ((Int64) -> Void)? = nil
+    fd: Int32, to sink: inout K, decode: Bool, memoryLimit: Int, threads: Int = 1, outputDescriptor: Int32? = nil,
+    progress: ((Int64) -> Void)? = nil
 ) throws -> ArchiveSummary {
     var source = FileSource(fd: fd)
     let (format, prefix) = try ForeignFormat.sniff(&source)
@@ -54,5 +55,17 @@ func decodeAnyArchive<K: ByteSink>(
     }
     return .sqz(try SqzDecompressor(registry: .standard).decompress(
         from: PrefixedSource(prefix: prefix, source: source), to: &sink, decode: decode, memoryLimit: memoryLimit,
-        threads: threads, progress: progress))
+        threads: threads, outputDescriptor: outputDescriptor, progress: progress))
+}
+
+/// `fd` when it is an empty regular file written from its start, so a long-range
+/// frame can read earlier output back from it instead of keeping its window in
+/// memory; nil otherwise (a pipe, a terminal, a file opened for appending).
+func readableBackOutput(_ fd: Int32) -> Int32? {
+    var st = stat()
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size == 0,
+          lseek(fd, 0, SEEK_CUR) == 0 else { return nil }
+    let flags = fcntl(fd, F_GETFL)
+    guard flags >= 0, flags & O_APPEND == 0, flags & O_ACCMODE == O_RDWR else { return nil }
+    return fd
 }

@@ -49,6 +49,10 @@ struct Compress: ParsableCommand {
     @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks coded at once (0: one per core).", valueName: "n"))
     var threads: Int = 0
 
+    @Option(name: .customLong("long"),
+            help: ArgumentHelp("Long-range mode, as in zstd: repeats up to WINDOW bytes apart (--long alone: 128 MiB; --long=N: 2^N bytes, N 10…31; or a size up to 2G) become references, and the blocks code the rest. The encoder keeps the window in memory; so does the decoder unless it writes a regular file. Writes format version 2.", valueName: "window"))
+    var long: String?
+
     @Option(name: .customLong("format"),
             help: ArgumentHelp("sqz (the default), or gzip, bzip2, xz, zstd: a plain file of that format (FILE.gz, .bz2, .xz, .zst) through the system library, at that tool's levels.", valueName: "format"))
     var format: String?
@@ -89,7 +93,7 @@ struct Compress: ParsableCommand {
             guard let f = ForeignFormat(name: format) else {
                 throw UsageError("unknown --format '\(format)'; formats: sqz, gzip, bzip2, xz, zstd", Self.self)
             }
-            for (given, flag) in [(algo != nil, "-a"), (blockSize != nil, "-B"), (memory != nil, "--mem")] where given {
+            for (given, flag) in [(algo != nil, "-a"), (blockSize != nil, "-B"), (memory != nil, "--mem"), (long != nil, "--long")] where given {
                 throw UsageError("\(flag) is for .sqz archives; --format \(f.rawValue) codes the whole file with \(f.rawValue)", Self.self)
             }
             var lv = f.defaultLevel
@@ -103,7 +107,7 @@ struct Compress: ParsableCommand {
             return
         }
         let compressor = try Self.makeCompressor(algo: algo, level: level, blockSize: blockSize, memory: memory,
-                                                 threads: threads, quiet: options.quiet, command: Self.self)
+                                                 threads: threads, quiet: options.quiet, long: long, command: Self.self)
         let inputs = try options.expanded(files) { !$0.hasSuffix(SqzFormat.fileExtension) }
         try forEachFile(inputs) { path in try compressOne(path, .sqz(compressor)) }
     }
@@ -112,7 +116,7 @@ struct Compress: ParsableCommand {
     /// by `compress` and `archive create`; a bad value is a usage error of `command`.
     static func makeCompressor(
         algo: String?, level: String?, blockSize: String?, memory: String?, threads: Int, quiet: Bool,
-        command: ParsableCommand.Type
+        long: String? = nil, command: ParsableCommand.Type
     ) throws -> SqzCompressor {
         let registry = CodecRegistry.standard
         var descriptor: CodecDescriptor
@@ -162,11 +166,23 @@ struct Compress: ParsableCommand {
         let compressor: SqzCompressor
         do {
             compressor = try SqzCompressor(descriptor: descriptor, level: lv, blockSize: bs,
-                                           threads: threads == 0 ? Swift.max(1, cores) : threads)
+                                           threads: threads == 0 ? Swift.max(1, cores) : threads,
+                                           longRange: try long.map { LongRangeSettings(window: try longWindow($0, command: command)) })
         } catch {
             throw UsageError("\(error)", command)
         }
         return compressor
+    }
+
+    /// The window `--long` names: `default` (what a bare --long becomes) is 2^27 as in
+    /// zstd, a number 10…31 is a log as in zstd's --long=N, anything else a size.
+    static func longWindow(_ text: String, command: ParsableCommand.Type) throws -> Int64 {
+        if text == ArgumentRewriter.longDefault { return LongRangeSettings.defaultWindow }
+        if let log = Int(text), (10...31).contains(log) { return Int64(1) << Int64(log) }
+        guard let n = Format.parseSize(text), n >= 1 << 10, Int64(n) <= LongRangeSettings.maxWindow else {
+            throw UsageError("--long=\(text): give a window log 10…31 (as zstd's --long=27) or a size from 1K to 2G", command)
+        }
+        return Int64(n)
     }
 
     private func compressOne(_ path: String, _ encoder: Encoder) throws {

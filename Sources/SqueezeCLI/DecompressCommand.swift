@@ -67,7 +67,7 @@ struct Decompress: ParsableCommand {
             input: input, toStdout: toStdout, outName: outName ?? "(stdout)",
             produce: { sink in
                 try decodeAnyArchive(fd: input.fd, to: &sink, decode: true, memoryLimit: memoryLimit,
-                                     threads: threads.resolved) { progress.update($0) }
+                                     threads: threads.resolved, outputDescriptor: readableBackOutput(sink.fd)) { progress.update($0) }
             })
         if options.verbose {
             Terminal.errorLine("\(input.displayName): \(summary.rawBytes ?? 0) bytes, \(summary.description), "

@@ -102,6 +102,18 @@ enum ArgumentRewriter {
     /// Options only compress takes: with them, `-l` was meant as a level.
     static let compressOnly: Set<String> = ["-a", "--algo", "-B", "--block-size", "--mem", "-T", "--threads", "--level"]
 
+    /// What a bare `--long` becomes, so the option can take its value as `--long=N` only (as zstd's does).
+    static let longDefault = "default"
+
+    /// `--long` alone -> `--long=default` (before any `--`).
+    static func longShortcut(_ args: [String]) -> [String] {
+        var passthrough = false
+        return args.map { a in
+            if a == "--" { passthrough = true }
+            return !passthrough && a == "--long" ? "--long=\(longDefault)" : a
+        }
+    }
+
     static let levelHint = "-l lists archives (as in gzip, xz and zstd); give a level as -N (e.g. -9, -19, -9e) or --level N"
 
     static func rewrite(_ args: [String]) throws -> [String] {
@@ -117,7 +129,7 @@ enum ArgumentRewriter {
             if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "-l" || $0 == "--list" }) {
                 throw UsageError(levelHint, Compress.self)
             }
-            return [first] + levelShortcuts(rest)
+            return [first] + levelShortcuts(longShortcut(rest))
         }
         if ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help"].contains(first) {
             return args
@@ -149,7 +161,7 @@ enum ArgumentRewriter {
         if mode == "list" && rest.prefix(while: { $0 != "--" }).contains(where: { compressOnly.contains($0) || isLevelShortcut($0) }) {
             throw UsageError(levelHint, Compress.self)
         }
-        return [mode] + (mode == "compress" ? levelShortcuts(rest) : rest)
+        return [mode] + (mode == "compress" ? levelShortcuts(longShortcut(rest)) : rest)
     }
 
     static func isLevelShortcut(_ a: String) -> Bool {
