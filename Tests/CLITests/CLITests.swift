@@ -269,3 +269,37 @@ private func listing(_ dir: String) throws -> [String] { try TestFiles.listing(d
         return ~c
     }
 }
+
+/// `--long` as zstd spells it: bare, `=N` (a window log) or `=SIZE`; version-2
+/// frames decode to a file (read back), through a pipe (window in memory) and
+/// with -T; a bad window is a usage error.
+@Suite struct LongRangeCommands {
+    @Test func longModeRoundTripsAndShrinksFarRepeats() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let unit = Generators.random(100_000, seed: 11)
+        let data = unit + Generators.skewed(30_000) + unit + unit
+        try write(data, "\(dir)/f")
+        var r = try SqueezeCommand.run(["-k", "-a", "lz77", "-B", "32K", "f", "-o", "plain.sqz"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        for (flag, name) in [("--long", "a"), ("--long=20", "b"), ("--long=4M", "c")] {
+            r = try SqueezeCommand.run(["-k", "-a", "lz77", "-B", "32K", flag, "f", "-o", "\(name).sqz"], in: dir)
+            #expect(r.status == 0, "\(flag): \(r.stderr)")
+            let long = try read("\(dir)/\(name).sqz"), plain = try read("\(dir)/plain.sqz")
+            #expect(long[4] == 2 && long.count < plain.count * 6 / 10, "\(flag): \(long.count) vs \(plain.count)")
+            r = try SqueezeCommand.run(["-d", "-T", "3", "\(name).sqz", "-o", "\(name).out"], in: dir)
+            let back = try read("\(dir)/\(name).out")
+            #expect(r.status == 0 && back == data, "\(flag): \(r.stderr)")
+            r = try SqueezeCommand.run(["-dc", "\(name).sqz"], in: dir)
+            #expect(r.status == 0 && r.stdout == data, "\(flag) through a pipe: \(r.stderr)")
+        }
+        // Standard input of unknown length, standard output.
+        r = try SqueezeCommand.shell("cat f | squeeze --long=16 -a bwt | squeeze -d | cmp - f && echo same", in: dir)
+        #expect(r.stdoutText.contains("same"), "\(r.stderr)")
+        for bad in ["--long=9", "--long=3G", "--long=lots"] {
+            r = try SqueezeCommand.run(["-k", "-f", bad, "f"], in: dir)
+            #expect(r.status != 0 && r.stderr.contains("--long"), "\(bad): \(r.stderr)")
+        }
+        r = try SqueezeCommand.run(["-k", "-f", "--format", "gzip", "--long", "f"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("--long"), "\(r.stderr)")
+    }
+}
