@@ -178,6 +178,20 @@ enum FuzzTarget {
             }
             seeds.append([containerSelector] + frame)
         }
+        // Version-2 frames with long-range references (a text, then the same text again).
+        for name in ["store", "lz77", "bwt"] {
+            guard let d = CodecRegistry.standard.named(name) else { fatalError("no codec \(name)") }
+            var source = MemorySource(texts[0] + texts[2] + texts[0] + texts[2])
+            var sink = MemorySink()
+            do {
+                _ = try SqzCompressor(descriptor: d, blockSize: SqzFormat.minBlockSize,
+                                      longRange: LongRangeSettings(window: 1 << 16, hashTableBytes: 1 << 16))
+                    .compress(from: &source, to: &sink)
+            } catch {
+                fatalError("cannot build a long-range container seed for \(name): \(error)")
+            }
+            seeds.append([containerSelector] + sink.bytes)
+        }
         // Round trips: every codec and level, on a text and on bytes that do not
         // compress (stored blocks), in 1 and 2 KiB blocks.
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15

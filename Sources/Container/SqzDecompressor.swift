@@ -194,7 +194,7 @@ public struct SqzDecompressor: Sendable {
                     throw .truncated("in \(label) data")
                 }
                 var references: [LongRangeReference] = []
-                if block.sectionSize > 0 || header.window != nil {
+                if block.sectionSize > 0 {
                     var section: [UInt8] = []
                     guard try reader.readExact(block.sectionSize, into: &section) else {
                         throw .truncated("in \(label) long-range references")

@@ -128,7 +128,8 @@ public struct SqzFrameWriter {
                     do throws(CodecError) { return try matcher.process(r) } catch { throw .encodeFailed(error) }
                 }
                 residuals.append(block.residual)
-                sections.append(LongRangeReferenceSection.encode(block.references))
+                // No references: no section (size 0), not an empty one.
+                sections.append(block.references.isEmpty ? [] : LongRangeReferenceSection.encode(block.references))
             }
             records = SqzCompressor.encodeBatch(residuals, count: count, codec: codec)
         } else {
