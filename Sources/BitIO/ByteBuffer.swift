@@ -14,6 +14,16 @@ public struct ByteBuffer: Sendable, Equatable {
         _count = 0
     }
 
+    /// Room for `capacity` bytes whose storage is not written first, so a
+    /// large buffer costs resident memory only as output reaches it (an
+    /// encoder's output buffer sized for the worst case). Bytes past `count`
+    /// are unspecified; nothing reads them.
+    public init(untouchedCapacity capacity: Int) {
+        let c = Swift.max(0, capacity)
+        storage = [UInt8](unsafeUninitializedCapacity: c) { _, initialized in initialized = c }
+        _count = 0
+    }
+
     public init(_ bytes: some Sequence<UInt8>) {
         storage = Array(bytes)
         _count = storage.count

@@ -87,7 +87,9 @@ public struct SqzCompressor: Sendable {
 
     /// Codes one block; falls back to a stored block when coding does not shrink it.
     static func encodeBlock(_ raw: [UInt8], codec: any Codec) -> Result<BlockRecord, CodecError> {
-        var coded = ByteBuffer(capacity: raw.count / 2 + 64)
+        // Room for a little more than the block (past it, the block is stored
+        // anyway), so the coder never regrows it; only what it writes is resident.
+        var coded = ByteBuffer(untouchedCapacity: raw.count + raw.count / 64 + 1024)
         do {
             try raw.withUnsafeBytes { r in try codec.encode(r, into: &coded) }
         } catch let e as CodecError {
