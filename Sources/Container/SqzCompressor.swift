@@ -47,7 +47,9 @@ public struct SqzCompressor: Sendable {
     public let descriptor: CodecDescriptor
     public let level: Int
     public let blockSize: Int
-    /// Blocks coded at the same time; memory is about 2 × threads × blockSize.
+    /// Blocks coded at the same time. Memory is `threads` × (the block, its
+    /// coded output, the codec's working set): for lz77 -6 and 8 MiB blocks
+    /// about 8 + 2 + 36 MiB (docs/ARCHIVE.md, "Memory").
     public let threads: Int
 
     public init(descriptor: CodecDescriptor, level: Int? = nil, blockSize: Int? = nil, threads: Int = 1) throws(SqzError) {
