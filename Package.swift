@@ -55,7 +55,7 @@ let package = Package(
         // The autograder behind `squeeze grade`: sandboxed submissions, scores, an SQLite history.
         .target(name: "Grade", dependencies: ["SqueezeKit", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks behind `squeeze bench`, always measured beside a system library.
-        .target(name: "Bench", dependencies: ["SqueezeKit", "CZlib"]),
+        .target(name: "Bench", dependencies: ["SqueezeKit", "Archive", "CZlib"]),
         .executableTarget(
             name: "SqueezeCLI",
             dependencies: ["SqueezeKit", "Bench", "Explain", "Grade", "Archive", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -48,7 +48,9 @@ public struct SqzCompressor: Sendable {
     public let descriptor: CodecDescriptor
     public let level: Int
     public let blockSize: Int
-    /// Blocks coded at the same time; memory is about 2 × threads × blockSize.
+    /// Blocks coded at the same time. Memory is `threads` × (the block, its
+    /// coded output, the codec's working set): for lz77 -6 and 8 MiB blocks
+    /// about 8 + 2 + 36 MiB (docs/ARCHIVE.md, "Memory").
     public let threads: Int
     /// The long-range stage, nil when off (then a version-1 frame is written, as before).
     public let longRange: LongRangeSettings?
@@ -95,7 +97,9 @@ public struct SqzCompressor: Sendable {
 
     /// Codes one block; falls back to storing it when coding does not shrink it.
     static func encodeBlock(_ raw: [UInt8], codec: any Codec) -> Result<BlockPayload, CodecError> {
-        var coded = ByteBuffer(capacity: raw.count / 2 + 64)
+        // Room for a little more than the block (past it, the block is stored
+        // anyway), so the coder never regrows it; only what it writes is resident.
+        var coded = ByteBuffer(capacity: raw.count + raw.count / 64 + 1024)
         do {
             try raw.withUnsafeBytes { r in try codec.encode(r, into: &coded) }
         } catch let e as CodecError {

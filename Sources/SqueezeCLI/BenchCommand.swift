@@ -18,14 +18,32 @@ struct Bench: ParsableCommand {
           harness    what the comparison harness adds to the codec times it reports
           long       the long-range stage alone: MB/s and size cost on random and Canterbury data, and 16 copies of bible.txt through lz77/bwt/ppm -9 beside xz -9e and zstd --long=27
           long-stage the first table of `long` alone (the stage's MB/s and cost, in seconds)
+          archive    `squeeze archive` on the Canterbury+Calgary tree for lz77, bwt and ppm: size against \
+        tar | squeeze -c, one-member extraction against a full decode (in-process work and process wall \
+        time); with --large SIZE also create/extract of a generated tree of SIZE by this executable, \
+        with wall time and peak RSS beside the bound 4 × block × threads + 64 MiB
 
         The corpora are found the same way by every benchmark: $SQUEEZE_CORPORA, else \
         ./corpora, else the corpora directory of the package this executable was built in. \
         A benchmark that cannot run says why on standard error and exits with status 1.
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines, harness or long.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines, harness, long, long-stage or archive.")
     var name: String
+
+    @Option(name: .customLong("large"), help: ArgumentHelp("archive: also generate a tree of this size (e.g. 1G) and measure create and extract on it.", valueName: "size"))
+    var large: String?
+    @Option(name: [.customShort("T"), .long], help: ArgumentHelp("archive --large: threads of the child runs.", valueName: "n"))
+    var threads: Int = 2
+    @Option(name: [.customShort("B"), .customLong("block-size")], help: ArgumentHelp("archive: block size on the corpora tree.", valueName: "size"))
+    var blockSize: String = "256K"
+
+    func validate() throws {
+        if name != "archive" && (large != nil || threads != 2 || blockSize != "256K") {
+            throw ValidationError("--large, --threads and --block-size apply to `bench archive` only")
+        }
+        if threads < 1 { throw ValidationError("--threads must be 1 or more") }
+    }
 
     func run() throws {
         do { try runBenchmark() } catch let error as BenchError {
@@ -47,6 +65,16 @@ struct Bench: ParsableCommand {
         case "bwt": print(try BWTCodecBenchmark.run())
         case "long": print(try LongRangeBenchmark.run())
         case "long-stage": print(try LongRangeBenchmark.run(stageOnly: true))
+        case "archive":
+            var options = ArchiveBenchmark.Options()
+            guard let bs = Format.parseSize(blockSize) else { throw ValidationError("--block-size '\(blockSize)' is not a size such as 256K") }
+            options.blockSize = bs
+            if let large {
+                guard let n = Format.parseSize(large) else { throw ValidationError("--large '\(large)' is not a size such as 1G") }
+                options.large = Int64(n)
+            }
+            options.threads = threads
+            print(try ArchiveBenchmark.run(options))
         default: throw ValidationError("unknown benchmark '\(name)'")
         }
     }

@@ -396,3 +396,56 @@ private struct Hostile {
         #expect(try fm.destinationOfSymbolicLink(atPath: "\(dir)/d/link") == "a")
     }
 }
+
+/// Issue #18's memory bound, checked on a small input: peak RSS of `archive
+/// create` and `extract` at most 4 × block × threads + 64 MiB. Two full 8 MiB
+/// blocks are coded at once on two threads (lz77 -6, the default), so the
+/// per-block working set counts twice: before the match finder's ring
+/// (64 MiB of links per 8 MiB block) create peaked near 200 MiB against 128.
+/// The content repeats a random 100 KiB pattern, which the encoder codes
+/// quickly even in a debug build; memory does not depend on it (the tables
+/// are allocated and filled for the whole block).
+@Suite struct ArchiveMemory {
+    /// Runs `args` under a python3 that forks, execs and wait4s the squeeze
+    /// child and writes its ru_maxrss (KiB): spawned by the test process
+    /// itself, the child would carry the test runner's own peak across exec.
+    private func peakKiB(_ args: String, in dir: String) throws -> Int {
+        let script = """
+            import os, sys
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.execvp(sys.argv[2], sys.argv[2:])
+                finally:
+                    os._exit(127)
+            _, status, ru = os.wait4(pid, 0)
+            open(sys.argv[1], "w").write("%d %d" % (os.waitstatus_to_exitcode(status), ru.ru_maxrss))
+            """
+        try script.write(toFile: dir + "/rusage.py", atomically: true, encoding: .utf8)
+        let r = try shell("python3 rusage.py rss.txt squeeze \(args)", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let fields = try String(contentsOfFile: dir + "/rss.txt", encoding: .utf8).split(separator: " ")
+        #expect(fields.first == "0", "squeeze \(args) exited with \(fields.first ?? "?")")
+        return try #require(fields.count == 2 ? Int(fields[1]) : nil)
+    }
+
+    @Test func createAndExtractStayWithinFourBlocksPerThreadPlus64MiB() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        defer { try? fm.removeItem(atPath: dir) }
+        try fm.createDirectory(atPath: dir + "/tree", withIntermediateDirectories: false)
+        var pattern = [UInt8](repeating: 0, count: 100_000)
+        var x: UInt64 = 0x2545_F491_4F6C_DD1D
+        for i in pattern.indices { x ^= x << 13; x ^= x >> 7; x ^= x << 17; pattern[i] = UInt8(truncatingIfNeeded: x) }
+        var big: [UInt8] = []
+        while big.count < 16 << 20 { big += pattern }
+        try Data(big.prefix(12 << 20)).write(to: URL(fileURLWithPath: dir + "/tree/a"))
+        try Data(big.prefix((4 << 20) + 4096)).write(to: URL(fileURLWithPath: dir + "/tree/b"))
+        let boundKiB = (4 * 8 * 2 + 64) << 10
+        let create = try peakKiB("archive create -q -a lz77 -6 -B 8M -T 2 a.tar.sqz tree", in: dir)
+        #expect(create <= boundKiB, "archive create peaked at \(create >> 10) MiB; the bound is \(boundKiB >> 10) MiB")
+        try fm.createDirectory(atPath: dir + "/x", withIntermediateDirectories: false)
+        let extract = try peakKiB("archive extract -q -T 2 a.tar.sqz -C x", in: dir)
+        #expect(extract <= boundKiB, "archive extract peaked at \(extract >> 10) MiB; the bound is \(boundKiB >> 10) MiB")
+        #expect(fm.contentsEqual(atPath: dir + "/tree/a", andPath: dir + "/x/tree/a"))
+    }
+}

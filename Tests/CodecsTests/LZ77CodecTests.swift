@@ -162,3 +162,41 @@ func lz77DamagedStreamsNeverTrap(config: String) throws {
         }
     }
 }
+
+/// The match finder's ring (`windowLog`): a block longer than the window
+/// round-trips, no match reaches farther back than the window, and the same
+/// block with a window as long as itself does find the far copy (so the first
+/// check can fail). Text, a gap of random bytes, then the text again: its
+/// second copy is 100,000+ bytes after the first, beyond a 64 KiB ring.
+@Test func lz77RingBoundsMatchDistancesAndRoundTrips() throws {
+    let text = Array(try TestCorpus.bytes("calgary", "book1").prefix(90_000))
+    let input = text + Generators.random(20_000, seed: 5) + text + Array(text.prefix(30_000))
+    func tokens(windowLog: Int) throws -> (coded: [UInt8], tokens: [LZ77ArithToken]) {
+        let codec = LZ77ArithCodec(settings: .init(cut: 24, nice: 64, windowLog: windowLog))
+        var out = ByteBuffer()
+        let t = try input.withUnsafeBytes { raw in try codec.trace(raw, into: &out) }
+        let back = decodeLZ(codec, out.bytes, count: input.count)
+        #expect((try? back.get()) == input, "windowLog \(windowLog) round trip")
+        return (out.bytes, t)
+    }
+    let ring = try tokens(windowLog: 16)
+    let farthest = ring.tokens.map(\.distance).max() ?? 0
+    #expect(farthest > 0 && farthest < 1 << 16, "a match \(farthest) bytes back with a 64 KiB ring")
+    let whole = try tokens(windowLog: 24)
+    #expect((whole.tokens.map(\.distance).max() ?? 0) >= 100_000)
+    #expect(whole.coded.count < ring.coded.count)
+}
+
+/// Encoder memory per block: with the ring, the default level's working set
+/// stops growing at its 4 MiB window (8 bytes of links a position, a 4 MiB
+/// head table), so an 8 MiB block needs what a 4 MiB one does; a finder sized
+/// by the block (64 MiB of links for 8 MiB) fails this.
+@Test func lz77EncoderMemoryIsBoundedByTheWindow() {
+    let codec = LZ77ArithCodec(level: 6)
+    #expect(codec.settings.windowLog == 22)
+    let mib = 1 << 20
+    #expect(codec.encoderMemory(count: 8 * mib) == codec.encoderMemory(count: 4 * mib))
+    for n in [1 << 16, mib, 4 * mib, 8 * mib, 16 * mib] {
+        #expect(codec.encoderMemory(count: n) <= 8 * Swift.min(n, 4 * mib) + 4 * mib + 256 << 10, "block of \(n)")
+    }
+}

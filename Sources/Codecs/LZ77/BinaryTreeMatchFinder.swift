@@ -32,23 +32,36 @@ struct LZ77Match {
 /// match length with its nearest distance, and splits the old tree into the
 /// new root's smaller and larger subtrees. `cut` bounds the walk.
 ///
-/// Positions are block offsets; `links[2i]` and `links[2i + 1]` are the
-/// smaller and larger subtrees of position i, side by side so one node costs
-/// one cache miss. The caller owns the memory (all raw pointers: this runs
-/// once per byte, and its time is mostly those misses).
+/// Positions are block offsets; with s = i & `mask`, `links[2s]` and
+/// `links[2s + 1]` are the smaller and larger subtrees of position i, side by
+/// side so one node costs one cache miss. The links are a ring of `mask` + 1
+/// positions (LZMA's cyclic buffer): position i reuses the slot of i − mask − 1,
+/// which is why a match reaches back at most `mask` bytes (`window`); a block
+/// no longer than the ring is searched whole, as without it. The ring is what
+/// bounds the finder's memory: 8 bytes a position of window, not of block.
+/// The caller owns the memory (all raw pointers: this runs once per byte, and
+/// its time is mostly those misses).
 struct BinaryTreeMatchFinder {
     let p: UnsafePointer<UInt8>
     let n: Int
     let head: UnsafeMutablePointer<Int32>
     let links: UnsafeMutablePointer<Int32>
     let hashShift: UInt32
+    /// Ring size − 1 (a power of two − 1).
+    let mask: Int
+    /// Farthest distance searched: at most `mask`.
     let window: Int
     let cut: Int
     let nice: Int
     let maxLength: Int
 
-    /// Words of scratch memory needed: head table plus two links per position.
-    static func memoryWords(count: Int, hashLog: Int) -> Int { (1 << hashLog) + 2 * Swift.max(count, 1) }
+    /// Positions the link ring holds for a block of `count` bytes and a ring of 2^`windowLog`.
+    static func ringPositions(count: Int, windowLog: Int) -> Int { Swift.max(1, Swift.min(count, 1 << windowLog)) }
+
+    /// Bytes of scratch memory: head table plus two 32-bit links per ring position.
+    static func memoryBytes(count: Int, hashLog: Int, windowLog: Int) -> Int {
+        4 * ((1 << hashLog) + 2 * ringPositions(count: count, windowLog: windowLog))
+    }
 
     @inline(__always)
     func hash(_ i: Int) -> Int {
@@ -72,7 +85,7 @@ struct BinaryTreeMatchFinder {
         let h = hash(i)
         var candidate = Int(head[h])
         head[h] = Int32(truncatingIfNeeded: i)
-        var smallerSlot = links + 2 &* i   // where the next suffix smaller than i's is attached
+        var smallerSlot = links + 2 &* (i & mask)   // where the next suffix smaller than i's is attached
         var largerSlot = smallerSlot + 1
         var smallerLength = 0, largerLength = 0
         var best = 2
@@ -88,19 +101,20 @@ struct BinaryTreeMatchFinder {
                 count &+= 1
                 if k >= stop {
                     // Equal as far as we look: i takes the candidate's place in the tree.
-                    smallerSlot.pointee = links[2 &* candidate]
-                    largerSlot.pointee = links[2 &* candidate &+ 1]
+                    let c = 2 &* (candidate & mask)
+                    smallerSlot.pointee = links[c]
+                    largerSlot.pointee = links[c &+ 1]
                     return count
                 }
             }
             if p[candidate &+ k] < p[i &+ k] {
                 smallerSlot.pointee = Int32(truncatingIfNeeded: candidate)
-                smallerSlot = links + (2 &* candidate &+ 1)
+                smallerSlot = links + (2 &* (candidate & mask) &+ 1)
                 candidate = Int(smallerSlot.pointee)
                 smallerLength = k
             } else {
                 largerSlot.pointee = Int32(truncatingIfNeeded: candidate)
-                largerSlot = links + 2 &* candidate
+                largerSlot = links + 2 &* (candidate & mask)
                 candidate = Int(largerSlot.pointee)
                 largerLength = k
             }

@@ -2,7 +2,9 @@
 /// feeds a cost-based parse (`LZ77OptimalParser`) whose tokens — literals,
 /// new matches, matches at the four most recent distances, one-byte repeats —
 /// are coded bit by bit with adaptive probabilities in context
-/// (`LZ77ArithModel`). Windows are the whole block (4–16 MiB by level).
+/// (`LZ77ArithModel`). The window is the whole block up to 2^`windowLog`
+/// bytes (4 MiB through level 6, 16 MiB above; default blocks are 4, 8 and
+/// 16 MiB), which bounds the encoder's memory (`encoderMemory`).
 ///
 /// Format: one byte `literalBits | positionBits << 4` (lc ≤ 8, pb ≤ 2), then
 /// the range coder's bytes. The block's size is known to the decoder; there
@@ -19,13 +21,18 @@ public struct LZ77ArithCodec: Codec {
         public var literalBits: Int
         /// Low position bits in the token contexts (pb).
         public var positionBits: Int
+        /// log2 of the match finder's ring: matches reach back at most 2^windowLog − 1
+        /// bytes, and the finder keeps 8 bytes per position of it (not of the block).
+        public var windowLog: Int
 
-        public init(cut: Int, nice: Int, horizon: Int = 1024, literalBits: Int = 3, positionBits: Int = 2) {
+        public init(cut: Int, nice: Int, horizon: Int = 1024, literalBits: Int = 3, positionBits: Int = 2,
+                    windowLog: Int = 24) {
             self.cut = Swift.max(1, cut)
             self.nice = Swift.min(LZ77ArithModel.maxLength, Swift.max(8, nice))
             self.horizon = Swift.min(1 << 14, Swift.max(64, horizon))
             self.literalBits = Swift.min(8, Swift.max(0, literalBits))
             self.positionBits = Swift.min(2, Swift.max(0, positionBits))
+            self.windowLog = Swift.min(30, Swift.max(16, windowLog))
         }
     }
 
@@ -34,12 +41,30 @@ public struct LZ77ArithCodec: Codec {
     public init(settings: Settings) { self.settings = settings }
     public init(level: Int) { self.init(settings: Self.settings(level: level)) }
 
-    /// Levels 1…9: tree walk 4 → 256 nodes, nice length 16 → 273.
+    /// Levels 1…9: tree walk 4 → 256 nodes, nice length 16 → 273. The 4 MiB
+    /// window through level 6 keeps the default (8 MiB blocks) inside
+    /// 4 × block × threads + 64 MiB of memory (docs/ARCHIVE.md); a whole
+    /// 8 MiB window would cost 64 MiB of links per block being coded.
     public static func settings(level: Int) -> Settings {
         let l = Swift.min(9, Swift.max(1, level))
         let cut = [4, 6, 8, 12, 16, 24, 48, 96, 256][l - 1]
         let nice = [16, 24, 32, 40, 48, 64, 128, 192, 273][l - 1]
-        return Settings(cut: cut, nice: nice, horizon: l >= 7 ? 2048 : 1024)
+        return Settings(cut: cut, nice: nice, horizon: l >= 7 ? 2048 : 1024, windowLog: l >= 7 ? 24 : 22)
+    }
+
+    /// log2 of the head table for a block of `count` bytes.
+    static func hashLog(count: Int) -> Int { Swift.min(20, Swift.max(12, Int.bitWidth - count.leadingZeroBitCount - 1)) }
+
+    /// Bytes the encoder allocates for a block of `count` bytes besides the
+    /// block and the coded output: match finder (head table and link ring),
+    /// probabilities and the parser's arrays. Tests hold it to a bound.
+    public func encoderMemory(count: Int) -> Int {
+        let s = settings
+        let parserNodes = s.horizon + LZ77ArithModel.maxLength + 2
+        let parser = parserNodes * (4 + 4 + 4 + 4 + 1 + 16 + 4) + 8 * (LZ77ArithModel.maxLength + 1)
+            + 2 * 4 * LZ77ArithModel.maxPosStates * (LZ77ArithModel.maxLength + 1)
+        return BinaryTreeMatchFinder.memoryBytes(count: count, hashLog: Self.hashLog(count: count), windowLog: s.windowLog)
+            + 2 * LZ77ArithModel.probabilityCount(literalContexts: 1 << s.literalBits) + parser
     }
 
     public static let descriptor = CodecDescriptor(
@@ -69,21 +94,25 @@ public struct LZ77ArithCodec: Codec {
         let n = input.count
         guard n > 0, let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         guard n < Int(Int32.max) else { throw .limitExceeded("lz77 block of \(n) bytes") }
-        let hashLog = Swift.min(20, Swift.max(12, Int.bitWidth - n.leadingZeroBitCount - 1))
+        let hashLog = Self.hashLog(count: n)
+        let ring = BinaryTreeMatchFinder.ringPositions(count: n, windowLog: s.windowLog)
         var head = [Int32](repeating: -1, count: 1 << hashLog)
-        var links = [Int32](repeating: -1, count: 2 * n)
+        var links = [Int32](repeating: -1, count: 2 * ring)
         var probs = LZ77ArithModel.initialProbabilities(literalContexts: 1 << s.literalBits)
         var parser = LZ77OptimalParser(horizon: s.horizon)
-        let start = out
-        out = ByteBuffer()
+        // The coder takes the caller's buffer as its only owner: a second
+        // reference would make its first write copy the whole capacity.
+        var start = ByteBuffer()
+        swap(&start, &out)
         out = head.withUnsafeMutableBufferPointer { hb in
             links.withUnsafeMutableBufferPointer { lb in
                 probs.withUnsafeMutableBufferPointer { pb in
                     let finder = BinaryTreeMatchFinder(
                         p: p, n: n, head: hb.baseAddress!, links: lb.baseAddress!,
-                        hashShift: UInt32(32 - hashLog), window: n, cut: s.cut, nice: s.nice,
+                        hashShift: UInt32(32 - hashLog), mask: (1 << s.windowLog) - 1,
+                        window: Swift.min(n, (1 << s.windowLog) - 1), cut: s.cut, nice: s.nice,
                         maxLength: LZ77ArithModel.maxLength)
-                    var encoder = LZ77ArithEncoder(appendingTo: start, probs: pb.baseAddress!, input: p,
+                    var encoder = LZ77ArithEncoder(appendingTo: Self.take(&start), probs: pb.baseAddress!, input: p,
                                                    literalBits: s.literalBits, positionBits: s.positionBits)
                     encoder.trace = trace
                     parser.run(finder, encoder: &encoder, nice: s.nice)
@@ -92,6 +121,13 @@ public struct LZ77ArithCodec: Codec {
                 }
             }
         }
+    }
+
+    /// `b`'s contents, leaving it empty (so the result is the storage's only reference).
+    static func take(_ b: inout ByteBuffer) -> ByteBuffer {
+        var r = ByteBuffer()
+        swap(&r, &b)
+        return r
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
