@@ -51,7 +51,7 @@ public struct ArchiveCreator {
             throw .library(libraryMessage(a))
         }
         var walker = TreeWalker(excluded: excluded)
-        var members: [ArchiveMember] = []
+        var members = ArchiveIndex.MemberRecords()
         var dataRead: Int64 = 0
         var warnings: [String] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -102,8 +102,8 @@ public struct ArchiveCreator {
         }
         do {
             let frame = try out.writer.finish(to: &out.sink)
-            let index = ArchiveIndex(blocks: out.writer.blocks, members: members, frameSize: frame.frameBytes)
-            let indexFrame = SkippableFrame.encode(kind: ArchiveIndex.kind, payload: index.encode())
+            let payload = ArchiveIndex.encode(blocks: out.writer.blocks, frameSize: frame.frameBytes, members: members)
+            let indexFrame = SkippableFrame.encode(kind: ArchiveIndex.kind, payload: payload)
             try indexFrame.withUnsafeBytes { p in try out.sink.write(p) }
             return ArchiveCreateSummary(members: members.count, frame: frame,
                                         fileBytes: frame.frameBytes + Int64(indexFrame.count), warnings: walker.warnings + warnings)

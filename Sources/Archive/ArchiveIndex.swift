@@ -69,7 +69,16 @@ public struct ArchiveIndex: Sendable, Equatable {
     public var rawSize: Int64 { blocks.reduce(0) { $0 + Int64($1.rawSize) } }
 
     public func encode() -> [UInt8] {
-        var out: [UInt8] = [Self.version]
+        var records = MemberRecords()
+        for m in members { records.append(m) }
+        return Self.encode(blocks: blocks, frameSize: frameSize, members: records)
+    }
+
+    /// The payload from blocks and members already encoded one by one (what
+    /// `archive create` keeps while it writes: a few dozen bytes per member
+    /// instead of a structure with two arrays each).
+    public static func encode(blocks: [BlockLocation], frameSize: Int64, members: MemberRecords) -> [UInt8] {
+        var out: [UInt8] = [version]
         putVarint(UInt64(frameSize), &out)
         putVarint(UInt64(blocks.count), &out)
         for b in blocks {
@@ -78,21 +87,35 @@ public struct ArchiveIndex: Sendable, Equatable {
             out.append(b.stored ? 1 : 0)
         }
         putVarint(UInt64(members.count), &out)
-        var previousHeader: Int64 = 0
-        for m in members {
-            putBytes(m.name, &out)
-            out.append(m.kind.rawValue)
-            putVarint(UInt64(m.mode), &out)
-            putVarint(UInt64(m.size), &out)
-            putVarint(UInt64(bitPattern: (m.mtime << 1) ^ (m.mtime >> 63)), &out)  // zigzag: times before 1970 stay short
-            putVarint(UInt64(m.mtimeNanoseconds), &out)
-            putBytes(m.link, &out)
-            // Offsets as differences: each member starts after the one before.
-            putVarint(UInt64(m.headerOffset - previousHeader), &out)
-            putVarint(UInt64(m.dataOffset - m.headerOffset), &out)
-            previousHeader = m.headerOffset
-        }
+        out += members.bytes
         return out
+    }
+
+    /// Members in their index encoding, appended as they are written.
+    public struct MemberRecords: Sendable {
+        public private(set) var bytes: [UInt8] = []
+        public private(set) var count = 0
+        /// The last member's header offset and end (offsets are stored as differences).
+        public private(set) var lastHeaderOffset: Int64 = 0
+        public private(set) var lastEndOffset: Int64 = 0
+
+        public init() {}
+
+        public mutating func append(_ m: ArchiveMember) {
+            putBytes(m.name, &bytes)
+            bytes.append(m.kind.rawValue)
+            putVarint(UInt64(m.mode), &bytes)
+            putVarint(UInt64(m.size), &bytes)
+            putVarint(UInt64(bitPattern: (m.mtime << 1) ^ (m.mtime >> 63)), &bytes)  // zigzag: times before 1970 stay short
+            putVarint(UInt64(m.mtimeNanoseconds), &bytes)
+            putBytes(m.link, &bytes)
+            // Offsets as differences: each member starts after the one before.
+            putVarint(UInt64(m.headerOffset - lastHeaderOffset), &bytes)
+            putVarint(UInt64(m.dataOffset - m.headerOffset), &bytes)
+            lastHeaderOffset = m.headerOffset
+            lastEndOffset = m.endOffset
+            count += 1
+        }
     }
 
     /// Parses and checks an index payload. Every count is checked against the
