@@ -1,0 +1,279 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Static tabled ANS (tANS), the finite-state form of asymmetric numeral
+/// systems (Duda 2009; Duda 2013, section 4) in the layout Collet's "Finite
+/// State Entropy" articles (fastcompression.blogspot.com, 2013–2014) made
+/// popular: a table of L = 2^tableLog states in which symbol s owns f_s slots
+/// (its normalised count), so coding s moves the state by about
+/// log2(L / f_s) bits, fractional on average, with one table lookup and one
+/// bit-field per symbol.
+///
+/// States are x ∈ [L, 2L); tables are indexed by x − L. Encoding s from x
+/// first shifts out the k low bits that bring x into [f_s, 2f_s) (k is one of
+/// two values per symbol), then jumps to the state whose slot is the
+/// (x − f_s)-th of s's slots. Decoding reverses it: the slot names the symbol
+/// and the value x' ∈ [f_s, 2f_s) it came from, and the k bits are read back.
+///
+/// Two states take alternate symbols over one bit stream, so the decoder's
+/// two dependency chains overlap (the interleaving Giesen describes for rANS
+/// in "Interleaved entropy coders", 2014, applied to tANS as FSE does).
+public enum TANS {
+    /// Largest table log for tANS: four fields of at most 12 bits and 7
+    /// pending bits fit one 64-bit accumulator between flushes, and a decoding
+    /// table of 2^12 four-byte entries stays in a 32 KiB L1 cache.
+    public static let maxTableLog = 12
+
+    /// Where each slot goes: slot i holds symbol `spread(f)[i]`.
+    ///
+    /// Symbols in order, each laying its f_s slots at a fixed odd stride
+    /// (L/2 + L/8 + 3, the stride of Collet's FSE): odd, so it visits every
+    /// slot once, and about 5/8 of the table, so a symbol's slots land spread
+    /// over the whole table and its states are used evenly. Deterministic,
+    /// so the decoder rebuilds it from the counts alone.
+    public static func spread(_ freqs: NormalizedFrequencies) -> [UInt8] {
+        let size = freqs.tableSize
+        let mask = size - 1
+        let step = (size >> 1) + (size >> 3) + 3
+        var table = [UInt8](repeating: 0, count: size)
+        table.withUnsafeMutableBufferPointer { t in
+            var pos = 0
+            for s in 0..<256 {
+                let f = Int(freqs.counts[s])
+                var k = 0
+                while k < f {
+                    t[pos] = UInt8(truncatingIfNeeded: s)
+                    pos = (pos &+ step) & mask
+                    k &+= 1
+                }
+            }
+        }
+        return table
+    }
+
+    /// Per symbol: what the encoder needs to pick the bit count and the next state.
+    public struct SymbolTransform: Sendable, Equatable {
+        /// (k << 16) − (f << k) with k = tableLog − ⌊log2 f⌋: adding a state x
+        /// and shifting right by 16 gives k − 1 below the threshold f·2^k and k
+        /// at or above it (Collet's trick: one add and one shift, no branch).
+        public var deltaBits: UInt32
+        /// cumulative(s) − f_s: index into `nextState` of x' ∈ [f_s, 2f_s).
+        public var deltaFind: Int32
+    }
+
+    /// Encoder tables for one set of normalised counts.
+    public struct EncodingTable: Sendable {
+        public let frequencies: NormalizedFrequencies
+        /// For each symbol's slots in spread order, the state (L + slot) it leads to.
+        public let nextState: [UInt16]
+        public let symbols: [SymbolTransform]
+
+        public init(_ freqs: NormalizedFrequencies, spread: [UInt8]? = nil) {
+            let size = freqs.tableSize
+            let log = freqs.tableLog
+            let table = spread ?? TANS.spread(freqs)
+            var cumulative = [Int](repeating: 0, count: 257)
+            for s in 0..<256 { cumulative[s + 1] = cumulative[s] + Int(freqs.counts[s]) }
+            var fill = Array(cumulative.prefix(256))
+            var next = [UInt16](repeating: 0, count: size)
+            for i in 0..<size {
+                let s = Int(table[i])
+                next[fill[s]] = UInt16(truncatingIfNeeded: size + i)
+                fill[s] += 1
+            }
+            var sym = [SymbolTransform](repeating: SymbolTransform(deltaBits: 0, deltaFind: 0), count: 256)
+            for s in 0..<256 {
+                let f = Int(freqs.counts[s])
+                guard f > 0 else {
+                    // Never used for a present symbol; keeps the numbers harmless.
+                    sym[s] = SymbolTransform(deltaBits: UInt32(log << 16), deltaFind: 0)
+                    continue
+                }
+                let k = log - f.bitWidthFloor
+                sym[s] = SymbolTransform(deltaBits: UInt32((k << 16) - (f << k)), deltaFind: Int32(cumulative[s] - f))
+            }
+            frequencies = freqs
+            nextState = next
+            symbols = sym
+        }
+
+        /// The bits emitted and the next state for coding `symbol` from state
+        /// `x` ∈ [L, 2L): the explainer's view of one encoder step.
+        public func step(state x: Int, symbol: UInt8) -> (bits: Int, value: Int, next: Int) {
+            let t = symbols[Int(symbol)]
+            let nb = Int((UInt32(x) &+ t.deltaBits) >> 16)
+            let next = Int(nextState[(x >> nb) + Int(t.deltaFind)])
+            return (nb, x & ((1 << nb) - 1), next)
+        }
+    }
+
+    /// Decoder table: per slot, the symbol, the bits to read and the base the
+    /// bits are added to (the next state minus L).
+    public struct DecodingTable: Sendable {
+        public let frequencies: NormalizedFrequencies
+        /// symbol | bits << 8 | base << 16.
+        public let entries: [UInt32]
+
+        public init(_ freqs: NormalizedFrequencies, spread: [UInt8]? = nil) {
+            let size = freqs.tableSize
+            let log = freqs.tableLog
+            let table = spread ?? TANS.spread(freqs)
+            var next = freqs.counts.map { Int($0) }
+            var e = [UInt32](repeating: 0, count: size)
+            for i in 0..<size {
+                let s = Int(table[i])
+                let x = next[s]   // x' ∈ [f_s, 2f_s), in the order the encoder assigns them
+                next[s] += 1
+                let nb = log - x.bitWidthFloor
+                let base = (x << nb) - size
+                e[i] = UInt32(s) | UInt32(nb) << 8 | UInt32(base) << 16
+            }
+            frequencies = freqs
+            entries = e
+        }
+
+        /// Symbol, bits to read and base for slot `i`: one decoder step.
+        public func entry(_ i: Int) -> (symbol: UInt8, bits: Int, base: Int) {
+            let e = entries[i]
+            return (UInt8(truncatingIfNeeded: e), Int((e >> 8) & 0xFF), Int(e >> 16))
+        }
+    }
+
+    // MARK: block format
+
+    /// Codes `input` (not empty) with counts normalised at most to `maxTableLog`
+    /// and appends: the table log (1 byte), the counts header (byte-aligned
+    /// bits), the number of padding bits (1 byte) and the tANS bit stream.
+    public static func encode(_ input: UnsafeRawBufferPointer, maxTableLog: Int, into out: inout ByteBuffer) throws(CodecError) {
+        let freqs = try NormalizedFrequencies(of: input, maxTableLog: Swift.min(maxTableLog, Self.maxTableLog))
+        try encode(input, frequencies: freqs, into: &out)
+    }
+
+    /// Codes `input` with given counts (every byte of `input` must have a nonzero count).
+    public static func encode(_ input: UnsafeRawBufferPointer, frequencies freqs: NormalizedFrequencies,
+                              into out: inout ByteBuffer) throws(CodecError) {
+        guard freqs.tableLog <= maxTableLog else { throw .invalidParameter("tANS table log \(freqs.tableLog) above \(maxTableLog)") }
+        out.append(UInt8(freqs.tableLog))
+        var header = BitWriter(continuing: &out)
+        freqs.write(to: &header)
+        header.finish(into: &out)
+        let table = EncodingTable(freqs)
+        let n = input.count
+        // At most tableLog bits per symbol, two states, padding and slack.
+        let capacity = (n * freqs.tableLog + 7) / 8 + 2 * 8 + 16
+        _ = try out.withUnsafeAppendingSpace(maxCount: capacity + 1) { (region) throws(CodecError) -> Int in
+            guard let base = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+            let stream = base + 1
+            let end = stream + capacity
+            var w = ReverseBitWriter(end: end)
+            try encodeStream(input, table, &w)
+            let pad = w.finish()
+            let written = end - w.end
+            // Move the stream down to just after the padding byte.
+            memmove(stream, w.end, written)
+            base.pointee = UInt8(pad)
+            return 1 + written
+        }
+    }
+
+    @usableFromInline
+    static func encodeStream(_ input: UnsafeRawBufferPointer, _ table: EncodingTable, _ w: inout ReverseBitWriter) throws(CodecError) {
+        let log = table.frequencies.tableLog
+        let size = 1 << log
+        let n = input.count
+        table.nextState.withUnsafeBufferPointer { nextBuf in
+            table.symbols.withUnsafeBufferPointer { symBuf in
+                guard let next = nextBuf.baseAddress, let sym = symBuf.baseAddress,
+                      let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+                // Both states start at L (slot 0); the decoder checks it ends there.
+                var a = UInt32(size), b = UInt32(size)
+                @inline(__always) func put(_ x: inout UInt32, _ s: UInt8, _ w: inout ReverseBitWriter) {
+                    let t = sym[Int(s)]
+                    let nb = (x &+ t.deltaBits) &>> 16
+                    w.write(UInt64(x & ((1 &<< nb) &- 1)), count: Int(nb))
+                    x = UInt32(next[Int(x &>> nb) &+ Int(t.deltaFind)])
+                }
+                // Symbol i belongs to state a when i is even, b when odd.
+                var i = n
+                while i & 3 != 0 {
+                    i &-= 1
+                    if i & 1 == 0 { put(&a, p[i], &w) } else { put(&b, p[i], &w) }
+                    w.flush()
+                }
+                while i > 0 {
+                    i &-= 4
+                    put(&b, p[i &+ 3], &w)
+                    put(&a, p[i &+ 2], &w)
+                    put(&b, p[i &+ 1], &w)
+                    put(&a, p[i], &w)
+                    w.flush()
+                }
+                // Final states, b first so the decoder reads a first.
+                w.write(UInt64(b) - UInt64(size), count: log)
+                w.write(UInt64(a) - UInt64(size), count: log)
+                w.flush()
+            }
+        }
+    }
+
+    /// Decodes a block written by `encode`: exactly `count` bytes to `dst`.
+    /// Throws on a bad header, a stream that ends early, bits left over, or
+    /// final states other than the encoder's start: never traps or loops.
+    public static func decode(_ input: UnsafeRawBufferPointer, count: Int, into dst: UnsafeMutablePointer<UInt8>) throws(CodecError) {
+        guard let first = input.first else { throw .truncated }
+        let log = Int(first)
+        guard (NormalizedFrequencies.minTableLog...maxTableLog).contains(log) else {
+            throw .corrupt("tANS table log \(log) outside \(NormalizedFrequencies.minTableLog)...\(maxTableLog)")
+        }
+        var headerReader = BitReader(UnsafeRawBufferPointer(rebasing: input[1...]))
+        let freqs = try NormalizedFrequencies.read(from: &headerReader, tableLog: log)
+        try headerReader.checkNotOverrun()
+        let headerBytes = (headerReader.bitPosition + 7) / 8
+        let padAt = 1 + headerBytes
+        guard padAt < input.count else { throw .truncated }
+        let pad = Int(input[padAt])
+        guard pad < 8 else { throw .corrupt("tANS padding of \(pad) bits (at most 7)") }
+        let stream = UnsafeRawBufferPointer(rebasing: input[(padAt + 1)...])
+        let table = DecodingTable(freqs)
+        try decodeStream(stream, pad: pad, table: table, count: count, into: dst)
+    }
+
+    @usableFromInline
+    static func decodeStream(_ stream: UnsafeRawBufferPointer, pad: Int, table: DecodingTable, count n: Int,
+                             into dst: UnsafeMutablePointer<UInt8>) throws(CodecError) {
+        let log = table.frequencies.tableLog
+        let mask = (1 << log) - 1
+        var r = BitReader(stream)
+        r.skip(pad)
+        var a = Int(r.read(log)), b = Int(r.read(log))
+        table.entries.withUnsafeBufferPointer { buf in
+            guard let t = buf.baseAddress else { return }
+            @inline(__always) func take(_ x: inout Int, _ r: inout BitReader) -> UInt8 {
+                let e = t[x]
+                let nb = Int((e &>> 8) & 0xFF)
+                x = (Int(e &>> 16) &+ Int(truncatingIfNeeded: r.read(nb))) & mask
+                return UInt8(truncatingIfNeeded: e)
+            }
+            var o = 0
+            // Four fields of at most 12 bits per refill of at least 57.
+            while o &+ 4 <= n {
+                r.refill()
+                dst[o] = take(&a, &r)
+                dst[o &+ 1] = take(&b, &r)
+                dst[o &+ 2] = take(&a, &r)
+                dst[o &+ 3] = take(&b, &r)
+                o &+= 4
+            }
+            while o < n {
+                dst[o] = o & 1 == 0 ? take(&a, &r) : take(&b, &r)
+                o &+= 1
+            }
+        }
+        try r.checkNotOverrun()
+        guard r.remainingBits == 0 else { throw .corrupt("tANS stream has \(r.remainingBits) bits after the last symbol") }
+        guard a == 0 && b == 0 else { throw .corrupt("tANS final states \(a), \(b) are not the encoder's initial state 0") }
+    }
+}
