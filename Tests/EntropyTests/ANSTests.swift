@@ -150,9 +150,11 @@ private func entropyBits(_ h: [UInt32]) -> Double {
         var under = [UInt32](repeating: 0, count: 256); under[0] = 4000
         #expect(throws: CodecError.self) { try NormalizedFrequencies(counts: under, tableLog: 12) }
         #expect(throws: CodecError.self) { try NormalizedFrequencies(counts: [UInt32](repeating: 16, count: 256), tableLog: 16) }
-        // A header whose first count (13 bits at log 12) claims more than the table.
+        // A header whose first count claims more than the table: k = 0, gap 1, count 5000.
         var w = BitWriter()
-        w.write(4097, count: 13)
+        w.write(0, count: 4)
+        EliasGamma.encode(1, to: &w)
+        EliasGamma.encode(5000, to: &w)
         let bytes = w.finish().bytes
         #expect(throws: CodecError.self) {
             try bytes.withUnsafeBytes { raw in
@@ -324,9 +326,9 @@ private func entropyBits(_ h: [UInt32]) -> Double {
                     #expect(throws: CodecError.self, "\(v): table log \(bad)") { try v.decode(b, count: input.count) }
                 }
             }
-            // First count byte set to all ones: a count above the table.
-            var b = coded; b[1] = 0xFF
-            #expect(throws: CodecError.self, "\(v): oversized count") { try v.decode(b, count: input.count) }
+            // Header zeroed: a γ code of 20+ zero bits gives a gap past symbol 255.
+            var b = coded; b[1] = 0; b[2] = 0; b[3] = 0
+            #expect(throws: CodecError.self, "\(v): bad gap") { try v.decode(b, count: input.count) }
         }
     }
 }

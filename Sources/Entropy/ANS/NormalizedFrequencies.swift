@@ -90,12 +90,13 @@ public struct NormalizedFrequencies: Sendable, Equatable {
             f[s] = Swift.max(1, Int(scaled))
             sum += f[s]
         }
-        // Gain of one more slot for s, loss of one slot fewer: c·log2((f+1)/f), c·log2(f/(f−1)).
+        // Gain of one more slot for s, loss of one slot fewer (in nats):
+        // c·ln((f+1)/f), c·ln(f/(f−1)).
         func gain(_ s: Int) -> Double {
-            Double(histogram[s]) * (log2(Double(f[s] + 1)) - log2(Double(f[s])))
+            Double(histogram[s]) * PortableLog.lnOnePlusInverse(f[s])
         }
         func loss(_ s: Int) -> Double {
-            Double(histogram[s]) * (log2(Double(f[s])) - log2(Double(f[s] - 1)))
+            Double(histogram[s]) * PortableLog.lnOnePlusInverse(f[s] - 1)
         }
         func bestGain(excluding x: Int) -> Int {
             var best = -1, bestValue = -1.0
@@ -175,65 +176,102 @@ public struct NormalizedFrequencies: Sendable, Equatable {
     public func cost(of histogram: [UInt32]) -> Double {
         var bits = 0.0
         for s in 0..<256 where histogram[s] > 0 {
-            bits += Double(histogram[s]) * (Double(tableLog) - log2(Double(counts[s])))
+            bits += Double(histogram[s]) * (Double(tableLog) - PortableLog.log2(counts[s]))
         }
         return bits
     }
 
     // MARK: header
 
-    /// Writes the counts (not the table log) compactly: symbols in order, each
-    /// count in just enough bits for the slots still unassigned (so later counts
-    /// get shorter), a zero followed by the γ-coded number of further zeros, and
-    /// nothing after the last present symbol (the remaining total reaches 0 there).
+    /// Bits of the Elias γ code of v ≥ 1.
+    static func gammaBits(_ v: Int) -> Int { 2 * v.bitWidthFloor + 1 }
+
+    /// Writes the counts (not the table log) compactly: a 4-bit parameter k,
+    /// then for each present symbol in order the γ code of its gap from the
+    /// previous present symbol and its count − 1 as an exponential-Golomb code
+    /// of order k (γ of the quotient by 2^k, then k low bits), with k chosen
+    /// to make the header shortest. Nothing marks the end: the decoder stops
+    /// when the counts reach the table size.
     public func write(to writer: inout BitWriter) {
-        var remaining = tableSize
-        var s = 0
-        while remaining > 0 && s < 256 {
-            let c = Int(counts[s])
-            writer.write(UInt64(c), count: remaining.bitWidthFloor + 1)
-            if c == 0 {
-                var run = 0
-                while s + 1 + run < 256 && counts[s + 1 + run] == 0 { run += 1 }
-                EliasGamma.encode(zeroBased: UInt64(run), to: &writer)
-                s += 1 + run
-            } else {
-                remaining -= c
-                s += 1
-            }
+        var bestK = 0, bestBits = Int.max
+        for k in 0..<16 {
+            var bits = 0
+            for c in counts where c > 0 { bits += Self.gammaBits((Int(c) - 1) >> k + 1) + k }
+            if bits < bestBits { bestBits = bits; bestK = k }
+        }
+        writer.write(UInt64(bestK), count: 4)
+        var previous = -1
+        for s in 0..<256 where counts[s] > 0 {
+            EliasGamma.encode(UInt64(s - previous), to: &writer)
+            let v = Int(counts[s]) - 1
+            EliasGamma.encode(UInt64(v >> bestK + 1), to: &writer)
+            writer.write(UInt64(v & ((1 << bestK) - 1)), count: bestK)
+            previous = s
         }
     }
 
-    /// Reads counts written by `write(to:)`, checking every field: a count
-    /// larger than the slots left, a zero run past symbol 255 or a total that
-    /// never reaches the table size is `CodecError.corrupt`.
+    /// Reads counts written by `write(to:)`, checking every field: a gap past
+    /// symbol 255, a count larger than the slots left or a total that never
+    /// reaches the table size is `CodecError.corrupt`.
     public static func read(from reader: inout BitReader, tableLog: Int) throws(CodecError) -> NormalizedFrequencies {
         guard (minTableLog...maxTableLog).contains(tableLog) else {
             throw .corrupt("ANS table log \(tableLog) outside \(minTableLog)...\(maxTableLog)")
         }
         var counts = [UInt32](repeating: 0, count: 256)
         var remaining = 1 << tableLog
-        var s = 0
+        let k = Int(reader.read(4))
+        var s = -1
         while remaining > 0 {
-            guard s < 256 else {
-                throw .corrupt("ANS counts end at symbol 255 with \(remaining) of \(1 << tableLog) slots unassigned")
+            let gap = try EliasGamma.decode(from: &reader)
+            guard gap >= 1, gap <= UInt64(255 - s) else {
+                throw .corrupt("ANS counts: gap \(gap) after symbol \(s) passes symbol 255 with \(remaining) of \(1 << tableLog) slots unassigned")
             }
-            let c = Int(reader.read(remaining.bitWidthFloor + 1))
+            s += Int(gap)
+            let q = try EliasGamma.decode(from: &reader)
+            guard q >= 1, q <= UInt64(remaining) else {
+                throw .corrupt("ANS count for symbol \(s) exceeds the \(remaining) slots left")
+            }
+            let c = (Int(q) - 1) << k | Int(reader.read(k)) + 1
             guard c <= remaining else {
                 throw .corrupt("ANS count \(c) for symbol \(s) exceeds the \(remaining) slots left")
             }
-            if c == 0 {
-                let run = try EliasGamma.decodeZeroBased(from: &reader)
-                guard run < 256 - UInt64(s) else { throw .corrupt("ANS zero run of \(run) past symbol 255 at symbol \(s)") }
-                s += 1 + Int(run)
-            } else {
-                counts[s] = UInt32(c)
-                remaining -= c
-                s += 1
-            }
+            counts[s] = UInt32(c)
+            remaining -= c
             try reader.checkNotOverrun()
         }
         return try NormalizedFrequencies(counts: counts, tableLog: tableLog)
+    }
+}
+
+/// Logarithms from IEEE basic operations only (+, −, ×, ÷ are correctly
+/// rounded everywhere, libm's log is not), so the encoder's choices and hence
+/// its output bytes are the same on every platform (the golden archives).
+/// Uses ln(1 + 1/f) = 2·atanh(1/(2f + 1)) = 2·Σ z^(2k+1)/(2k+1), z ≤ 1/3.
+enum PortableLog {
+    /// ln(1 + 1/f) for f ≥ 1.
+    static func lnOnePlusInverse(_ f: Int) -> Double {
+        atanhSeries(1.0 / Double(2 * f + 1))
+    }
+
+    /// 2·atanh(z) for 0 ≤ z ≤ 1/3, to double precision (z^43 < 2^-64).
+    static func atanhSeries(_ z: Double) -> Double {
+        let z2 = z * z
+        var term = z, sum = 0.0, k = 1.0
+        for _ in 0..<22 {
+            sum += term / k
+            term *= z2
+            k += 2
+        }
+        return 2 * sum
+    }
+
+    static let ln2 = 0.693147180559945309417232121458176568
+
+    /// log2 of a positive integer: n = m·2^e with m ∈ [1, 2), ln m = 2·atanh((m − 1)/(m + 1)).
+    static func log2(_ n: UInt32) -> Double {
+        let e = Int.bitWidth - 1 - Int(n).leadingZeroBitCount
+        let m = Double(n) / Double(1 << e)
+        return Double(e) + atanhSeries((m - 1) / (m + 1)) / ln2
     }
 }
 
