@@ -18,9 +18,10 @@ import Darwin
 /// (x − f_s)-th of s's slots. Decoding reverses it: the slot names the symbol
 /// and the value x' ∈ [f_s, 2f_s) it came from, and the k bits are read back.
 ///
-/// Two states take alternate symbols over one bit stream, so the decoder's
-/// two dependency chains overlap (the interleaving Giesen describes for rANS
-/// in "Interleaved entropy coders", 2014, applied to tANS as FSE does).
+/// Four states take symbols in turn over one bit stream, so the decoder's
+/// four table-lookup chains overlap (the interleaving Giesen describes for
+/// rANS in "Interleaved entropy coders", 2014, applied to tANS as FSE does
+/// with two).
 public enum TANS {
     /// Largest table log for tANS (the largest the counts allow). Up to 2^14
     /// the coder moves four fields per flush or refill of the 64-bit bit
@@ -213,43 +214,50 @@ public enum TANS {
             table.symbols.withUnsafeBufferPointer { symBuf in
                 guard let next = nextBuf.baseAddress, let sym = symBuf.baseAddress,
                       let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-                // Both states start at L (slot 0); the decoder checks it ends there.
-                var a = UInt32(size), b = UInt32(size)
+                // All states start at L (slot 0); the decoder checks they end there.
+                var s0 = UInt32(size), s1 = UInt32(size), s2 = UInt32(size), s3 = UInt32(size)
                 @inline(__always) func put(_ x: inout UInt32, _ s: UInt8, _ w: inout ReverseBitWriter) {
                     let t = sym[Int(s)]
                     let nb = (x &+ t.deltaBits) &>> 16
                     w.write(UInt64(x & ((1 &<< nb) &- 1)), count: Int(nb))
                     x = UInt32(next[Int(x &>> nb) &+ Int(t.deltaFind)])
                 }
-                // Symbol i belongs to state a when i is even, b when odd.
+                // Symbol i belongs to state i mod 4.
                 var i = n
                 while i & 3 != 0 {
                     i &-= 1
-                    if i & 1 == 0 { put(&a, p[i], &w) } else { put(&b, p[i], &w) }
+                    switch i & 3 {
+                    case 0: put(&s0, p[i], &w)
+                    case 1: put(&s1, p[i], &w)
+                    default: put(&s2, p[i], &w)
+                    }
                     w.flush()
                 }
                 if log <= 14 {
                     while i > 0 {
                         i &-= 4
-                        put(&b, p[i &+ 3], &w)
-                        put(&a, p[i &+ 2], &w)
-                        put(&b, p[i &+ 1], &w)
-                        put(&a, p[i], &w)
+                        put(&s3, p[i &+ 3], &w)
+                        put(&s2, p[i &+ 2], &w)
+                        put(&s1, p[i &+ 1], &w)
+                        put(&s0, p[i], &w)
                         w.flush()
                     }
                 } else {
                     while i > 0 {
-                        i &-= 2
-                        put(&b, p[i &+ 1], &w)
-                        put(&a, p[i], &w)
+                        i &-= 4
+                        put(&s3, p[i &+ 3], &w)
+                        put(&s2, p[i &+ 2], &w)
+                        w.flush()
+                        put(&s1, p[i &+ 1], &w)
+                        put(&s0, p[i], &w)
                         w.flush()
                     }
                 }
-                // Final states, b first so the decoder reads a first.
-                w.write(UInt64(b) - UInt64(size), count: log)
-                w.flush()
-                w.write(UInt64(a) - UInt64(size), count: log)
-                w.flush()
+                // Final states, the last first, so the decoder reads state 0 first.
+                for x in [s3, s2, s1, s0] {
+                    w.write(UInt64(x) - UInt64(size), count: log)
+                    w.flush()
+                }
             }
         }
     }
@@ -281,9 +289,68 @@ public enum TANS {
                              into dst: UnsafeMutablePointer<UInt8>) throws(CodecError) {
         let log = table.frequencies.tableLog
         let mask = (1 << log) - 1
-        var r = BitReader(stream)
-        r.skip(pad)
-        var a = Int(r.read(log)), b = Int(r.read(log))
+        var s0 = 0, s1 = 0, s2 = 0, s3 = 0
+        var o = 0
+        // Bits consumed from the start of the stream.
+        var bitPos = pad + 4 * log
+        guard stream.count * 8 >= bitPos, let sp = stream.baseAddress else { throw .truncated }
+        do {
+            var r = BitReader(stream)
+            r.skip(pad)
+            s0 = Int(r.read(log)); s1 = Int(r.read(log)); s2 = Int(r.read(log)); s3 = Int(r.read(log))
+        }
+        table.entries.withUnsafeBufferPointer { buf in
+            guard let t = buf.baseAddress else { return }
+            // Fast part: while 8 bytes can be loaded at the current byte, load
+            // them afresh for every four symbols (at most 4·14 = 56 bits, and
+            // a load at any bit offset holds at least 57): no refill branch and
+            // no bounds check per field. A field of nb bits is the top nb bits
+            // of the word; (w >> 1) >> (63 − nb) is 0 for nb = 0 without a branch.
+            @inline(__always) func take(_ x: inout Int, _ w: inout UInt64, _ used: inout UInt64) -> UInt8 {
+                let e = t[x]
+                let nb = UInt64(truncatingIfNeeded: (e &>> 8) & 0xFF)
+                let v = (w &>> 1) &>> (63 &- nb)
+                w &<<= nb
+                used &+= nb
+                x = Int(truncatingIfNeeded: UInt64(e &>> 16) &+ v)
+                return UInt8(truncatingIfNeeded: e)
+            }
+            @inline(__always) func load(_ bitPos: Int) -> UInt64 {
+                UInt64(bigEndian: UnsafeRawPointer(sp).loadUnaligned(fromByteOffset: bitPos &>> 3, as: UInt64.self))
+                    &<< UInt64(truncatingIfNeeded: bitPos & 7)
+            }
+            let lastLoad = stream.count &- 8
+            if log <= 14 {
+                while o &+ 4 <= n && bitPos &>> 3 <= lastLoad {
+                    var w = load(bitPos)
+                    var used: UInt64 = 0
+                    dst[o] = take(&s0, &w, &used)
+                    dst[o &+ 1] = take(&s1, &w, &used)
+                    dst[o &+ 2] = take(&s2, &w, &used)
+                    dst[o &+ 3] = take(&s3, &w, &used)
+                    bitPos &+= Int(truncatingIfNeeded: used)
+                    o &+= 4
+                }
+            } else {
+                while o &+ 4 <= n && bitPos &>> 3 <= lastLoad {
+                    var w = load(bitPos)
+                    var used: UInt64 = 0
+                    dst[o] = take(&s0, &w, &used)
+                    dst[o &+ 1] = take(&s1, &w, &used)
+                    bitPos &+= Int(truncatingIfNeeded: used)
+                    guard bitPos &>> 3 <= lastLoad else { o &+= 2; break }
+                    w = load(bitPos)
+                    used = 0
+                    dst[o &+ 2] = take(&s2, &w, &used)
+                    dst[o &+ 3] = take(&s3, &w, &used)
+                    bitPos &+= Int(truncatingIfNeeded: used)
+                    o &+= 4
+                }
+            }
+        }
+        // Checked part: the last symbols through the bounds-checked reader.
+        var r = BitReader(UnsafeRawBufferPointer(rebasing: stream[Swift.min(stream.count, bitPos >> 3)...]))
+        r.skip(bitPos & 7)
         table.entries.withUnsafeBufferPointer { buf in
             guard let t = buf.baseAddress else { return }
             @inline(__always) func take(_ x: inout Int, _ r: inout BitReader) -> UInt8 {
@@ -292,32 +359,20 @@ public enum TANS {
                 x = (Int(e &>> 16) &+ Int(truncatingIfNeeded: r.read(nb))) & mask
                 return UInt8(truncatingIfNeeded: e)
             }
-            var o = 0
-            if log <= 14 {
-                // Four fields of at most 14 bits per refill of at least 57.
-                while o &+ 4 <= n {
-                    r.refill()
-                    dst[o] = take(&a, &r)
-                    dst[o &+ 1] = take(&b, &r)
-                    dst[o &+ 2] = take(&a, &r)
-                    dst[o &+ 3] = take(&b, &r)
-                    o &+= 4
-                }
-            } else {
-                while o &+ 2 <= n {
-                    r.refill()
-                    dst[o] = take(&a, &r)
-                    dst[o &+ 1] = take(&b, &r)
-                    o &+= 2
-                }
-            }
             while o < n {
-                dst[o] = o & 1 == 0 ? take(&a, &r) : take(&b, &r)
+                switch o & 3 {
+                case 0: dst[o] = take(&s0, &r)
+                case 1: dst[o] = take(&s1, &r)
+                case 2: dst[o] = take(&s2, &r)
+                default: dst[o] = take(&s3, &r)
+                }
                 o &+= 1
             }
         }
         try r.checkNotOverrun()
         guard r.remainingBits == 0 else { throw .corrupt("tANS stream has \(r.remainingBits) bits after the last symbol") }
-        guard a == 0 && b == 0 else { throw .corrupt("tANS final states \(a), \(b) are not the encoder's initial state 0") }
+        guard s0 == 0 && s1 == 0 && s2 == 0 && s3 == 0 else {
+            throw .corrupt("tANS final states \(s0), \(s1), \(s2), \(s3) are not the encoder's initial state 0")
+        }
     }
 }
