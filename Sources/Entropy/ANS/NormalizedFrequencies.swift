@@ -91,46 +91,43 @@ public struct NormalizedFrequencies: Sendable, Equatable {
             sum += f[s]
         }
         // Gain of one more slot for s, loss of one slot fewer (in nats):
-        // c·ln((f+1)/f), c·ln(f/(f−1)).
-        func gain(_ s: Int) -> Double {
-            Double(histogram[s]) * PortableLog.lnOnePlusInverse(f[s])
+        // c·ln((f+1)/f), c·ln(f/(f−1)); cached, since a move changes one symbol.
+        var gains = [Double](repeating: -1, count: 256)
+        var losses = [Double](repeating: .infinity, count: 256)
+        func refresh(_ s: Int) {
+            let c = Double(histogram[s])
+            gains[s] = c * PortableLog.lnOnePlusInverse(f[s])
+            losses[s] = f[s] > 1 ? c * PortableLog.lnOnePlusInverse(f[s] - 1) : .infinity
         }
-        func loss(_ s: Int) -> Double {
-            Double(histogram[s]) * PortableLog.lnOnePlusInverse(f[s] - 1)
-        }
-        func bestGain(excluding x: Int) -> Int {
-            var best = -1, bestValue = -1.0
-            for s in 0..<256 where histogram[s] > 0 && s != x {
-                let g = gain(s)
-                if g > bestValue { bestValue = g; best = s }
-            }
+        for s in 0..<256 where histogram[s] > 0 { refresh(s) }
+        func bestGain() -> Int {
+            var best = 0
+            for s in 1..<256 where gains[s] > gains[best] { best = s }
             return best
         }
         func leastLoss(excluding x: Int) -> Int {
             var best = -1, bestValue = Double.infinity
-            for s in 0..<256 where f[s] > 1 && s != x {
-                let l = loss(s)
-                if l < bestValue { bestValue = l; best = s }
-            }
+            for s in 0..<256 where losses[s] < bestValue && s != x { bestValue = losses[s]; best = s }
             return best
         }
         while sum < size {
-            let s = bestGain(excluding: -1)
-            f[s] += 1; sum += 1
+            let s = bestGain()
+            f[s] += 1; sum += 1; refresh(s)
         }
         while sum > size {
             // Some symbol has f > 1, since present ≤ size < sum.
             let s = leastLoss(excluding: -1)
             guard s >= 0 else { break }
-            f[s] -= 1; sum -= 1
+            f[s] -= 1; sum -= 1; refresh(s)
         }
         // Pairwise moves until none pays (bounded: each strictly lowers the cost).
         var moves = 0
         while moves < 4 * size {
-            let up = bestGain(excluding: -1)
+            let up = bestGain()
             let down = leastLoss(excluding: up)
-            guard up >= 0, down >= 0, gain(up) > loss(down) * (1 + 1e-12) + 1e-9 else { break }
+            guard down >= 0, gains[up] > losses[down] * (1 + 1e-12) + 1e-9 else { break }
             f[up] += 1; f[down] -= 1
+            refresh(up); refresh(down)
             moves += 1
         }
         self.counts = f.map { UInt32($0) }
@@ -151,10 +148,15 @@ public struct NormalizedFrequencies: Sendable, Equatable {
     /// small table decodes from L1 cache, but on very skewed data (one symbol
     /// at 87%, many rare ones) a 2^12 table wastes over 2% on rounding.
     public init(of bytes: UnsafeRawBufferPointer, minTableLog: Int, maxTableLog: Int, tolerance: Double) throws(CodecError) {
-        let h = ByteHistogram.counts(bytes)
+        try self.init(histogram: ByteHistogram.counts(bytes), count: bytes.count, minTableLog: minTableLog,
+                      maxTableLog: maxTableLog, tolerance: tolerance)
+    }
+
+    /// As `init(of:minTableLog:maxTableLog:tolerance:)`, from the histogram of `count` bytes.
+    public init(histogram h: [UInt32], count: Int, minTableLog: Int, maxTableLog: Int, tolerance: Double) throws(CodecError) {
         let present = h.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-        let low = Self.tableLog(forCount: bytes.count, presentSymbols: present, maxLog: minTableLog)
-        let high = Swift.max(low, Self.tableLog(forCount: bytes.count, presentSymbols: present, maxLog: maxTableLog))
+        let low = Self.tableLog(forCount: count, presentSymbols: present, maxLog: minTableLog)
+        let high = Swift.max(low, Self.tableLog(forCount: count, presentSymbols: present, maxLog: maxTableLog))
         func size(_ f: NormalizedFrequencies) -> Double {
             var w = BitWriter(capacity: 512)
             f.write(to: &w)
@@ -253,12 +255,15 @@ enum PortableLog {
         atanhSeries(1.0 / Double(2 * f + 1))
     }
 
-    /// 2·atanh(z) for 0 ≤ z ≤ 1/3, to double precision (z^43 < 2^-64).
+    /// 2·atanh(z) for 0 ≤ z ≤ 1/3, to double precision (z^43 < 2^-64);
+    /// stops once the terms no longer change the sum.
     static func atanhSeries(_ z: Double) -> Double {
         let z2 = z * z
         var term = z, sum = 0.0, k = 1.0
         for _ in 0..<22 {
-            sum += term / k
+            let next = sum + term / k
+            if next == sum { break }
+            sum = next
             term *= z2
             k += 2
         }

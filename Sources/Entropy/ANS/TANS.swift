@@ -173,14 +173,20 @@ public enum TANS {
     /// Codes `input` (not empty) with the smallest table log from `minTableLog`
     /// up that comes within `tableTolerance` of the largest table's size.
     public static func encode(_ input: UnsafeRawBufferPointer, minTableLog: Int, into out: inout ByteBuffer) throws(CodecError) {
-        let freqs = try NormalizedFrequencies(of: input, minTableLog: minTableLog, maxTableLog: Self.maxTableLog,
-                                              tolerance: tableTolerance)
-        try encode(input, frequencies: freqs, into: &out)
+        let h = ByteHistogram.counts(input)
+        let freqs = try NormalizedFrequencies(histogram: h, count: input.count, minTableLog: minTableLog,
+                                              maxTableLog: Self.maxTableLog, tolerance: tableTolerance)
+        try encode(input, frequencies: freqs, histogram: h, into: &out)
     }
 
     /// Codes `input` with given counts (every byte of `input` must have a nonzero count).
     public static func encode(_ input: UnsafeRawBufferPointer, frequencies freqs: NormalizedFrequencies,
                               into out: inout ByteBuffer) throws(CodecError) {
+        try encode(input, frequencies: freqs, histogram: ByteHistogram.counts(input), into: &out)
+    }
+
+    static func encode(_ input: UnsafeRawBufferPointer, frequencies freqs: NormalizedFrequencies, histogram h: [UInt32],
+                       into out: inout ByteBuffer) throws(CodecError) {
         guard freqs.tableLog <= maxTableLog else { throw .invalidParameter("tANS table log \(freqs.tableLog) above \(maxTableLog)") }
         out.append(UInt8(freqs.tableLog))
         var header = BitWriter(continuing: &out)
@@ -188,8 +194,15 @@ public enum TANS {
         header.finish(into: &out)
         let table = EncodingTable(freqs)
         let n = input.count
-        // At most tableLog bits per symbol, two states, padding and slack.
-        let capacity = (n * freqs.tableLog + 7) / 8 + 2 * 8 + 16
+        // At most k_s = tableLog − ⌊log2 f_s⌋ bits for each s, the states,
+        // padding and slack: a tight bound, so the output buffer (often sized
+        // for the input) need not grow.
+        var maxBits = 0
+        for s in 0..<256 where h[s] > 0 {
+            guard freqs.counts[s] > 0 else { throw .invalidParameter("byte \(s) occurs but has no tANS slot") }
+            maxBits += Int(h[s]) * (freqs.tableLog - Int(freqs.counts[s]).bitWidthFloor)
+        }
+        let capacity = (maxBits + 7) / 8 + 4 * 2 + 32
         _ = try out.withUnsafeAppendingSpace(maxCount: capacity + 1) { (region) throws(CodecError) -> Int in
             guard let base = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
             let stream = base + 1
@@ -206,59 +219,79 @@ public enum TANS {
     }
 
     @usableFromInline
-    static func encodeStream(_ input: UnsafeRawBufferPointer, _ table: EncodingTable, _ w: inout ReverseBitWriter) throws(CodecError) {
+    static func encodeStream(_ input: UnsafeRawBufferPointer, _ table: EncodingTable, _ writer: inout ReverseBitWriter) throws(CodecError) {
         let log = table.frequencies.tableLog
         let size = 1 << log
         let n = input.count
-        table.nextState.withUnsafeBufferPointer { nextBuf in
-            table.symbols.withUnsafeBufferPointer { symBuf in
-                guard let next = nextBuf.baseAddress, let sym = symBuf.baseAddress,
-                      let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-                // All states start at L (slot 0); the decoder checks they end there.
-                var s0 = UInt32(size), s1 = UInt32(size), s2 = UInt32(size), s3 = UInt32(size)
-                @inline(__always) func put(_ x: inout UInt32, _ s: UInt8, _ w: inout ReverseBitWriter) {
-                    let t = sym[Int(s)]
-                    let nb = (x &+ t.deltaBits) &>> 16
-                    w.write(UInt64(x & ((1 &<< nb) &- 1)), count: Int(nb))
-                    x = UInt32(next[Int(x &>> nb) &+ Int(t.deltaFind)])
-                }
-                // Symbol i belongs to state i mod 4.
-                var i = n
-                while i & 3 != 0 {
-                    i &-= 1
-                    switch i & 3 {
-                    case 0: put(&s0, p[i], &w)
-                    case 1: put(&s1, p[i], &w)
-                    default: put(&s2, p[i], &w)
-                    }
-                    w.flush()
-                }
-                if log <= 14 {
-                    while i > 0 {
-                        i &-= 4
-                        put(&s3, p[i &+ 3], &w)
-                        put(&s2, p[i &+ 2], &w)
-                        put(&s1, p[i &+ 1], &w)
-                        put(&s0, p[i], &w)
-                        w.flush()
-                    }
-                } else {
-                    while i > 0 {
-                        i &-= 4
-                        put(&s3, p[i &+ 3], &w)
-                        put(&s2, p[i &+ 2], &w)
-                        w.flush()
-                        put(&s1, p[i &+ 1], &w)
-                        put(&s0, p[i], &w)
-                        w.flush()
-                    }
-                }
-                // Final states, the last first, so the decoder reads state 0 first.
-                for x in [s3, s2, s1, s0] {
-                    w.write(UInt64(x) - UInt64(size), count: log)
-                    w.flush()
-                }
+        guard n > 0, let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        // The tables are copied into one allocation read through raw pointers,
+        // and the writer's fields live in locals, so the loop keeps its four
+        // states, the accumulator and the pointers in registers.
+        let work = UnsafeMutableRawPointer.allocate(byteCount: 256 * 8 + 2 * size, alignment: 8)
+        defer { work.deallocate() }
+        let delta = work.assumingMemoryBound(to: UInt32.self)          // deltaBits, deltaFind per symbol
+        let next = (work + 256 * 8).assumingMemoryBound(to: UInt16.self)
+        for s in 0..<256 {
+            delta[2 * s] = table.symbols[s].deltaBits
+            delta[2 * s + 1] = UInt32(bitPattern: table.symbols[s].deltaFind)
+        }
+        for i in 0..<size { next[i] = table.nextState[i] }
+        var end = writer.end
+        var acc: UInt64 = 0, pending: UInt64 = 0
+        // All states start at L (slot 0); the decoder checks they end there.
+        var s0 = UInt32(size), s1 = UInt32(size), s2 = UInt32(size), s3 = UInt32(size)
+        @inline(__always) func put(_ x: inout UInt32, _ sym: UInt8) {
+            let k = Int(sym) &<< 1
+            let nb = (x &+ delta[k]) &>> 16
+            acc |= UInt64(x & ~(UInt32.max &<< nb)) &<< pending
+            pending &+= UInt64(nb)
+            x = UInt32(next[Int(x &>> nb) &+ Int(Int32(bitPattern: delta[k &+ 1]))])
+        }
+        @inline(__always) func flush() {
+            UnsafeMutableRawPointer(end - 8).storeBytes(of: acc.bigEndian, as: UInt64.self)
+            let bytes = pending &>> 3
+            end -= Int(bytes)
+            acc = acc &>> (bytes &<< 3)
+            pending &= 7
+        }
+        // Symbol i belongs to state i mod 4.
+        var i = n
+        while i & 3 != 0 {
+            i &-= 1
+            switch i & 3 {
+            case 0: put(&s0, p[i])
+            case 1: put(&s1, p[i])
+            default: put(&s2, p[i])
             }
+            flush()
+        }
+        if log <= 14 {
+            while i > 0 {
+                i &-= 4
+                put(&s3, p[i &+ 3])
+                put(&s2, p[i &+ 2])
+                put(&s1, p[i &+ 1])
+                put(&s0, p[i])
+                flush()
+            }
+        } else {
+            while i > 0 {
+                i &-= 4
+                put(&s3, p[i &+ 3])
+                put(&s2, p[i &+ 2])
+                flush()
+                put(&s1, p[i &+ 1])
+                put(&s0, p[i])
+                flush()
+            }
+        }
+        writer.end = end
+        writer.acc = acc
+        writer.pending = Int(pending)
+        // Final states, the last first, so the decoder reads state 0 first.
+        for x in [s3, s2, s1, s0] {
+            writer.write(UInt64(x) - UInt64(size), count: log)
+            writer.flush()
         }
     }
 
