@@ -132,7 +132,8 @@ public enum TANS {
     /// bits are added to (the next state minus L).
     public struct DecodingTable: Sendable {
         public let frequencies: NormalizedFrequencies
-        /// symbol | bits << 8 | base << 16.
+        /// bits | symbol << 8 | base << 16: the bit count in the low byte
+        /// serves directly as a shift count (x86 shifts use its low 6 bits).
         public let entries: [UInt32]
 
         public init(_ freqs: NormalizedFrequencies, spread: [UInt8]? = nil) {
@@ -147,7 +148,7 @@ public enum TANS {
                 next[s] += 1
                 let nb = log - x.bitWidthFloor
                 let base = (x << nb) - size
-                e[i] = UInt32(s) | UInt32(nb) << 8 | UInt32(base) << 16
+                e[i] = UInt32(nb) | UInt32(s) << 8 | UInt32(base) << 16
             }
             frequencies = freqs
             entries = e
@@ -156,7 +157,7 @@ public enum TANS {
         /// Symbol, bits to read and base for slot `i`: one decoder step.
         public func entry(_ i: Int) -> (symbol: UInt8, bits: Int, base: Int) {
             let e = entries[i]
-            return (UInt8(truncatingIfNeeded: e), Int((e >> 8) & 0xFF), Int(e >> 16))
+            return (UInt8(truncatingIfNeeded: e >> 8), Int(e & 0xFF), Int(e >> 16))
         }
     }
 
@@ -340,13 +341,13 @@ public enum TANS {
             // no bounds check per field. A field of nb bits is the top nb bits
             // of the word; (w >> 1) >> (63 − nb) is 0 for nb = 0 without a branch.
             @inline(__always) func take(_ x: inout Int, _ w: inout UInt64, _ used: inout UInt64) -> UInt8 {
-                let e = t[x]
-                let nb = UInt64(truncatingIfNeeded: (e &>> 8) & 0xFF)
-                let v = (w &>> 1) &>> (63 &- nb)
-                w &<<= nb
-                used &+= nb
-                x = Int(truncatingIfNeeded: UInt64(e &>> 16) &+ v)
-                return UInt8(truncatingIfNeeded: e)
+                let e = UInt64(t[x])
+                // Shift counts are taken mod 64: e is nb, ~e is 63 − nb.
+                let v = (w &>> 1) &>> (~e)
+                w &<<= e
+                used &+= e & 0xFF
+                x = Int(truncatingIfNeeded: (e &>> 16) &+ v)
+                return UInt8(truncatingIfNeeded: e &>> 8)
             }
             @inline(__always) func load(_ bitPos: Int) -> UInt64 {
                 UInt64(bigEndian: UnsafeRawPointer(sp).loadUnaligned(fromByteOffset: bitPos &>> 3, as: UInt64.self))
@@ -388,9 +389,9 @@ public enum TANS {
             guard let t = buf.baseAddress else { return }
             @inline(__always) func take(_ x: inout Int, _ r: inout BitReader) -> UInt8 {
                 let e = t[x]
-                let nb = Int((e &>> 8) & 0xFF)
+                let nb = Int(e & 0xFF)
                 x = (Int(e &>> 16) &+ Int(truncatingIfNeeded: r.read(nb))) & mask
-                return UInt8(truncatingIfNeeded: e)
+                return UInt8(truncatingIfNeeded: e &>> 8)
             }
             while o < n {
                 switch o & 3 {
