@@ -13,10 +13,11 @@
 ///
 /// Format: one variant byte — 0 raw bytes follow, 1 tANS block, 2 rANS
 /// block, 3 adaptive rANS block (layouts in `TANS`, `InterleavedRANS`,
-/// `AdaptiveRANS`) — then the block. A block that would not shrink is stored raw.
+/// `AdaptiveRANS`), 4 one byte repeated (the byte follows) — then the block.
+/// A block that would not shrink is stored raw.
 public struct ANSCodec: Codec {
     public enum Variant: UInt8, Sendable {
-        case raw = 0, tans = 1, rans = 2, adaptive = 3
+        case raw = 0, tans = 1, rans = 2, adaptive = 3, single = 4
     }
 
     public let variant: Variant
@@ -48,13 +49,21 @@ public struct ANSCodec: Codec {
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
         let start = out.count
         let n = input.count
-        if n > 0 {
+        if n > 0, let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            // One byte repeated: two bytes, whatever the length (stops at the first other byte).
+            var same = 1
+            while same < n && p[same] == p[0] { same += 1 }
+            if same == n {
+                out.append(Variant.single.rawValue)
+                out.append(p[0])
+                return
+            }
             out.append(variant.rawValue)
             switch variant {
             case .tans: try TANS.encode(input, minTableLog: tableLog, into: &out)
             case .rans: try InterleavedRANS.encode(input, maxTableLog: tableLog, into: &out)
             case .adaptive: AdaptiveRANS.encode(input, into: &out)
-            case .raw: break
+            case .raw, .single: break
             }
             if variant != .raw && out.count - start <= n { return }
             out.truncate(to: start)
@@ -75,6 +84,15 @@ public struct ANSCodec: Codec {
             out.append(contentsOf: body)
             return
         }
+        if v == .single {
+            guard body.count == 1 else { throw body.isEmpty ? .truncated : .corrupt("ans single-byte block of \(body.count) bytes, expected 1") }
+            let written = out.withUnsafeAppendingSpace(maxCount: originalCount) { region -> Int in
+                region.initializeMemory(as: UInt8.self, repeating: body[0])
+                return originalCount
+            }
+            guard written == originalCount else { throw .truncated }
+            return
+        }
         guard originalCount > 0 else { throw .corrupt("ans \(v) block for an empty input") }
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
             guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
@@ -82,7 +100,7 @@ public struct ANSCodec: Codec {
             case .tans: try TANS.decode(body, count: originalCount, into: dst)
             case .rans: try InterleavedRANS.decode(body, count: originalCount, into: dst)
             case .adaptive: try AdaptiveRANS.decode(body, count: originalCount, into: dst)
-            case .raw: return 0
+            case .raw, .single: return 0
             }
             return originalCount
         }

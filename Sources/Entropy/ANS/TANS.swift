@@ -241,12 +241,16 @@ public enum TANS {
         var acc: UInt64 = 0, pending: UInt64 = 0
         // All states start at L (slot 0); the decoder checks they end there.
         var s0 = UInt32(size), s1 = UInt32(size), s2 = UInt32(size), s3 = UInt32(size)
+        let raw = UnsafeRawPointer(work)
         @inline(__always) func put(_ x: inout UInt32, _ sym: UInt8) {
-            let k = Int(sym) &<< 1
-            let nb = (x &+ delta[k]) &>> 16
-            acc |= UInt64(x & ~(UInt32.max &<< nb)) &<< pending
+            let k = Int(sym) &<< 3
+            let nb = (x &+ raw.load(fromByteOffset: k, as: UInt32.self)) &>> 16
+            let high = x &>> nb
+            // The nb low bits of x are x − (high << nb): no mask to build.
+            acc |= UInt64(x ^ (high &<< nb)) &<< pending
             pending &+= UInt64(nb)
-            x = UInt32(next[Int(x &>> nb) &+ Int(Int32(bitPattern: delta[k &+ 1]))])
+            let find = Int(Int32(bitPattern: raw.load(fromByteOffset: k &+ 4, as: UInt32.self)))
+            x = UInt32(raw.load(fromByteOffset: 256 &* 8 &+ ((Int(high) &+ find) &<< 1), as: UInt16.self))
         }
         @inline(__always) func flush() {
             UnsafeMutableRawPointer(end - 8).storeBytes(of: acc.bigEndian, as: UInt64.self)
