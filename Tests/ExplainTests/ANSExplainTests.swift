@@ -1,6 +1,6 @@
 import Testing
 import TestSupport
-@testable import Explain
+import Explain
 import Entropy
 
 @Suite struct ANSExplainTests {
