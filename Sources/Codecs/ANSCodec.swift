@@ -41,7 +41,7 @@ public struct ANSCodec: Codec {
     public static let descriptor = CodecDescriptor(
         name: "ans", id: 17,
         summary: "order-0 asymmetric numeral systems: levels 1-3 tANS with 2^10-2^12 or more states, 4 rANS x4, 5 adaptive rANS",
-        levels: [1, 2, 3, 4, 5], defaultLevel: 3, strongestLevel: 5, otherFormatLevels: [4],
+        levels: [1, 2, 3, 4, 5], defaultLevel: 3, strongestLevel: 5, otherFormatLevels: [4, 5],
         make: { ANSCodec(level: $0) },
         // Output and payload, plus tables (at most 2^15 slots and the adaptive model).
         decodeMemory: { _, n in 2 * n + (1 << 20) })
