@@ -5,6 +5,7 @@ public enum BuiltinCodecs {
         StoreCodec.descriptor,
         HuffmanCodec.descriptor,
         ArithCodec.descriptor,
+        ANSCodec.descriptor,
         LZWCodec.descriptor,
         LZWArithCodec.descriptor,
         LZ77EliasCodec.descriptor,

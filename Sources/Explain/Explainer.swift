@@ -89,6 +89,7 @@ public enum Explainers {
         [
             EntropyExplainer.self,
             HuffmanExplainer.self,
+            ANSExplainer.self,
             ArithmeticExplainer.self,
             EliasGammaExplainer.self,
             EliasDeltaExplainer.self,

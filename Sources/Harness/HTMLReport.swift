@@ -13,6 +13,7 @@ public struct CodecFamily: Equatable, Sendable {
         (["store"], store),
         (["huffman"], CodecFamily(name: "Huffman", hue: 32, saturation: 90)),
         (["arith"], CodecFamily(name: "arithmetic", hue: 275, saturation: 55)),
+        (["ans"], CodecFamily(name: "ANS", hue: 95, saturation: 70)),
         (["rank", "interval"], CodecFamily(name: "rank / interval", hue: 320, saturation: 65)),
         (["lzw"], CodecFamily(name: "LZW", hue: 55, saturation: 85)),
         (["lz77"], CodecFamily(name: "LZ77", hue: 212, saturation: 70)),

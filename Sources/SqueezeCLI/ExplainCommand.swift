@@ -50,7 +50,7 @@ struct Explain: ParsableCommand {
     @Option(help: ArgumentHelp("PPM escape method: A, B, C or D (default: all four side by side).", valueName: "method"))
     var escape: String?
 
-    @Option(name: .customLong("parameter"), help: ArgumentHelp("Golomb's m or Rice's k.", valueName: "m"))
+    @Option(name: .customLong("parameter"), help: ArgumentHelp("Golomb's m or Rice's k; for ans, the table log R.", valueName: "m"))
     var parameter: Int?
 
     @Option(help: "Past this many symbols, steps summarise instead of listing each one.")

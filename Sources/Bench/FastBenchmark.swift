@@ -1,0 +1,118 @@
+import SqueezeKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `squeeze bench fast`: the ANS coders beside our `huffman -1` in the same
+/// run, single thread, in memory (issue 24's targets: `ans` encodes at least
+/// as fast as `huffman -1` and decodes at least 1.5× as fast on bible.txt, and
+/// codes smaller than Huffman on every corpus file whose H0 is below 2 bits/byte).
+///
+/// Speeds are MB/s of raw data, thread CPU time, best of `runs`; each file is
+/// coded whole, as one block, by `Codec.encode` (no container).
+public enum FastBenchmark {
+    public struct SizeRow: Sendable {
+        public let file: String
+        public let bytes: Int
+        public let h0: Double
+        public let ans: Int
+        public let huffman: Int
+    }
+
+    public struct Report: Sendable, CustomStringConvertible {
+        public let file: String
+        public let inputBytes: Int
+        public let speeds: [EntropyBenchmark.SpeedRow]
+        public let lowEntropy: [SizeRow]
+        public let allFiles: (bytes: Int, ans: Int, huffman: Int, count: Int)
+
+        public var description: String {
+            var s = "ANS and Huffman on \(file) (\(inputBytes) bytes); MB/s of raw data, thread CPU time, best of runs, one thread, in memory\n"
+            s += pad("coder", 30) + pad("bytes", 11) + pad("bits/byte", 11) + pad("enc MB/s", 10) + pad("dec MB/s", 10) + "\n"
+            for r in speeds {
+                s += pad(r.name, 30) + pad(String(r.codedBytes), 11)
+                s += pad(fmt(Double(r.codedBytes) * 8 / Double(max(1, inputBytes)), 3), 11)
+                s += pad(fmt(r.encodeMBps, 1), 10) + pad(fmt(r.decodeMBps, 1), 10) + "\n"
+            }
+            if let h = speeds.first(where: { $0.name.hasPrefix("huffman -1") }),
+               let a = speeds.first(where: { $0.name.hasPrefix("ans -3") }) {
+                let e = a.encodeMBps / h.encodeMBps, d = a.decodeMBps / h.decodeMBps
+                s += "ans -3 / huffman -1: encode \(fmt(e, 2))x (target 1.0x: \(e >= 1 ? "met" : "not met")), "
+                s += "decode \(fmt(d, 2))x (target 1.5x: \(d >= 1.5 ? "met" : "not met"))\n"
+            }
+            s += "\nCorpus files with H0 < 2 bits/byte, whole file as one block (ans -3 vs huffman -1)\n"
+            s += pad("file", 24) + pad("bytes", 10) + pad("H0 b/B", 8) + pad("n*H0/8", 10) + pad("ans", 10) + pad("huffman", 10) + "ans smaller\n"
+            var tb = 0, ta = 0, th = 0, tH = 0.0
+            for r in lowEntropy {
+                s += pad(r.file, 24) + pad(String(r.bytes), 10) + pad(fmt(r.h0, 3), 8) + pad(String(Int(r.h0 * Double(r.bytes) / 8)), 10)
+                s += pad(String(r.ans), 10) + pad(String(r.huffman), 10) + (r.ans < r.huffman ? "yes" : "NO") + "\n"
+                tb += r.bytes; ta += r.ans; th += r.huffman; tH += r.h0 * Double(r.bytes) / 8
+            }
+            s += pad("total", 24) + pad(String(tb), 10) + pad("", 8) + pad(String(Int(tH)), 10) + pad(String(ta), 10) + pad(String(th), 10)
+            s += (ta < th ? "yes" : "NO") + "\n"
+            s += "All \(allFiles.count) corpus files (\(allFiles.bytes) bytes): ans -3 \(allFiles.ans), huffman -1 \(allFiles.huffman)\n"
+            return s
+        }
+    }
+
+    public static func run(path: String? = nil, runs: Int = 5) throws(BenchError) -> Report {
+        let root = try CorpusLocation.root(containing: ["large/bible.txt"])
+        let file = path ?? root + "/large/bible.txt"
+        let data = try CorpusLocation.read(file)
+        var speeds: [EntropyBenchmark.SpeedRow] = []
+        speeds.append(EntropyBenchmark.codecRow("huffman -1", HuffmanCodec(level: 1), data, runs: runs))
+        let variants = ["tANS >= 2^10", "tANS >= 2^11", "tANS >= 2^12", "rANS x4, 2^15", "adaptive rANS"]
+        for level in 1...5 {
+            speeds.append(EntropyBenchmark.codecRow("ans -\(level) (\(variants[level - 1]))", ANSCodec(level: level), data,
+                                                   runs: level == 5 ? 1 : runs))
+        }
+        speeds.append(EntropyBenchmark.codecRow("arith -0 (adaptive order 0)", ArithCodec(level: 0), data, runs: 1))
+        // Sizes on every corpus file; the low-entropy ones listed.
+        var low: [SizeRow] = []
+        var all = (bytes: 0, ans: 0, huffman: 0, count: 0)
+        for set in ["canterbury", "calgary", "large", "artificial", "misc"] {
+            let dir = root + "/" + set
+            guard let names = try? listDirectory(dir) else { continue }
+            for name in names.sorted() {
+                guard let d = readCorpusFile(dir + "/" + name), !d.isEmpty else { continue }
+                let a = EntropyBenchmark.encodedSize(ANSCodec(level: 3), d)
+                let h = EntropyBenchmark.encodedSize(HuffmanCodec(level: 1), d)
+                all.bytes += d.count; all.ans += a; all.huffman += h; all.count += 1
+                let h0 = order0Entropy(d)
+                if h0 < 2 { low.append(SizeRow(file: set + "/" + name, bytes: d.count, h0: h0, ans: a, huffman: h)) }
+            }
+        }
+        return Report(file: file, inputBytes: data.count, speeds: speeds, lowEntropy: low, allFiles: all)
+    }
+
+    static func order0Entropy(_ d: [UInt8]) -> Double {
+        let h = d.withUnsafeBytes { ByteHistogram.counts($0) }
+        let n = Double(d.count)
+        var bits = 0.0
+        for c in h where c > 0 { bits -= Double(c) * log2(Double(c) / n) }
+        return bits / n
+    }
+
+    static func listDirectory(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw BenchError("cannot list \(path)") }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let e = readdir(dir) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if !name.hasPrefix(".") && name != "README.md" && name != "MANIFEST.tsv" { names.append(name) }
+        }
+        return names
+    }
+}
+
+private func fmt(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return "-" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let v = (x * scale).rounded() / scale
+    return digits == 0 ? String(Int(v)) : String(v)
+}
