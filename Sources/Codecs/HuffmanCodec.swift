@@ -43,7 +43,7 @@ public struct HuffmanCodec: Codec {
     }
 
     func encodeSubBlock(_ block: UnsafeRawBufferPointer, _ writer: inout BitWriter) throws(CodecError) {
-        let freq = Self.histogram(block)
+        let freq = ByteHistogram.counts(block)
         let n = block.count
         var usedSymbols = 0, lastUsed = 0
         for s in 0..<256 where freq[s] > 0 { usedSymbols += 1; lastUsed = s }
@@ -82,31 +82,6 @@ public struct HuffmanCodec: Codec {
                 i &+= 1
             }
         }
-    }
-
-    /// Byte histogram, counted into four tables to break store-to-load chains.
-    static func histogram(_ block: UnsafeRawBufferPointer) -> [UInt32] {
-        var counts = [UInt32](repeating: 0, count: 4 * 256)
-        counts.withUnsafeMutableBufferPointer { c in
-            guard let p = block.baseAddress?.assumingMemoryBound(to: UInt8.self), let c = c.baseAddress else { return }
-            let n = block.count
-            var i = 0
-            while i &+ 4 <= n {
-                c[Int(p[i])] &+= 1
-                c[256 &+ Int(p[i &+ 1])] &+= 1
-                c[512 &+ Int(p[i &+ 2])] &+= 1
-                c[768 &+ Int(p[i &+ 3])] &+= 1
-                i &+= 4
-            }
-            while i < n { c[Int(p[i])] &+= 1; i &+= 1 }
-        }
-        var total = [UInt32](repeating: 0, count: 256)
-        for s in 0..<256 {
-            let a: UInt32 = counts[s] &+ counts[256 + s]
-            let b: UInt32 = counts[512 + s] &+ counts[768 + s]
-            total[s] = a &+ b
-        }
-        return total
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {

@@ -137,15 +137,7 @@ public enum AdaptiveRANS {
                     put(&x3, q[i &+ 3]); put(&x2, q[i &+ 2]); put(&x1, q[i &+ 1]); put(&x0, q[i])
                 }
             }
-            w -= 16
-            let raw = UnsafeMutableRawPointer(w)
-            raw.storeBytes(of: x0.littleEndian, toByteOffset: 0, as: UInt32.self)
-            raw.storeBytes(of: x1.littleEndian, toByteOffset: 4, as: UInt32.self)
-            raw.storeBytes(of: x2.littleEndian, toByteOffset: 8, as: UInt32.self)
-            raw.storeBytes(of: x3.littleEndian, toByteOffset: 12, as: UInt32.self)
-            let written = base + capacity - w
-            memmove(base, w, written)
-            return written
+            return InterleavedRANS.finish(states: (x0, x1, x2, x3), below: w, base: base, capacity: capacity)
         }
     }
 

@@ -81,16 +81,26 @@ public enum InterleavedRANS {
                     put(&x0, p[i])
                 }
             }}}
-            w -= 16
-            let raw = UnsafeMutableRawPointer(w)
-            raw.storeBytes(of: x0.littleEndian, toByteOffset: 0, as: UInt32.self)
-            raw.storeBytes(of: x1.littleEndian, toByteOffset: 4, as: UInt32.self)
-            raw.storeBytes(of: x2.littleEndian, toByteOffset: 8, as: UInt32.self)
-            raw.storeBytes(of: x3.littleEndian, toByteOffset: 12, as: UInt32.self)
-            let written = base + capacity - w
-            memmove(base, w, written)
-            return written
+            return InterleavedRANS.finish(states: (x0, x1, x2, x3), below: w, base: base, capacity: capacity)
         }
+    }
+
+    /// Ends a stream written backwards from `base + capacity` down to `w`: the
+    /// four final states go in front (little-endian 32-bit words, read first by
+    /// the decoder), and the whole is moved to the start of the region. Shared
+    /// by the static and the adaptive coder. Returns the bytes written.
+    @usableFromInline
+    static func finish(states: (UInt32, UInt32, UInt32, UInt32), below w: UnsafeMutablePointer<UInt8>,
+                       base: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
+        let start = w - 16
+        let raw = UnsafeMutableRawPointer(start)
+        raw.storeBytes(of: states.0.littleEndian, toByteOffset: 0, as: UInt32.self)
+        raw.storeBytes(of: states.1.littleEndian, toByteOffset: 4, as: UInt32.self)
+        raw.storeBytes(of: states.2.littleEndian, toByteOffset: 8, as: UInt32.self)
+        raw.storeBytes(of: states.3.littleEndian, toByteOffset: 12, as: UInt32.self)
+        let written = base + capacity - start
+        memmove(base, start, written)
+        return written
     }
 
     /// Decodes a block written by `encode`: exactly `count` bytes to `dst`;
