@@ -46,7 +46,7 @@ cases["empty.sqz"] = b""
 cases["text.sqz"] = b"hello, world\n"
 cases["truncated-header.sqz"] = huff[:10]
 d = bytearray(huff); d[6] ^= 1; cases["header-checksum.sqz"] = d
-d = bytearray(huff); d[4] = 2; cases["version-2.sqz"] = fix_header(d)
+d = bytearray(huff); d[4] = 3; cases["version-3.sqz"] = fix_header(d)
 d = bytearray(huff); d[5] = 99; cases["unknown-codec.sqz"] = fix_header(d)
 d = bytearray(huff); d[6] = 77; cases["bad-level.sqz"] = fix_header(d)
 d = bytearray(huff); d[7] = 1; cases["flags.sqz"] = fix_header(d)
