@@ -194,7 +194,6 @@ public enum TANS {
         freqs.write(to: &header)
         header.finish(into: &out)
         let table = EncodingTable(freqs)
-        let n = input.count
         // At most k_s = tableLog − ⌊log2 f_s⌋ bits for each s, the states,
         // padding and slack: a tight bound, so the output buffer (often sized
         // for the input) need not grow.

@@ -49,6 +49,7 @@ public enum LongRangeReferenceSection {
     /// Parses and validates one block's section.
     ///
     /// - Parameters:
+    ///   - section: the section's bytes, its CRC32 included.
     ///   - rawSize: the block's raw size; literal runs and lengths must fit in it.
     ///   - window: the largest distance the stream allows.
     ///   - streamOffset: the block's first byte's stream offset (bytes produced before it);
