@@ -122,7 +122,9 @@ public enum CorpusWalker {
 
     static func isCorpusManifest(_ path: String) -> Bool {
         guard let bytes = try? read(path, limit: 256) else { return false }
-        return String(decoding: bytes.prefix { $0 != 0x0A }, as: UTF8.self) == manifestHeader
+        let header = String(decoding: bytes.prefix { $0 != 0x0A }, as: UTF8.self)
+        // Later columns (origin, licence) may follow the four that identify a manifest.
+        return header == manifestHeader || header.hasPrefix(manifestHeader + "\t")
     }
 
     static func walkDirectory(_ path: String, relative: String, filter: CorpusFilter,

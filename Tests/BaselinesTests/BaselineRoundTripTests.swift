@@ -28,14 +28,14 @@ struct BaselineRoundTripTests {
     func everyCorpusFileRoundTripsAtTheDefaultLevel(name: String) throws {
         let d = try BaselineCoding.descriptor(name)
         let manifest = TestCorpus.manifest
-        #expect(manifest.count == 37)
+        #expect(manifest.count == 50)
         let codec = d.make(d.defaultLevel)
         for entry in manifest {
             let input = try TestCorpus.bytes(entry.set, entry.name)
             #expect(input.count == entry.size, "\(entry)")
             let coded = try roundTrip(codec, input)
-            // Every corpus file except the random ones compresses.
-            if entry.name != "random.txt" && entry.size > 1000 {
+            // Every corpus file compresses except random data and the already-compressed images.
+            if entry.name != "random.txt" && !entry.name.hasSuffix(".png") && !entry.name.hasSuffix(".jpg") && entry.size > 1000 {
                 #expect(coded.count < input.count, "\(name) \(entry): \(coded.count) of \(input.count)")
             }
         }

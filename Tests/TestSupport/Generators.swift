@@ -86,13 +86,13 @@ public enum TestCorpus {
         public var description: String { "\(set)/\(name)" }
     }
 
-    /// Every file listed in corpora/MANIFEST.tsv.
+    /// Every file listed in corpora/MANIFEST.tsv (columns set, file, bytes, sha256, origin, licence).
     public static var manifest: [Entry] {
         guard let text = try? readFile("\(root)/MANIFEST.tsv") else { return [] }
         let s = String(decoding: text, as: UTF8.self)
         return s.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: "\t").map(String.init)
-            guard f.count == 4, let n = Int(f[2]) else { return nil }
+            guard f.count >= 4, let n = Int(f[2]) else { return nil }
             return Entry(set: f[0], name: f[1], size: n, sha256: f[3])
         }
     }
