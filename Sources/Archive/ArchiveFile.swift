@@ -4,6 +4,7 @@ import Glibc
 import Codecs
 import Container
 import Dispatch
+import Transforms
 
 /// An archive opened for reading: the content frame's blocks (from the index,
 /// or found by walking the block headers when the file has none, as for
@@ -23,12 +24,19 @@ public final class ArchiveFile {
     public let threads: Int
     /// Blocks decoded so far: what random access saves is visible here.
     public internal(set) var blocksDecoded = 0
+    /// A frame written with `--long`: its blocks are rebuilt in stream order
+    /// from the first, as each may copy from any earlier one within the window.
+    var rebuilder: LongRangeRebuilder?
+    /// The next block the rebuilder expects.
+    var nextInOrder = 0
+    let memoryLimit: Int?
 
     public var rawSize: Int64 { rawStarts.last ?? 0 }
 
     public init(path: String, registry: CodecRegistry, memoryLimit: Int?, threads: Int = 1) throws(ArchiveError) {
         self.path = path
         self.threads = Swift.max(1, threads)
+        self.memoryLimit = memoryLimit
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(String(cString: strerror(errno))) }
         var st = stat()
@@ -39,21 +47,24 @@ public final class ArchiveFile {
         self.fd = fd
         fileSize = Int64(st.st_size)
         do {
-            let head = try Self.read(fd, at: 0, count: SqzFormat.headerSize)
-            guard head.count == SqzFormat.headerSize else {
+            var head = try Self.read(fd, at: 0, count: SqzFormat.headerSize)
+            if head.count == SqzFormat.headerSize, SqzBlockDecoder.headerSize(versionByte: head[4]) > head.count {
+                head = try Self.read(fd, at: 0, count: SqzBlockDecoder.headerSize(versionByte: head[4]))
+            }
+            guard head.count >= SqzFormat.headerSize, head.count == SqzBlockDecoder.headerSize(versionByte: head[4]) else {
                 throw ArchiveError.container(head.isEmpty ? .empty : .truncated("in the frame header"))
             }
             let decoder: SqzBlockDecoder
             do { decoder = try SqzBlockDecoder(frameHeader: head, registry: registry, memoryLimit: memoryLimit) }
             catch { throw ArchiveError.container(error) }
             self.decoder = decoder
-            index = try Self.loadIndex(fd, fileSize: fileSize)
+            index = try Self.loadIndex(fd, fileSize: fileSize, frameHeaderSize: head.count)
             var blocks: [BlockLocation]
             if let index {
                 blocks = index.blocks
-                endMarkerOffset = blocks.last.map { $0.frameOffset + Int64($0.recordSize) } ?? Int64(SqzFormat.headerSize)
+                endMarkerOffset = blocks.last.map { $0.frameOffset + Int64($0.recordSize) } ?? Int64(head.count)
             } else {
-                (blocks, endMarkerOffset) = try Self.walkBlocks(fd, decoder: decoder, fileSize: fileSize)
+                (blocks, endMarkerOffset) = try Self.walkBlocks(fd, decoder: decoder, headerSize: head.count, fileSize: fileSize)
             }
             var starts: [Int64] = [0]
             starts.reserveCapacity(blocks.count + 1)
@@ -89,7 +100,7 @@ public final class ArchiveFile {
 
     /// The index frame at the end of the file, found through its trailer; nil
     /// when the file does not end in one (a plain compressed tar).
-    static func loadIndex(_ fd: Int32, fileSize: Int64) throws(ArchiveError) -> ArchiveIndex? {
+    static func loadIndex(_ fd: Int32, fileSize: Int64, frameHeaderSize: Int) throws(ArchiveError) -> ArchiveIndex? {
         let tailSize = Int64(SkippableFrame.trailerSize)
         guard fileSize >= Int64(SqzFormat.headerSize) + Int64(SkippableFrame.headerSize) + tailSize else { return nil }
         let trailer = SkippableFrame.parseTrailer(try read(fd, at: fileSize - tailSize, count: Int(tailSize)))
@@ -104,7 +115,7 @@ public final class ArchiveFile {
         guard size <= UInt64(SkippableFrame.maxLoadedPayload) else { throw .index("larger than \(SkippableFrame.maxLoadedPayload) bytes") }
         let payload = try read(fd, at: start + Int64(SkippableFrame.headerSize), count: Int(size))
         guard CRC32.checksum(payload) == trailer.payloadCRC else { throw .index("checksum mismatch") }
-        let index = try ArchiveIndex.decode(payload)
+        let index = try ArchiveIndex.decode(payload, firstBlockAt: Int64(frameHeaderSize))
         // The index describes the one content frame that starts the file and ends where the index begins.
         guard index.frameSize == start else {
             throw .index("it describes a content frame of \(index.frameSize) bytes, but \(start) bytes precede it")
@@ -114,9 +125,9 @@ public final class ArchiveFile {
 
     /// Finds the blocks of the file's one frame by reading their headers and
     /// skipping their payloads (nothing is decoded).
-    static func walkBlocks(_ fd: Int32, decoder: SqzBlockDecoder, fileSize: Int64) throws(ArchiveError) -> ([BlockLocation], Int64) {
+    static func walkBlocks(_ fd: Int32, decoder: SqzBlockDecoder, headerSize: Int, fileSize: Int64) throws(ArchiveError) -> ([BlockLocation], Int64) {
         var blocks: [BlockLocation] = []
-        var offset = Int64(SqzFormat.headerSize)
+        var offset = Int64(headerSize)
         while true {
             let head = try read(fd, at: offset, count: SqzBlockDecoder.maxHeaderBytes)
             let found: BlockLocation?
@@ -165,6 +176,7 @@ public final class ArchiveFile {
     /// order. A block's failure is its own result, so a damaged block read
     /// ahead is reported only if it is needed, and as part of the member needing it.
     func decode(_ which: [Int]) -> [Result<ByteBuffer, ArchiveError>] {
+        if decoder.header.window != nil { return decodeInOrder(which) }
         var records: [[UInt8]?] = []
         for i in which {
             let b = blocks[i]
@@ -188,6 +200,92 @@ public final class ArchiveFile {
         }
         blocksDecoded += which.count
         return results.map { $0.mapError { .container($0) } }
+    }
+
+    /// Decodes the blocks of a long-range frame: every block up to the last one
+    /// asked for, in order (their residuals `threads` at once), rebuilt through
+    /// a history of the frame's window kept in memory. Asking for a block
+    /// behind the rebuilder starts it again from the first block.
+    func decodeInOrder(_ which: [Int]) -> [Result<ByteBuffer, ArchiveError>] {
+        guard let last = which.max(), let first = which.min() else { return [] }
+        var found: [Int: Result<ByteBuffer, ArchiveError>] = [:]
+        if rebuilder == nil || first < nextInOrder {
+            do throws(ArchiveError) { try startRebuilder() } catch {
+                return which.map { _ in .failure(error) }
+            }
+        }
+        let wanted = Set(which)
+        let decoder = self.decoder
+        while nextInOrder <= last {
+            let batch = Array(nextInOrder...Swift.min(last, nextInOrder + threads - 1))
+            var records: [[UInt8]?] = []
+            for i in batch {
+                let b = blocks[i]
+                let record = try? Self.read(fd, at: b.frameOffset, count: b.recordSize)
+                records.append(record?.count == b.recordSize ? record : nil)
+            }
+            let starts = batch.map { rawStarts[$0] }
+            let blockRecords = records
+            var results = [Result<SqzBlockDecoder.DecodedBlock, SqzError>](repeating: .failure(.empty), count: batch.count)
+            results.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let out = slots
+                DispatchQueue.concurrentPerform(iterations: batch.count) { k in
+                    guard let record = blockRecords[k] else { out[k] = .failure(.truncated("in block \(batch[k] + 1) data")); return }
+                    out[k] = Result { () throws(SqzError) in try decoder.decode(record: record, index: batch[k] + 1, streamOffset: starts[k]) }
+                }
+            }
+            blocksDecoded += batch.count
+            for (k, i) in batch.enumerated() {
+                let block: ByteBuffer
+                do throws(ArchiveError) { block = try rebuild(results[k], index: i + 1) } catch {
+                    // The rebuilder cannot go past a damaged block: what is wanted from here on fails with it.
+                    rebuilder = nil
+                    for w in which where w >= i { found[w] = .failure(error) }
+                    return which.map { found[$0] ?? .failure(error) }
+                }
+                if wanted.contains(i) { found[i] = .success(block) }
+                nextInOrder = i + 1
+            }
+        }
+        return which.map { found[$0] ?? .failure(.io("block \($0 + 1) was not decoded")) }
+    }
+
+    private func startRebuilder() throws(ArchiveError) {
+        guard let window = decoder.header.window else { return }
+        if let limit = memoryLimit {
+            let need = Int(window) + decoder.descriptor.decodeMemory(Int(decoder.header.level), decoder.header.blockSize)
+            if need > limit {
+                throw .container(.memoryLimit(needed: need, limit: limit,
+                                              what: "the long-range window of \(SqzFormat.sizeText(Int(window))) this archive was made with"))
+            }
+        }
+        do throws(CodecError) {
+            // The history never needs more than the stream holds.
+            let capacity = Int(Swift.min(window, Swift.max(rawSize, 1)))
+            rebuilder = try LongRangeRebuilder(window: window, history: try InMemoryHistory(capacity: capacity))
+        } catch {
+            throw .container(.limitExceeded("long-range window of \(SqzFormat.sizeText(Int(window))): \(error)"))
+        }
+        nextInOrder = 0
+    }
+
+    private func rebuild(_ result: Result<SqzBlockDecoder.DecodedBlock, SqzError>, index: Int) throws(ArchiveError) -> ByteBuffer {
+        let decoded: SqzBlockDecoder.DecodedBlock
+        switch result {
+        case .success(let d): decoded = d
+        case .failure(let e): throw .container(e)
+        }
+        guard let rebuilder else { throw .io("block \(index): the long-range history is gone") }
+        let bytes: [UInt8]
+        do throws(CodecError) {
+            bytes = try decoded.residual.withUnsafeBytes { (r) throws(CodecError) in
+                try rebuilder.rebuild(residual: r, references: decoded.references, rawSize: decoded.rawSize)
+            }
+        } catch {
+            throw .container(.blockCorrupt(block: index, error))
+        }
+        guard CRC32.checksum(bytes) == decoded.rawCRC else { throw .container(.checksumMismatch(block: index)) }
+        return ByteBuffer(bytes)
     }
 
     /// Checks the end marker against the blocks (used by `test` after every block decoded).

@@ -121,14 +121,16 @@ public struct ArchiveIndex: Sendable, Equatable {
     /// Parses and checks an index payload. Every count is checked against the
     /// bytes left before anything is reserved for it, and every offset against
     /// the content's size, so a hostile index costs no more memory than its size.
-    public static func decode(_ payload: [UInt8]) throws(ArchiveError) -> ArchiveIndex {
+    /// `firstBlockAt`: the content frame's header size (16 bytes in version 1,
+    /// 20 in version 2), where its first block starts.
+    public static func decode(_ payload: [UInt8], firstBlockAt: Int64 = Int64(SqzFormat.headerSize)) throws(ArchiveError) -> ArchiveIndex {
         var r = IndexReader(bytes: payload)
         guard try r.byte() == version else { throw .index("unknown index version") }
         let frameSize = Int64(try r.varint(max: UInt64(Int64.max)))
         let blockCount = Int(try r.varint(max: UInt64(payload.count / 3)))
         var blocks: [BlockLocation] = []
         blocks.reserveCapacity(blockCount)
-        var offset = Int64(SqzFormat.headerSize)
+        var offset = firstBlockAt
         for _ in 0..<blockCount {
             let record = Int(try r.varint(max: UInt64(SqzFormat.maxBlockSize + 64)))
             let raw = Int(try r.varint(max: UInt64(SqzFormat.maxBlockSize)))

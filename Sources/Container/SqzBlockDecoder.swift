@@ -1,4 +1,5 @@
 import Codecs
+import Transforms
 
 /// Decodes single blocks of a frame, for a reader that knows where each block
 /// record lies (the archive index) and wants some of them, not the whole stream.
@@ -10,9 +11,12 @@ public struct SqzBlockDecoder: Sendable {
     let memoryLimit: Int?
     let decompressor: SqzDecompressor
 
-    /// Checks the 16-byte frame header and the memory one block needs, as a full decode would.
+    /// Checks the frame header (16 bytes in version 1, 20 in version 2; see
+    /// `headerSize(versionByte:)`) and the memory one block needs, as a full decode would.
     public init(frameHeader bytes: [UInt8], registry: CodecRegistry, memoryLimit: Int?) throws(SqzError) {
-        guard bytes.count == SqzFormat.headerSize else { throw .truncated("in the frame header") }
+        guard bytes.count >= SqzFormat.headerSize, bytes.count == Self.headerSize(versionByte: bytes[4]) else {
+            throw .truncated("in the frame header")
+        }
         decompressor = SqzDecompressor(registry: registry)
         let header = try decompressor.parseHeader(bytes)
         guard let descriptor = registry.withID(header.codecID) else { throw .unknownCodec(header.codecID) }
@@ -26,28 +30,78 @@ public struct SqzBlockDecoder: Sendable {
         self.memoryLimit = memoryLimit
     }
 
-    /// Decodes one block record (tag, header fields and payload, exactly) and
-    /// checks its CRC32; `index` (1-based) names the block in errors.
+    /// Bytes of a frame header whose fifth byte (the version) is `versionByte`.
+    public static func headerSize(versionByte: UInt8) -> Int {
+        versionByte == SqzFormat.version2 ? SqzFormat.headerSizeV2 : SqzFormat.headerSize
+    }
+
+    /// One block as decoded from its record alone: in a frame with a long-range
+    /// window, `residual` still lacks what `references` supply from earlier
+    /// output (see `LongRangeRebuilder`); otherwise it is the block, CRC-checked.
+    public struct DecodedBlock {
+        public var residual: ByteBuffer
+        public var references: [LongRangeReference]
+        public var rawSize: Int
+        /// The CRC32 of the rebuilt block, to check after the rebuild.
+        public var rawCRC: UInt32
+    }
+
+    /// Decodes one block record (tag, header fields, payload and reference
+    /// section, exactly) and checks its CRC32; `index` (1-based) names the
+    /// block in errors. Only for frames without a long-range window.
     public func decode(record: [UInt8], index: Int) throws(SqzError) -> ByteBuffer {
+        guard header.window == nil else {
+            throw .blockHeaderCorrupt(block: index, "its frame has long-range references: decode it with decode(record:index:streamOffset:)")
+        }
+        return try decode(record: record, index: index, streamOffset: 0).residual
+    }
+
+    /// Decodes one block record of any frame; `streamOffset` is where the
+    /// block starts in the frame's output (long-range references are relative to it).
+    public func decode(record: [UInt8], index: Int, streamOffset: Int64) throws(SqzError) -> DecodedBlock {
         var reader = BufferedReader(MemorySource(record))
         guard let tagByte = try reader.readByte() else { throw .truncated("before block \(index)") }
         guard let tag = SqzFormat.Tag(rawValue: tagByte) else {
             throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
         }
-        let block = try decompressor.readBlockHeader(&reader, tag: tag, index: index, frame: header)
-        guard reader.consumed + Int64(block.payloadSize) == Int64(record.count) else {
+        var block = try decompressor.readBlockHeader(&reader, tag: tag, index: index, frame: header)
+        guard reader.consumed + Int64(block.payloadSize) + Int64(block.sectionSize) == Int64(record.count) else {
             throw .blockHeaderCorrupt(block: index, "its sizes disagree with the index")
         }
         var payload: [UInt8] = []
         guard try reader.readExact(block.payloadSize, into: &payload) else { throw .truncated("in block \(index) data") }
+        var references: [LongRangeReference] = []
+        if block.sectionSize > 0, let window = header.window {
+            var section: [UInt8] = []
+            guard try reader.readExact(block.sectionSize, into: &section) else {
+                throw .truncated("in block \(index) long-range references")
+            }
+            do throws(CodecError) {
+                references = try LongRangeReferenceSection.decode(section, rawSize: block.rawSize, window: window,
+                                                                  streamOffset: streamOffset)
+            } catch {
+                throw .blockCorrupt(block: index, error)
+            }
+            block.residualSize = block.rawSize - references.reduce(0) { $0 + $1.length }
+            if tag == .stored && block.payloadSize != block.residualSize {
+                throw .blockHeaderCorrupt(block: index, "stored block of \(block.payloadSize) bytes, but its references leave \(block.residualSize)")
+            }
+        }
+        // A version-2 block may name its own codec and level.
+        var (d, c, level) = (descriptor, codec, Int(header.level))
+        if header.version >= SqzFormat.version2, block.codecKey(frame: header) != Int(header.codecID) << 8 | Int(header.level) {
+            (d, c) = try decompressor.blockCodec(block, index: index, memoryLimit: memoryLimit)
+            level = block.level ?? d.defaultLevel
+        }
         var decoded = ByteBuffer()
-        try decompressor.decodeBlock(block, payload: payload, index: index, codec: codec, descriptor: descriptor,
-                                     level: Int(header.level), memoryLimit: memoryLimit, into: &decoded)
-        return decoded
+        try decompressor.decodeBlock(block, payload: payload, index: index, codec: c, descriptor: d,
+                                     level: level, memoryLimit: memoryLimit, into: &decoded)
+        return DecodedBlock(residual: decoded, references: references, rawSize: block.rawSize, rawCRC: block.rawCRC)
     }
 
-    /// Most bytes a block header or an end marker takes (tag, two 9-byte varints, two CRC32s).
-    public static let maxHeaderBytes = 1 + 9 + 9 + 8
+    /// Most bytes a block header or an end marker takes (tag, in version 2 the
+    /// codec, level and filter ids, three 9-byte varints, two CRC32s).
+    public static let maxHeaderBytes = 1 + 3 + 9 + 9 + 9 + 8
 
     /// Where a block ends, from the first bytes of its record (up to
     /// `maxHeaderBytes`, fewer at the end of a file), without its payload:
@@ -60,7 +114,7 @@ public struct SqzBlockDecoder: Sendable {
             throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
         }
         let block = try decompressor.readBlockHeader(&reader, tag: tag, index: index, frame: header)
-        return BlockLocation(frameOffset: 0, recordSize: Int(reader.consumed) + block.payloadSize,
+        return BlockLocation(frameOffset: 0, recordSize: Int(reader.consumed) + block.payloadSize + block.sectionSize,
                              rawSize: block.rawSize, stored: tag == .stored)
     }
 

@@ -51,6 +51,9 @@ struct ArchiveCommand: ParsableCommand {
         var threads: Int = 0
         @Option(name: .customShort("C"), help: ArgumentHelp("Read the paths relative to this directory.", valueName: "dir"))
         var directory: String?
+        @Option(name: .customLong("long"),
+                help: ArgumentHelp("Long-range mode (as for compress): repeats up to WINDOW bytes apart, across files, become references (--long alone: 128 MiB). Extracting one member then decodes every block before it, and extract keeps the window in memory.", valueName: "window"))
+        var long: String?
         @Flag(name: .shortAndLong, help: "Replace OUT if it exists.")
         var force = false
         @Flag(name: .shortAndLong, help: "Print a summary line.")
@@ -70,7 +73,7 @@ struct ArchiveCommand: ParsableCommand {
 
         func run() throws {
             let compressor = try Compress.makeCompressor(algo: algo, level: level, blockSize: blockSize, memory: memory,
-                                                         threads: threads, quiet: quiet, command: Self.self)
+                                                         threads: threads, quiet: quiet, long: long, command: Self.self)
             var cwd = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             guard getcwd(&cwd, cwd.count) != nil else { throw FileError("cannot read the current directory") }
             let base = String(cString: cwd)

@@ -122,7 +122,7 @@ enum ArgumentRewriter {
         guard let first = args.first else { return ["compress"] }
         if subcommands.contains(first) {
             if first == "archive", let sub = args.dropFirst().first, sub == "create" || sub == "a" {
-                return [first, sub] + levelShortcuts(Array(args.dropFirst(2)))
+                return [first, sub] + levelShortcuts(longShortcut(Array(args.dropFirst(2))))
             }
             guard first == "compress" else { return args }
             let rest = Array(args.dropFirst())

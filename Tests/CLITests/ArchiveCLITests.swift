@@ -188,6 +188,51 @@ private func makeTree(_ root: String) throws {
         #expect(missing.status == 1 && missing.stderr.contains("'t/nope' is not in the archive"), "\(missing.stderr)")
     }
 
+    /// Issue #19 inside archives: two versions of a tree, with and without `--long`.
+    @Test func longRangeArchivesOfTwoVersionsAreSmallerAndExtractWholeOrOneMember() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        // v1: 12 random files of 150 KB; v2: the same with one line changed in each, so
+        // every repeat lies about 1.8 MB back, further than the 64 KiB blocks reach.
+        let make = try shell("""
+            set -e; mkdir -p v1 v2
+            for i in $(seq 1 12); do head -c 150000 /dev/urandom | base64 > v1/f$i; done
+            for i in $(seq 1 12); do sed '100s/^/changed /' v1/f$i > v2/f$i; done
+            """, in: dir)
+        #expect(make.status == 0, "\(make.stderr)")
+        let plain = try run(["archive", "create", "-a", "lz77", "-B", "64K", "plain.tar.sqz", "v1", "v2"], in: dir)
+        let long = try run(["archive", "create", "-a", "lz77", "-B", "64K", "--long", "long.tar.sqz", "v1", "v2"], in: dir)
+        #expect(plain.status == 0 && long.status == 0, "\(plain.stderr) \(long.stderr)")
+        let plainSize = try TestFiles.read("\(dir)/plain.tar.sqz").count, longSize = try TestFiles.read("\(dir)/long.tar.sqz").count
+        #expect(Double(longSize) < 0.6 * Double(plainSize), "--long \(longSize) bytes, without \(plainSize)")
+        // The whole tree comes back, through the index and through a pipe.
+        try fm.createDirectory(atPath: "\(dir)/x", withIntermediateDirectories: false)
+        let x = try run(["archive", "extract", "long.tar.sqz", "-C", "x"], in: dir)
+        #expect(x.status == 0, "\(x.stderr)")
+        for v in ["v1", "v2"] {
+            for i in 1...12 { #expect(try TestFiles.read("\(dir)/x/\(v)/f\(i)") == TestFiles.read("\(dir)/\(v)/f\(i)"), "\(v)/f\(i)") }
+        }
+        let piped = try shell("squeeze -dc long.tar.sqz | tar -tf - | wc -l", in: dir)
+        #expect(piped.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "26", "\(piped.stdoutText) \(piped.stderr)")
+        // One member of the second version: its references reach into the first, so the blocks before it are decoded too.
+        try fm.createDirectory(atPath: "\(dir)/one", withIntermediateDirectories: false)
+        let one = try run(["archive", "extract", "-v", "long.tar.sqz", "v2/f7", "-C", "one"], in: dir)
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(try TestFiles.read("\(dir)/one/v2/f7") == TestFiles.read("\(dir)/v2/f7"))
+        #expect(try TestFiles.listing("\(dir)/one/v2") == ["f7"])
+        let t = try run(["archive", "test", "long.tar.sqz"], in: dir)
+        #expect(t.status == 0 && t.stdoutText.contains("OK"), "\(t.stderr)")
+        // A damaged reference section is named by its block, and nothing is written for the member.
+        var bytes = try TestFiles.read("\(dir)/long.tar.sqz")
+        bytes[bytes.count * 3 / 4] ^= 0x20
+        try TestFiles.write(bytes, "\(dir)/bad.tar.sqz")
+        try fm.createDirectory(atPath: "\(dir)/bad", withIntermediateDirectories: false)
+        let bad = try run(["archive", "extract", "bad.tar.sqz", "-C", "bad"], in: dir)
+        #expect(bad.status == 1 && bad.stderr.contains("block"), "\(bad.stderr)")
+        // Too little memory for the window is refused with what it needs.
+        let tight = try run(["archive", "extract", "--memory=64M", "long.tar.sqz", "-C", "bad", "-f"], in: dir)
+        #expect(tight.status == 1 && tight.stderr.contains("long-range window"), "\(tight.stderr)")
+    }
+
     @Test func listReadsOnlyTheIndexAndShowsStoredBlocks() throws {
         let dir = try SqueezeCommand.temporaryDirectory()
         let r = try shell("mkdir t && head -c 300000 /dev/urandom > t/random && seq 1 100000 > t/text && "
