@@ -247,6 +247,57 @@ public enum LongRangeBenchmark {
             s += pad(argv.filter { $0 != "-c" && $0 != "-q" && $0 != "-T1" }.joined(separator: " "), 22)
                 + pad("", 11) + pad(String(size), 19) + "(whole 64 MiB, \(fmt(seconds, 1)) CPU s)\n"
         }
+        s += "\n" + (try twoVersions(repository: root + "/..", scratch: tmp + ".two"))
+        return s
+    }
+
+    /// The two-versions table alone (`squeeze bench long-versions`).
+    public static func runVersions() throws(BenchError) -> String {
+        let root = try CorpusLocation.root(containing: ["large/bible.txt"])
+        return try twoVersions(repository: root + "/..", scratch: "/tmp/squeeze-long-bench-\(getpid()).two")
+    }
+
+    /// The two commits of this repository whose trees `twoVersions` tars together
+    /// (a day apart: wave two's trust and classroom work in between).
+    public static let versionCommits = ("f3ee01f", "20127e0")
+
+    /// The issue's second target: a pax tar of two versions of this repository's
+    /// tree (`git archive` of `versionCommits`, owners and order fixed, so every
+    /// clone makes the same tar), with and without `--long`, beside `zstd -19 --long=31`.
+    static func twoVersions(repository: String, scratch: String) throws(BenchError) -> String {
+        let (old, new) = versionCommits
+        guard tool("git"), tool("tar") else { return "two versions: skipped (needs git and GNU tar)\n" }
+        defer { _ = LZWBenchmark.childCPU(["rm", "-rf", scratch], stdin: "/dev/null", stdout: "/dev/null") }
+        let script = """
+            set -e; mkdir -p '\(scratch)/v1' '\(scratch)/v2'
+            git -C '\(repository)' archive \(old) | tar -x -C '\(scratch)/v1'
+            git -C '\(repository)' archive \(new) | tar -x -C '\(scratch)/v2'
+            tar --format=pax --sort=name --owner=0 --group=0 --numeric-owner --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \\
+                -cf '\(scratch)/two.tar' -C '\(scratch)' v1 v2
+            """
+        guard LZWBenchmark.childCPU(["sh", "-c", script], stdin: "/dev/null", stdout: "/dev/null") != nil else {
+            return "two versions: skipped (git archive of \(old) and \(new) failed: not a clone of the repository with its history?)\n"
+        }
+        let tar = try CorpusLocation.read(scratch + "/two.tar")
+        var s = "two versions of this repository (git archive \(old) and \(new)), one pax tar of \(tar.count) bytes\n"
+        s += pad("coder", 24) + pad("without --long", 16) + pad("--long", 12) + "change\n"
+        for (name, level) in [("lz77", 6), ("lz77", 9), ("bwt", 9), ("ppm", 9)] {
+            let without = try frameSize(name, level, tar, long: false)
+            let with = try frameSize(name, level, tar, long: true)
+            s += pad("\(name) -\(level)", 24) + pad(String(without), 16) + pad(String(with), 12)
+                + fmt(Double(with - without) / Double(without) * 100, 1) + "%\n"
+        }
+        for argv in [["zstd", "-19", "-c", "-q"], ["zstd", "-19", "--long=31", "-c", "-q"], ["xz", "-9e", "-c", "-T1"]] {
+            guard tool(argv[0]) else { s += pad(argv.joined(separator: " "), 24) + "skipped: not installed\n"; continue }
+            guard let seconds = LZWBenchmark.childCPU(argv, stdin: scratch + "/two.tar", stdout: scratch + "/two.out") else {
+                s += pad(argv.joined(separator: " "), 24) + "failed\n"; continue
+            }
+            var st = stat()
+            let size = stat(scratch + "/two.out", &st) == 0 ? Int(st.st_size) : -1
+            s += pad(argv.filter { $0 != "-c" && $0 != "-q" && $0 != "-T1" }.joined(separator: " "), 24)
+                + pad(String(size), 16) + "(\(fmt(seconds, 1)) CPU s)\n"
+        }
+        s += "targets: --long at least 40% smaller than without, and smaller than zstd -19 --long=31\n"
         return s
     }
 
@@ -273,5 +324,84 @@ extension LongRangeBenchmark {
             }
         }
         return out
+    }
+}
+
+extension LongRangeBenchmark {
+    /// The issue's last target: a generated input of `size` bytes whose every
+    /// 64 MiB segment is the one before it with a few bytes changed (the first
+    /// is random), so every repeat lies 64 MiB back, within the default window.
+    /// Runs this executable as a child on it: `-c --long` (lz77 -1, -T `threads`),
+    /// `-d` to a file (history read back from the output) and `-dc` to a pipe
+    /// (window in memory), each with its wall time and peak RSS against the
+    /// bounds docs/LONG.md gives.
+    public static func runLarge(size: Int64, threads: Int, executable: String? = nil) throws(BenchError) -> String {
+        guard let exe = executable ?? Isolation.currentExecutable else { throw BenchError("cannot find the squeeze executable") }
+        let segment = 64 << 20
+        guard size >= Int64(segment) else { throw BenchError("--large must be at least 64M") }
+        let dir = "/tmp/squeeze-long-large-\(getpid())"
+        let input = dir + "/input", packed = dir + "/input.sqz", back = dir + "/back"
+        defer { _ = LZWBenchmark.childCPU(["rm", "-rf", dir], stdin: "/dev/null", stdout: "/dev/null") }
+        guard mkdir(dir, 0o700) == 0 else { throw BenchError("cannot make \(dir): \(systemErrorMessage())") }
+        let t0 = Measurement.now()
+        var block = randomBytes(segment)
+        let fd = open(input, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw BenchError("cannot write \(input): \(systemErrorMessage())") }
+        var written: Int64 = 0
+        var k = 0
+        while written < size {
+            if k > 0 {
+                // A few changed bytes per segment: each copy is near, not equal, to the one before.
+                for j in 0..<16 { block[(k * 7_919_993 + j * 4_194_301) % segment] &+= 1 }
+            }
+            let n = Int(Swift.min(Int64(segment), size - written))
+            let ok = block.withUnsafeBytes { p -> Bool in
+                var at = 0
+                while at < n {
+                    let w = write(fd, p.baseAddress! + at, n - at)
+                    if w < 0 && errno == EINTR { continue }
+                    if w <= 0 { return false }
+                    at += w
+                }
+                return true
+            }
+            guard ok else { close(fd); throw BenchError("cannot write \(input): \(systemErrorMessage())") }
+            written += Int64(n)
+            k += 1
+        }
+        close(fd)
+        let generated = Measurement.now() - t0
+        guard let d = CodecRegistry.standard.named("lz77") else { throw BenchError("this build has no lz77") }
+        let blockSize = d.blockSize(1)
+        let perThreads = 4 * blockSize * threads + (64 << 20)
+        let window = Int(LongRangeSettings.defaultWindow)
+        let tableBytesDefault = LongRangeSettings(window: LongRangeSettings.defaultWindow).hashTableBytes
+        var s = "Generated input: \(size) bytes, 64 MiB segments each the one before with 16 bytes changed (\(ArchiveBenchmark.seconds(generated)) to write)\n"
+        s += "lz77 -1, blocks of \(blockSize >> 20) MiB, -T \(threads), --long (window \(window >> 20) MiB, table \(tableBytesDefault >> 20) MiB)\n"
+        let steps: [(String, [String], String, Int)] = [
+            ("compress -c --long", [exe, "-c", "-q", "--long", "-a", "lz77", "-1", "-T", String(threads), input], packed,
+             window + tableBytesDefault + perThreads),
+            ("decompress to a file (-d -o)", [exe, "-d", "-q", "-f", "-T", String(threads), "-o", back, packed], "/dev/null", perThreads),
+            ("decompress to a pipe (-dc)", [exe, "-dc", "-q", "-T", String(threads), packed], "/dev/null", window + perThreads),
+        ]
+        s += pad("step", 32) + pad("wall", 10) + pad("MB/s", 9)
+            + pad("peak RSS", 12) + pad("bound", 11) + "within\n"
+        for (label, argv, out, bound) in steps {
+            let r = ArchiveBenchmark.spawn(argv, stdout: out, peakMemory: true)
+            guard r.status == 0 else { throw BenchError("\(label) failed (status \(r.status)): \(r.errorText)") }
+            var note = ""
+            if label.hasPrefix("compress") {
+                var st = stat()
+                if stat(packed, &st) == 0 { note = " → \(st.st_size) bytes" }
+            }
+            s += pad(label, 32) + pad(ArchiveBenchmark.seconds(r.seconds), 10)
+                + pad(fmt(Double(size) / 1e6 / r.seconds, 0), 9)
+                + pad("\(r.peakRSS >> 20) MiB", 12) + pad("\(bound >> 20) MiB", 11)
+                + (r.peakRSS <= Int64(bound) ? "yes" : "NO") + note + "\n"
+        }
+        let same = LZWBenchmark.childCPU(["cmp", "-s", input, back], stdin: "/dev/null", stdout: "/dev/null") != nil
+        s += "decoded file equals the input: \(same ? "yes" : "NO")\n"
+        s += "bounds: window + table + 4 × block × threads + 64 MiB to compress; 4 × block × threads + 64 MiB to decode to a file; plus the window to a pipe\n"
+        return s
     }
 }

@@ -19,6 +19,8 @@ struct Bench: ParsableCommand {
           harness    what the comparison harness adds to the codec times it reports
           long       the long-range stage alone: MB/s and size cost on random and Canterbury data, and 16 copies of bible.txt through lz77/bwt/ppm -9 beside xz -9e and zstd --long=27
           long-stage the first table of `long` alone (the stage's MB/s and cost, in seconds)
+          long-large  a generated input (--large, default 4G) with repeats 64 MiB apart: squeeze -c --long, -d to a file and -dc, wall time and peak RSS against the documented bounds (-T threads)
+          long-versions the last table of `long` alone: a tar of two versions of this repository with and without --long, beside zstd -19 --long=31
           archive    `squeeze archive` on the Canterbury+Calgary tree for lz77, bwt and ppm: size against \
         tar | squeeze -c, one-member extraction against a full decode (in-process work and process wall \
         time); with --large SIZE also create/extract of a generated tree of SIZE by this executable, \
@@ -29,7 +31,7 @@ struct Bench: ParsableCommand {
         A benchmark that cannot run says why on standard error and exits with status 1.
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines, harness, fast, long, long-stage or archive.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines, harness, fast, long, long-stage, long-versions, long-large or archive.")
     var name: String
 
     @Option(name: .customLong("large"), help: ArgumentHelp("archive: also generate a tree of this size (e.g. 1G) and measure create and extract on it.", valueName: "size"))
@@ -67,6 +69,10 @@ struct Bench: ParsableCommand {
         case "bwt": print(try BWTCodecBenchmark.run())
         case "long": print(try LongRangeBenchmark.run())
         case "long-stage": print(try LongRangeBenchmark.run(stageOnly: true))
+        case "long-versions": print(try LongRangeBenchmark.runVersions())
+        case "long-large":
+            guard let n = Format.parseSize(large ?? "4G"), n >= 64 << 20 else { throw ValidationError("--large '\(large ?? "")' is not a size of at least 64M") }
+            print(try LongRangeBenchmark.runLarge(size: Int64(n), threads: threads))
         case "archive":
             var options = ArchiveBenchmark.Options()
             guard let bs = Format.parseSize(blockSize) else { throw ValidationError("--block-size '\(blockSize)' is not a size such as 256K") }
