@@ -42,8 +42,11 @@ struct Bench: ParsableCommand {
     var blockSize: String = "256K"
 
     func validate() throws {
-        if name != "archive" && (large != nil || threads != 2 || blockSize != "256K") {
-            throw ValidationError("--large, --threads and --block-size apply to `bench archive` only")
+        if name == "long-large" && blockSize != "256K" {
+            throw ValidationError("--block-size applies to `bench archive` only")
+        }
+        if name != "archive" && name != "long-large" && (large != nil || threads != 2 || blockSize != "256K") {
+            throw ValidationError("--large, --threads and --block-size apply to `bench archive` (and the first two to `bench long-large`) only")
         }
         if threads < 1 { throw ValidationError("--threads must be 1 or more") }
     }
