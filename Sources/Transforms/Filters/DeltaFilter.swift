@@ -44,7 +44,7 @@ public enum DeltaFilter {
     /// takes the delta only when it wins clearly.
     public static func detectStride(
         _ data: UnsafeRawBufferPointer, maxStride: Int = 32, sampleBytes: Int = 1 << 16
-    ) -> (stride: Int, deltaBits: Double, rawBits: Double) {
+    ) -> (stride: Int, deltaBits: Double, sampleBits: Double) {
         let n = data.count
         let maxS = Swift.min(Swift.max(1, maxStride), strides.upperBound)
         guard n > 2 * maxS + 16, let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
