@@ -56,6 +56,8 @@ public struct BlockInfo: Sendable, Equatable {
     public var codec: String
     public var level: String
     public var filter: BlockFilter
+    /// Why auto chose this (written by the compressor in auto mode; a reader cannot know it).
+    public var reason: String = ""
 
     public init(index: Int, rawSize: Int, payloadSize: Int, stored: Bool, codec: String, level: String, filter: BlockFilter) {
         self.index = index

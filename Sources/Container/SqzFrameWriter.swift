@@ -163,6 +163,15 @@ public struct SqzFrameWriter {
             let size = header.count + record.payload.count + section.count
             blocks.append(BlockLocation(frameOffset: summary.frameBytes, recordSize: size,
                                         rawSize: raws[i].count, stored: record.stored))
+            if compressor.auto != nil {
+                let d = BuiltinCodecs.all.first { $0.id == record.codecID }
+                var info = BlockInfo(index: summary.blocks + 1, rawSize: raws[i].count, payloadSize: record.payload.count,
+                                     stored: record.stored, codec: record.stored ? "store" : d?.name ?? "?",
+                                     level: record.stored ? "" : d?.label(forLevel: Int(record.level)) ?? String(record.level),
+                                     filter: record.filter)
+                info.reason = record.reason
+                summary.blockList.append(info)
+            }
             summary.blocks += 1
             if record.stored { summary.storedBlocks += 1 }
             summary.rawBytes += Int64(raws[i].count)

@@ -242,6 +242,13 @@ struct Compress: ParsableCommand {
                 switch encoder {
                 case .sqz(let compressor):
                     let s = try compressor.compress(from: &source, to: &sink) { progress.update($0) }
+                    if options.verbose {
+                        // Auto mode: what each block chose and why (docs/AUTO.md).
+                        for b in s.blockList {
+                            Terminal.errorLine("  block \(b.index): \(b.stored ? "stored" : "\(b.codec) -\(b.level)")"
+                                + "\(b.filter == .none ? "" : " + \(b.filter)") (\(b.reason))")
+                        }
+                    }
                     return (s.rawBytes, s.frameBytes, "\(s.codecName) -\(s.levelLabel), \(English.count(s.blocks, "block"))")
                 case .foreign(let f, let level):
                     let s = try f.compress(level: level, from: source, to: &sink, pledgedSize: input.size) {
