@@ -69,6 +69,10 @@ struct ArchiveCommand: ParsableCommand {
         }
 
         func run() throws {
+            // The index addresses version-1 blocks; auto writes version 2 (docs/AUTO.md).
+            if let algo, algo == "auto" || algo.hasPrefix("auto:") {
+                throw UsageError("-a auto writes format version 2, which archives do not hold yet; choose a codec (see `squeeze algos`)", Self.self)
+            }
             let compressor = try Compress.makeCompressor(algo: algo, level: level, blockSize: blockSize, memory: memory,
                                                          threads: threads, quiet: quiet, command: Self.self)
             var cwd = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
