@@ -9,7 +9,8 @@ import Glibc
 /// gzip/bzip2/xz/zstd reader behind `squeeze -d` (the rest is a file), 253 the
 /// round trip through the container (see `roundTrip`), 252 the archive
 /// index reader (the rest is an index payload, docs/ARCHIVE.md), 251 the long-range
-/// reference section and rebuilder (see `longRange`), any other value
+/// reference section and rebuilder (see `longRange`), 250 the block filters
+/// (see `filters`), any other value
 /// picks a codec of the standard registry at its default level, or at one
 /// of its `otherFormatLevels`, value mod the count of those; bytes
 /// 1–2 are then the little-endian original size (< 65,536) and the rest is the
@@ -34,6 +35,37 @@ enum FuzzTarget {
     /// bytes of long-range reference section and the rest as the residual (docs/LONG.md);
     /// rebuilt after 4 KiB of history with a 4 KiB window.
     static let longRangeSelector: UInt8 = 251
+    /// 250: byte 1 picks a filter (0 x86, else delta with that stride) and byte 2 whether
+    /// the frame round trip runs too; the rest is a filtered block. Its inverse must
+    /// not trap and the forward filter must give the bytes back; with byte 2 odd, the
+    /// rest also round-trips through an lz77 -1 frame with that filter in 1 KiB blocks.
+    static let filterSelector: UInt8 = 250
+
+    static func filters(_ data: UnsafeRawBufferPointer) {
+        guard data.count >= 3 else { return }
+        let filter: BlockFilter = data[1] == 0 ? .x86 : .delta(stride: Int(data[1]))
+        let input = [UInt8](data[3...])
+        var block = input
+        block.withUnsafeMutableBytes { filter.invert($0) }
+        block.withUnsafeMutableBytes { filter.apply($0) }
+        if block != input { fatalError("\(filter): forward after inverse changed the block") }
+        guard data[2] & 1 == 1, let lz77 = CodecRegistry.standard.named("lz77") else { return }
+        var sink = MemorySink()
+        do {
+            var source = MemorySource(input)
+            _ = try SqzCompressor(descriptor: lz77, level: 1, blockSize: SqzFormat.minBlockSize, filter: .fixed(filter))
+                .compress(from: &source, to: &sink)
+        } catch {
+            fatalError("\(filter): encoding failed: \(error)")
+        }
+        var back = MemorySink()
+        do {
+            _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(sink.bytes), to: &back)
+        } catch {
+            fatalError("\(filter): decoding its own frame failed: \(error)")
+        }
+        if back.bytes != input { fatalError("\(filter): the frame decoded to other bytes") }
+    }
 
     static func longRange(_ data: UnsafeRawBufferPointer) {
         guard data.count >= 4 else { return }
@@ -124,6 +156,10 @@ enum FuzzTarget {
         }
         if data[0] == longRangeSelector {
             longRange(data)
+            return
+        }
+        if data[0] == filterSelector {
+            filters(data)
             return
         }
         if data[0] == archiveIndexSelector {
@@ -220,6 +256,33 @@ enum FuzzTarget {
         let section = LongRangeReferenceSection.encode([LongRangeReference(literalLength: 10, distance: 3000, length: 200),
                                                         LongRangeReference(literalLength: 5, distance: 3, length: 65)])
         seeds.append([longRangeSelector, 44, 1, UInt8(section.count)] + section + (0..<35).map { UInt8($0) })
+        // Filters: x86 on call-like bytes and delta on a ramp, with and without the frame round trip.
+        let calls: [UInt8] = (0..<600).flatMap { i -> [UInt8] in [0xE8, UInt8(truncatingIfNeeded: i), 0, 0, i % 3 == 0 ? 0xFF : 0] }
+        seeds.append([filterSelector, 0, 1] + calls)
+        seeds.append([filterSelector, 0, 0] + noise)
+        seeds.append([filterSelector, 2, 1] + (0..<3000).map { UInt8(truncatingIfNeeded: $0 / 7) })
+        seeds.append([filterSelector, 255, 0] + texts[0])
+        // A version-2 frame with a filter, and an auto frame, for the container reader.
+        for (name, filter) in [("huffman", BlockFilter.delta(stride: 2)), ("lz77", BlockFilter.x86)] {
+            guard let d = CodecRegistry.standard.named(name) else { fatalError("no codec \(name)") }
+            var source = MemorySource(calls + texts[1])
+            var sink = MemorySink()
+            do {
+                _ = try SqzCompressor(descriptor: d, blockSize: SqzFormat.minBlockSize, filter: .fixed(filter))
+                    .compress(from: &source, to: &sink)
+            } catch {
+                fatalError("cannot build a filtered container seed: \(error)")
+            }
+            seeds.append([containerSelector] + sink.bytes)
+        }
+        do {
+            var source = MemorySource(calls + texts[0] + noise)
+            var sink = MemorySink()
+            _ = try SqzCompressor(autoLevel: 1, blockSize: SqzFormat.minBlockSize).compress(from: &source, to: &sink)
+            seeds.append([containerSelector] + sink.bytes)
+        } catch {
+            fatalError("cannot build an auto container seed: \(error)")
+        }
         // Plain files of the four foreign formats, one member and two.
         for format in ForeignFormat.allCases {
             var one: [UInt8] = []

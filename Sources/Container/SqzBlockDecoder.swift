@@ -99,9 +99,9 @@ public struct SqzBlockDecoder: Sendable {
         return DecodedBlock(residual: decoded, references: references, rawSize: block.rawSize, rawCRC: block.rawCRC)
     }
 
-    /// Most bytes a block header or an end marker takes (tag, in version 2 the
-    /// codec, level and filter ids, three 9-byte varints, two CRC32s).
-    public static let maxHeaderBytes = 1 + 3 + 9 + 9 + 9 + 8
+    /// Most bytes a block header or an end marker takes (tag, version 2's codec,
+    /// level, filter id and filter parameter, three 9-byte varints, two CRC32s).
+    public static let maxHeaderBytes = 1 + 4 + 9 + 9 + 9 + 8
 
     /// Where a block ends, from the first bytes of its record (up to
     /// `maxHeaderBytes`, fewer at the end of a file), without its payload:

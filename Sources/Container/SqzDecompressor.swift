@@ -28,7 +28,7 @@ public struct SqzDecompressor: Sendable {
     /// counts against `memoryLimit`.
     public func decompress<S: ByteSource, K: ByteSink>(
         from source: S, to sink: inout K, decode: Bool = true, memoryLimit: Int? = nil, threads: Int = 1,
-        outputDescriptor: Int32? = nil, progress: ((Int64) -> Void)? = nil
+        outputDescriptor: Int32? = nil, recordBlocks: Bool = false, progress: ((Int64) -> Void)? = nil
     ) throws(SqzError) -> FrameSummary {
         var reader = BufferedReader(source)
         var total: FrameSummary? = nil
@@ -37,7 +37,7 @@ public struct SqzDecompressor: Sendable {
             let frame = try decodeFrame(&reader, index: (total?.frames ?? 0) + 1, to: &sink, content: &content,
                                         decode: decode, memoryLimit: memoryLimit, threads: threads,
                                         rawBefore: total?.rawBytes ?? 0, blocksBefore: total?.blocks ?? 0,
-                                        outputDescriptor: outputDescriptor, progress: progress)
+                                        outputDescriptor: outputDescriptor, recordBlocks: recordBlocks, progress: progress)
             total = total.map { $0.followed(by: frame) } ?? frame
             try skipSkippableFrames(&reader)
         } while try reader.fill()
@@ -46,6 +46,20 @@ public struct SqzDecompressor: Sendable {
         summary.contentCRC = content.value
         summary.verified = decode
         return summary
+    }
+
+    /// The codec a frame header names, checked. An auto frame (version 2) names
+    /// none: every block names its own, and the frame stands for `store`.
+    func frameDescriptor(_ header: FrameHeader) throws(SqzError) -> CodecDescriptor {
+        if header.isAuto {
+            guard let store = registry.withID(StoreCodec.descriptor.id) else { throw .unknownCodec(header.codecID) }
+            return store
+        }
+        guard let descriptor = registry.withID(header.codecID) else { throw .unknownCodec(header.codecID) }
+        guard descriptor.levels.contains(Int(header.level)) else {
+            throw .unsupportedLevel(codec: descriptor.name, level: header.level)
+        }
+        return descriptor
     }
 
     /// Throws `memoryLimit` when decoding one block of a frame with this
@@ -62,7 +76,7 @@ public struct SqzDecompressor: Sendable {
     private func decodeFrame<S: ByteSource, K: ByteSink>(
         _ reader: inout BufferedReader<S>, index frameIndex: Int, to sink: inout K, content allContent: inout CRC32,
         decode: Bool, memoryLimit: Int?, threads: Int, rawBefore: Int64, blocksBefore: Int, outputDescriptor: Int32?,
-        progress: ((Int64) -> Void)?
+        recordBlocks: Bool, progress: ((Int64) -> Void)?
     ) throws(SqzError) -> FrameSummary {
         let first = frameIndex == 1
         let start = reader.consumed
@@ -81,12 +95,9 @@ public struct SqzDecompressor: Sendable {
             head += rest
         }
         let header = try parseHeader(head)
-        guard let descriptor = registry.withID(header.codecID) else { throw .unknownCodec(header.codecID) }
-        guard descriptor.levels.contains(Int(header.level)) else {
-            throw .unsupportedLevel(codec: descriptor.name, level: header.level)
-        }
+        let descriptor = try frameDescriptor(header)
         if decode { try checkMemory(header, descriptor: descriptor, limit: memoryLimit) }
-        let codec = descriptor.make(Int(header.level))
+        let codec = descriptor.make(header.isAuto ? descriptor.defaultLevel : Int(header.level))
         // Codecs a version-2 block names, by (id, level); the frame's own first.
         var codecs: [Int: (CodecDescriptor, any Codec)] = [Int(header.codecID) << 8 | Int(header.level): (descriptor, codec)]
         // The long-range stage: the output within the window, read back from the
@@ -114,8 +125,8 @@ public struct SqzDecompressor: Sendable {
                 throw .limitExceeded("long-range window: \(error)")
             }
         }
-        var summary = FrameSummary(header: header, codecName: descriptor.name,
-                                   levelLabel: descriptor.label(forLevel: Int(header.level)))
+        var summary = FrameSummary(header: header, codecName: header.isAuto ? "auto" : descriptor.name,
+                                   levelLabel: header.isAuto ? String(header.level) : descriptor.label(forLevel: Int(header.level)))
         var content = CRC32()
         var payload: [UInt8] = []
         var decoded = ByteBuffer()
@@ -216,6 +227,14 @@ public struct SqzDecompressor: Sendable {
                 if decode, header.version >= SqzFormat.version2, codecs[block.codecKey(frame: header)] == nil {
                     codecs[block.codecKey(frame: header)] = try blockCodec(block, index: index, memoryLimit: memoryLimit)
                 }
+                if recordBlocks {
+                    let d = registry.withID(block.codecID ?? header.codecID)
+                    let lv = block.level ?? Int(header.level)
+                    summary.blockList.append(BlockInfo(
+                        index: index, rawSize: block.rawSize, payloadSize: block.payloadSize, stored: tag == .stored,
+                        codec: tag == .stored ? "store" : d?.name ?? "?", level: tag == .stored ? "" : d?.label(forLevel: lv) ?? String(lv),
+                        filter: block.filter))
+                }
                 summary.blocks += 1
                 summary.rawBytes += Int64(block.rawSize)
                 if tag == .stored { summary.storedBlocks += 1 }
@@ -281,7 +300,7 @@ public struct SqzDecompressor: Sendable {
         /// Version 2: the block's own codec id, level and filter id (nil in version 1: the frame's).
         var codecID: UInt8? = nil
         var level: Int? = nil
-        var filter: UInt8 = 0
+        var filter: BlockFilter = .none
         /// Bytes of the long-range reference section after the payload (version 2).
         var sectionSize = 0
         /// Bytes the payload decodes to: the raw size less what the references supply.
@@ -301,9 +320,16 @@ public struct SqzDecompressor: Sendable {
         var fields: [UInt8] = [tag.rawValue]
         let v2 = header.version >= SqzFormat.version2
         var ids: [UInt8] = []
+        var filterParameter: UInt8? = nil
         if v2 {
             guard try reader.readExact(3, into: &ids) else { throw .truncated("in \(label) header") }
             fields += ids
+            // Delta's stride follows its id; it is covered by the header CRC32 like every field.
+            if BlockFilter.hasParameter(id: ids[2]) {
+                guard let p = try reader.readByte() else { throw .truncated("in \(label) header") }
+                filterParameter = p
+                fields.append(p)
+            }
         }
         guard let raw = try reader.readVarint(), let coded = try reader.readVarint() else {
             throw .truncated("in \(label) header")
@@ -342,11 +368,15 @@ public struct SqzDecompressor: Sendable {
         guard sectionSize <= UInt64(rawSize) * 27 + 32, longRange || sectionSize == 0 else {
             throw .blockHeaderCorrupt(block: index, "long-range section of \(sectionSize) bytes for \(rawSize) raw bytes")
         }
-        if v2, ids[2] != 0 {
-            throw .blockHeaderCorrupt(block: index, "unknown filter id \(ids[2])")
+        var filter = BlockFilter.none
+        if v2 {
+            switch BlockFilter.from(id: ids[2], parameter: filterParameter) {
+            case .success(let f): filter = f
+            case .failure(let e): throw .blockHeaderCorrupt(block: index, e.description)
+            }
         }
         return BlockHeader(tag: tag, rawSize: rawSize, payloadSize: Int(coded.value), rawCRC: rawCRC,
-                           codecID: v2 ? ids[0] : nil, level: v2 ? Int(ids[1]) : nil, filter: v2 ? ids[2] : 0,
+                           codecID: v2 ? ids[0] : nil, level: v2 ? Int(ids[1]) : nil, filter: filter,
                            sectionSize: Int(sectionSize), residualSize: rawSize, checkedAfterRebuild: longRange)
     }
 
@@ -396,6 +426,13 @@ public struct SqzDecompressor: Sendable {
         }
         guard decoded.count == expected else {
             throw .blockCorrupt(block: index, .corrupt("decoded \(decoded.count) bytes, expected \(expected)"))
+        }
+        if block.filter != .none {
+            // The filter's inverse, in place on what the codec produced (the residual
+            // in a long-range frame); it accepts any bytes, the CRC32 below tells.
+            decoded.withUnsafeMutableStorage { all in
+                block.filter.invert(UnsafeMutableRawBufferPointer(rebasing: all[0..<expected]))
+            }
         }
         if block.checkedAfterRebuild { return }
         let ok = decoded.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Bool in CRC32.checksum(p) == block.rawCRC }

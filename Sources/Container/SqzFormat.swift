@@ -19,6 +19,9 @@ public enum SqzFormat {
     /// Long-range windows a frame may declare: 2^10 … 2^40 bytes.
     public static let windowLogRange: ClosedRange<UInt8> = 10...40
     public static let fileExtension = ".sqz"
+    /// The codec id a version-2 frame header carries in auto mode: no codec of
+    /// its own, every block names its codec (never a registered codec's id).
+    public static let autoCodecID: UInt8 = 255
 
     /// Largest block a frame may declare. Checked before any allocation, so a
     /// hostile header costs at most this much memory (and only once the data is there).
@@ -114,6 +117,8 @@ public struct FrameHeader: Sendable, Equatable {
 
     /// Bytes of the header itself.
     public var size: Int { version >= SqzFormat.version2 ? SqzFormat.headerSizeV2 : SqzFormat.headerSize }
+    /// An auto-mode frame: version 2 with the reserved codec id; every block names its codec.
+    public var isAuto: Bool { version >= SqzFormat.version2 && codecID == SqzFormat.autoCodecID }
     /// The long-range window in bytes, nil without one.
     public var window: Int64? { windowLog > 0 ? Int64(1) << Int64(windowLog) : nil }
 }

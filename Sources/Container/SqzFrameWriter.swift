@@ -43,10 +43,12 @@ public struct SqzFrameWriter {
         self.compressor = compressor
         let d = compressor.descriptor
         windowLog = compressor.longRange.map { SqzFormat.windowLog(for: $0.window) } ?? 0
+        let named = compressor.headerCodec
         summary = FrameSummary(
-            header: FrameHeader(version: windowLog > 0 ? SqzFormat.version2 : SqzFormat.version, codecID: d.id,
-                                level: UInt8(compressor.level), blockSize: compressor.blockSize, windowLog: windowLog),
-            codecName: d.name, levelLabel: d.label(forLevel: compressor.level))
+            header: FrameHeader(version: compressor.writesVersion2 ? SqzFormat.version2 : SqzFormat.version,
+                                codecID: named.id, level: named.level, blockSize: compressor.blockSize, windowLog: windowLog),
+            codecName: compressor.auto != nil ? AutoSelector.name : d.name,
+            levelLabel: compressor.auto != nil ? String(compressor.level) : d.label(forLevel: compressor.level))
         codec = d.make(compressor.level)
         raws = [[UInt8](repeating: 0, count: compressor.blockSize)]
     }
@@ -66,8 +68,11 @@ public struct SqzFrameWriter {
             } catch {
                 throw .encodeFailed(error)
             }
-            header = SqzFormat.headerV2(codecID: compressor.descriptor.id, level: UInt8(compressor.level),
+            header = SqzFormat.headerV2(codecID: compressor.headerCodec.id, level: compressor.headerCodec.level,
                                         blockSize: compressor.blockSize, windowLog: windowLog)
+        } else if compressor.writesVersion2 {
+            header = SqzFormat.headerV2(codecID: compressor.headerCodec.id, level: compressor.headerCodec.level,
+                                        blockSize: compressor.blockSize, windowLog: 0)
         } else {
             header = SqzFormat.header(codecID: compressor.descriptor.id, level: UInt8(compressor.level),
                                       blockSize: compressor.blockSize)
@@ -131,9 +136,9 @@ public struct SqzFrameWriter {
                 // No references: no section (size 0), not an empty one.
                 sections.append(block.references.isEmpty ? [] : LongRangeReferenceSection.encode(block.references))
             }
-            records = SqzCompressor.encodeBatch(residuals, count: count, codec: codec)
+            records = compressor.encodeBatch(residuals, count: count, codec: codec)
         } else {
-            records = SqzCompressor.encodeBatch(raws, count: count, codec: codec)
+            records = compressor.encodeBatch(raws, count: count, codec: codec)
         }
         for i in 0..<count {
             let record: SqzCompressor.BlockPayload
@@ -146,11 +151,11 @@ public struct SqzFrameWriter {
                 return CRC32.checksum(p)
             }
             let section = matcher == nil ? [] : sections[i]
-            let header = matcher == nil
+            let header = !compressor.writesVersion2
                 ? SqzCompressor.blockHeader(stored: record.stored, rawSize: raws[i].count,
                                             payloadSize: record.payload.count, rawCRC: rawCRC)
-                : SqzCompressor.blockHeaderV2(stored: record.stored, codecID: compressor.descriptor.id,
-                                              level: UInt8(compressor.level), filter: 0, rawSize: raws[i].count,
+                : SqzCompressor.blockHeaderV2(stored: record.stored, codecID: record.codecID,
+                                              level: record.level, filter: record.filter, rawSize: raws[i].count,
                                               payloadSize: record.payload.count, sectionSize: section.count, rawCRC: rawCRC)
             try sink.write(header)
             try record.payload.withUnsafeBytes { (p: UnsafeRawBufferPointer) throws(SqzError) in try sink.write(p) }
@@ -158,6 +163,15 @@ public struct SqzFrameWriter {
             let size = header.count + record.payload.count + section.count
             blocks.append(BlockLocation(frameOffset: summary.frameBytes, recordSize: size,
                                         rawSize: raws[i].count, stored: record.stored))
+            if compressor.auto != nil {
+                let d = BuiltinCodecs.all.first { $0.id == record.codecID }
+                var info = BlockInfo(index: summary.blocks + 1, rawSize: raws[i].count, payloadSize: record.payload.count,
+                                     stored: record.stored, codec: record.stored ? "store" : d?.name ?? "?",
+                                     level: record.stored ? "" : d?.label(forLevel: Int(record.level)) ?? String(record.level),
+                                     filter: record.filter)
+                info.reason = record.reason
+                summary.blockList.append(info)
+            }
             summary.blocks += 1
             if record.stored { summary.storedBlocks += 1 }
             summary.rawBytes += Int64(raws[i].count)

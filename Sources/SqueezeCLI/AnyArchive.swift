@@ -42,7 +42,7 @@ func isBrokenPipe(_ error: Error) -> Bool {
 /// stream, or a plain file of one of the formats `ForeignFormat` knows.
 func decodeAnyArchive<K: ByteSink>(
     fd: Int32, to sink: inout K, decode: Bool, memoryLimit: Int, threads: Int = 1, outputDescriptor: Int32? = nil,
-    progress: ((Int64) -> Void)? = nil
+    recordBlocks: Bool = false, progress: ((Int64) -> Void)? = nil
 ) throws -> ArchiveSummary {
     var source = FileSource(fd: fd)
     let (format, prefix) = try ForeignFormat.sniff(&source)
@@ -55,7 +55,7 @@ func decodeAnyArchive<K: ByteSink>(
     }
     return .sqz(try SqzDecompressor(registry: .standard).decompress(
         from: PrefixedSource(prefix: prefix, source: source), to: &sink, decode: decode, memoryLimit: memoryLimit,
-        threads: threads, outputDescriptor: outputDescriptor, progress: progress))
+        threads: threads, outputDescriptor: outputDescriptor, recordBlocks: recordBlocks, progress: progress))
 }
 
 /// `fd` when it is an empty regular file written from its start, so a long-range

@@ -29,11 +29,17 @@ struct Compress: ParsableCommand {
           tar cf - dir | squeeze > dir.tar.sqz    # standard input to standard output
           tar -I squeeze -cf dir.tar.sqz dir      # GNU tar runs squeeze and squeeze -d
           squeeze --format gzip -9 access.log     # access.log.gz, as gzip -9 writes it
+          squeeze -a lz77 -9 --filter x86 a.out   # x86 call/jump filter before lz77
+          squeeze -a auto:3 mixed.tar             # per block: filter and codec chosen (docs/AUTO.md)
         See `squeeze algos` for codecs and levels.
         """)
 
-    @Option(name: [.customShort("a"), .long], help: ArgumentHelp("Codec (see `squeeze algos`).", valueName: "algo"))
+    @Option(name: [.customShort("a"), .long], help: ArgumentHelp("Codec (see `squeeze algos`), or auto / auto:N (N 1…3, default 2): each block chooses its filter and codec (docs/AUTO.md).", valueName: "algo"))
     var algo: String?
+
+    @Option(name: .customLong("filter"),
+            help: ArgumentHelp("Filter before the codec: x86 (call/jump targets made absolute, for x86-64 code), delta:N (byte differences at stride N, 1…255), delta (stride detected per block), none. Writes format version 2.", valueName: "filter"))
+    var filter: String?
 
     @Option(name: .long, help: ArgumentHelp("Level of the codec, as typed in `squeeze algos`; -N (-1 … -22, -9e) is the same.", valueName: "level"))
     var level: String?
@@ -93,7 +99,7 @@ struct Compress: ParsableCommand {
             guard let f = ForeignFormat(name: format) else {
                 throw UsageError("unknown --format '\(format)'; formats: sqz, gzip, bzip2, xz, zstd", Self.self)
             }
-            for (given, flag) in [(algo != nil, "-a"), (blockSize != nil, "-B"), (memory != nil, "--mem"), (long != nil, "--long")] where given {
+            for (given, flag) in [(algo != nil, "-a"), (blockSize != nil, "-B"), (memory != nil, "--mem"), (long != nil, "--long"), (filter != nil, "--filter")] where given {
                 throw UsageError("\(flag) is for .sqz archives; --format \(f.rawValue) codes the whole file with \(f.rawValue)", Self.self)
             }
             var lv = f.defaultLevel
@@ -107,7 +113,7 @@ struct Compress: ParsableCommand {
             return
         }
         let compressor = try Self.makeCompressor(algo: algo, level: level, blockSize: blockSize, memory: memory,
-                                                 threads: threads, quiet: options.quiet, long: long, command: Self.self)
+                                                 threads: threads, quiet: options.quiet, long: long, filter: filter, command: Self.self)
         let inputs = try options.expanded(files) { !$0.hasSuffix(SqzFormat.fileExtension) }
         try forEachFile(inputs) { path in try compressOne(path, .sqz(compressor)) }
     }
@@ -116,9 +122,40 @@ struct Compress: ParsableCommand {
     /// by `compress` and `archive create`; a bad value is a usage error of `command`.
     static func makeCompressor(
         algo: String?, level: String?, blockSize: String?, memory: String?, threads: Int, quiet: Bool,
-        long: String? = nil, command: ParsableCommand.Type
+        long: String? = nil, filter: String? = nil, command: ParsableCommand.Type
     ) throws -> SqzCompressor {
         let registry = CodecRegistry.standard
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let threadCount = threads == 0 ? Swift.max(1, cores) : threads
+        let longRange = try long.map { LongRangeSettings(window: try longWindow($0, command: command)) }
+        var filterSetting: FilterSetting? = nil
+        if let filter {
+            guard let f = FilterSetting(parsing: filter) else {
+                throw UsageError("unknown --filter '\(filter)'; filters: x86, delta, delta:N (N 1…255), none", command)
+            }
+            filterSetting = f
+        }
+        if let algo, algo == AutoSelector.name || algo.hasPrefix(AutoSelector.name + ":") {
+            // auto, auto:N, or auto with -N / --level N.
+            let given = algo.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? level
+            guard let n = given.map({ Int($0) }) ?? AutoSelector.defaultLevel, AutoSelector.levels.contains(n) else {
+                throw UsageError("auto has no level '\(given ?? "")'; its levels: \(AutoSelector.levels.lowerBound)-\(AutoSelector.levels.upperBound) (auto:N or -N)", command)
+            }
+            if filterSetting != nil { throw UsageError("--filter and -a auto: auto chooses each block's filter itself", command) }
+            if memory != nil { throw UsageError("--mem is for one codec; auto chooses codecs at their default model memory", command) }
+            var bs: Int? = nil
+            if let blockSize {
+                guard let v = Format.parseSize(blockSize), v >= SqzFormat.minBlockSize, v <= SqzFormat.maxBlockSize else {
+                    throw UsageError("block size '\(blockSize)' must be between 1K and \(SqzFormat.maxBlockSize >> 20)M", command)
+                }
+                bs = v
+            }
+            do {
+                return try SqzCompressor(autoLevel: n, blockSize: bs, threads: threadCount, longRange: longRange)
+            } catch {
+                throw UsageError("\(error)", command)
+            }
+        }
         var descriptor: CodecDescriptor
         if let algo {
             guard let d = registry.named(algo) else {
@@ -162,12 +199,10 @@ struct Compress: ParsableCommand {
             Terminal.warn("note: decoding these archives will need \(SqzFormat.sizeText(decodeNeed)) of memory, "
                 + "more than the default limit; decompress them with --memory=\(SqzFormat.sizeArgument(decodeNeed))")
         }
-        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let compressor: SqzCompressor
         do {
-            compressor = try SqzCompressor(descriptor: descriptor, level: lv, blockSize: bs,
-                                           threads: threads == 0 ? Swift.max(1, cores) : threads,
-                                           longRange: try long.map { LongRangeSettings(window: try longWindow($0, command: command)) })
+            compressor = try SqzCompressor(descriptor: descriptor, level: lv, blockSize: bs, threads: threadCount,
+                                           longRange: longRange, filter: filterSetting)
         } catch {
             throw UsageError("\(error)", command)
         }
@@ -207,6 +242,13 @@ struct Compress: ParsableCommand {
                 switch encoder {
                 case .sqz(let compressor):
                     let s = try compressor.compress(from: &source, to: &sink) { progress.update($0) }
+                    if options.verbose {
+                        // Auto mode: what each block chose and why (docs/AUTO.md).
+                        for b in s.blockList {
+                            Terminal.errorLine("  block \(b.index): \(b.stored ? "stored" : "\(b.codec) -\(b.level)")"
+                                + "\(b.filter == .none ? "" : " + \(b.filter)") (\(b.reason))")
+                        }
+                    }
                     return (s.rawBytes, s.frameBytes, "\(s.codecName) -\(s.levelLabel), \(English.count(s.blocks, "block"))")
                 case .foreign(let f, let level):
                     let s = try f.compress(level: level, from: source, to: &sink, pledgedSize: input.size) {

@@ -100,7 +100,7 @@ enum ArgumentRewriter {
     }()
 
     /// Options only compress takes: with them, `-l` was meant as a level.
-    static let compressOnly: Set<String> = ["-a", "--algo", "-B", "--block-size", "--mem", "-T", "--threads", "--level"]
+    static let compressOnly: Set<String> = ["-a", "--algo", "-B", "--block-size", "--mem", "-T", "--threads", "--level", "--filter"]
 
     /// What a bare `--long` becomes, so the option can take its value as `--long=N` only (as zstd's does).
     static let longDefault = "default"

@@ -22,6 +22,17 @@ struct ArchiveReport: Codable {
     var bitsPerByte: Double?
     var contentCRC32: String?
     var checksums: String?
+    /// Per block of a version-2 frame (`list -v`): what its header names.
+    var blockList: [BlockReport]?
+
+    struct BlockReport: Codable {
+        var block: Int
+        var uncompressedBytes: Int
+        var compressedBytes: Int
+        var codec: String
+        var level: String
+        var filter: String
+    }
 
     init(file: String, summary: ArchiveSummary?, error: Error?) {
         switch summary {
@@ -71,6 +82,12 @@ struct ArchiveReport: Codable {
         bitsPerByte = s.rawBytes == 0 ? nil : 8 * Double(s.frameBytes) / Double(s.rawBytes)
         contentCRC32 = s.verified ? String(format: "%08x", s.contentCRC) : nil
         checksums = s.verified ? "verified" : "not checked (use -v or `squeeze test`)"
+        if s.header.version >= SqzFormat.version2 && !s.blockList.isEmpty {
+            blockList = s.blockList.map {
+                BlockReport(block: $0.index, uncompressedBytes: $0.rawSize, compressedBytes: $0.payloadSize,
+                            codec: $0.codec, level: $0.level, filter: $0.filter.description)
+            }
+        }
     }
 
     static func printJSON(_ reports: [ArchiveReport]) {
@@ -81,7 +98,8 @@ struct ArchiveReport: Codable {
 }
 
 /// Reads an archive to the end, decoding (test, list -v) or only walking its structure (list).
-func examineArchive(_ path: String, decode: Bool, memoryLimit: Int, threads: Int = 1) -> (ArchiveSummary?, Error?) {
+func examineArchive(_ path: String, decode: Bool, memoryLimit: Int, threads: Int = 1,
+                    recordBlocks: Bool = false) -> (ArchiveSummary?, Error?) {
     do {
         let input = try InputFile.open(path)
         defer { input.close() }
@@ -89,7 +107,8 @@ func examineArchive(_ path: String, decode: Bool, memoryLimit: Int, threads: Int
             throw FileError("refusing to read compressed data from a terminal (redirect or pipe it in)")
         }
         var sink = DiscardingSink()
-        let s = try decodeAnyArchive(fd: input.fd, to: &sink, decode: decode, memoryLimit: memoryLimit, threads: threads)
+        let s = try decodeAnyArchive(fd: input.fd, to: &sink, decode: decode, memoryLimit: memoryLimit, threads: threads,
+                                     recordBlocks: recordBlocks)
         return (s, nil)
     } catch {
         return (nil, error)
@@ -138,7 +157,7 @@ struct Test: ParsableCommand {
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what archives hold: codec, level, sizes, ratio, blocks; also `squeeze -l`.",
-        discussion: "Walks the frame structure without decoding. With -v, decodes too and verifies every checksum.",
+        discussion: "Walks the frame structure without decoding. With -v, decodes too and verifies every checksum, and for a version-2 frame shows each block's codec, level and filter.",
         aliases: ["l"])
 
     @Flag(name: .long, help: "Print one JSON array with a record per archive.")
@@ -157,7 +176,8 @@ struct List: ParsableCommand {
         let limit = try memory.limit()
         var reports: [ArchiveReport] = []
         for file in files.isEmpty ? ["-"] : files {
-            let (summary, error) = examineArchive(file, decode: verbose, memoryLimit: limit, threads: threads.resolved)
+            let (summary, error) = examineArchive(file, decode: verbose, memoryLimit: limit, threads: threads.resolved,
+                                                  recordBlocks: verbose)
             reports.append(ArchiveReport(file: file == "-" ? "(stdin)" : file, summary: summary, error: error))
         }
         if json {
@@ -174,6 +194,14 @@ struct List: ParsableCommand {
             if !rows.isEmpty {
                 print(TextTable.render(header: ["codec", "level", "frames", "blocks", "compressed", "uncompressed", "ratio",
                                                 "bits/byte", "crc32", "name"], rows: rows))
+            }
+            // Version-2 frames name a codec and filter per block: one row each.
+            for r in reports {
+                guard let list = r.blockList else { continue }
+                print("\n\(r.file):")
+                print(TextTable.render(header: ["block", "uncompressed", "compressed", "codec", "level", "filter"],
+                                       rows: list.map { [String($0.block), String($0.uncompressedBytes), String($0.compressedBytes),
+                                                         $0.codec, $0.level, $0.filter] }))
             }
         }
         if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
