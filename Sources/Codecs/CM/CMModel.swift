@@ -1,0 +1,441 @@
+import Transforms
+
+/// The bitwise context-mixing model of `cm`: every byte is coded as eight
+/// binary decisions, most significant bit first, each predicted by
+///
+/// - direct order-0 and order-1 tables and hashed contexts (orders 2…8, words,
+///   sparse pairs), each holding a bit history (`CMBitHistory`) per context
+///   and bit position, turned into a probability by an adaptive map per
+///   context kind. The hashed tables are looked up once per nibble: a 16-byte
+///   slot holds a check byte and the 15 histories of one nibble's bit tree
+///   (the nibble slot is lpaq1's idea, Mahoney 2007); three neighbouring slots
+///   are searched and the one that has seen least is replaced;
+/// - a match model: the last few bytes hashed into a table of positions, the
+///   longest verified repeat predicts its next bit with a confidence learned
+///   per match length (Mahoney's PAQ match model; cf. also LZP, Bloom 1996);
+/// - a gated logistic mixer (weights chosen by the match state and the bits
+///   of the byte so far) and at the higher levels a second one chosen by the
+///   previous byte, trained online on coding cost (Mahoney, "Adaptive
+///   weighing of context models for lossless data compression", 2005);
+/// - two or three secondary estimation stages (adaptive maps of the mixed
+///   probability in 33 interpolated steps, per small context; SSE as in
+///   PAQ and Shkarin's PPMd).
+///
+/// Every decision goes through integers only: the logistic tables are
+/// `LogisticTables` (built without libm), so the stream is the same on every
+/// platform. One model is one struct of pointers into tables allocated at
+/// start; nothing is allocated per bit.
+struct CMModel {
+    static let maxInputs = 20
+
+    let config: CMConfiguration
+    let history: CMBitHistory
+    let stretchTable: UnsafeMutablePointer<Int32>
+    let squashTable: UnsafeMutablePointer<Int32>
+    let rates: UnsafeMutablePointer<Int32>
+
+    /// Number of hashed contexts.
+    let contextCount: Int
+    /// Context kinds as small integers (see `kindCode`), for the per-byte switch.
+    let kinds: UnsafeMutablePointer<Int>
+    /// Hashed context tables (slots of 16 bytes), one after another in one allocation.
+    let tables: UnsafeMutablePointer<UInt8>
+    let tableBytes: Int
+    let slotBits: Int
+    /// Per context: its hash for the current byte, and its current nibble slot.
+    let contextHash: UnsafeMutablePointer<UInt64>
+    let slots: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
+    /// Direct bit histories: order 0 by partial byte, order 1 by previous byte and partial byte.
+    let order0: UnsafeMutablePointer<UInt8>
+    let order1: UnsafeMutablePointer<UInt8>
+    /// Adaptive maps from bit history to probability, 256 per input (22-bit p, 10-bit count).
+    let stateMaps: UnsafeMutablePointer<UInt32>
+    /// The history each input read this bit, for the update.
+    let current: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
+    /// Match model: positions by hash, and a map from (length bucket, expected bit) to probability.
+    let matchTable: UnsafeMutablePointer<UInt32>
+    let matchBits: Int
+    let matchMap: UnsafeMutablePointer<UInt32>
+    /// Mixer inputs and weights (16.16 fixed point).
+    let inputs: UnsafeMutablePointer<Int32>
+    let inputCount: Int
+    let weights1: UnsafeMutablePointer<Int32>
+    let weights2: UnsafeMutablePointer<Int32>
+    /// Secondary estimation tables, 33 steps per context.
+    let apm1: UnsafeMutablePointer<UInt16>
+    let apm2: UnsafeMutablePointer<UInt16>
+    let apm3: UnsafeMutablePointer<UInt16>
+
+    // Per-byte state.
+    var c0 = 1
+    var c1 = 0
+    var last8: UInt64 = 0
+    var word0: UInt64 = 0
+    var word1: UInt64 = 0
+    var matchPointer = 0
+    var matchLength = 0
+    var bitPosition = 0
+    // Per-bit state kept between predict and update.
+    var matchExpected = -1
+    var matchIndex = 0
+    var mixerSet1 = 0
+    var mixerSet2 = 0
+    var dot1 = 0
+    var dot2 = 0
+    var apmIndex1 = 0
+    var apmIndex2 = 0
+    var apmIndex3 = 0
+    var apmWeight = 0
+    var pMix = 0
+
+    init(level: Int, blockSize n: Int) throws(CodecError) {
+        let config = CMConfiguration.level(level)
+        self.config = config
+        history = CMBitHistory()
+        stretchTable = .allocate(capacity: 4096)
+        squashTable = .allocate(capacity: 4096)
+        for i in 0..<4096 {
+            stretchTable[i] = Int32(LogisticTables.stretch16[i])
+            squashTable[i] = Int32(LogisticTables.squash16[i])
+        }
+        rates = .allocate(capacity: 1024)
+        rates.initialize(from: LogisticTables.rates, count: 1024)
+        contextCount = config.contexts.count
+        kinds = .allocate(capacity: Swift.max(1, contextCount))
+        for (i, k) in config.contexts.enumerated() { kinds[i] = Self.kindCode(k) }
+        slotBits = config.slotBits(blockSize: n)
+        tableBytes = contextCount << (slotBits + 4)
+        guard let t = LargeAllocation.tryAllocate(UInt8.self, count: Swift.max(16, tableBytes)) else {
+            throw .limitExceeded("cm context tables of \(tableBytes) bytes: out of memory")
+        }
+        tables = t
+        tables.initialize(repeating: 0, count: Swift.max(16, tableBytes))
+        contextHash = .allocate(capacity: Swift.max(1, contextCount))
+        contextHash.initialize(repeating: 0, count: Swift.max(1, contextCount))
+        slots = .allocate(capacity: Swift.max(1, contextCount))
+        for i in 0..<contextCount { slots[i] = tables + (i << (slotBits + 4)) }
+        order0 = .allocate(capacity: 256)
+        order0.initialize(repeating: 0, count: 256)
+        order1 = .allocate(capacity: 65536)
+        order1.initialize(repeating: 0, count: 65536)
+        let maps = contextCount + 2
+        stateMaps = .allocate(capacity: 256 * maps)
+        for m in 0..<maps {
+            for s in 0..<256 { stateMaps[256 * m + s] = UInt32(history.initial[s]) << 16 }
+        }
+        current = .allocate(capacity: maps)
+        current.initialize(repeating: order0, count: maps)
+        matchBits = config.matchBits(blockSize: n)
+        matchTable = .allocate(capacity: 1 << matchBits)
+        matchTable.initialize(repeating: 0, count: 1 << matchBits)
+        matchMap = .allocate(capacity: 64 * 2)
+        for i in 0..<128 { matchMap[i] = (i & 1 == 1 ? 49152 : 16384) << 16 }
+        inputCount = maps + 3
+        inputs = .allocate(capacity: Self.maxInputs)
+        inputs.initialize(repeating: 0, count: Self.maxInputs)
+        weights1 = .allocate(capacity: Self.maxInputs * 1024)
+        weights1.initialize(repeating: 0, count: Self.maxInputs * 1024)
+        weights2 = .allocate(capacity: Self.maxInputs * 2048)
+        weights2.initialize(repeating: 0, count: Self.maxInputs * 2048)
+        let w0 = Int32((1 << 16) * 3 / 10)
+        for s in 0..<1024 { for i in 0..<inputCount { weights1[Self.maxInputs * s + i] = w0 } }
+        for s in 0..<2048 { for i in 0..<inputCount { weights2[Self.maxInputs * s + i] = w0 } }
+        apm1 = .allocate(capacity: 33 * 256)
+        apm2 = .allocate(capacity: 33 * 65536)
+        apm3 = .allocate(capacity: 33 * 65536)
+        for j in 0..<33 { apm1[j] = LogisticTables.squash16((j - 16) * 128) }
+        for c in 1..<256 { (apm1 + 33 * c).update(from: apm1, count: 33) }
+        for c in 0..<65536 { (apm2 + 33 * c).update(from: apm1, count: 33) }
+        if config.thirdAPM { for c in 0..<65536 { (apm3 + 33 * c).update(from: apm1, count: 33) } }
+        startByte()
+    }
+
+    func deallocate() {
+        history.deallocate()
+        stretchTable.deallocate()
+        squashTable.deallocate()
+        rates.deallocate()
+        kinds.deallocate()
+        LargeAllocation.deallocate(tables, count: Swift.max(16, tableBytes))
+        contextHash.deallocate()
+        slots.deallocate()
+        order0.deallocate()
+        order1.deallocate()
+        stateMaps.deallocate()
+        current.deallocate()
+        matchTable.deallocate()
+        matchMap.deallocate()
+        inputs.deallocate()
+        weights1.deallocate()
+        weights2.deallocate()
+        apm1.deallocate()
+        apm2.deallocate()
+        apm3.deallocate()
+    }
+
+    static func kindCode(_ k: CMContextKind) -> Int {
+        switch k {
+        case .order(let n): return Swift.max(2, Swift.min(8, n))
+        case .word: return 20
+        case .wordPair: return 21
+        case .sparseSkip1: return 30
+        case .sparseSkip2: return 31
+        case .sparseAlternate: return 32
+        }
+    }
+
+    @inline(__always)
+    static func hash(_ x: UInt64, _ salt: UInt64) -> UInt64 {
+        var h = (x &+ salt &* 0x2545_F491_4F6C_DD1D) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h &>> 29
+        h &*= 0xD6E8_FEB8_6659_FD93
+        return h ^ (h &>> 32)
+    }
+
+    /// The slot for hash `h` in table `t`: the one whose check byte matches
+    /// among three neighbours, or the neighbour that has seen least, cleared.
+    @inline(__always)
+    func lookup(_ t: UnsafeMutablePointer<UInt8>, _ h: UInt64) -> UnsafeMutablePointer<UInt8> {
+        let check = UInt8(truncatingIfNeeded: h &>> 24)
+        let i0 = Int(truncatingIfNeeded: h &>> (64 &- UInt64(slotBits)))
+        var best = i0
+        var bestSeen = 1000
+        for j in 0..<3 {
+            let i = i0 ^ j
+            let s = t + (i &<< 4)
+            if s[0] == check { return s }
+            let seen = Int(history.total[Int(s[1])])
+            if seen < bestSeen { best = i; bestSeen = seen }
+        }
+        let s = t + (best &<< 4)
+        let raw = UnsafeMutableRawPointer(s)
+        raw.storeBytes(of: 0 as UInt64, as: UInt64.self)
+        raw.storeBytes(of: 0 as UInt64, toByteOffset: 8, as: UInt64.self)
+        s[0] = check
+        return s
+    }
+
+    /// Byte-boundary work: context hashes and the first nibble's slots.
+    @inline(__always)
+    mutating func startByte() {
+        let h = last8
+        for i in 0..<contextCount {
+            let x: UInt64
+            switch kinds[i] {
+            case 20: x = word0 &* 0x100 | (h & 0xFF)
+            case 21: x = word0 ^ (word1 &* 0x9E37_79B9)
+            case 30: x = (h &>> 8) & 0xFFFF
+            case 31: x = (h &>> 16) & 0xFFFF
+            case 32: x = h & 0xFF00FF
+            case let k: x = k >= 8 ? h : h & ((1 &<< UInt64(8 &* k)) &- 1)
+            }
+            let hx = Self.hash(x, UInt64(kinds[i]))
+            contextHash[i] = hx
+            slots[i] = lookup(tables + (i &<< (slotBits &+ 4)), hx)
+        }
+    }
+
+    /// Updates the byte history after `byte` was coded at `position` of `buffer`
+    /// (which holds every byte before it).
+    @inline(__always)
+    mutating func endByte(_ byte: Int, _ buffer: UnsafePointer<UInt8>, _ position: Int) {
+        c1 = byte
+        last8 = last8 &<< 8 | UInt64(byte)
+        var folded = byte
+        if folded >= 65 && folded <= 90 { folded += 32 }
+        if folded >= 97 && folded <= 122 {
+            word0 = (word0 &+ UInt64(folded)) &* 0x3FB_7A1B
+        } else if word0 != 0 {
+            word1 = word0
+            word0 = 0
+        }
+        // Match model: extend the current match or look for a new one.
+        let minLength = config.matchMinLength
+        if minLength > 0 {
+            let done = position &+ 1
+            if matchLength > 0 {
+                if Int(buffer[matchPointer]) == byte {
+                    matchLength = Swift.min(matchLength &+ 1, 65535)
+                    matchPointer &+= 1
+                } else {
+                    matchLength = 0
+                }
+            }
+            if done >= minLength {
+                let key = last8 & ((minLength >= 8 ? 0 : (1 &<< UInt64(8 &* minLength))) &- 1)
+                let slot = Int(truncatingIfNeeded: Self.hash(key, 99) &>> (64 &- UInt64(matchBits)))
+                if matchLength == 0 {
+                    let candidate = Int(matchTable[slot])
+                    if candidate > 0 {
+                        var l = 0
+                        while l < candidate && l < 65535 && buffer[candidate &- 1 &- l] == buffer[done &- 1 &- l] { l &+= 1 }
+                        if l >= minLength {
+                            matchLength = l
+                            matchPointer = candidate
+                        }
+                    }
+                }
+                matchTable[slot] = UInt32(truncatingIfNeeded: done)
+            }
+        }
+        c0 = 1
+        bitPosition = 0
+        startByte()
+    }
+
+    @inline(__always)
+    func stretch(_ p16: Int) -> Int32 { stretchTable[p16 &>> 4] }
+
+    @inline(__always)
+    func squash(_ x: Int) -> Int {
+        Int(squashTable[Swift.max(-2047, Swift.min(2047, x)) &+ 2048])
+    }
+
+    /// P(next bit = 1) in 16 bits, 1…65535.
+    @inline(__always)
+    mutating func predict(_ buffer: UnsafePointer<UInt8>) -> Int {
+        // Node 1…15 of the current nibble's bit tree.
+        let j = bitPosition &- 4
+        let nodeIndex = j < 0 ? c0 : (1 &<< j) | (c0 & ((1 &<< j) &- 1))
+        var k = 0
+        // Direct orders 0 and 1.
+        current[0] = order0 + c0
+        current[1] = order1 + (c1 &<< 8 | c0)
+        for i in 0..<contextCount { current[i &+ 2] = slots[i] + nodeIndex }
+        let maps = contextCount &+ 2
+        while k < maps {
+            let s = Int(current[k].pointee)
+            let p = Int(stateMaps[k &<< 8 | s] &>> 16)
+            inputs[k] = stretch(p)
+            k &+= 1
+        }
+        // Match model.
+        matchExpected = -1
+        var matchBucket = 0
+        if matchLength > 0 {
+            let predicted = Int(buffer[matchPointer]) | 256
+            if predicted &>> (8 &- bitPosition) == c0 {
+                matchExpected = (predicted &>> (7 &- bitPosition)) & 1
+                let l = matchLength
+                let bucket = l < 16 ? l : Swift.min(63, 16 &+ ((l &- 16) &>> 2))
+                matchIndex = bucket &<< 1 | matchExpected
+                let p = Int(matchMap[matchIndex] &>> 16)
+                inputs[k] = stretch(p)
+                let strength = Int32(Swift.min(l, 32) &<< 6)
+                inputs[k &+ 1] = matchExpected == 1 ? strength : -strength
+                matchBucket = l < 16 ? 1 : l < 32 ? 2 : 3
+            } else {
+                inputs[k] = 0
+                inputs[k &+ 1] = 0
+            }
+        } else {
+            inputs[k] = 0
+            inputs[k &+ 1] = 0
+        }
+        inputs[k &+ 2] = 256
+        // Mixers.
+        let n = inputCount
+        mixerSet1 = (matchBucket &<< 8 | c0) &* Self.maxInputs
+        var dot = 0
+        let w1 = weights1 + mixerSet1
+        for i in 0..<n { dot &+= Int(w1[i]) &* Int(inputs[i]) }
+        dot1 = Swift.max(-2047, Swift.min(2047, dot &>> 16))
+        var st = dot1
+        if config.secondMixer {
+            mixerSet2 = (c1 &<< 3 | bitPosition) &* Self.maxInputs
+            let w2 = weights2 + mixerSet2
+            var d2 = 0
+            for i in 0..<n { d2 &+= Int(w2[i]) &* Int(inputs[i]) }
+            dot2 = Swift.max(-2047, Swift.min(2047, d2 &>> 16))
+            st = (dot1 &+ dot2) &>> 1
+        }
+        pMix = squash(st)
+        // Secondary estimation: interpolate between two of 33 steps.
+        let sIndex = st &+ 2048
+        apmWeight = sIndex & 127
+        let lo = sIndex &>> 7
+        apmIndex1 = c0 &* 33 &+ lo
+        apmIndex2 = (c1 &<< 8 | c0) &* 33 &+ lo
+        let a1 = (Int(apm1[apmIndex1]) &* (128 &- apmWeight) &+ Int(apm1[apmIndex1 &+ 1]) &* apmWeight) &>> 7
+        let a2 = (Int(apm2[apmIndex2]) &* (128 &- apmWeight) &+ Int(apm2[apmIndex2 &+ 1]) &* apmWeight) &>> 7
+        var p: Int
+        if config.thirdAPM {
+            let h2 = Int(truncatingIfNeeded: (last8 & 0xFFFF) &* 0x9E37_79B1 &>> 8) & 0xFF00
+            apmIndex3 = ((h2 ^ (c1 &<< 8)) & 0xFF00 | c0) &* 33 &+ lo
+            let a3 = (Int(apm3[apmIndex3]) &* (128 &- apmWeight) &+ Int(apm3[apmIndex3 &+ 1]) &* apmWeight) &>> 7
+            p = (2 &* pMix &+ a1 &+ 2 &* a2 &+ 3 &* a3) &>> 3
+        } else {
+            p = (pMix &+ a1 &+ 2 &* a2) &>> 2
+        }
+        return Swift.max(32, Swift.min(65535 &- 32, p))
+    }
+
+    @inline(__always)
+    func updateAPM(_ t: UnsafeMutablePointer<UInt16>, _ i: Int, _ target: Int) {
+        let a = Int(t[i]), b = Int(t[i &+ 1])
+        t[i] = UInt16(truncatingIfNeeded: a &+ (((target &- a) &* (128 &- apmWeight)) &>> 13))
+        t[i &+ 1] = UInt16(truncatingIfNeeded: b &+ (((target &- b) &* apmWeight) &>> 13))
+    }
+
+    @inline(__always)
+    func updateMap(_ m: UnsafeMutablePointer<UInt32>, _ bit: Int, limit: Int) {
+        let v = m.pointee
+        let n = Int(v & 1023)
+        let p = Int(v &>> 10)
+        let target = bit == 1 ? (1 &<< 22) &- 1 : 0
+        let np = p &+ (((target &- p) &* Int(rates[n])) &>> 16)
+        m.pointee = UInt32(truncatingIfNeeded: np &<< 10 | (n < limit ? n &+ 1 : n))
+    }
+
+    @inline(__always)
+    mutating func update(_ bit: Int, _ buffer: UnsafePointer<UInt8>, _ position: Int) {
+        let maps = contextCount &+ 2
+        for k in 0..<maps {
+            let h = current[k]
+            let s = Int(h.pointee)
+            updateMap(stateMaps + (k &<< 8 | s), bit, limit: 1023)
+            h.pointee = history.next[s &<< 1 | bit]
+        }
+        if matchExpected >= 0 {
+            updateMap(matchMap + matchIndex, bit, limit: 1023)
+            if matchExpected != bit { matchLength = 0 }
+        }
+        // Mixers: move the weights down the gradient of the coding cost.
+        let n = inputCount
+        let target = bit &<< 12
+        let err1 = ((target &- (squash(dot1) &>> 4)) &* 6)
+        let w1 = weights1 + mixerSet1
+        for i in 0..<n { w1[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err1) &>> 10) }
+        if config.secondMixer {
+            let err2 = ((target &- (squash(dot2) &>> 4)) &* 6)
+            let w2 = weights2 + mixerSet2
+            for i in 0..<n { w2[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err2) &>> 10) }
+        }
+        let t16 = bit == 1 ? 65535 : 0
+        updateAPM(apm1, apmIndex1, t16)
+        updateAPM(apm2, apmIndex2, t16)
+        if config.thirdAPM { updateAPM(apm3, apmIndex3, t16) }
+        // Next bit.
+        c0 = c0 &<< 1 | bit
+        bitPosition &+= 1
+        if bitPosition == 4 {
+            for i in 0..<contextCount {
+                let hx = Self.hash(contextHash[i] ^ UInt64(c0), 0x51)
+                slots[i] = lookup(tables + (i &<< (slotBits &+ 4)), hx)
+            }
+        }
+    }
+
+    /// Codes one byte (the encoder passes it, the decoder gets it back) at
+    /// `position`; `buffer` holds all earlier bytes. The caller stores the
+    /// byte at `position` and then calls `endByte`.
+    @inline(__always)
+    mutating func code<C: BinaryCoder>(_ byte: Int, _ coder: inout C, _ buffer: UnsafePointer<UInt8>, _ position: Int) -> Int {
+        for k in stride(from: 7, through: 0, by: -1) {
+            let p = predict(buffer)
+            let bit = coder.code((byte &>> k) & 1 != 0, probabilityOfOne: UInt32(p)) ? 1 : 0
+            update(bit, buffer, position)
+        }
+        return c0 & 255
+    }
+}
