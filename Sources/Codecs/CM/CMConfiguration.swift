@@ -29,8 +29,8 @@ struct CMConfiguration: Sendable {
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .word],
                                    matchMinLength: 6, secondMixer: false, thirdAPM: false, maxSlotBits: 20)
         case 5:
-            return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .word, .wordPair],
-                                   matchMinLength: 6, secondMixer: false, thirdAPM: false, maxSlotBits: 20)
+            return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(6), .word, .recordAbove],
+                                   matchMinLength: 6, secondMixer: false, thirdAPM: false, maxSlotBits: 19)
         case 6:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .word, .wordPair],
                                    matchMinLength: 6, secondMixer: true, thirdAPM: true, maxSlotBits: 21)
@@ -40,11 +40,12 @@ struct CMConfiguration: Sendable {
                                    matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 21)
         case 8:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .order(8),
-                                              .word, .wordPair, .sparseSkip1, .sparseSkip2, .sparseAlternate],
+                                              .word, .wordPair, .sparseSkip1, .sparseSkip2, .sparseAlternate, .recordAbove, .recordNeighbours],
                                    matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 22)
         default:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .order(7), .order(8),
-                                              .word, .wordPair, .sparseSkip1, .sparseSkip2, .sparseAlternate],
+                                              .word, .wordPair, .sparseSkip1, .sparseSkip2, .sparseAlternate,
+                                              .recordAbove, .recordNeighbours, .recordColumn],
                                    matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 22)
         }
     }
@@ -72,7 +73,7 @@ struct CMConfiguration: Sendable {
         let match = matchMinLength > 0 ? 4 << matchBits(blockSize: n) : 0
         let direct = 65536 + 256
         let maps = (contexts.count + 2) * 256 * 4 + 1024
-        let mixers = CMModel.maxInputs * 4 * (1024 + (secondMixer ? 2048 : 0))
+        let mixers = CMModel.maxInputs * 4 * (1024 + (secondMixer ? 4096 : 0))
         let apms = 33 * 2 * (256 + 65536 + (thirdAPM ? 65536 : 0))
         return tables + match + direct + maps + mixers + apms + (64 << 10)
     }
@@ -92,4 +93,10 @@ enum CMContextKind: Sendable, Equatable {
     case sparseSkip2
     /// Bytes 1 and 3 back.
     case sparseAlternate
+    /// The byte one record back (record length detected from repeating gaps) and the last byte.
+    case recordAbove
+    /// The byte one record back and its two neighbours.
+    case recordNeighbours
+    /// The bytes one and two records back and the last byte.
+    case recordColumn
 }

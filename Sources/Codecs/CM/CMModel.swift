@@ -1,4 +1,7 @@
 import Transforms
+#if CM_TUNING && canImport(Glibc)
+import Glibc
+#endif
 
 /// The bitwise context-mixing model of `cm`: every byte is coded as eight
 /// binary decisions, most significant bit first, each predicted by
@@ -26,7 +29,7 @@ import Transforms
 /// platform. One model is one struct of pointers into tables allocated at
 /// start; nothing is allocated per bit.
 struct CMModel {
-    static let maxInputs = 20
+    static let maxInputs = 32
 
     let config: CMConfiguration
     let history: CMBitHistory
@@ -61,6 +64,8 @@ struct CMModel {
     let inputCount: Int
     let weights1: UnsafeMutablePointer<Int32>
     let weights2: UnsafeMutablePointer<Int32>
+    /// The final mixer of the two mixers' outputs (levels with two mixers), by partial byte.
+    let weightsFinal: UnsafeMutablePointer<Int32>
     /// Secondary estimation tables, 33 steps per context.
     let apm1: UnsafeMutablePointer<UInt16>
     let apm2: UnsafeMutablePointer<UInt16>
@@ -75,6 +80,13 @@ struct CMModel {
     var matchPointer = 0
     var matchLength = 0
     var bitPosition = 0
+    /// The history buffer and the number of bytes in it (for the record contexts).
+    var buffer: UnsafePointer<UInt8>? = nil
+    var position = 0
+    /// Record length: the distance at which some byte value last recurred three times in a row at equal gaps.
+    var recordLength = 0
+    let lastSeen: UnsafeMutablePointer<Int>
+    let recordVotes: UnsafeMutablePointer<UInt32>
     // Per-bit state kept between predict and update.
     var matchExpected = -1
     var matchIndex = 0
@@ -87,6 +99,10 @@ struct CMModel {
     var apmIndex3 = 0
     var apmWeight = 0
     var pMix = 0
+    // Tuning knobs (temporary).
+    var t0 = 40, t1 = 15, t2 = 1023, t3 = 12, t4 = 0, t5 = 0, t6 = 8, t7 = 12
+    var dotF = 0
+    var finalSet = 0
 
     init(level: Int, blockSize n: Int) throws(CodecError) {
         let config = CMConfiguration.level(level)
@@ -125,6 +141,10 @@ struct CMModel {
         }
         current = .allocate(capacity: maps)
         current.initialize(repeating: order0, count: maps)
+        lastSeen = .allocate(capacity: 3 * 256)
+        lastSeen.initialize(repeating: 0, count: 3 * 256)
+        recordVotes = .allocate(capacity: 65536)
+        recordVotes.initialize(repeating: 0, count: 65536)
         matchBits = config.matchBits(blockSize: n)
         matchTable = .allocate(capacity: 1 << matchBits)
         matchTable.initialize(repeating: 0, count: 1 << matchBits)
@@ -135,11 +155,19 @@ struct CMModel {
         inputs.initialize(repeating: 0, count: Self.maxInputs)
         weights1 = .allocate(capacity: Self.maxInputs * 1024)
         weights1.initialize(repeating: 0, count: Self.maxInputs * 1024)
-        weights2 = .allocate(capacity: Self.maxInputs * 2048)
-        weights2.initialize(repeating: 0, count: Self.maxInputs * 2048)
+        weights2 = .allocate(capacity: Self.maxInputs * 4096)
+        weights2.initialize(repeating: 0, count: Self.maxInputs * 4096)
         let w0 = Int32((1 << 16) * 3 / 10)
-        for s in 0..<1024 { for i in 0..<inputCount { weights1[Self.maxInputs * s + i] = w0 } }
-        for s in 0..<2048 { for i in 0..<inputCount { weights2[Self.maxInputs * s + i] = w0 } }
+        // Stretched inputs start at 0.3 each, the linear ones and the bias at 0.
+        for s in 0..<1024 { for i in 0..<maps { weights1[Self.maxInputs * s + i] = w0 } }
+        for s in 0..<4096 { for i in 0..<maps { weights2[Self.maxInputs * s + i] = w0 } }
+        weightsFinal = .allocate(capacity: 4 * 256)
+        for c in 0..<256 {
+            weightsFinal[4 * c] = 1 << 15
+            weightsFinal[4 * c + 1] = 1 << 15
+            weightsFinal[4 * c + 2] = 0
+            weightsFinal[4 * c + 3] = 0
+        }
         apm1 = .allocate(capacity: 33 * 256)
         apm2 = .allocate(capacity: 33 * 65536)
         apm3 = .allocate(capacity: 33 * 65536)
@@ -147,6 +175,21 @@ struct CMModel {
         for c in 1..<256 { (apm1 + 33 * c).update(from: apm1, count: 33) }
         for c in 0..<65536 { (apm2 + 33 * c).update(from: apm1, count: 33) }
         if config.thirdAPM { for c in 0..<65536 { (apm3 + 33 * c).update(from: apm1, count: 33) } }
+        t0 = config.secondMixer ? 40 : 12
+        #if CM_TUNING
+        // Experiments only (a private build flag): never in a release, where these decide the format.
+        if let e = getenv("CMT") {
+            let v = String(cString: e).split(separator: ",").map { Int($0) ?? 0 }
+            if v.count > 0 { t0 = v[0] }
+            if v.count > 1 { t1 = v[1] }
+            if v.count > 2 { t2 = v[2] }
+            if v.count > 3 { t3 = v[3] }
+            if v.count > 4 { t4 = v[4] }
+            if v.count > 5 { t5 = v[5] }
+            if v.count > 6 { t6 = v[6] }
+            if v.count > 7 { t7 = v[7] }
+        }
+        #endif
         startByte()
     }
 
@@ -164,10 +207,13 @@ struct CMModel {
         stateMaps.deallocate()
         current.deallocate()
         matchTable.deallocate()
+        lastSeen.deallocate()
+        recordVotes.deallocate()
         matchMap.deallocate()
         inputs.deallocate()
         weights1.deallocate()
         weights2.deallocate()
+        weightsFinal.deallocate()
         apm1.deallocate()
         apm2.deallocate()
         apm3.deallocate()
@@ -181,6 +227,9 @@ struct CMModel {
         case .sparseSkip1: return 30
         case .sparseSkip2: return 31
         case .sparseAlternate: return 32
+        case .recordAbove: return 40
+        case .recordNeighbours: return 41
+        case .recordColumn: return 42
         }
     }
 
@@ -219,6 +268,15 @@ struct CMModel {
     @inline(__always)
     mutating func startByte() {
         let h = last8
+        // Bytes one and two records back, and the neighbours of the first.
+        var above: UInt64 = 0, aboveLeft: UInt64 = 0, aboveRight: UInt64 = 0, above2: UInt64 = 0
+        let r = recordLength
+        if r > 0, let b = buffer {
+            if position >= r { above = UInt64(b[position &- r]) | 0x100 }
+            if position > r { aboveLeft = UInt64(b[position &- r &- 1]) }
+            if position >= r, r > 1 { aboveRight = UInt64(b[position &- r &+ 1]) }
+            if position >= 2 &* r { above2 = UInt64(b[position &- 2 &* r]) | 0x100 }
+        }
         for i in 0..<contextCount {
             let x: UInt64
             switch kinds[i] {
@@ -227,6 +285,9 @@ struct CMModel {
             case 30: x = (h &>> 8) & 0xFFFF
             case 31: x = (h &>> 16) & 0xFFFF
             case 32: x = h & 0xFF00FF
+            case 40: x = above &<< 8 | (h & 0xFF) | UInt64(Swift.min(r, 0xFFFF)) &<< 20
+            case 41: x = above &<< 16 | aboveLeft &<< 8 | aboveRight | UInt64(Swift.min(r, 0xFFFF)) &<< 28
+            case 42: x = t4 == 3 ? (above &<< 12 | aboveRight | (h & 0xFF) &<< 24) : (above &<< 12 | above2 | (h & 0xFF) &<< 24)
             case let k: x = k >= 8 ? h : h & ((1 &<< UInt64(8 &* k)) &- 1)
             }
             let hx = Self.hash(x, UInt64(kinds[i]))
@@ -278,6 +339,23 @@ struct CMModel {
                 matchTable[slot] = UInt32(truncatingIfNeeded: done)
             }
         }
+        // Record length: three equal gaps in a row between occurrences of one byte value.
+        let done = position &+ 1
+        let gap = done &- lastSeen[byte]
+        // Each such gap scores a vote; the record length changes only to a gap
+        // with clearly more votes, so multiples and chance repeats do not flip it.
+        if gap >= 2, gap < 65536, gap == lastSeen[256 &+ byte], gap == lastSeen[512 &+ byte] {
+            let votes = recordVotes[gap] &+ 1
+            recordVotes[gap] = votes
+            if gap != recordLength, recordLength == 0 ? votes >= 4 : votes > recordVotes[recordLength] &+ 2 {
+                recordLength = gap
+            }
+        }
+        lastSeen[512 &+ byte] = lastSeen[256 &+ byte]
+        lastSeen[256 &+ byte] = gap
+        lastSeen[byte] = done
+        self.buffer = buffer
+        self.position = done
         c0 = 1
         bitPosition = 0
         startByte()
@@ -298,6 +376,7 @@ struct CMModel {
         let j = bitPosition &- 4
         let nodeIndex = j < 0 ? c0 : (1 &<< j) | (c0 & ((1 &<< j) &- 1))
         var k = 0
+        var seenCount = 0
         // Direct orders 0 and 1.
         current[0] = order0 + c0
         current[1] = order1 + (c1 &<< 8 | c0)
@@ -307,6 +386,7 @@ struct CMModel {
             let s = Int(current[k].pointee)
             let p = Int(stateMaps[k &<< 8 | s] &>> 16)
             inputs[k] = stretch(p)
+            if s != 0 { seenCount &+= 1 }
             k &+= 1
         }
         // Match model.
@@ -335,19 +415,22 @@ struct CMModel {
         inputs[k &+ 2] = 256
         // Mixers.
         let n = inputCount
-        mixerSet1 = (matchBucket &<< 8 | c0) &* Self.maxInputs
+        mixerSet1 = (t4 == 2 ? c0 : (matchBucket &<< 8 | c0)) &* Self.maxInputs
         var dot = 0
         let w1 = weights1 + mixerSet1
         for i in 0..<n { dot &+= Int(w1[i]) &* Int(inputs[i]) }
         dot1 = Swift.max(-2047, Swift.min(2047, dot &>> 16))
         var st = dot1
         if config.secondMixer {
-            mixerSet2 = (c1 &<< 3 | bitPosition) &* Self.maxInputs
+            mixerSet2 = (t4 == 1 ? (Swift.min(seenCount, 15) &<< 8 | c0) : (c1 &<< 3 | bitPosition)) &* Self.maxInputs
             let w2 = weights2 + mixerSet2
             var d2 = 0
             for i in 0..<n { d2 &+= Int(w2[i]) &* Int(inputs[i]) }
             dot2 = Swift.max(-2047, Swift.min(2047, d2 &>> 16))
-            st = (dot1 &+ dot2) &>> 1
+            finalSet = c0 &<< 2
+            let wf = weightsFinal + finalSet
+            dotF = Swift.max(-2047, Swift.min(2047, (Int(wf[0]) &* dot1 &+ Int(wf[1]) &* dot2 &+ Int(wf[2]) &* 256) &>> 16))
+            st = dotF
         }
         pMix = squash(st)
         // Secondary estimation: interpolate between two of 33 steps.
@@ -367,14 +450,17 @@ struct CMModel {
         } else {
             p = (pMix &+ a1 &+ 2 &* a2) &>> 2
         }
+        if t5 == 1 { p = pMix }
+        if t5 == 2 { p = (a1 &+ a2) &>> 1 }
+        if t5 == 3 { p = (pMix &+ 3 &* a2) &>> 2 }
         return Swift.max(32, Swift.min(65535 &- 32, p))
     }
 
     @inline(__always)
     func updateAPM(_ t: UnsafeMutablePointer<UInt16>, _ i: Int, _ target: Int) {
         let a = Int(t[i]), b = Int(t[i &+ 1])
-        t[i] = UInt16(truncatingIfNeeded: a &+ (((target &- a) &* (128 &- apmWeight)) &>> 13))
-        t[i &+ 1] = UInt16(truncatingIfNeeded: b &+ (((target &- b) &* apmWeight) &>> 13))
+        t[i] = UInt16(truncatingIfNeeded: a &+ (((target &- a) &* (128 &- apmWeight)) &>> t3))
+        t[i &+ 1] = UInt16(truncatingIfNeeded: b &+ (((target &- b) &* apmWeight) &>> t3))
     }
 
     @inline(__always)
@@ -393,7 +479,7 @@ struct CMModel {
         for k in 0..<maps {
             let h = current[k]
             let s = Int(h.pointee)
-            updateMap(stateMaps + (k &<< 8 | s), bit, limit: 1023)
+            updateMap(stateMaps + (k &<< 8 | s), bit, limit: t2)
             h.pointee = history.next[s &<< 1 | bit]
         }
         if matchExpected >= 0 {
@@ -403,13 +489,18 @@ struct CMModel {
         // Mixers: move the weights down the gradient of the coding cost.
         let n = inputCount
         let target = bit &<< 12
-        let err1 = ((target &- (squash(dot1) &>> 4)) &* 6)
+        let err1 = ((target &- (squash(dot1) &>> 4)) &* t0)
         let w1 = weights1 + mixerSet1
-        for i in 0..<n { w1[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err1) &>> 10) }
+        for i in 0..<n { w1[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err1) &>> t1) }
         if config.secondMixer {
-            let err2 = ((target &- (squash(dot2) &>> 4)) &* 6)
+            let err2 = ((target &- (squash(dot2) &>> 4)) &* t6)
             let w2 = weights2 + mixerSet2
-            for i in 0..<n { w2[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err2) &>> 10) }
+            for i in 0..<n { w2[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err2) &>> t1) }
+            let errF = (target &- (squash(dotF) &>> 4)) &* t7
+            let wf = weightsFinal + finalSet
+            wf[0] &+= Int32(truncatingIfNeeded: (dot1 &* errF) &>> t1)
+            wf[1] &+= Int32(truncatingIfNeeded: (dot2 &* errF) &>> t1)
+            wf[2] &+= Int32(truncatingIfNeeded: (256 &* errF) &>> t1)
         }
         let t16 = bit == 1 ? 65535 : 0
         updateAPM(apm1, apmIndex1, t16)
