@@ -13,6 +13,8 @@ struct CMConfiguration: Sendable {
     var thirdAPM: Bool
     /// The largest context table, as log2 of its 16-byte slots.
     var maxSlotBits: Int
+    /// A third mixer (weights by how many contexts were seen before), joining the final mixer.
+    var thirdMixer = false
 
     static func level(_ level: Int) -> CMConfiguration {
         switch Swift.max(1, Swift.min(9, level)) {
@@ -35,18 +37,18 @@ struct CMConfiguration: Sendable {
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .word, .wordPair],
                                    matchMinLength: 6, secondMixer: true, thirdAPM: true, maxSlotBits: 21)
         case 7:
-            return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .order(8),
+            return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6),
                                               .word, .wordPair, .sparseSkip1],
                                    matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 21)
         case 8:
-            return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .order(8),
+            return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6),
                                               .word, .wordPair, .sparseSkip1, .sparseSkip2, .sparseAlternate, .recordAbove, .recordNeighbours],
                                    matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 22)
         default:
-            return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .order(7), .order(8),
+            return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6),
                                               .word, .wordPair, .sparseSkip1, .sparseSkip2, .sparseAlternate,
-                                              .recordAbove, .recordNeighbours, .recordColumn],
-                                   matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 22)
+                                              .recordAbove, .recordNeighbours, .recordColumn, .indirect],
+                                   matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 22, thirdMixer: true)
         }
     }
 
@@ -73,7 +75,7 @@ struct CMConfiguration: Sendable {
         let match = matchMinLength > 0 ? 4 << matchBits(blockSize: n) : 0
         let direct = 65536 + 256
         let maps = (contexts.count + 2) * 256 * 4 + 1024
-        let mixers = CMModel.maxInputs * 4 * (1024 + (secondMixer ? 4096 : 0))
+        let mixers = CMModel.maxInputs * 4 * (1024 + (secondMixer ? 4096 : 0) + (thirdMixer ? 256 : 0))
         let apms = 33 * 2 * (256 + 65536 + (thirdAPM ? 65536 : 0))
         return tables + match + direct + maps + mixers + apms + (64 << 10)
     }
@@ -99,4 +101,7 @@ enum CMContextKind: Sendable, Equatable {
     case recordNeighbours
     /// The bytes one and two records back and the last byte.
     case recordColumn
+    /// The two bytes that followed the last occurrences of the last two bytes, and those two bytes
+    /// (an indirect context, as in PAQ8).
+    case indirect
 }

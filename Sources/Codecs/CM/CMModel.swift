@@ -66,6 +66,10 @@ struct CMModel {
     let weights2: UnsafeMutablePointer<Int32>
     /// The final mixer of the two mixers' outputs (levels with two mixers), by partial byte.
     let weightsFinal: UnsafeMutablePointer<Int32>
+    /// A third mixer (level 9) chosen by how many inputs have seen their context, and the bit position.
+    let weights3: UnsafeMutablePointer<Int32>
+    var mixerSet3 = 0
+    var dot3 = 0
     /// Secondary estimation tables, 33 steps per context.
     let apm1: UnsafeMutablePointer<UInt16>
     let apm2: UnsafeMutablePointer<UInt16>
@@ -87,6 +91,8 @@ struct CMModel {
     var recordLength = 0
     let lastSeen: UnsafeMutablePointer<Int>
     let recordVotes: UnsafeMutablePointer<UInt32>
+    /// Indirect context: per last two bytes, the bytes that followed their last occurrences.
+    let followers: UnsafeMutablePointer<UInt16>
     // Per-bit state kept between predict and update.
     var matchExpected = -1
     var matchIndex = 0
@@ -100,12 +106,28 @@ struct CMModel {
     var apmWeight = 0
     var pMix = 0
     // Tuning knobs (temporary).
-    var t0 = 40, t1 = 15, t2 = 1023, t3 = 12, t4 = 0, t5 = 0, t6 = 8, t7 = 12
+    var t0 = 40, t1 = 15, t2 = 1023, t3 = 12, t4 = 0, t5 = 0, t6 = 16, t7 = 6
     var dotF = 0
     var finalSet = 0
 
     init(level: Int, blockSize n: Int) throws(CodecError) {
-        let config = CMConfiguration.level(level)
+        var config = CMConfiguration.level(level)
+        #if CM_TUNING
+        // Ablation for docs/CM.md: CMA is a mask of parts to leave out.
+        if let e = getenv("CMA"), let mask = Int(String(cString: e)) {
+            if mask & 1 != 0 { config.matchMinLength = 0 }
+            config.contexts.removeAll { k in
+                switch k {
+                case .word, .wordPair: return mask & 2 != 0
+                case .sparseSkip1, .sparseSkip2, .sparseAlternate: return mask & 4 != 0
+                case .recordAbove, .recordNeighbours, .recordColumn: return mask & 8 != 0
+                case .indirect: return mask & 16 != 0
+                case .order(let n): return (mask & 128 != 0 && n > 6) || (mask & 256 != 0 && n == 5)
+                }
+            }
+            if mask & 64 != 0 { config.secondMixer = false }
+        }
+        #endif
         self.config = config
         history = CMBitHistory()
         stretchTable = .allocate(capacity: 4096)
@@ -145,6 +167,8 @@ struct CMModel {
         lastSeen.initialize(repeating: 0, count: 3 * 256)
         recordVotes = .allocate(capacity: 65536)
         recordVotes.initialize(repeating: 0, count: 65536)
+        followers = .allocate(capacity: 65536)
+        followers.initialize(repeating: 0, count: 65536)
         matchBits = config.matchBits(blockSize: n)
         matchTable = .allocate(capacity: 1 << matchBits)
         matchTable.initialize(repeating: 0, count: 1 << matchBits)
@@ -161,12 +185,16 @@ struct CMModel {
         // Stretched inputs start at 0.3 each, the linear ones and the bias at 0.
         for s in 0..<1024 { for i in 0..<maps { weights1[Self.maxInputs * s + i] = w0 } }
         for s in 0..<4096 { for i in 0..<maps { weights2[Self.maxInputs * s + i] = w0 } }
+        weights3 = .allocate(capacity: Self.maxInputs * 256)
+        weights3.initialize(repeating: 0, count: Self.maxInputs * 256)
+        for s in 0..<256 { for i in 0..<maps { weights3[Self.maxInputs * s + i] = w0 } }
         weightsFinal = .allocate(capacity: 4 * 256)
         for c in 0..<256 {
-            weightsFinal[4 * c] = 1 << 15
-            weightsFinal[4 * c + 1] = 1 << 15
+            let share = Int32(config.thirdMixer ? (1 << 16) / 3 : 1 << 15)
+            weightsFinal[4 * c] = share
+            weightsFinal[4 * c + 1] = share
             weightsFinal[4 * c + 2] = 0
-            weightsFinal[4 * c + 3] = 0
+            weightsFinal[4 * c + 3] = config.thirdMixer ? share : 0
         }
         apm1 = .allocate(capacity: 33 * 256)
         apm2 = .allocate(capacity: 33 * 65536)
@@ -209,11 +237,13 @@ struct CMModel {
         matchTable.deallocate()
         lastSeen.deallocate()
         recordVotes.deallocate()
+        followers.deallocate()
         matchMap.deallocate()
         inputs.deallocate()
         weights1.deallocate()
         weights2.deallocate()
         weightsFinal.deallocate()
+        weights3.deallocate()
         apm1.deallocate()
         apm2.deallocate()
         apm3.deallocate()
@@ -230,6 +260,7 @@ struct CMModel {
         case .recordAbove: return 40
         case .recordNeighbours: return 41
         case .recordColumn: return 42
+        case .indirect: return 50
         }
     }
 
@@ -285,6 +316,7 @@ struct CMModel {
             case 30: x = (h &>> 8) & 0xFFFF
             case 31: x = (h &>> 16) & 0xFFFF
             case 32: x = h & 0xFF00FF
+            case 50: x = UInt64(followers[Int(truncatingIfNeeded: h & 0xFFFF)]) &<< 16 | (h & 0xFFFF)
             case 40: x = above &<< 8 | (h & 0xFF) | UInt64(Swift.min(r, 0xFFFF)) &<< 20
             case 41: x = above &<< 16 | aboveLeft &<< 8 | aboveRight | UInt64(Swift.min(r, 0xFFFF)) &<< 28
             case 42: x = t4 == 3 ? (above &<< 12 | aboveRight | (h & 0xFF) &<< 24) : (above &<< 12 | above2 | (h & 0xFF) &<< 24)
@@ -300,6 +332,8 @@ struct CMModel {
     /// (which holds every byte before it).
     @inline(__always)
     mutating func endByte(_ byte: Int, _ buffer: UnsafePointer<UInt8>, _ position: Int) {
+        let previous2 = Int(truncatingIfNeeded: last8 & 0xFFFF)
+        followers[previous2] = followers[previous2] &<< 8 | UInt16(byte)
         c1 = byte
         last8 = last8 &<< 8 | UInt64(byte)
         var folded = byte
@@ -429,7 +463,16 @@ struct CMModel {
             dot2 = Swift.max(-2047, Swift.min(2047, d2 &>> 16))
             finalSet = c0 &<< 2
             let wf = weightsFinal + finalSet
-            dotF = Swift.max(-2047, Swift.min(2047, (Int(wf[0]) &* dot1 &+ Int(wf[1]) &* dot2 &+ Int(wf[2]) &* 256) &>> 16))
+            var f = Int(wf[0]) &* dot1 &+ Int(wf[1]) &* dot2 &+ Int(wf[2]) &* 256
+            if config.thirdMixer {
+                mixerSet3 = (Swift.min(seenCount, 31) &<< 3 | bitPosition) &* Self.maxInputs
+                let w3 = weights3 + mixerSet3
+                var d3 = 0
+                for i in 0..<n { d3 &+= Int(w3[i]) &* Int(inputs[i]) }
+                dot3 = Swift.max(-2047, Swift.min(2047, d3 &>> 16))
+                f &+= Int(wf[3]) &* dot3
+            }
+            dotF = Swift.max(-2047, Swift.min(2047, f &>> 16))
             st = dotF
         }
         pMix = squash(st)
@@ -501,6 +544,12 @@ struct CMModel {
             wf[0] &+= Int32(truncatingIfNeeded: (dot1 &* errF) &>> t1)
             wf[1] &+= Int32(truncatingIfNeeded: (dot2 &* errF) &>> t1)
             wf[2] &+= Int32(truncatingIfNeeded: (256 &* errF) &>> t1)
+            if config.thirdMixer {
+                let err3 = ((target &- (squash(dot3) &>> 4)) &* t6)
+                let w3 = weights3 + mixerSet3
+                for i in 0..<n { w3[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err3) &>> t1) }
+                wf[3] &+= Int32(truncatingIfNeeded: (dot3 &* errF) &>> t1)
+            }
         }
         let t16 = bit == 1 ? 65535 : 0
         updateAPM(apm1, apmIndex1, t16)
