@@ -13,9 +13,9 @@ import TestSupport
         return out.bytes
     }
 
-    static func decoded(_ c: any Codec, _ payload: [UInt8], count: Int) throws(CodecError) -> [UInt8] {
+    static func decoded(_ c: any Codec, _ payload: [UInt8], count: Int) throws -> [UInt8] {
         var out = ByteBuffer()
-        try payload.withUnsafeBytes { (raw) throws(CodecError) in try c.decode(raw, originalCount: count, into: &out) }
+        try payload.withUnsafeBytes { raw in try c.decode(raw, originalCount: count, into: &out) }
         return out.bytes
     }
 
@@ -34,8 +34,8 @@ import TestSupport
         for (name, whole) in cases {
             let input = Array(whole.prefix(Self.prefix))
             let c = try roundTrip(codec, input)
-            // The level byte, and at most a few bytes more than the input on random data.
-            #expect(c.count <= input.count + 16, "cm -\(level) on \(name): \(c.count) bytes for \(input.count)")
+            // The level byte, and at most 0.5% more than the input on random data (measured 0.3%).
+            #expect(c.count <= input.count + input.count / 200 + 16, "cm -\(level) on \(name): \(c.count) bytes for \(input.count)")
             if name.hasPrefix("all equal") || name.hasPrefix("all zero") {
                 #expect(c.count < 64 + input.count / 500, "cm -\(level) on \(name): \(c.count) bytes")
             }
@@ -103,7 +103,7 @@ import TestSupport
                 #expect(out.count == input.count)
                 if out != input { changed += 1 }
             } catch {
-                // Any CodecError is fine (the typed throw guarantees its type).
+                #expect(error is CodecError, "flip at \(i): \(error)")
             }
         }
         #expect(changed > 0, "no bit flip changed the output: the payload is not being read")
@@ -123,6 +123,28 @@ import TestSupport
         #expect(clock.now - start < .seconds(60))
         #expect(throws: CodecError.self) { _ = try Self.decoded(codec, [], count: 10) }
         #expect(try Self.decoded(codec, [], count: 0).isEmpty)
+    }
+
+    /// A block much larger than level 1's tables (4 MiB of varied text-like
+    /// data against 2^18 slots per context): slots are replaced all the time
+    /// and the round trip must still be exact.
+    @Test func tablesFullOnALargeGeneratedInput() throws {
+        #if DEBUG
+        let n = 300_000
+        #else
+        let n = 4 << 20
+        #endif
+        var rng = SplitMix64(seed: 21)
+        var words: [[UInt8]] = []
+        for _ in 0..<5000 { words.append((0..<(2 + Int(rng.next() % 9))).map { _ in UInt8(97 + rng.next() % 26) }) }
+        var input: [UInt8] = []
+        input.reserveCapacity(n + 16)
+        while input.count < n {
+            input += words[Int(rng.next() % UInt64(words.count))]
+            input.append(rng.next() % 11 == 0 ? 10 : 32)
+        }
+        let c = try roundTrip(CMCodec(level: 1), input)
+        #expect(c.count < input.count / 2)
     }
 
     @Test func memoryGrowsWithLevelAndIsDeclared() throws {

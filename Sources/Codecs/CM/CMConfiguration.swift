@@ -29,26 +29,26 @@ struct CMConfiguration: Sendable {
                                    matchMinLength: 6, secondMixer: false, thirdAPM: false, maxSlotBits: 19)
         case 4:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .word],
-                                   matchMinLength: 6, secondMixer: false, thirdAPM: false, maxSlotBits: 20)
+                                   matchMinLength: 6, secondMixer: false, thirdAPM: false, maxSlotBits: 19)
         case 5:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(6), .word, .recordAbove],
                                    matchMinLength: 6, secondMixer: false, thirdAPM: false, maxSlotBits: 19)
         case 6:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6), .word, .wordPair],
-                                   matchMinLength: 6, secondMixer: true, thirdAPM: true, maxSlotBits: 21)
+                                   matchMinLength: 6, secondMixer: true, thirdAPM: true, maxSlotBits: 20)
         case 7:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6),
                                               .word, .wordPair, .sparseSkip1],
-                                   matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 21)
+                                   matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 20)
         case 8:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6),
                                               .word, .wordPair, .sparseSkip1, .sparseSkip2, .sparseAlternate, .recordAbove, .recordNeighbours],
-                                   matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 22)
+                                   matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 21)
         default:
             return CMConfiguration(contexts: [.order(2), .order(3), .order(4), .order(5), .order(6),
                                               .word, .wordPair, .sparseSkip1, .sparseSkip2, .sparseAlternate,
                                               .recordAbove, .recordNeighbours, .recordColumn, .indirect],
-                                   matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 22, thirdMixer: true)
+                                   matchMinLength: 7, secondMixer: true, thirdAPM: true, maxSlotBits: 21, thirdMixer: true)
         }
     }
 

@@ -1,4 +1,5 @@
 import Transforms
+internal import CPrefetch
 #if CM_TUNING && canImport(Glibc)
 import Glibc
 #endif
@@ -324,7 +325,11 @@ struct CMModel {
             }
             let hx = Self.hash(x, UInt64(kinds[i]))
             contextHash[i] = hx
-            slots[i] = lookup(tables + (i &<< (slotBits &+ 4)), hx)
+            // Every table is read at random: ask for all the lines first, so the misses overlap.
+            squeeze_prefetch(tables + (i &<< (slotBits &+ 4)) + (Int(truncatingIfNeeded: hx &>> (64 &- UInt64(slotBits))) &<< 4))
+        }
+        for i in 0..<contextCount {
+            slots[i] = lookup(tables + (i &<< (slotBits &+ 4)), contextHash[i])
         }
     }
 
@@ -558,7 +563,16 @@ struct CMModel {
         // Next bit.
         c0 = c0 &<< 1 | bit
         bitPosition &+= 1
-        if bitPosition == 4 {
+        if bitPosition == 3 {
+            // The second nibble's slot is one of two: fetch both while the fourth bit is coded.
+            for i in 0..<contextCount {
+                let t = tables + (i &<< (slotBits &+ 4))
+                let h0 = Self.hash(contextHash[i] ^ UInt64(c0 &<< 1), 0x51)
+                let h1 = Self.hash(contextHash[i] ^ UInt64(c0 &<< 1 | 1), 0x51)
+                squeeze_prefetch(t + (Int(truncatingIfNeeded: h0 &>> (64 &- UInt64(slotBits))) &<< 4))
+                squeeze_prefetch(t + (Int(truncatingIfNeeded: h1 &>> (64 &- UInt64(slotBits))) &<< 4))
+            }
+        } else if bitPosition == 4 {
             for i in 0..<contextCount {
                 let hx = Self.hash(contextHash[i] ^ UInt64(c0), 0x51)
                 slots[i] = lookup(tables + (i &<< (slotBits &+ 4)), hx)
