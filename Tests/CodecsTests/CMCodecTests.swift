@@ -162,8 +162,10 @@ import TestSupport
     }
 }
 
+#if !DEBUG
 /// Issue #21's floor: Calgary-14, each file coded whole as one block, at
-/// `cm -9` totals at most 1.70 bits/byte (measured: see docs/CM.md).
+/// `cm -9` totals at most 1.70 bits/byte (measured 663,370 B, 1.689: see
+/// docs/CM.md). Release builds only: a debug build codes some 30 times slower.
 @Test(.tags(.ratio), .slowTier)
 func cmStrongestLevelMeetsTheCalgaryFloor() throws {
     var coded = 0, raw = 0
@@ -182,3 +184,4 @@ enum CMFloor {
     /// The issue's floor is 1.70; see docs/CM.md for the figure reached.
     static let bitsPerByte = 1.70
 }
+#endif
