@@ -180,6 +180,17 @@ func cmStrongestLevelMeetsTheCalgaryFloor() throws {
     #expect(bitsPerByte <= CMFloor.bitsPerByte, "Calgary-14 at cm -9: \(coded) bytes, \(bitsPerByte) bits/byte")
 }
 
+/// The strongest level on every corpus file, whole (the default level meets
+/// every file through the container in `StandardCodecsThroughContainer`).
+@Test(.tags(.corpus), .slowTier)
+func cmStrongestLevelRoundTripsEveryCorpusFile() throws {
+    for e in TestCorpus.manifest {
+        let data = try TestCorpus.bytes(e.set, e.name)
+        let coded = try roundTrip(CMCodec(level: 9), data)
+        #expect(coded.count < data.count + data.count / 200 + 16, "\(e): \(coded.count) bytes")
+    }
+}
+
 enum CMFloor {
     /// The floor is 1.70; see docs/CM.md for the figure reached.
     static let bitsPerByte = 1.70
