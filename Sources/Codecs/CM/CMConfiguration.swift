@@ -75,7 +75,7 @@ struct CMConfiguration: Sendable {
         let match = matchMinLength > 0 ? 4 << matchBits(blockSize: n) : 0
         let direct = 65536 + 256
         let maps = (contexts.count + 2) * 256 * 4 + 1024
-        let mixers = CMModel.maxInputs * 4 * (1024 + (secondMixer ? 4096 : 0) + (thirdMixer ? 256 : 0))
+        let mixers = CMModel.maxInputs * 4 * (1024 + (secondMixer ? 2048 : 0) + (thirdMixer ? 256 : 0))
         let apms = 33 * 2 * (256 + 65536 + (thirdAPM ? 65536 : 0))
         return tables + match + direct + maps + mixers + apms + (64 << 10)
     }

@@ -107,7 +107,19 @@ struct CMModel {
     var apmWeight = 0
     var pMix = 0
     // Tuning knobs (temporary).
-    var t0 = 40, t1 = 15, t2 = 1023, t3 = 12, t4 = 0, t5 = 0, t6 = 16, t7 = 6
+    /// Learning rates, part of the format (tuned on Calgary-14, docs/CM.md):
+    /// mixer 1's error multiplier (40 beside other mixers, 12 alone), mixers 2
+    /// and 3's, the final mixer's, and the shift that scales every weight step;
+    /// the state maps' count limit (rate floor 1/1024.5); the SSE step shift (1/64 at full weight).
+    var mixerRate1 = 40
+    var mixerRate2 = 16
+    var finalRate = 6
+    var weightShift = 15
+    var mapLimit = 1023
+    var apmShift = 12
+    #if CM_TUNING
+    var skipSSE = false
+    #endif
     var dotF = 0
     var finalSet = 0
 
@@ -126,7 +138,10 @@ struct CMModel {
                 case .order(let n): return (mask & 128 != 0 && n > 6) || (mask & 256 != 0 && n == 5)
                 }
             }
-            if mask & 64 != 0 { config.secondMixer = false }
+            if mask & 64 != 0 { config.secondMixer = false; config.thirdMixer = false }
+            if mask & 512 != 0 { config.thirdMixer = false }
+            if mask & 1024 != 0 { config.thirdAPM = false }
+            if mask & 2048 != 0 { skipSSE = true }
         }
         #endif
         self.config = config
@@ -180,12 +195,12 @@ struct CMModel {
         inputs.initialize(repeating: 0, count: Self.maxInputs)
         weights1 = .allocate(capacity: Self.maxInputs * 1024)
         weights1.initialize(repeating: 0, count: Self.maxInputs * 1024)
-        weights2 = .allocate(capacity: Self.maxInputs * 4096)
-        weights2.initialize(repeating: 0, count: Self.maxInputs * 4096)
+        weights2 = .allocate(capacity: Self.maxInputs * 2048)
+        weights2.initialize(repeating: 0, count: Self.maxInputs * 2048)
         let w0 = Int32((1 << 16) * 3 / 10)
         // Stretched inputs start at 0.3 each, the linear ones and the bias at 0.
         for s in 0..<1024 { for i in 0..<maps { weights1[Self.maxInputs * s + i] = w0 } }
-        for s in 0..<4096 { for i in 0..<maps { weights2[Self.maxInputs * s + i] = w0 } }
+        for s in 0..<2048 { for i in 0..<maps { weights2[Self.maxInputs * s + i] = w0 } }
         weights3 = .allocate(capacity: Self.maxInputs * 256)
         weights3.initialize(repeating: 0, count: Self.maxInputs * 256)
         for s in 0..<256 { for i in 0..<maps { weights3[Self.maxInputs * s + i] = w0 } }
@@ -204,19 +219,17 @@ struct CMModel {
         for c in 1..<256 { (apm1 + 33 * c).update(from: apm1, count: 33) }
         for c in 0..<65536 { (apm2 + 33 * c).update(from: apm1, count: 33) }
         if config.thirdAPM { for c in 0..<65536 { (apm3 + 33 * c).update(from: apm1, count: 33) } }
-        t0 = config.secondMixer ? 40 : 12
+        mixerRate1 = config.secondMixer ? 40 : 12
         #if CM_TUNING
         // Experiments only (a private build flag): never in a release, where these decide the format.
         if let e = getenv("CMT") {
             let v = String(cString: e).split(separator: ",").map { Int($0) ?? 0 }
-            if v.count > 0 { t0 = v[0] }
-            if v.count > 1 { t1 = v[1] }
-            if v.count > 2 { t2 = v[2] }
-            if v.count > 3 { t3 = v[3] }
-            if v.count > 4 { t4 = v[4] }
-            if v.count > 5 { t5 = v[5] }
-            if v.count > 6 { t6 = v[6] }
-            if v.count > 7 { t7 = v[7] }
+            if v.count > 0 { mixerRate1 = v[0] }
+            if v.count > 1 { weightShift = v[1] }
+            if v.count > 2 { mapLimit = v[2] }
+            if v.count > 3 { apmShift = v[3] }
+            if v.count > 4 { mixerRate2 = v[4] }
+            if v.count > 5 { finalRate = v[5] }
         }
         #endif
         startByte()
@@ -320,7 +333,7 @@ struct CMModel {
             case 50: x = UInt64(followers[Int(truncatingIfNeeded: h & 0xFFFF)]) &<< 16 | (h & 0xFFFF)
             case 40: x = above &<< 8 | (h & 0xFF) | UInt64(Swift.min(r, 0xFFFF)) &<< 20
             case 41: x = above &<< 16 | aboveLeft &<< 8 | aboveRight | UInt64(Swift.min(r, 0xFFFF)) &<< 28
-            case 42: x = t4 == 3 ? (above &<< 12 | aboveRight | (h & 0xFF) &<< 24) : (above &<< 12 | above2 | (h & 0xFF) &<< 24)
+            case 42: x = above &<< 12 | above2 | (h & 0xFF) &<< 24
             case let k: x = k >= 8 ? h : h & ((1 &<< UInt64(8 &* k)) &- 1)
             }
             let hx = Self.hash(x, UInt64(kinds[i]))
@@ -454,14 +467,14 @@ struct CMModel {
         inputs[k &+ 2] = 256
         // Mixers.
         let n = inputCount
-        mixerSet1 = (t4 == 2 ? c0 : (matchBucket &<< 8 | c0)) &* Self.maxInputs
+        mixerSet1 = (matchBucket &<< 8 | c0) &* Self.maxInputs
         var dot = 0
         let w1 = weights1 + mixerSet1
         for i in 0..<n { dot &+= Int(w1[i]) &* Int(inputs[i]) }
         dot1 = Swift.max(-2047, Swift.min(2047, dot &>> 16))
         var st = dot1
         if config.secondMixer {
-            mixerSet2 = (t4 == 1 ? (Swift.min(seenCount, 15) &<< 8 | c0) : (c1 &<< 3 | bitPosition)) &* Self.maxInputs
+            mixerSet2 = (c1 &<< 3 | bitPosition) &* Self.maxInputs
             let w2 = weights2 + mixerSet2
             var d2 = 0
             for i in 0..<n { d2 &+= Int(w2[i]) &* Int(inputs[i]) }
@@ -498,17 +511,17 @@ struct CMModel {
         } else {
             p = (pMix &+ a1 &+ 2 &* a2) &>> 2
         }
-        if t5 == 1 { p = pMix }
-        if t5 == 2 { p = (a1 &+ a2) &>> 1 }
-        if t5 == 3 { p = (pMix &+ 3 &* a2) &>> 2 }
+        #if CM_TUNING
+        if skipSSE { p = pMix }
+        #endif
         return Swift.max(32, Swift.min(65535 &- 32, p))
     }
 
     @inline(__always)
     func updateAPM(_ t: UnsafeMutablePointer<UInt16>, _ i: Int, _ target: Int) {
         let a = Int(t[i]), b = Int(t[i &+ 1])
-        t[i] = UInt16(truncatingIfNeeded: a &+ (((target &- a) &* (128 &- apmWeight)) &>> t3))
-        t[i &+ 1] = UInt16(truncatingIfNeeded: b &+ (((target &- b) &* apmWeight) &>> t3))
+        t[i] = UInt16(truncatingIfNeeded: a &+ (((target &- a) &* (128 &- apmWeight)) &>> apmShift))
+        t[i &+ 1] = UInt16(truncatingIfNeeded: b &+ (((target &- b) &* apmWeight) &>> apmShift))
     }
 
     @inline(__always)
@@ -527,7 +540,7 @@ struct CMModel {
         for k in 0..<maps {
             let h = current[k]
             let s = Int(h.pointee)
-            updateMap(stateMaps + (k &<< 8 | s), bit, limit: t2)
+            updateMap(stateMaps + (k &<< 8 | s), bit, limit: mapLimit)
             h.pointee = history.next[s &<< 1 | bit]
         }
         if matchExpected >= 0 {
@@ -537,23 +550,23 @@ struct CMModel {
         // Mixers: move the weights down the gradient of the coding cost.
         let n = inputCount
         let target = bit &<< 12
-        let err1 = ((target &- (squash(dot1) &>> 4)) &* t0)
+        let err1 = ((target &- (squash(dot1) &>> 4)) &* mixerRate1)
         let w1 = weights1 + mixerSet1
-        for i in 0..<n { w1[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err1) &>> t1) }
+        for i in 0..<n { w1[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err1) &>> weightShift) }
         if config.secondMixer {
-            let err2 = ((target &- (squash(dot2) &>> 4)) &* t6)
+            let err2 = ((target &- (squash(dot2) &>> 4)) &* mixerRate2)
             let w2 = weights2 + mixerSet2
-            for i in 0..<n { w2[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err2) &>> t1) }
-            let errF = (target &- (squash(dotF) &>> 4)) &* t7
+            for i in 0..<n { w2[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err2) &>> weightShift) }
+            let errF = (target &- (squash(dotF) &>> 4)) &* finalRate
             let wf = weightsFinal + finalSet
-            wf[0] &+= Int32(truncatingIfNeeded: (dot1 &* errF) &>> t1)
-            wf[1] &+= Int32(truncatingIfNeeded: (dot2 &* errF) &>> t1)
-            wf[2] &+= Int32(truncatingIfNeeded: (256 &* errF) &>> t1)
+            wf[0] &+= Int32(truncatingIfNeeded: (dot1 &* errF) &>> weightShift)
+            wf[1] &+= Int32(truncatingIfNeeded: (dot2 &* errF) &>> weightShift)
+            wf[2] &+= Int32(truncatingIfNeeded: (256 &* errF) &>> weightShift)
             if config.thirdMixer {
-                let err3 = ((target &- (squash(dot3) &>> 4)) &* t6)
+                let err3 = ((target &- (squash(dot3) &>> 4)) &* mixerRate2)
                 let w3 = weights3 + mixerSet3
-                for i in 0..<n { w3[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err3) &>> t1) }
-                wf[3] &+= Int32(truncatingIfNeeded: (dot3 &* errF) &>> t1)
+                for i in 0..<n { w3[i] &+= Int32(truncatingIfNeeded: (Int(inputs[i]) &* err3) &>> weightShift) }
+                wf[3] &+= Int32(truncatingIfNeeded: (dot3 &* errF) &>> weightShift)
             }
         }
         let t16 = bit == 1 ? 65535 : 0
