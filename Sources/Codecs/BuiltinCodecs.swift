@@ -20,5 +20,6 @@ public enum BuiltinCodecs {
         IntervalCodec.descriptor,
         BWTHuffmanCodec.descriptor,
         BWTCodec.descriptor,
+        CMCodec.descriptor,
     ]
 }

@@ -19,6 +19,7 @@ public struct CodecFamily: Equatable, Sendable {
         (["lz77"], CodecFamily(name: "LZ77", hue: 212, saturation: 70)),
         (["ppm"], CodecFamily(name: "PPM", hue: 130, saturation: 55)),
         (["bwt"], CodecFamily(name: "BWT", hue: 355, saturation: 75)),
+        (["cm"], CodecFamily(name: "context mixing", hue: 20, saturation: 60)),
     ]
     static let system = CodecFamily(name: "system libraries", hue: 190, saturation: 12)
     static let external = CodecFamily(name: "external programs", hue: 175, saturation: 60)

@@ -1,0 +1,82 @@
+import SqueezeKit
+
+/// `squeeze bench cm`: the context-mixing codec at levels 1, 5 (default) and
+/// 9 beside our `ppm -9` and the system xz -9 on book1 and bible.txt, then
+/// Calgary-14 file by file at `cm -5` and `cm -9` (issue 21's targets: the
+/// default level at least 1.0 MB/s both ways, the strongest at least 0.25 MB/s,
+/// Calgary-14 at most 1.70 bits/byte at level 9).
+///
+/// Speeds are MB/s of raw data, thread CPU time, best of `runs`, one thread,
+/// each file coded whole as one block by `Codec.encode` (no container).
+public enum CMBenchmark {
+    public struct Report: Sendable, CustomStringConvertible {
+        public let speeds: [(file: String, bytes: Int, rows: [EntropyBenchmark.SpeedRow])]
+        public let calgary: [(file: String, bytes: Int, sizes: [Int])]
+        public let calgaryLevels: [Int]
+
+        public var description: String {
+            var s = ""
+            for (file, bytes, rows) in speeds {
+                s += "\(file) (\(bytes) bytes); MB/s of raw data, thread CPU time, one thread, in memory\n"
+                s += pad("coder", 16) + pad("bytes", 11) + pad("bits/byte", 11) + pad("enc MB/s", 10) + pad("dec MB/s", 10) + "\n"
+                for r in rows {
+                    s += pad(r.name, 16) + pad(String(r.codedBytes), 11)
+                    s += pad(fmt(Double(r.codedBytes) * 8 / Double(max(1, bytes)), 3), 11)
+                    s += pad(fmt(r.encodeMBps, 2), 10) + pad(fmt(r.decodeMBps, 2), 10) + "\n"
+                }
+                s += "\n"
+            }
+            s += "Calgary-14, each file whole as one block\n"
+            s += pad("file", 10) + pad("bytes", 10) + calgaryLevels.map { pad("cm -\($0)", 16) }.joined() + "\n"
+            var raw = 0
+            var totals = [Int](repeating: 0, count: calgaryLevels.count)
+            for (file, bytes, sizes) in calgary {
+                raw += bytes
+                s += pad(file, 10) + pad(String(bytes), 10)
+                for (k, size) in sizes.enumerated() {
+                    totals[k] += size
+                    s += pad("\(size) \(fmt(Double(size) * 8 / Double(max(1, bytes)), 3))", 16)
+                }
+                s += "\n"
+            }
+            s += pad("total", 10) + pad(String(raw), 10)
+            for t in totals { s += pad("\(t) \(fmt(Double(t) * 8 / Double(max(1, raw)), 4))", 16) }
+            return s + "\n"
+        }
+    }
+
+    public static func run(runs: Int = 2) throws(BenchError) -> Report {
+        let root = try CorpusLocation.root(containing: ["calgary/book1", "large/bible.txt"])
+        var speeds: [(String, Int, [EntropyBenchmark.SpeedRow])] = []
+        for file in ["calgary/book1", "large/bible.txt"] {
+            let data = try CorpusLocation.read(root + "/" + file)
+            var rows: [EntropyBenchmark.SpeedRow] = []
+            for level in [1, 5, 9] {
+                rows.append(EntropyBenchmark.codecRow("cm -\(level)", CMCodec(level: level), data, runs: level == 9 ? 1 : runs))
+            }
+            if let ppm = CodecRegistry.standard.named("ppm") {
+                rows.append(EntropyBenchmark.codecRow("ppm -9", ppm.make(9), data, runs: 1))
+            }
+            if let xz = CodecRegistry.standard.named("xz"), xz.levels.contains(9) {
+                rows.append(EntropyBenchmark.codecRow("xz -9", xz.make(9), data, runs: 1))
+            }
+            speeds.append((file, data.count, rows))
+        }
+        let levels = [5, 9]
+        var calgary: [(String, Int, [Int])] = []
+        for name in ["bib", "book1", "book2", "geo", "news", "obj1", "obj2", "paper1", "paper2", "pic",
+                     "progc", "progl", "progp", "trans"] {
+            let data = try CorpusLocation.read(root + "/calgary/" + name)
+            calgary.append((name, data.count, levels.map { EntropyBenchmark.encodedSize(CMCodec(level: $0), data) }))
+        }
+        return Report(speeds: speeds, calgary: calgary, calgaryLevels: levels)
+    }
+}
+
+private func fmt(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return "-" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let v = (x * scale).rounded() / scale
+    return digits == 0 ? String(Int(v)) : String(v)
+}
