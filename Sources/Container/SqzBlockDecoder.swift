@@ -19,14 +19,12 @@ public struct SqzBlockDecoder: Sendable {
         }
         decompressor = SqzDecompressor(registry: registry)
         let header = try decompressor.parseHeader(bytes)
-        guard let descriptor = registry.withID(header.codecID) else { throw .unknownCodec(header.codecID) }
-        guard descriptor.levels.contains(Int(header.level)) else {
-            throw .unsupportedLevel(codec: descriptor.name, level: header.level)
-        }
+        // An auto frame names no codec: each block names its own.
+        let descriptor = try decompressor.frameDescriptor(header)
         try decompressor.checkMemory(header, descriptor: descriptor, limit: memoryLimit)
         self.header = header
         self.descriptor = descriptor
-        self.codec = descriptor.make(Int(header.level))
+        self.codec = descriptor.make(header.isAuto ? descriptor.defaultLevel : Int(header.level))
         self.memoryLimit = memoryLimit
     }
 

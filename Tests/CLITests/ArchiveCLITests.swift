@@ -233,6 +233,32 @@ private func makeTree(_ root: String) throws {
         #expect(tight.status == 1 && tight.stderr.contains("long-range window"), "\(tight.stderr)")
     }
 
+    /// Issue #20 inside archives: each block names its codec and filter (format version 2).
+    @Test func autoArchivesExtractWholeAndOneMember() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let make = try shell("""
+            set -e; mkdir -p t
+            seq 1 40000 > t/text
+            head -c 100000 /dev/urandom > t/random
+            python3 -c "import struct,sys; sys.stdout.buffer.write(b''.join(struct.pack('<h', (i*37)%2000-1000) for i in range(60000)))" > t/samples
+            """, in: dir)
+        #expect(make.status == 0, "\(make.stderr)")
+        let c = try run(["archive", "create", "-a", "auto", "-B", "64K", "auto.tar.sqz", "t"], in: dir)
+        #expect(c.status == 0, "\(c.stderr)")
+        let l = try run(["list", "-v", "auto.tar.sqz"], in: dir)
+        #expect(l.status == 0 && l.stdoutText.contains("auto") && l.stdoutText.contains("delta"), "\(l.stdoutText) \(l.stderr)")
+        try fm.createDirectory(atPath: "\(dir)/x", withIntermediateDirectories: false)
+        let x = try run(["archive", "extract", "auto.tar.sqz", "-C", "x"], in: dir)
+        #expect(x.status == 0, "\(x.stderr)")
+        for f in ["text", "random", "samples"] { #expect(try TestFiles.read("\(dir)/x/t/\(f)") == TestFiles.read("\(dir)/t/\(f)"), "\(f)") }
+        try fm.createDirectory(atPath: "\(dir)/one", withIntermediateDirectories: false)
+        let one = try run(["archive", "extract", "-v", "auto.tar.sqz", "t/samples", "-C", "one"], in: dir)
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(try TestFiles.read("\(dir)/one/t/samples") == TestFiles.read("\(dir)/t/samples"))
+        let (used, total) = try #require(decoded(one), "\(one.stderr)")
+        #expect(used < total, "one member decoded \(used) of \(total) blocks")
+    }
+
     @Test func listReadsOnlyTheIndexAndShowsStoredBlocks() throws {
         let dir = try SqueezeCommand.temporaryDirectory()
         let r = try shell("mkdir t && head -c 300000 /dev/urandom > t/random && seq 1 100000 > t/text && "
