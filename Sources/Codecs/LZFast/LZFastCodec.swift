@@ -25,6 +25,8 @@ public struct LZFastCodec: Codec {
         public var depth: Int
         /// Positions ahead a lazy parser looks (1 or 2).
         public var lazySteps: Int
+        /// A chain search stops at a match this long (`lazy`).
+        public var enough: Int
     }
 
     public let level: Int
@@ -33,15 +35,15 @@ public struct LZFastCodec: Codec {
     public init(level: Int) {
         self.level = Swift.min(9, Swift.max(1, level))
         switch self.level {
-        case 1: parameters = Parameters(strategy: .fast, hashLog: 14, secondLog: 0, hashBytes: 6, skipLog: 6, depth: 1, lazySteps: 0)
-        case 2: parameters = Parameters(strategy: .fast, hashLog: 16, secondLog: 0, hashBytes: 5, skipLog: 7, depth: 1, lazySteps: 0)
-        case 3: parameters = Parameters(strategy: .double, hashLog: 16, secondLog: 17, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0)
-        case 4: parameters = Parameters(strategy: .double, hashLog: 17, secondLog: 18, hashBytes: 4, skipLog: 8, depth: 1, lazySteps: 0)
-        case 5: parameters = Parameters(strategy: .lazy, hashLog: 17, secondLog: 17, hashBytes: 4, skipLog: 10, depth: 4, lazySteps: 1)
-        case 6: parameters = Parameters(strategy: .lazy, hashLog: 17, secondLog: 18, hashBytes: 4, skipLog: 10, depth: 8, lazySteps: 1)
-        case 7: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 19, hashBytes: 4, skipLog: 10, depth: 16, lazySteps: 2)
-        case 8: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 20, hashBytes: 4, skipLog: 10, depth: 48, lazySteps: 2)
-        default: parameters = Parameters(strategy: .lazy, hashLog: 19, secondLog: 21, hashBytes: 4, skipLog: 10, depth: 128, lazySteps: 2)
+        case 1: parameters = Parameters(strategy: .fast, hashLog: 16, secondLog: 0, hashBytes: 7, skipLog: 6, depth: 1, lazySteps: 0, enough: 0)
+        case 2: parameters = Parameters(strategy: .fast, hashLog: 17, secondLog: 0, hashBytes: 7, skipLog: 6, depth: 1, lazySteps: 0, enough: 0)
+        case 3: parameters = Parameters(strategy: .double, hashLog: 17, secondLog: 18, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0, enough: 0)
+        case 4: parameters = Parameters(strategy: .double, hashLog: 18, secondLog: 19, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0, enough: 0)
+        case 5: parameters = Parameters(strategy: .lazy, hashLog: 17, secondLog: 17, hashBytes: 4, skipLog: 10, depth: 4, lazySteps: 1, enough: 16)
+        case 6: parameters = Parameters(strategy: .lazy, hashLog: 17, secondLog: 18, hashBytes: 4, skipLog: 10, depth: 8, lazySteps: 1, enough: 32)
+        case 7: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 19, hashBytes: 4, skipLog: 10, depth: 16, lazySteps: 2, enough: 64)
+        case 8: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 20, hashBytes: 4, skipLog: 10, depth: 32, lazySteps: 2, enough: 128)
+        default: parameters = Parameters(strategy: .lazy, hashLog: 19, secondLog: 21, hashBytes: 4, skipLog: 10, depth: 64, lazySteps: 2, enough: 256)
         }
     }
 
@@ -85,7 +87,7 @@ public struct LZFastCodec: Codec {
             switch p.strategy {
             case .fast: anchor = finder.parseFast(&store, hashLog: p.hashLog, hashBytes: p.hashBytes, skipLog: p.skipLog)
             case .double: anchor = finder.parseDouble(&store, longLog: p.secondLog, shortLog: p.hashLog, shortBytes: p.hashBytes, skipLog: p.skipLog)
-            case .lazy: anchor = finder.parseLazy(&store, hashLog: p.hashLog, chainLog: p.secondLog, depth: p.depth, lazySteps: p.lazySteps)
+            case .lazy: anchor = finder.parseLazy(&store, hashLog: p.hashLog, chainLog: p.secondLog, depth: p.depth, lazySteps: p.lazySteps, enough: p.enough)
             }
             // The last literals, after the last match.
             (store.literals + store.literalCount).update(from: src + anchor, count: n - anchor)
@@ -95,9 +97,9 @@ public struct LZFastCodec: Codec {
                 out.append(Mode.sequences.rawValue)
                 Self.appendVarint(store.sequenceCount, to: &out)
                 Self.appendVarint(store.literalCount, to: &out)
-                try Self.appendStream(UnsafeRawBufferPointer(start: store.literals, count: store.literalCount), to: &out)
-                try Self.appendStream(UnsafeRawBufferPointer(start: store.tokens, count: store.sequenceCount), to: &out)
-                try Self.appendStream(UnsafeRawBufferPointer(start: store.offsetCodes, count: store.sequenceCount), to: &out)
+                try Self.appendStream(UnsafeRawBufferPointer(start: store.literals, count: store.literalCount), tableLog: 12, to: &out)
+                try Self.appendStream(UnsafeRawBufferPointer(start: store.tokens, count: store.sequenceCount), tableLog: 11, to: &out)
+                try Self.appendStream(UnsafeRawBufferPointer(start: store.offsetCodes, count: store.sequenceCount), tableLog: 10, to: &out)
                 out.append(contentsOf: UnsafeRawBufferPointer(start: store.extras.base, count: store.extras.finishedCount))
                 if out.count - start < n + 1 { return }
                 out.truncate(to: start)
@@ -117,8 +119,10 @@ public struct LZFastCodec: Codec {
     }
 
     /// A stream as its kind byte and body: tANS when that is smaller than the
-    /// bytes themselves (a 4-byte little-endian length first), else raw.
-    static func appendStream(_ s: UnsafeRawBufferPointer, to out: inout ByteBuffer) throws(CodecError) {
+    /// bytes themselves (a 4-byte little-endian length first), else raw. One
+    /// normalisation at a table of at most 2^tableLog (smaller for short
+    /// streams): its set-up is a fixed cost per block that small blocks feel.
+    static func appendStream(_ s: UnsafeRawBufferPointer, tableLog: Int, to out: inout ByteBuffer) throws(CodecError) {
         guard let p = s.baseAddress?.assumingMemoryBound(to: UInt8.self), s.count > 0 else {
             out.append(StreamKind.raw.rawValue)
             return
@@ -134,7 +138,7 @@ public struct LZFastCodec: Codec {
         if s.count >= 64 {
             out.append(StreamKind.tans.rawValue)
             out.appendLittleEndian(UInt32(0))
-            try TANS.encode(s, minTableLog: 11, into: &out)
+            try TANS.encode(s, maxTableLog: tableLog, into: &out)
             let body = out.count - at - 5
             if body < s.count {
                 out.withUnsafeMutableStorage { m in

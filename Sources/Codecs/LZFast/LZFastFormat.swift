@@ -9,9 +9,11 @@
 /// distribution is what the entropy coder sees (as LZ4's token does for raw
 /// nibbles, Collet 2011).
 ///
-/// An offset d ≥ 1 has code ⌊log2 d⌋ + 1 with ⌊log2 d⌋ extra bits (d without
+/// An offset d ≥ 1 has code ⌊log2 d⌋ + 2 with ⌊log2 d⌋ extra bits (d without
 /// its top bit), as zstd's offset codes (RFC 8878, section 3.1.1.3.2.1.1);
-/// code 0 repeats the previous sequence's offset (1 before the first).
+/// code 0 repeats the previous sequence's offset r0, code 1 the one before it,
+/// r1, and swaps the two (r0 = 1 and r1 = 4 before the first sequence), as
+/// zstd's repeat offsets do with three.
 @usableFromInline
 enum LZFastCodes {
     /// Shortest match the format can express.

@@ -93,9 +93,10 @@ struct LZFastMatchFinder {
             anchor = ip
             if ip < limit {
                 table[Self.hash(load64(ip &- 2), bytes: hashBytes, log: hashLog)] = UInt32(truncatingIfNeeded: ip &- 2)
-                // The previous offset again, with no literals between.
-                let rep = out.rep
-                while ip < limit && load32(ip) == load32(ip &- rep) {
+                // The offset before the last one, with no literals between
+                // (the last one cannot match here: the match would have gone on).
+                while ip < limit && load32(ip) == load32(ip &- out.rep1) {
+                    let rep = out.rep1
                     let l = 4 &+ commonLength(ip &+ 4, ip &+ 4 &- rep)
                     out.add(literalsFrom: anchor, count: 0, offset: rep, length: l)
                     ip &+= l
@@ -165,8 +166,8 @@ struct LZFastMatchFinder {
                 short[Self.hash(load64(p), bytes: shortBytes, log: shortLog)] = UInt32(truncatingIfNeeded: p)
                 long[Self.hash(load64(ip &- 2), bytes: 8, log: longLog)] = UInt32(truncatingIfNeeded: ip &- 2)
                 short[Self.hash(load64(ip &- 1), bytes: shortBytes, log: shortLog)] = UInt32(truncatingIfNeeded: ip &- 1)
-                let rep = out.rep
-                while ip < limit && load32(ip) == load32(ip &- rep) {
+                while ip < limit && load32(ip) == load32(ip &- out.rep1) {
+                    let rep = out.rep1
                     let l = 4 &+ commonLength(ip &+ 4, ip &+ 4 &- rep)
                     short[Self.hash(load64(ip), bytes: shortBytes, log: shortLog)] = UInt32(truncatingIfNeeded: ip)
                     long[Self.hash(load64(ip), bytes: 8, log: longLog)] = UInt32(truncatingIfNeeded: ip)
@@ -181,7 +182,7 @@ struct LZFastMatchFinder {
 
     // MARK: lazy
 
-    func parseLazy(_ out: inout LZFastSequenceStore, hashLog: Int, chainLog: Int, depth: Int, lazySteps: Int) -> Int {
+    func parseLazy(_ out: inout LZFastSequenceStore, hashLog: Int, chainLog: Int, depth: Int, lazySteps: Int, enough: Int) -> Int {
         guard n >= 16 else { return 0 }
         let headSize = 1 << hashLog, chainSize = 1 << chainLog
         let head = UnsafeMutablePointer<UInt32>.allocate(capacity: headSize + chainSize)
@@ -210,6 +211,15 @@ struct LZFastMatchFinder {
                 bestOffset = rep
                 if ip &+ bestLength >= n { return (bestLength, bestOffset) }
             }
+            let rep1 = out.rep1
+            if rep1 <= ip && load32(ip) == load32(ip &- rep1) {
+                let l = 4 &+ commonLength(ip &+ 4, ip &+ 4 &- rep1)
+                if l > bestLength {
+                    bestLength = l
+                    bestOffset = rep1
+                    if ip &+ bestLength >= n { return (bestLength, bestOffset) }
+                }
+            }
             var cand = Int(chain[ip & chainMask])
             let lowest = Swift.max(1, ip &- chainMask)
             var tries = depth
@@ -222,7 +232,7 @@ struct LZFastMatchFinder {
                     if l > bestLength {
                         bestLength = l
                         bestOffset = ip &- cand
-                        if ip &+ l >= n { break }
+                        if ip &+ l >= n || l >= enough { break }
                     }
                 }
                 let next = Int(chain[cand & chainMask])
@@ -231,7 +241,7 @@ struct LZFastMatchFinder {
             }
             return bestOffset == 0 ? (0, 0) : (bestLength, bestOffset)
         }
-        @inline(__always) func cost(_ offset: Int) -> Int { offset == out.rep ? 0 : offset.bitWidthFloorFast }
+        @inline(__always) func cost(_ offset: Int) -> Int { offset == out.rep || offset == out.rep1 ? 0 : offset.bitWidthFloorFast }
         var anchor = 0
         var ip = 1
         while ip < limit {

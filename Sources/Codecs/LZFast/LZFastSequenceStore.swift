@@ -10,8 +10,10 @@ struct LZFastSequenceStore {
     @usableFromInline let offsetCodes: UnsafeMutablePointer<UInt8>
     @usableFromInline var sequenceCount = 0
     @usableFromInline var extras: LZFastBitWriter
-    /// The offset code 0 repeats (the decoder starts from 1 too).
+    /// The offsets codes 0 and 1 repeat: the last one and the one before
+    /// (a different one); the decoder starts from the same 1 and 4.
     @usableFromInline var rep = 1
+    @usableFromInline var rep1 = 4
 
     /// Room for a block of `n` bytes: every sequence holds a match of at least 4 bytes.
     init(src: UnsafePointer<UInt8>, count n: Int) {
@@ -55,10 +57,15 @@ struct LZFastSequenceStore {
         if lc >= 8 { extras.writeLengthExtra(ll, code: lc) }
         if offset == rep {
             offsetCodes[sequenceCount] = 0
+        } else if offset == rep1 {
+            offsetCodes[sequenceCount] = 1
+            rep1 = rep
+            rep = offset
         } else {
             let w = offset.bitWidthFloorFast
-            offsetCodes[sequenceCount] = UInt8(truncatingIfNeeded: w &+ 1)
+            offsetCodes[sequenceCount] = UInt8(truncatingIfNeeded: w &+ 2)
             extras.write(UInt64(truncatingIfNeeded: offset) ^ (1 &<< UInt64(truncatingIfNeeded: w)), w)
+            rep1 = rep
             rep = offset
         }
         if mc >= 8 { extras.writeLengthExtra(mv, code: mc) }
