@@ -114,24 +114,25 @@ import TestSupport
     }
 
     @Test func handBuiltBlockDecodes() throws {
-        // "ab", then a match of 4 at offset 2 (code 2: 2 | 0 extra bits... one bit, value 0), then "c".
-        let b = Self.block(sequences: 1, literals: Array("abc".utf8), tokens: [0x20], offsetCodes: [2], extras: [0])
+        // "ab", then a match of 4 at offset 2 (code 3: 2 + one extra bit, 0), then "c".
+        let b = Self.block(sequences: 1, literals: Array("abc".utf8), tokens: [0x20], offsetCodes: [3], extras: [0])
         #expect(try Self.decoded(LZFastCodec(level: 3), b, 7) == Array("abababc".utf8))
     }
 
     @Test func hostileBlocksAreErrors() {
         let codec = LZFastCodec(level: 3)
         let cases: [(String, [UInt8], Int)] = [
-            ("offset beyond the start", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0x20], offsetCodes: [3], extras: [3]), 6),
+            ("offset beyond the start", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0x20], offsetCodes: [4], extras: [3]), 6),
             ("first match with no output", Self.block(sequences: 1, literals: [], tokens: [0x00], offsetCodes: [0]), 4),
-            ("match beyond the end", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0x24], offsetCodes: [1]), 6),
+            ("match beyond the end", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0x24], offsetCodes: [2]), 6),
+            ("second repeat offset (4) beyond the start", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0x20], offsetCodes: [1]), 6),
             ("literals beyond the literal stream", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0x50], offsetCodes: [1]), 9),
             ("escaped length of 2^31", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0xF0], offsetCodes: [1],
                                                   extras: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), 100),
             ("offset code 40", Self.block(sequences: 1, literals: Array("abcd".utf8), tokens: [0x40], offsetCodes: [40], extras: [0, 0, 0, 0, 0, 0]), 8),
             ("extra bits missing", Self.block(sequences: 1, literals: Array("abcdefgh".utf8), tokens: [0x80], offsetCodes: [1]), 12),
-            ("extra bits left over", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0x20], offsetCodes: [1], extras: [0, 0]), 6),
-            ("literals left over", Self.block(sequences: 1, literals: Array("abc".utf8), tokens: [0x20], offsetCodes: [1]), 6),
+            ("extra bits left over", Self.block(sequences: 1, literals: Array("ab".utf8), tokens: [0x20], offsetCodes: [2], extras: [0, 0]), 6),
+            ("literals left over", Self.block(sequences: 1, literals: Array("abc".utf8), tokens: [0x20], offsetCodes: [2]), 6),
             ("2^28 sequences", [2, 0x80, 0x80, 0x80, 0x80, 0x01, 0], 1 << 20),
             ("more sequences than matched bytes allow", Self.block(sequences: 3, literals: [], tokens: [0, 0, 0], offsetCodes: [0, 0, 0]), 8),
             ("more literals than output", Self.block(sequences: 0, literals: Array("abc".utf8), tokens: [], offsetCodes: []), 2),
