@@ -39,8 +39,8 @@ public struct LZFastCodec: Codec {
         case 2: parameters = Parameters(strategy: .fast, hashLog: 17, secondLog: 0, hashBytes: 7, skipLog: 6, depth: 1, lazySteps: 0, enough: 0)
         case 3: parameters = Parameters(strategy: .double, hashLog: 17, secondLog: 18, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0, enough: 0)
         case 4: parameters = Parameters(strategy: .double, hashLog: 18, secondLog: 19, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0, enough: 0)
-        case 5: parameters = Parameters(strategy: .lazy, hashLog: 17, secondLog: 17, hashBytes: 4, skipLog: 10, depth: 4, lazySteps: 1, enough: 16)
-        case 6: parameters = Parameters(strategy: .lazy, hashLog: 17, secondLog: 18, hashBytes: 4, skipLog: 10, depth: 8, lazySteps: 1, enough: 32)
+        case 5: parameters = Parameters(strategy: .lazy, hashLog: 17, secondLog: 18, hashBytes: 4, skipLog: 10, depth: 8, lazySteps: 1, enough: 32)
+        case 6: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 19, hashBytes: 4, skipLog: 10, depth: 16, lazySteps: 1, enough: 48)
         case 7: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 19, hashBytes: 4, skipLog: 10, depth: 16, lazySteps: 2, enough: 64)
         case 8: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 20, hashBytes: 4, skipLog: 10, depth: 32, lazySteps: 2, enough: 128)
         default: parameters = Parameters(strategy: .lazy, hashLog: 19, secondLog: 21, hashBytes: 4, skipLog: 10, depth: 64, lazySteps: 2, enough: 256)
@@ -138,7 +138,10 @@ public struct LZFastCodec: Codec {
         if s.count >= 64 {
             out.append(StreamKind.tans.rawValue)
             out.appendLittleEndian(UInt32(0))
-            try TANS.encode(s, maxTableLog: tableLog, into: &out)
+            // Short streams get smaller tables: quicker to build on both sides,
+            // at little cost where the counts are few anyway.
+            let log = Swift.min(tableLog, Swift.max(8, s.count.bitWidthFloorFast - 3))
+            try TANS.encode(s, maxTableLog: log, into: &out)
             let body = out.count - at - 5
             if body < s.count {
                 out.withUnsafeMutableStorage { m in

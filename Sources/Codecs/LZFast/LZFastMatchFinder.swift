@@ -68,23 +68,33 @@ struct LZFastMatchFinder {
         let limit = n &- 8
         var anchor = 0
         var ip = 1
-        while ip < limit {
-            let cur = load64(ip)
-            let h = Self.hash(cur, bytes: hashBytes, log: hashLog)
-            let cand = Int(table[h])
-            table[h] = UInt32(truncatingIfNeeded: ip)
+        // Two positions per step, both looked up before either is checked,
+        // so their table and candidate loads (cache misses on large blocks)
+        // overlap (zstd's fast strategy does the same).
+        while ip &+ 1 < limit {
+            let cur0 = load64(ip), cur1 = load64(ip &+ 1)
+            let h0 = Self.hash(cur0, bytes: hashBytes, log: hashLog)
+            let h1 = Self.hash(cur1, bytes: hashBytes, log: hashLog)
+            let cand0 = Int(table[h0])
+            table[h0] = UInt32(truncatingIfNeeded: ip)
+            let cand1 = Int(table[h1])
+            table[h1] = UInt32(truncatingIfNeeded: ip &+ 1)
             var start: Int, offset: Int, length: Int
             let rep = out.rep
-            if load32(ip &+ 1) == load32(ip &+ 1 &- rep) {
+            if UInt32(truncatingIfNeeded: cur1) == load32(ip &+ 1 &- rep) {
                 start = ip &+ 1
                 offset = rep
                 length = 4 &+ commonLength(start &+ 4, start &+ 4 &- offset)
-            } else if load32(cand) == UInt32(truncatingIfNeeded: cur) && cand < ip {
+            } else if load32(cand0) == UInt32(truncatingIfNeeded: cur0) && cand0 < ip {
                 start = ip
-                offset = ip &- cand
-                length = 4 &+ commonLength(ip &+ 4, cand &+ 4)
+                offset = ip &- cand0
+                length = 4 &+ commonLength(ip &+ 4, cand0 &+ 4)
+            } else if load32(cand1) == UInt32(truncatingIfNeeded: cur1) && cand1 < ip &+ 1 {
+                start = ip &+ 1
+                offset = start &- cand1
+                length = 4 &+ commonLength(start &+ 4, cand1 &+ 4)
             } else {
-                ip &+= 1 &+ (ip &- anchor) &>> skipLog
+                ip &+= 2 &+ (ip &- anchor) &>> skipLog
                 continue
             }
             extendBack(&start, &length, offset: offset, anchor: anchor)
