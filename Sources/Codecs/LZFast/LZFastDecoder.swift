@@ -129,7 +129,7 @@ enum LZFastDecoder {
         let fastEnd = xCount &- 8
         var bitPos = 0
         var rep0 = 1, rep1 = 4
-        let table = try Self.tokenTable.withUnsafeBufferPointer { (tt) throws(CodecError) -> Void in
+        try Self.tokenTable.withUnsafeBufferPointer { (tt) throws(CodecError) -> Void in
             guard let tt = tt.baseAddress else { return }
             for i in 0..<sequenceCount {
                 let t = Int(tokens[i])
@@ -214,7 +214,6 @@ enum LZFastDecoder {
                 o = end
             }
         }
-        _ = table
         let rest = literalCount &- l
         guard rest == n &- o else {
             throw .corrupt("lzfast block: \(rest) literals left for \(n - o) bytes of output")
