@@ -27,6 +27,7 @@ public enum FastBenchmark {
         public let speeds: [EntropyBenchmark.SpeedRow]
         public let lowEntropy: [SizeRow]
         public let allFiles: (bytes: Int, ans: Int, huffman: Int, count: Int)
+        public let lz: LZReport
 
         public var description: String {
             var s = "ANS and Huffman on \(file) (\(inputBytes) bytes); MB/s of raw data, thread CPU time, best of runs, one thread, in memory\n"
@@ -53,7 +54,7 @@ public enum FastBenchmark {
             s += pad("total", 24) + pad(String(tb), 10) + pad("", 8) + pad(String(Int(tH)), 10) + pad(String(ta), 10) + pad(String(th), 10)
             s += (ta < th ? "yes" : "NO") + "\n"
             s += "All \(allFiles.count) corpus files (\(allFiles.bytes) bytes): ans -3 \(allFiles.ans), huffman -1 \(allFiles.huffman)\n"
-            return s
+            return s + "\n" + lz.description
         }
     }
 
@@ -84,7 +85,79 @@ public enum FastBenchmark {
                 if h0 < 2 { low.append(SizeRow(file: set + "/" + name, bytes: d.count, h0: h0, ans: a, huffman: h)) }
             }
         }
-        return Report(file: file, inputBytes: data.count, speeds: speeds, lowEntropy: low, allFiles: all)
+        return Report(file: file, inputBytes: data.count, speeds: speeds, lowEntropy: low, allFiles: all,
+                      lz: try runLZ(path: path, runs: runs))
+    }
+
+    /// lzfast beside zstd -1 and -3 (system libzstd, same run): sizes and
+    /// speeds on one file, then totals over the Canterbury, Calgary and large sets.
+    public struct LZReport: Sendable, CustomStringConvertible {
+        public struct Total: Sendable {
+            public let set: String
+            public let name: String
+            public let bytes: Int
+            public let coded: Int
+            public let encodeSeconds: Double
+            public let decodeSeconds: Double
+        }
+        public let file: String
+        public let inputBytes: Int
+        public let speeds: [EntropyBenchmark.SpeedRow]
+        public let totals: [Total]
+
+        public var description: String {
+            var s = "lzfast beside zstd on \(file) (\(inputBytes) bytes); MB/s of raw data, thread CPU time, best of runs, one thread, in memory\n"
+            s += pad("codec", 16) + pad("bytes", 11) + pad("ratio", 8) + pad("enc MB/s", 10) + pad("dec MB/s", 10) + "\n"
+            for r in speeds {
+                s += pad(r.name, 16) + pad(String(r.codedBytes), 11) + pad(fmt(Double(inputBytes) / Double(max(1, r.codedBytes)), 3), 8)
+                s += pad(fmt(r.encodeMBps, 1), 10) + pad(fmt(r.decodeMBps, 1), 10) + "\n"
+            }
+            s += "\nTotals per corpus set (each file one block; MB/s = set bytes / summed best times)\n"
+            s += pad("set", 12) + pad("codec", 14) + pad("bytes", 11) + pad("coded", 11) + pad("enc MB/s", 10) + pad("dec MB/s", 10) + "\n"
+            for t in totals {
+                s += pad(t.set, 12) + pad(t.name, 14) + pad(String(t.bytes), 11) + pad(String(t.coded), 11)
+                s += pad(fmt(Double(t.bytes) / 1e6 / t.encodeSeconds, 1), 10) + pad(fmt(Double(t.bytes) / 1e6 / t.decodeSeconds, 1), 10) + "\n"
+            }
+            // The targets: fastest level against zstd -1, default against zstd -3.
+            for (ours, theirs) in [("lzfast -1", "zstd -1"), ("lzfast -3", "zstd -3")] {
+                for set in Set(totals.map(\.set)).sorted() {
+                    guard let a = totals.first(where: { $0.set == set && $0.name == ours }),
+                          let b = totals.first(where: { $0.set == set && $0.name == theirs }) else { continue }
+                    let e = b.encodeSeconds / a.encodeSeconds, d = b.decodeSeconds / a.decodeSeconds
+                    s += "\(ours) / \(theirs) on \(set): size \(fmt(Double(a.coded) / Double(b.coded), 3))x, "
+                    s += "encode \(fmt(e, 2))x, decode \(fmt(d, 2))x: "
+                    s += (a.coded <= b.coded && e >= 1 && d >= 1) ? "met\n" : "not met\n"
+                }
+            }
+            return s
+        }
+    }
+
+    public static func runLZ(path: String? = nil, runs: Int = 5) throws(BenchError) -> LZReport {
+        let root = try CorpusLocation.root(containing: ["large/bible.txt"])
+        let file = path ?? root + "/large/bible.txt"
+        let data = try CorpusLocation.read(file)
+        let codecs: [(String, any Codec)] = [("zstd -1", ZstdCodec(level: 1)), ("zstd -3", ZstdCodec(level: 3))]
+            + (1...9).map { ("lzfast -\($0)", LZFastCodec(level: $0) as any Codec) }
+        var speeds: [EntropyBenchmark.SpeedRow] = []
+        for (name, c) in codecs { speeds.append(EntropyBenchmark.codecRow(name, c, data, runs: runs)) }
+        var totals: [LZReport.Total] = []
+        for set in ["canterbury", "calgary", "large"] {
+            let dir = root + "/" + set
+            guard let names = try? listDirectory(dir) else { continue }
+            let files = names.sorted().compactMap { readCorpusFile(dir + "/" + $0) }.filter { !$0.isEmpty }
+            for (name, c) in codecs where name.hasPrefix("zstd") || name == "lzfast -1" || name == "lzfast -3" {
+                var bytes = 0, coded = 0, enc = 0.0, dec = 0.0
+                for d in files {
+                    let r = EntropyBenchmark.codecRow(name, c, d, runs: max(1, runs - 2))
+                    let mb = Double(d.count) / 1e6
+                    bytes += d.count; coded += r.codedBytes
+                    enc += mb / r.encodeMBps; dec += mb / r.decodeMBps
+                }
+                totals.append(LZReport.Total(set: set, name: name, bytes: bytes, coded: coded, encodeSeconds: enc, decodeSeconds: dec))
+            }
+        }
+        return LZReport(file: file, inputBytes: data.count, speeds: speeds, totals: totals)
     }
 
     static func order0Entropy(_ d: [UInt8]) -> Double {

@@ -6,6 +6,7 @@ public enum BuiltinCodecs {
         HuffmanCodec.descriptor,
         ArithCodec.descriptor,
         ANSCodec.descriptor,
+        LZFastCodec.descriptor,
         LZWCodec.descriptor,
         LZWArithCodec.descriptor,
         LZ77EliasCodec.descriptor,

@@ -16,7 +16,7 @@ public struct CodecFamily: Equatable, Sendable {
         (["ans"], CodecFamily(name: "ANS", hue: 95, saturation: 70)),
         (["rank", "interval"], CodecFamily(name: "rank / interval", hue: 320, saturation: 65)),
         (["lzw"], CodecFamily(name: "LZW", hue: 55, saturation: 85)),
-        (["lz77"], CodecFamily(name: "LZ77", hue: 212, saturation: 70)),
+        (["lz77", "lzfast"], CodecFamily(name: "LZ77", hue: 212, saturation: 70)),
         (["ppm"], CodecFamily(name: "PPM", hue: 130, saturation: 55)),
         (["bwt"], CodecFamily(name: "BWT", hue: 355, saturation: 75)),
         (["cm"], CodecFamily(name: "context mixing", hue: 20, saturation: 60)),

@@ -9,7 +9,8 @@ struct Bench: ParsableCommand {
           bitio      bit writer/reader and universal codes, MB/s of coded data
           entropy    huffman and arith speeds against zlib, and their bits/byte on the corpora
           cm         cm -1/-5/-9 beside ppm -9 and xz -9 on book1 and bible.txt, and Calgary-14 file by file at cm -5 and -9
-          fast       ans (tANS, rANS, adaptive rANS) beside huffman -1 on bible.txt, and their sizes where H0 < 2 bits/byte
+          fast       ans (tANS, rANS, adaptive rANS) beside huffman -1 on bible.txt, and their sizes where H0 < 2 bits/byte; then fast-lz
+          fast-lz    lzfast -1...-9 beside zstd -1 and -3 on bible.txt, and totals on the Canterbury, Calgary and large sets
           estimate   `squeeze estimate` throughput on 1, 4 and 16 MiB
           lzw        lzw and lzw-arith beside the `compress` tool on bible.txt
           lz77       lz77-elias, lz77-huffman and lz77 beside zlib and xz on bible.txt, CPU-time MB/s
@@ -32,7 +33,7 @@ struct Bench: ParsableCommand {
         A benchmark that cannot run says why on standard error and exits with status 1.
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines, harness, fast, cm, long, long-stage, long-versions, long-large or archive.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines, harness, fast, fast-lz, cm, long, long-stage, long-versions, long-large or archive.")
     var name: String
 
     @Option(name: .customLong("large"), help: ArgumentHelp("archive: also generate a tree of this size (e.g. 1G) and measure create and extract on it.", valueName: "size"))
@@ -65,6 +66,7 @@ struct Bench: ParsableCommand {
         case "entropy": print(try EntropyBenchmark.run())
         case "fast": print(try FastBenchmark.run())
         case "cm": print(try CMBenchmark.run())
+        case "fast-lz": print(try FastBenchmark.runLZ())
         case "estimate": print(EstimateBenchmark.run().report)
         case "harness": print(try HarnessBenchmark.run())
         case "lzw": print(try LZWBenchmark.run())

@@ -18,7 +18,8 @@ struct Compress: ParsableCommand {
         partial file. With no FILE, or when FILE is -, reads standard input and writes \
         standard output.
 
-        The level is -N (as in gzip and zstd: -1, -9, -19, -9e) or --level N; -l always \
+        The level is -N (as in gzip and zstd: -1, -9, -19, -9e) or --level N; -1 or --fast \
+        with no -a asks for speed and gets lzfast -1; -l always \
         means list, as in gzip, xz and zstd.
 
         Examples:
@@ -41,7 +42,7 @@ struct Compress: ParsableCommand {
             help: ArgumentHelp("Filter before the codec: x86 (call/jump targets made absolute, for x86-64 code), delta:N (byte differences at stride N, 1…255), delta (stride detected per block), none. Writes format version 2.", valueName: "filter"))
     var filter: String?
 
-    @Option(name: .long, help: ArgumentHelp("Level of the codec, as typed in `squeeze algos`; -N (-1 … -22, -9e) is the same.", valueName: "level"))
+    @Option(name: .long, help: ArgumentHelp("Level of the codec, as typed in `squeeze algos`; -N (-1 … -22, -9e) is the same. --fast is the codec's fastest level; -1 and --fast without -a mean lzfast -1.", valueName: "level"))
     var level: String?
 
     @Option(name: [.customShort("B"), .customLong("block-size")],
@@ -67,6 +68,9 @@ struct Compress: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Files to compress; - is standard input.", valueName: "file"))
     var files: [String] = []
+
+    /// The codec `-1` and `--fast` choose when no codec is named.
+    static let fastCodecName = "lzfast"
 
     /// Our own strongest general-purpose codec that exists in this build, else a baseline.
     static func defaultCodec(_ registry: CodecRegistry) -> CodecDescriptor? {
@@ -104,7 +108,7 @@ struct Compress: ParsableCommand {
             }
             var lv = f.defaultLevel
             if let level {
-                guard let parsed = f.parseLevel(level) else {
+                guard let parsed = f.parseLevel(level == "fast" ? "1" : level) else {
                     throw UsageError("\(f.rawValue) has no level '\(level)'; its levels: \(f.levelDescription) (give one as -N or --level N)", Self.self)
                 }
                 lv = parsed
@@ -157,7 +161,13 @@ struct Compress: ParsableCommand {
             }
         }
         var descriptor: CodecDescriptor
-        if let algo {
+        var level = level
+        // Asking for speed without naming a codec (-1, --fast, as a gzip user
+        // would) gets the fast codec's fastest level, not the default codec's.
+        if algo == nil, level == "1" || level == "fast", let fast = registry.named(fastCodecName) {
+            descriptor = fast
+            level = fast.levels.first.map { fast.label(forLevel: $0) }
+        } else if let algo {
             guard let d = registry.named(algo) else {
                 throw UsageError("unknown codec '\(algo)' for -a; known: \(registry.names.joined(separator: ", ")) (see `squeeze algos`)", command)
             }
@@ -167,6 +177,7 @@ struct Compress: ParsableCommand {
             descriptor = d
         }
         var lv = descriptor.defaultLevel
+        if level == "fast" { level = descriptor.levels.first.map { descriptor.label(forLevel: $0) } }
         if let level {
             guard let parsed = descriptor.level(parsing: level) else {
                 throw UsageError("\(descriptor.name) has no level '\(level)'; its levels: \(descriptor.levelsDescription) (give one as -N or --level N)", command)

@@ -170,7 +170,7 @@ enum ArgumentRewriter {
             && body.dropFirst().allSatisfy({ $0.isNumber || $0 == "e" })
     }
 
-    /// `-9`, `-19`, `-9e` -> `--level 9` (before any `--`).
+    /// `-9`, `-19`, `-9e` -> `--level 9`, `--fast` -> `--level fast` (before any `--`).
     static func levelShortcuts(_ args: [String]) -> [String] {
         var out: [String] = []
         var passthrough = false
@@ -178,6 +178,9 @@ enum ArgumentRewriter {
             if a == "--" { passthrough = true }
             if !passthrough, isLevelShortcut(a) {
                 out += ["--level", String(a.dropFirst())]
+            } else if !passthrough, a == "--fast" {
+                // gzip's --fast: the fastest level (of lzfast when no codec is named).
+                out += ["--level", "fast"]
             } else {
                 out.append(a)
             }

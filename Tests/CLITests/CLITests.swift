@@ -23,6 +23,24 @@ private func listing(_ dir: String) throws -> [String] { try TestFiles.listing(d
         #expect(try listing(dir) == ["alice", "alice.sqz"])
     }
 
+    /// Asking for speed as a gzip user would (`-1`, `--fast`, no `-a`) gets lzfast -1;
+    /// `--fast` with a codec named is that codec's fastest level; `-2` keeps the default codec.
+    @Test func fastAndMinusOneChooseLzfast() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let data = try TestCorpus.bytes("canterbury", "alice29.txt")
+        try write(data, "\(dir)/f")
+        for (args, codec, level) in [(["-1"], "lzfast", "1"), (["--fast"], "lzfast", "1"), (["compress", "--fast"], "lzfast", "1"),
+                                     (["--fast", "-a", "zstd"], "zstd", "1"), (["-2"], "lz77", "2")] {
+            var r = try SqueezeCommand.run(args + ["-k", "-f", "f"], in: dir)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            r = try SqueezeCommand.run(["-l", "f.sqz"], in: dir)
+            let row = r.stdoutText.split(separator: "\n").last.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(row.prefix(2) == [codec, level], "\(args): \(r.stdoutText)")
+            r = try SqueezeCommand.run(["-dc", "f.sqz"], in: dir)
+            #expect(r.stdout == data, "\(args)")
+        }
+    }
+
     /// `-T` reaches every command that decodes (`-d`, `-t`, `list -v`): the same
     /// output and the same verdict on damage for every value; a negative count is a usage error.
     @Test func decodingCommandsTakeThreads() throws {
