@@ -6,13 +6,13 @@
 #   reports/estimate-canterbury.{md,svg} through scripts/make-estimate-report.sh;
 #   and the README's headline table from results.json (scripts/readme-headline.py).
 # Then checks that the HTML report renders with no overlapping chart labels (needs chromium).
-# Takes about half an hour on 2 cores; run it on a quiet machine, the speeds are measured.
+# Takes about an hour on 2 cores (cm -9 and corpora/mixed); run it on a quiet machine, the speeds are measured.
 # Usage: scripts/make-reports.sh     (from anywhere; builds in release mode)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product squeeze >/dev/null
 mkdir -p reports
-.build/release/squeeze compare corpora/canterbury corpora/calgary corpora/large --levels both --isolate -o reports
+.build/release/squeeze compare corpora/canterbury corpora/calgary corpora/large corpora/mixed --levels both --isolate -o reports
 echo "wrote reports/results.md, results.csv, results.json and results.html"
 scripts/readme-headline.py reports/results.json README.md
 scripts/make-estimate-report.sh

@@ -231,7 +231,7 @@ public enum LongRangeBenchmark {
         s += "16 x bible.txt (\(copies.count) bytes): residual \(bResidual.count) bytes (one copy is \(bible.count)), sections \(sectionBytes) bytes\n"
         s += "our coders: .sqz frames as `squeeze -a CODEC -9` and `--long=27` write them (one copy alone: without --long), each decoded back and compared\n"
         s += pad("coder", 22) + pad("one copy", 11) + pad("16 copies --long", 19) + "vs one copy\n"
-        for (name, level) in [("lz77", 9), ("bwt", 9), ("ppm", 9)] {
+        for (name, level) in [("lz77", 9), ("bwt", 9), ("ppm", 9), ("cm", 9)] {
             let one = try frameSize(name, level, bible, long: false)
             let long = try frameSize(name, level, copies, long: true)
             s += pad("\(name) -\(level)", 22) + pad(String(one), 11) + pad(String(long), 19)

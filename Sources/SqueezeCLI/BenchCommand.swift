@@ -19,7 +19,7 @@ struct Bench: ParsableCommand {
           ppm        ppm on book1: speed, peak memory, and 7-Zip's PPMd where `7zz` is installed
           baselines  zlib/bzip2/xz/zstd sizes and speeds on the corpora
           harness    what the comparison harness adds to the codec times it reports
-          long       the long-range stage alone: MB/s and size cost on random and Canterbury data, and 16 copies of bible.txt through lz77/bwt/ppm -9 beside xz -9e and zstd --long=27
+          long       the long-range stage alone: MB/s and size cost on random and Canterbury data, and 16 copies of bible.txt through lz77/bwt/ppm/cm -9 beside xz -9e and zstd --long=27
           long-stage the first table of `long` alone (the stage's MB/s and cost, in seconds)
           long-large  a generated input (--large, default 4G) with repeats 64 MiB apart: squeeze -c --long, -d to a file and -dc, wall time and peak RSS against the documented bounds (-T threads)
           long-versions the last table of `long` alone: a tar of two versions of this repository with and without --long, beside zstd -19 --long=31
