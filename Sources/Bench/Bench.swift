@@ -12,3 +12,12 @@ func mbps(_ bytes: Int, _ seconds: Double) -> Double { Double(bytes) / 1e6 / Swi
 
 /// `s` padded with spaces to `w` columns, or followed by one space if it is as wide or wider.
 func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
+
+/// `x` rounded to `digits` decimals ("-" when not finite), for the benchmark tables.
+func fmt(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return "-" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let v = (x * scale).rounded() / scale
+    return digits == 0 ? String(Int(v)) : String(v)
+}

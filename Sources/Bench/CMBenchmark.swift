@@ -72,11 +72,3 @@ public enum CMBenchmark {
         return Report(speeds: speeds, calgary: calgary, calgaryLevels: levels)
     }
 }
-
-private func fmt(_ x: Double, _ digits: Int) -> String {
-    guard x.isFinite else { return "-" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let v = (x * scale).rounded() / scale
-    return digits == 0 ? String(Int(v)) : String(v)
-}

@@ -181,11 +181,3 @@ public enum FastBenchmark {
         return names
     }
 }
-
-private func fmt(_ x: Double, _ digits: Int) -> String {
-    guard x.isFinite else { return "-" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let v = (x * scale).rounded() / scale
-    return digits == 0 ? String(Int(v)) : String(v)
-}

@@ -301,10 +301,6 @@ public enum LongRangeBenchmark {
         return s
     }
 
-    static func fmt(_ x: Double, _ digits: Int) -> String {
-        let p = pow(10.0, Double(digits))
-        return String((x * p).rounded() / p)
-    }
 }
 
 extension LongRangeBenchmark {

@@ -164,6 +164,9 @@ public struct AutoSelector: Sendable {
         }
         // PPM wins on small texts; its order-5 model is what the reports show best there.
         if f.looksLikeText { candidates.append(Choice(descriptor: PPMCodec.descriptor, level: 5, filter: .none)) }
+        // Context mixing is the strongest model we have on nearly everything (docs/CM.md),
+        // at a tenth of lz77's speed: the strongest level weighs it too, with the detected filter.
+        candidates.append(Choice(descriptor: CMCodec.descriptor, level: 9, filter: filters.first ?? .none))
         let prefix = 1 << 20
         var best = candidates[0]
         var bestSize = Double.infinity

@@ -170,11 +170,18 @@ struct Compare: ParsableCommand {
         }
     }
 
+    /// The standard codecs and auto mode as a block codec (`AutoCodec`).
+    static let registryWithAuto: CodecRegistry = {
+        var r = CodecRegistry.standard
+        r.register(AutoCodec.descriptor)
+        return r
+    }()
+
     func run() throws {
         if let measureChild {
             // The child side of --isolate: one codec, one file, a JSON row on stdout.
             guard paths.count == 1 else { throw ValidationError("--measure-child takes one file") }
-            print(ComparisonRunner.childMeasurement(spec: measureChild, path: paths[0], repeats: `repeat`, registry: .standard),
+            print(ComparisonRunner.childMeasurement(spec: measureChild, path: paths[0], repeats: `repeat`, registry: Self.registryWithAuto),
                   terminator: "")
             return
         }
@@ -197,7 +204,10 @@ struct Compare: ParsableCommand {
         }
         var candidates: [Candidate]
         do {
-            candidates = try CandidateSelection.select(algos: algos, baselines: baselines, levels: levels, registry: .standard)
+            // Auto mode is measured when named (`--algos auto:3,...`), not as part of "all".
+            let registry = algos.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(AutoSelector.name) }
+                ? Self.registryWithAuto : .standard
+            candidates = try CandidateSelection.select(algos: algos, baselines: baselines, levels: levels, registry: registry)
             for spec in external { candidates.append(.external(try ExternalCodec.parse(spec, timeout: timeout))) }
         } catch {
             throw ValidationError(error.description)

@@ -119,7 +119,9 @@ private func entropyAndHuffmanBits(_ data: [UInt8]) -> (Double, Double) {
 }
 
 @Test(.tags(.ratio), .slowTier) func huffmanSizeIsWithinOnePercentOfEntropyPlusTable() throws {
-    // Level 1: one code per MiB. The table allowance is 128 bytes per sub-block.
+    // Level 1: one code per MiB. The table allowance is 256 bytes per sub-block
+    // (8 bits per symbol of a full alphabet; corpora/mixed/iso_639-3.json, with
+    // about 200 byte values, needs 160).
     // Where no byte-wise prefix code can come within 1% of H0 (one symbol far
     // above p = 1/2, or near-uniform non-power-of-2 alphabets such as pi's
     // digits), the bound is the optimal Huffman size instead.
@@ -128,7 +130,7 @@ private func entropyAndHuffmanBits(_ data: [UInt8]) -> (Double, Double) {
         let input = try readFile(entry.path)
         let coded = try encode(HuffmanCodec(level: 1), input)
         let (h, huff) = entropyAndHuffmanBits(input)
-        let table = Double((input.count >> 20) + 1) * 128
+        let table = Double((input.count >> 20) + 1) * 256
         let bound = max(1.01 * h, huff) / 8 + table
         #expect(Double(coded.count) <= bound, "\(entry): \(coded.count) bytes, n·H0 = \(Int(h / 8)), Huffman \(Int(huff / 8))")
         if 1.01 * h >= huff { checked += 1 }
