@@ -172,20 +172,23 @@ public final class ArchiveFile {
         return lo
     }
 
+    /// The records of blocks `which`, read whole; nil for one the file cuts short.
+    func records(_ which: [Int]) -> [[UInt8]?] {
+        which.map { i in
+            let b = blocks[i]
+            let record = try? Self.read(fd, at: b.frameOffset, count: b.recordSize)
+            return record?.count == b.recordSize ? record : nil
+        }
+    }
+
     /// Decodes blocks `which` (0-based), several at once; results in the same
     /// order. A block's failure is its own result, so a damaged block read
     /// ahead is reported only if it is needed, and as part of the member needing it.
     func decode(_ which: [Int]) -> [Result<ByteBuffer, ArchiveError>] {
         if decoder.header.window != nil { return decodeInOrder(which) }
-        var records: [[UInt8]?] = []
-        for i in which {
-            let b = blocks[i]
-            let record = try? Self.read(fd, at: b.frameOffset, count: b.recordSize)
-            records.append(record?.count == b.recordSize ? record : nil)
-        }
         var results = [Result<ByteBuffer, SqzError>](repeating: .failure(.empty), count: which.count)
         let decoder = self.decoder
-        let blockRecords = records
+        let blockRecords = records(which)
         let one = { @Sendable (k: Int) -> Result<ByteBuffer, SqzError> in
             guard let record = blockRecords[k] else { return .failure(.truncated("in block \(which[k] + 1) data")) }
             return Result { () throws(SqzError) in try decoder.decode(record: record, index: which[k] + 1) }
@@ -218,14 +221,8 @@ public final class ArchiveFile {
         let decoder = self.decoder
         while nextInOrder <= last {
             let batch = Array(nextInOrder...Swift.min(last, nextInOrder + threads - 1))
-            var records: [[UInt8]?] = []
-            for i in batch {
-                let b = blocks[i]
-                let record = try? Self.read(fd, at: b.frameOffset, count: b.recordSize)
-                records.append(record?.count == b.recordSize ? record : nil)
-            }
             let starts = batch.map { rawStarts[$0] }
-            let blockRecords = records
+            let blockRecords = records(batch)
             var results = [Result<SqzBlockDecoder.DecodedBlock, SqzError>](repeating: .failure(.empty), count: batch.count)
             results.withUnsafeMutableBufferPointer { slots in
                 nonisolated(unsafe) let out = slots

@@ -27,25 +27,15 @@ public struct AutoCodec: Codec {
         decodeMemory: { level, n in max(BWTCodec.descriptor.decodeMemory(9, n), CMCodec.descriptor.decodeMemory(9, n)) })
 
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
-        let plan = selector.choose(input)
-        var coded = ByteBuffer(capacity: input.count / 2 + 64)
-        if plan.filter == .none {
-            try plan.codec.encode(input, into: &coded)
-        } else {
-            var filtered = ByteBuffer(capacity: input.count)
-            filtered.append(contentsOf: input)
-            filtered.withUnsafeMutableStorage { all in plan.filter.apply(UnsafeMutableRawBufferPointer(rebasing: all[0..<input.count])) }
-            try filtered.withUnsafeBytes { (r) throws(CodecError) in try plan.codec.encode(r, into: &coded) }
+        // Coded as the container codes an auto block: filtered, or stored unfiltered when it does not shrink.
+        let payload: SqzCompressor.BlockPayload
+        switch SqzCompressor.encodeBlock([UInt8](input), plan: selector.choose(input)) {
+        case .success(let p): payload = p
+        case .failure(let e): throw e
         }
-        // As the container does: a block that does not shrink is stored, unfiltered.
-        if coded.count >= input.count {
-            out.append(contentsOf: [StoreCodec.descriptor.id, 0, BlockFilter.noneID])
-            out.append(contentsOf: input)
-            return
-        }
-        out.append(contentsOf: [plan.descriptorID, UInt8(clamping: plan.level), plan.filter.id])
-        if let p = plan.filter.parameter { out.append(p) }
-        coded.withUnsafeBytes { out.append(contentsOf: $0) }
+        out.append(contentsOf: [payload.codecID, payload.level, payload.filter.id])
+        if let p = payload.filter.parameter { out.append(p) }
+        payload.payload.withUnsafeBytes { out.append(contentsOf: $0) }
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {

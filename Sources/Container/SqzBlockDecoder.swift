@@ -68,23 +68,8 @@ public struct SqzBlockDecoder: Sendable {
         }
         var payload: [UInt8] = []
         guard try reader.readExact(block.payloadSize, into: &payload) else { throw .truncated("in block \(index) data") }
-        var references: [LongRangeReference] = []
-        if block.sectionSize > 0, let window = header.window {
-            var section: [UInt8] = []
-            guard try reader.readExact(block.sectionSize, into: &section) else {
-                throw .truncated("in block \(index) long-range references")
-            }
-            do throws(CodecError) {
-                references = try LongRangeReferenceSection.decode(section, rawSize: block.rawSize, window: window,
-                                                                  streamOffset: streamOffset)
-            } catch {
-                throw .blockCorrupt(block: index, error)
-            }
-            block.residualSize = block.rawSize - references.reduce(0) { $0 + $1.length }
-            if tag == .stored && block.payloadSize != block.residualSize {
-                throw .blockHeaderCorrupt(block: index, "stored block of \(block.payloadSize) bytes, but its references leave \(block.residualSize)")
-            }
-        }
+        let references = try decompressor.readReferences(&reader, block: &block, index: index, frame: header,
+                                                         streamOffset: streamOffset)
         // A version-2 block may name its own codec and level.
         var (d, c, level) = (descriptor, codec, Int(header.level))
         if header.version >= SqzFormat.version2, block.codecKey(frame: header) != Int(header.codecID) << 8 | Int(header.level) {

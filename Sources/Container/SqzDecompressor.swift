@@ -204,26 +204,8 @@ public struct SqzDecompressor: Sendable {
                 guard try reader.readExact(block.payloadSize, into: &payload) else {
                     throw .truncated("in \(label) data")
                 }
-                var references: [LongRangeReference] = []
-                if block.sectionSize > 0 {
-                    var section: [UInt8] = []
-                    guard try reader.readExact(block.sectionSize, into: &section) else {
-                        throw .truncated("in \(label) long-range references")
-                    }
-                    guard let window = header.window else {
-                        throw .blockHeaderCorrupt(block: index, "long-range references in a frame without a window")
-                    }
-                    do throws(CodecError) {
-                        references = try LongRangeReferenceSection.decode(section, rawSize: block.rawSize, window: window,
-                                                                          streamOffset: summary.rawBytes)
-                    } catch {
-                        throw .blockCorrupt(block: index, error)
-                    }
-                    block.residualSize = block.rawSize - references.reduce(0) { $0 + $1.length }
-                    if tag == .stored && block.payloadSize != block.residualSize {
-                        throw .blockHeaderCorrupt(block: index, "stored block of \(block.payloadSize) bytes, but its references leave \(block.residualSize)")
-                    }
-                }
+                let references = try readReferences(&reader, block: &block, index: index, frame: header,
+                                                    streamOffset: summary.rawBytes)
                 if decode, header.version >= SqzFormat.version2, codecs[block.codecKey(frame: header)] == nil {
                     codecs[block.codecKey(frame: header)] = try blockCodec(block, index: index, memoryLimit: memoryLimit)
                 }
@@ -378,6 +360,33 @@ public struct SqzDecompressor: Sendable {
         return BlockHeader(tag: tag, rawSize: rawSize, payloadSize: Int(coded.value), rawCRC: rawCRC,
                            codecID: v2 ? ids[0] : nil, level: v2 ? Int(ids[1]) : nil, filter: filter,
                            sectionSize: Int(sectionSize), residualSize: rawSize, checkedAfterRebuild: longRange)
+    }
+
+    /// Reads a block's long-range reference section (after its payload), checks it
+    /// against the block and the frame's window, and sets the block's residual size.
+    /// No section: no references. `streamOffset`: where the block starts in the output.
+    func readReferences<S: ByteSource>(
+        _ reader: inout BufferedReader<S>, block: inout BlockHeader, index: Int, frame header: FrameHeader, streamOffset: Int64
+    ) throws(SqzError) -> [LongRangeReference] {
+        guard block.sectionSize > 0 else { return [] }
+        var section: [UInt8] = []
+        guard try reader.readExact(block.sectionSize, into: &section) else {
+            throw .truncated("in block \(index) long-range references")
+        }
+        guard let window = header.window else {
+            throw .blockHeaderCorrupt(block: index, "long-range references in a frame without a window")
+        }
+        let references: [LongRangeReference]
+        do throws(CodecError) {
+            references = try LongRangeReferenceSection.decode(section, rawSize: block.rawSize, window: window, streamOffset: streamOffset)
+        } catch {
+            throw .blockCorrupt(block: index, error)
+        }
+        block.residualSize = block.rawSize - references.reduce(0) { $0 + $1.length }
+        if block.tag == .stored && block.payloadSize != block.residualSize {
+            throw .blockHeaderCorrupt(block: index, "stored block of \(block.payloadSize) bytes, but its references leave \(block.residualSize)")
+        }
+        return references
     }
 
     /// The codec a version-2 block names, checked: known, its level valid, and
