@@ -4,6 +4,7 @@ import SqueezeKit
 
 struct Algos: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "algos",
         abstract: "List every codec with its levels and origin.",
         discussion: """
         The default codec is marked with *, and each codec's default and strongest levels \

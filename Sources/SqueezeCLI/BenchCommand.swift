@@ -3,6 +3,7 @@ import Bench
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Run a benchmark (build with -c release for meaningful figures).",
         discussion: """
         Benchmarks, each measured beside a system library in the same run where one applies:

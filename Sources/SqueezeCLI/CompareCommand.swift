@@ -4,6 +4,7 @@ import SqueezeKit
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compare",
         abstract: "Run every codec over a corpus, check every round trip, and report size, speed and memory.",
         discussion: """
         Directories are walked in sorted order; the files directly in a directory form one \

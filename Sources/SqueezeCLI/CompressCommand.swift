@@ -6,6 +6,7 @@ import SqueezeKit
 
 struct Compress: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compress",
         abstract: "Compress files into .sqz archives (FILE -> FILE.sqz).",
         discussion: """
         Each file is split into blocks; every block is coded on its own (several at once on \

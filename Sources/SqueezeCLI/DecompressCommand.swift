@@ -6,6 +6,7 @@ import SqueezeKit
 
 struct Decompress: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decompress",
         abstract: "Decompress .sqz archives (FILE.sqz -> FILE); also `squeeze -d`.",
         discussion: """
         Every block's CRC32 and the whole-content CRC32 are checked. Damaged or truncated \

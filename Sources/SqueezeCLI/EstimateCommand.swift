@@ -12,6 +12,7 @@ enum EstimateFormat: String, ExpressibleByArgument, CaseIterable {
 
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "estimate",
         abstract: "How compressible is this source? Entropy estimates, and how close real coders get.",
         discussion: """
         For each file: empirical conditional entropies H0…Hk, the code length of adaptive order-k \

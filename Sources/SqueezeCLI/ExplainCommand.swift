@@ -5,6 +5,7 @@ import SqueezeKit
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Show an algorithm working, step by step, on a small input.",
         discussion: """
         Give a file, - for standard input, or --text "…". Each step prints what the coder \

@@ -12,6 +12,7 @@ enum GeneratedSourceKind: String, ExpressibleByArgument, CaseIterable {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Write a synthetic source whose entropy rate is known, to check estimators against.",
         discussion: """
         Sources (one byte per symbol: 'a', 'b', … for up to 26 symbols, else byte values 0…A−1, \

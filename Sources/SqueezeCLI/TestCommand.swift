@@ -117,6 +117,7 @@ func examineArchive(_ path: String, decode: Bool, memoryLimit: Int, threads: Int
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "test",
         abstract: "Check archives without writing anything; also `squeeze -t`.",
         discussion: "Decodes every block and checks every checksum. Exit status 1 if any archive is damaged.",
         aliases: ["t"])
@@ -156,6 +157,7 @@ struct Test: ParsableCommand {
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "Show what archives hold: codec, level, sizes, ratio, blocks; also `squeeze -l`.",
         discussion: "Walks the frame structure without decoding. With -v, decodes too and verifies every checksum, and for a version-2 frame shows each block's codec, level and filter.",
         aliases: ["l"])
