@@ -149,8 +149,9 @@ public struct SqzDecompressor: Sendable {
             }
             let write = { (p: UnsafeRawBufferPointer) throws(SqzError) in
                 if rebuilt != nil, CRC32.checksum(p) != block.rawCRC { throw .checksumMismatch(block: index) }
-                content.update(p)
-                allContent.update(p)
+                // The block's checksum is checked by now: the content's follows from it.
+                content.append(checksum: block.rawCRC, count: p.count)
+                allContent.append(checksum: block.rawCRC, count: p.count)
                 try sink.write(p)
             }
             if let rebuilt { try withBytes(rebuilt, write) } else { try decoded.withUnsafeBytes(write) }

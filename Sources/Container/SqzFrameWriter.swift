@@ -146,10 +146,8 @@ public struct SqzFrameWriter {
             case .success(let r): record = r
             case .failure(let e): throw .encodeFailed(e)
             }
-            let rawCRC = raws[i].withUnsafeBytes { (p: UnsafeRawBufferPointer) -> UInt32 in
-                content.update(p)
-                return CRC32.checksum(p)
-            }
+            let rawCRC = raws[i].withUnsafeBytes { CRC32.checksum($0) }
+            content.append(checksum: rawCRC, count: raws[i].count)
             let section = matcher == nil ? [] : sections[i]
             let header = !compressor.writesVersion2
                 ? SqzCompressor.blockHeader(stored: record.stored, rawSize: raws[i].count,

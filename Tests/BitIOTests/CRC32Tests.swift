@@ -56,4 +56,39 @@ struct CRC32Tests {
         c.update(UnsafeRawBufferPointer(start: nil, count: 0))
         #expect(c.value == 0)
     }
+
+    @Test("append(checksum:count:) of two pieces equals the checksum of both, for any split")
+    func combine() {
+        var g = SplitMix64(seed: 21)
+        let data = Generators.random(70_000, seed: 13)
+        let whole = CRC32.checksum(data)
+        var splits = [0, 1, 15, 16, 17, data.count - 1, data.count]
+        for _ in 0..<40 { splits.append(Int(g.next() % UInt64(data.count + 1))) }
+        for cut in splits {
+            var c = CRC32()
+            data[0..<cut].withUnsafeBytes { c.update($0) }
+            let tail = data[cut...].withUnsafeBytes { CRC32.checksum($0) }
+            c.append(checksum: tail, count: data.count - cut)
+            #expect(c.value == whole, "cut at \(cut)")
+        }
+        // Many pieces, as a frame of blocks; and appending nothing changes nothing.
+        var c = CRC32()
+        var i = 0
+        while i < data.count {
+            let n = min(data.count - i, Int(g.next() % 9000))
+            c.append(checksum: data[i..<(i + n)].withUnsafeBytes { CRC32.checksum($0) }, count: n)
+            i += n
+        }
+        #expect(c.value == whole)
+        let before = c.value
+        c.append(checksum: 0, count: 0)
+        #expect(c.value == before)
+        // A run of zero bytes longer than any block: the shift by x^(8n) for large n.
+        let zeros = [UInt8](repeating: 0, count: 1 << 20)
+        var z = CRC32()
+        [UInt8]([1, 2, 3]).withUnsafeBytes { z.update($0) }
+        let direct = ([1, 2, 3] + zeros).withUnsafeBytes { CRC32.checksum($0) }
+        z.append(checksum: CRC32.checksum(zeros), count: zeros.count)
+        #expect(z.value == direct)
+    }
 }
