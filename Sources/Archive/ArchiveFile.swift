@@ -249,12 +249,11 @@ public final class ArchiveFile {
 
     private func startRebuilder() throws(ArchiveError) {
         guard let window = decoder.header.window else { return }
-        if let limit = memoryLimit {
-            let need = Int(window) + decoder.descriptor.decodeMemory(Int(decoder.header.level), decoder.header.blockSize)
-            if need > limit {
-                throw .container(.memoryLimit(needed: need, limit: limit,
-                                              what: "the long-range window of \(SqzFormat.sizeText(Int(window))) this archive was made with"))
-            }
+        do throws(SqzError) {
+            try LongRangeRebuilder.checkWindowMemory(window: window, header: decoder.header, descriptor: decoder.descriptor, limit: memoryLimit,
+                                                     what: "the long-range window of \(SqzFormat.sizeText(Int(window))) this archive was made with")
+        } catch {
+            throw .container(error)
         }
         do throws(CodecError) {
             // The history never needs more than the stream holds.
@@ -273,16 +272,12 @@ public final class ArchiveFile {
         case .failure(let e): throw .container(e)
         }
         guard let rebuilder else { throw .io("block \(index): the long-range history is gone") }
-        let bytes: [UInt8]
-        do throws(CodecError) {
-            bytes = try decoded.residual.withUnsafeBytes { (r) throws(CodecError) in
-                try rebuilder.rebuild(residual: r, references: decoded.references, rawSize: decoded.rawSize)
-            }
+        do throws(SqzError) {
+            return ByteBuffer(try rebuilder.rebuildBlock(residual: decoded.residual, references: decoded.references,
+                                                         rawSize: decoded.rawSize, rawCRC: decoded.rawCRC, index: index))
         } catch {
-            throw .container(.blockCorrupt(block: index, error))
+            throw .container(error)
         }
-        guard CRC32.checksum(bytes) == decoded.rawCRC else { throw .container(.checksumMismatch(block: index)) }
-        return ByteBuffer(bytes)
     }
 
     /// Checks the end marker against the blocks (used by `test` after every block decoded).

@@ -110,13 +110,8 @@ public struct SqzDecompressor: Sendable {
                 history = FileHistory(descriptor: fd, fileOffset: rawBefore, name: "the output")
             } else {
                 windowMemory = Int(window)
-                if let limit = memoryLimit {
-                    let need = windowMemory + descriptor.decodeMemory(Int(header.level), header.blockSize)
-                    if need > limit {
-                        throw .memoryLimit(needed: need, limit: limit,
-                                           what: "a long-range window of \(SqzFormat.sizeText(Int(window))) kept in memory, as the output is not a regular file")
-                    }
-                }
+                try LongRangeRebuilder.checkWindowMemory(window: window, header: header, descriptor: descriptor, limit: memoryLimit,
+                                                         what: "a long-range window of \(SqzFormat.sizeText(Int(window))) kept in memory, as the output is not a regular file")
                 do throws(CodecError) { history = try InMemoryHistory(capacity: Int(window)) } catch {
                     throw .limitExceeded("long-range window of \(SqzFormat.sizeText(Int(window))): \(error)")
                 }
@@ -139,16 +134,10 @@ public struct SqzDecompressor: Sendable {
         func emit(_ decoded: ByteBuffer, _ block: BlockHeader, _ references: [LongRangeReference], index: Int) throws(SqzError) {
             var rebuilt: [UInt8]? = nil
             if let rebuilder {
-                do throws(CodecError) {
-                    rebuilt = try decoded.withUnsafeBytes { (r) throws(CodecError) in
-                        try rebuilder.rebuild(residual: r, references: references, rawSize: block.rawSize)
-                    }
-                } catch {
-                    throw .blockCorrupt(block: index, error)
-                }
+                rebuilt = try rebuilder.rebuildBlock(residual: decoded, references: references, rawSize: block.rawSize,
+                                                     rawCRC: block.rawCRC, index: index)
             }
             let write = { (p: UnsafeRawBufferPointer) throws(SqzError) in
-                if rebuilt != nil, CRC32.checksum(p) != block.rawCRC { throw .checksumMismatch(block: index) }
                 // The block's checksum is checked by now: the content's follows from it.
                 content.append(checksum: block.rawCRC, count: p.count)
                 allContent.append(checksum: block.rawCRC, count: p.count)
@@ -499,5 +488,34 @@ public struct SqzDecompressor: Sendable {
             throw .endCorrupt("block count \(count.value) disagrees with the blocks read (\(summary.blocks))")
         }
         if decoded, SqzFormat.readLE32(crcs, 0) != content.value { throw .contentChecksumMismatch }
+    }
+}
+
+extension LongRangeRebuilder {
+    /// Rebuilds block `index` (1-based, for errors) of a long-range frame from
+    /// its decoded residual and references, and checks it against the CRC32
+    /// its header carries: the one place both the stream decoder and archives
+    /// do so.
+    public func rebuildBlock(residual: ByteBuffer, references: [LongRangeReference], rawSize: Int,
+                             rawCRC: UInt32, index: Int) throws(SqzError) -> [UInt8] {
+        let bytes: [UInt8]
+        do throws(CodecError) {
+            bytes = try residual.withUnsafeBytes { (r) throws(CodecError) in
+                try rebuild(residual: r, references: references, rawSize: rawSize)
+            }
+        } catch {
+            throw .blockCorrupt(block: index, error)
+        }
+        guard CRC32.checksum(bytes) == rawCRC else { throw .checksumMismatch(block: index) }
+        return bytes
+    }
+
+    /// Throws `.memoryLimit` if a window of `window` bytes kept in memory, beside
+    /// one block's decoding, is more than `limit` (`what` says which window).
+    public static func checkWindowMemory(window: Int64, header: FrameHeader, descriptor: CodecDescriptor,
+                                         limit: Int?, what: String) throws(SqzError) {
+        guard let limit else { return }
+        let need = Int(window) + descriptor.decodeMemory(Int(header.level), header.blockSize)
+        if need > limit { throw .memoryLimit(needed: need, limit: limit, what: what) }
     }
 }
