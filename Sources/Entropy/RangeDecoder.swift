@@ -91,6 +91,33 @@ public struct RangeDecoder {
         return bit
     }
 
+    /// Decodes `count` bits each coded with `encodeBit` at probability one half
+    /// (1 << 15), most significant first: the same result as `count` calls of
+    /// `decodeBit(probabilityOfOne: 1 << 15)`. Such bits (the low bits of long
+    /// distances) are coin tosses, so each is decoded without a branch on its
+    /// value, which a predictor would miss half the time.
+    @inlinable @inline(__always)
+    public mutating func decodeEquiprobableBits(_ count: Int) -> Int {
+        var value = 0
+        var k = count
+        var r = range, c = code
+        while k > 0 {
+            let bound = (r &>> 16) &<< 15
+            let zero = c >= bound ? UInt64(1) : 0
+            let mask = 0 &- zero
+            c &-= bound & mask
+            r = (r &- bound) & mask | bound & ~mask
+            value = value &<< 1 | Int(1 &- zero)
+            range = r
+            code = c
+            normalize()
+            r = range
+            c = code
+            k &-= 1
+        }
+        return value
+    }
+
     /// Bytes consumed, including zero bytes supplied past the end.
     public var consumedCount: Int { position + overrun }
 

@@ -143,7 +143,7 @@ public struct LZ77ArithCodec: Codec {
         let body = UnsafeRawBufferPointer(rebasing: input[1...])
         var decoder = LZ77ArithDecoder(coder: RangeDecoder(body), probs: probs,
                                        literalBits: literalBits, positionMask: (1 << positionBits) - 1)
-        let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
+        let written = try out.withUnsafeAppendingSpace(maxCount: originalCount + LZ77Copy.slack) { (region) throws(CodecError) -> Int in
             guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
             try decoder.decode(into: dst, count: originalCount, inputCount: body.count)
             return originalCount
