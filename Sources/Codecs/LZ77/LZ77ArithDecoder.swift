@@ -45,16 +45,24 @@ struct LZ77ArithDecoder {
         return value
     }
 
+    /// A length: two choice bits pick the low, middle or high tree, then one tree walk.
     @inline(__always)
     static func length(_ c: inout RangeDecoder, _ coder: UnsafeMutablePointer<UInt16>, posState: Int) -> Int {
         typealias L = M.LengthCoder
-        if bit(&c, coder + L.choice) == 0 {
-            return M.minLength &+ tree(&c, coder + (L.low &+ posState &* 8), bits: 3)
+        var base = coder + (L.low &+ posState &* 8)
+        var bits = 3
+        var offset = M.minLength
+        if bit(&c, coder + L.choice) != 0 {
+            if bit(&c, coder + L.choice2) == 0 {
+                base = coder + (L.mid &+ posState &* 8)
+                offset &+= 8
+            } else {
+                base = coder + L.high
+                bits = 8
+                offset &+= 16
+            }
         }
-        if bit(&c, coder + L.choice2) == 0 {
-            return M.minLength &+ 8 &+ tree(&c, coder + (L.mid &+ posState &* 8), bits: 3)
-        }
-        return M.minLength &+ 16 &+ tree(&c, coder + L.high, bits: 8)
+        return offset &+ tree(&c, base, bits: bits)
     }
 
     /// Fills `dst[0..<n]`; `dst` has room for `n + LZ77Copy.slack` bytes (matches are copied in whole chunks). Stops with `.truncated` once the coder has read well
@@ -93,25 +101,10 @@ struct LZ77ArithDecoder {
                 state = M.nextState(state, kind: M.literalKind)
                 continue
             }
-            var len: Int
-            if Self.bit(&c, probs + (M.isRep &+ state)) == 0 {
-                len = Self.length(&c, probs + M.matchLength, posState: posState)
-                let s = Self.tree(&c, probs + (M.distSlot &+ M.lengthState(len) &* 64), bits: 6)
-                var d = s
-                if s >= 4 {
-                    let extra = (s &>> 1) &- 1
-                    d = (2 | (s & 1)) &<< extra
-                    if s < M.directSlotLimit {
-                        d &+= Self.reverseTree(&c, probs + M.specialBase(s), bits: extra)
-                    } else {
-                        let high = c.decodeEquiprobableBits(extra &- 4)
-                        d &+= high &<< 4 | Self.reverseTree(&c, probs + M.align, bits: 4)
-                    }
-                }
-                guard d < i else { throw .corrupt("lz77: distance \(d + 1) beyond the \(i) bytes decoded") }
-                r3 = r2; r2 = r1; r1 = r0; r0 = d &+ 1
-                state = M.nextState(state, kind: M.matchKind)
-            } else {
+            // One call of `length` for both kinds of match, so it is inlined (with
+            // two, the compiler kept it apart and the coder went through memory).
+            let isRep = Self.bit(&c, probs + (M.isRep &+ state)) != 0
+            if isRep {
                 if Self.bit(&c, probs + (M.isRepG0 &+ state)) == 0 {
                     if Self.bit(&c, probs + (M.isRep0Long &+ state &* M.maxPosStates &+ posState)) == 0 {
                         guard r0 <= i else { throw .corrupt("lz77: repeat distance \(r0) beyond the \(i) bytes decoded") }
@@ -127,8 +120,26 @@ struct LZ77ArithDecoder {
                 } else {
                     let t = r3; r3 = r2; r2 = r1; r1 = r0; r0 = t
                 }
-                len = Self.length(&c, probs + M.repLength, posState: posState)
+            }
+            let len = Self.length(&c, probs + (isRep ? M.repLength : M.matchLength), posState: posState)
+            if isRep {
                 state = M.nextState(state, kind: M.repKind)
+            } else {
+                let s = Self.tree(&c, probs + (M.distSlot &+ M.lengthState(len) &* 64), bits: 6)
+                var d = s
+                if s >= 4 {
+                    let extra = (s &>> 1) &- 1
+                    d = (2 | (s & 1)) &<< extra
+                    if s < M.directSlotLimit {
+                        d &+= Self.reverseTree(&c, probs + M.specialBase(s), bits: extra)
+                    } else {
+                        let high = c.decodeEquiprobableBits(extra &- 4)
+                        d &+= high &<< 4 | Self.reverseTree(&c, probs + M.align, bits: 4)
+                    }
+                }
+                guard d < i else { throw .corrupt("lz77: distance \(d + 1) beyond the \(i) bytes decoded") }
+                r3 = r2; r2 = r1; r1 = r0; r0 = d &+ 1
+                state = M.nextState(state, kind: M.matchKind)
             }
             guard r0 <= i else { throw .corrupt("lz77: distance \(r0) beyond the \(i) bytes decoded") }
             guard len <= n &- i else { throw .corrupt("lz77: match of \(len) bytes past the end of the block at \(i)") }
