@@ -112,6 +112,42 @@ import TestSupport
         #expect(throws: CodecError.self) { _ = try Self.decoded(codec, wrongLevel, count: input.count) }
     }
 
+    /// `--mem`: below the level's model the payload names a table cap
+    /// (0x80 | level, then log2 of slots), the model fits the bound and the
+    /// round trip is exact; at or above it the payload is the uncapped one,
+    /// byte for byte. Hostile caps are refused.
+    @Test(arguments: [1, 9])
+    func memoryBoundCapsTheTables(_ level: Int) throws {
+        let input = Array(try TestCorpus.bytes("calgary", "book2").prefix(Self.prefix == Int.max ? 1 << 20 : 6000))
+        let n = input.count
+        let own = CMCodec.modelMemory(level: level, blockSize: n)
+        let plain = try Self.coded(CMCodec(level: level), input)
+        #expect(try Self.coded(CMCodec(level: level, memory: own), input) == plain)
+        #expect(try Self.coded(CMCodec(level: level, memory: own * 4), input) == plain)
+        var previous = plain.count
+        for bound in [own - 1, own * 3 / 4, own / 2] {
+            let codec = CMCodec(level: level, memory: bound)
+            let c = try roundTrip(codec, input)
+            let used = CMCodec.modelMemory(level: level, blockSize: n, memory: bound)
+            #expect(c[0] == 0x80 | UInt8(level), "bound \(bound): first byte \(c[0])")
+            #expect(used < own)
+            #expect(used <= Swift.max(bound, CMCodec.modelMemory(level: level, blockSize: n, memory: 0)))
+            // Smaller tables cost ratio, not much (measured under 10% on book2).
+            #expect(c.count >= previous - 64 && c.count < plain.count + plain.count / 5, "bound \(bound): \(c.count) bytes, \(plain.count) uncapped")
+            previous = c.count
+            // Any codec decodes it (the cap travels in the payload), and every cut is truncated.
+            #expect(try Self.decoded(CMCodec(level: level), c, count: n) == input)
+            for cut in [1, 2, c.count / 2, c.count - 1] {
+                #expect(throws: CodecError.truncated) { _ = try Self.decoded(CMCodec(level: level), Array(c[0..<cut]), count: n) }
+            }
+            for hostile: UInt8 in [0, 11, 23, 40, 255] {
+                var bad = c
+                bad[1] = hostile
+                #expect(throws: CodecError.self, "cap byte \(hostile)") { _ = try Self.decoded(CMCodec(level: level), bad, count: n) }
+            }
+        }
+    }
+
     /// A short payload that declares a large size stops with `.truncated`
     /// after at most 64 KiB of zeros, not after decoding all of it.
     @Test func largeDeclaredSizeWithShortPayloadIsTruncated() throws {

@@ -15,6 +15,17 @@ struct CMConfiguration: Sendable {
     var maxSlotBits: Int
     /// A third mixer (weights by how many contexts were seen before), joining the final mixer.
     var thirdMixer = false
+    /// The match model's hash table, as log2 of its 4-byte entries.
+    var maxMatchBits = 22
+
+    /// The configuration with its tables capped at 2^cap slots each (`--mem`);
+    /// the match table then holds no more bytes than one context table.
+    func capped(slotBits cap: Int) -> CMConfiguration {
+        var c = self
+        c.maxSlotBits = Swift.min(maxSlotBits, cap)
+        c.maxMatchBits = Swift.min(maxMatchBits, cap + 2)
+        return c
+    }
 
     static func level(_ level: Int) -> CMConfiguration {
         switch Swift.max(1, Swift.min(9, level)) {
@@ -56,15 +67,29 @@ struct CMConfiguration: Sendable {
     /// two slots per byte (one per nibble) rounded up to a power of two, at
     /// least 2^12 and at most `maxSlotBits`, so small inputs start fast.
     func slotBits(blockSize n: Int) -> Int {
-        var bits = 12
+        var bits = Self.minSlotBits
         while bits < maxSlotBits, (1 << bits) < 2 * n { bits += 1 }
         return bits
+    }
+
+    /// The fewest slots a context table gets (2^12), whatever the memory bound.
+    static let minSlotBits = 12
+
+    /// The table cap (log2 of slots) under which a block of `n` bytes fits in
+    /// `memory` bytes of model, or nil if the level's own tables already fit
+    /// (the payload then names no cap). Never below `minSlotBits`: the
+    /// smallest model is the floor (`CMCodec.memoryRange` starts above it).
+    func slotBitsCap(memory: Int, blockSize n: Int) -> Int? {
+        if modelMemory(blockSize: n) <= memory { return nil }
+        var cap = slotBits(blockSize: n) - 1
+        while cap > Self.minSlotBits, capped(slotBits: cap).modelMemory(blockSize: n) > memory { cap -= 1 }
+        return Swift.max(Self.minSlotBits, cap)
     }
 
     /// log2 of the match model's hash table entries for a block of `n` bytes.
     func matchBits(blockSize n: Int) -> Int {
         var bits = 12
-        while bits < 22, (1 << bits) < n { bits += 1 }
+        while bits < maxMatchBits, (1 << bits) < n { bits += 1 }
         return bits
     }
 

@@ -123,8 +123,10 @@ struct CMModel {
     var dotF = 0
     var finalSet = 0
 
-    init(level: Int, blockSize n: Int) throws(CodecError) {
+    /// `slotBitsCap`: the context tables at most 2^cap slots each (`--mem`).
+    init(level: Int, blockSize n: Int, slotBitsCap: Int? = nil) throws(CodecError) {
         var config = CMConfiguration.level(level)
+        if let cap = slotBitsCap { config = config.capped(slotBits: cap) }
         #if CM_TUNING
         // Ablation for docs/CM.md: CMA is a mask of parts to leave out.
         if let e = getenv("CMA"), let mask = Int(String(cString: e)) {
