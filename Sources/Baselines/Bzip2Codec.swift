@@ -62,41 +62,15 @@ public struct Bzip2Codec: Codec {
 
         // One byte of room beyond `originalCount` detects a stream that holds more.
         _ = try out.withUnsafeAppendingSpace(maxCount: originalCount + 1) { dst throws(CodecError) -> Int in
-            var inPos = 0, outPos = 0
-            while true {
-                let inChunk = min(input.count - inPos, Self.chunkLimit)
-                let outChunk = min(dst.count - outPos, Self.chunkLimit)
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?
-                    .advanced(by: inPos).assumingMemoryBound(to: CChar.self))
-                stream.pointee.avail_in = UInt32(inChunk)
-                stream.pointee.next_out = dst.baseAddress?.advanced(by: outPos).assumingMemoryBound(to: CChar.self)
-                stream.pointee.avail_out = UInt32(outChunk)
-                let result = BZ2_bzDecompress(stream)
-                let consumed = inChunk - Int(stream.pointee.avail_in)
-                let produced = outChunk - Int(stream.pointee.avail_out)
-                inPos += consumed
-                outPos += produced
-                guard outPos <= originalCount else {
-                    throw .corrupt("bzip2 stream decodes to more than \(originalCount) bytes")
-                }
+            try Baselines.decodeStream("bzip2 stream", input: input, into: dst, originalCount: originalCount,
+                                       chunkLimit: Self.chunkLimit) { i, o in
+                let (result, step) = runBzip2(stream, i, o) { BZ2_bzDecompress($0) }
                 switch result {
-                case BZ_STREAM_END:
-                    guard inPos == input.count else {
-                        throw .corrupt("bzip2: \(input.count - inPos) bytes after the end of the stream")
-                    }
-                    guard outPos == originalCount else {
-                        throw .corrupt("bzip2 stream decodes to \(outPos) bytes, expected \(originalCount)")
-                    }
-                    return outPos
-                case BZ_OK:
-                    if consumed == 0 && produced == 0 {
-                        if inPos == input.count { throw .truncated }
-                        throw .library("bzip2 decompress made no progress at input byte \(inPos)")
-                    }
+                case BZ_STREAM_END: return (.ended, step.consumed, step.produced)
+                case BZ_OK: return (.going, step.consumed, step.produced)
                 case BZ_DATA_ERROR, BZ_DATA_ERROR_MAGIC:
-                    throw .corrupt("bzip2 near input byte \(inPos): \(Self.describe(result))")
-                default:
-                    throw .library("bzip2 decompress: \(Self.describe(result))")
+                    return (.failed(.corrupt("bzip2: \(Self.describe(result))")), step.consumed, step.produced)
+                default: return (.failed(.library("bzip2 decompress: \(Self.describe(result))")), step.consumed, step.produced)
                 }
             }
         }

@@ -108,7 +108,7 @@ final class Bzip2Encoder: ForeignCoder {
 
 /// One call of the library over the given buffers, in either direction, and
 /// how much of each it used.
-private func runBzip2(
+func runBzip2(
     _ stream: UnsafeMutablePointer<bz_stream>, _ input: UnsafeRawBufferPointer,
     _ output: UnsafeMutableRawBufferPointer, _ call: (UnsafeMutablePointer<bz_stream>) -> Int32
 ) -> (Int32, CoderStep) {

@@ -96,7 +96,7 @@ final class GzipEncoder: ForeignCoder {
 
 /// One call of the library over the given buffers, in either direction, and
 /// how much of each it used.
-private func runZlib(
+func runZlib(
     _ stream: UnsafeMutablePointer<z_stream>, _ input: UnsafeRawBufferPointer,
     _ output: UnsafeMutableRawBufferPointer, _ call: (UnsafeMutablePointer<z_stream>) -> Int32
 ) -> (Int32, CoderStep) {

@@ -87,41 +87,22 @@ public struct XzCodec: Codec {
 
         // One byte of room beyond `originalCount` detects a stream that holds more.
         _ = try out.withUnsafeAppendingSpace(maxCount: originalCount + 1) { dst throws(CodecError) -> Int in
-            var inPos = 0, outPos = 0
-            while true {
-                stream.pointee.next_in = input.baseAddress?.advanced(by: inPos).assumingMemoryBound(to: UInt8.self)
-                stream.pointee.avail_in = input.count - inPos
-                stream.pointee.next_out = dst.baseAddress?.advanced(by: outPos).assumingMemoryBound(to: UInt8.self)
-                stream.pointee.avail_out = dst.count - outPos
+            try Baselines.decodeStream("xz stream", input: input, into: dst, originalCount: originalCount) { i, o in
+                stream.pointee.next_in = i.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                stream.pointee.avail_in = i.count
+                stream.pointee.next_out = o.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                stream.pointee.avail_out = o.count
                 let result = lzma_code(stream, LZMA_RUN)
-                let consumed = input.count - inPos - stream.pointee.avail_in
-                let produced = dst.count - outPos - stream.pointee.avail_out
-                inPos += consumed
-                outPos += produced
-                guard outPos <= originalCount else {
-                    throw .corrupt("xz stream decodes to more than \(originalCount) bytes")
-                }
+                let consumed = i.count - stream.pointee.avail_in, produced = o.count - stream.pointee.avail_out
                 switch result {
-                case LZMA_STREAM_END:
-                    guard inPos == input.count else {
-                        throw .corrupt("xz: \(input.count - inPos) bytes after the end of the stream")
-                    }
-                    guard outPos == originalCount else {
-                        throw .corrupt("xz stream decodes to \(outPos) bytes, expected \(originalCount)")
-                    }
-                    return outPos
-                case LZMA_OK, LZMA_BUF_ERROR:
-                    if consumed == 0 && produced == 0 {
-                        if inPos == input.count { throw .truncated }
-                        throw .library("xz decoder made no progress at input byte \(inPos)")
-                    }
+                case LZMA_STREAM_END: return (.ended, consumed, produced)
+                case LZMA_OK, LZMA_BUF_ERROR: return (.going, consumed, produced)
                 case LZMA_MEMLIMIT_ERROR:
-                    throw .limitExceeded("xz stream needs \(lzma_memusage(stream)) bytes of decoder memory, "
-                                         + "more than \(memoryLimit) for a \(originalCount)-byte block")
+                    return (.failed(.limitExceeded("xz stream needs \(lzma_memusage(stream)) bytes of decoder memory, "
+                                                   + "more than \(memoryLimit) for a \(originalCount)-byte block")), consumed, produced)
                 case LZMA_FORMAT_ERROR, LZMA_OPTIONS_ERROR, LZMA_DATA_ERROR:
-                    throw .corrupt("xz near input byte \(inPos): \(Self.describe(result))")
-                default:
-                    throw .library("xz decode: \(Self.describe(result))")
+                    return (.failed(.corrupt("xz: \(Self.describe(result))")), consumed, produced)
+                default: return (.failed(.library("xz decode: \(Self.describe(result))")), consumed, produced)
                 }
             }
         }

@@ -39,15 +39,10 @@ public struct ZlibCodec: Codec {
             while true {
                 let inChunk = min(input.count - inPos, Self.chunkLimit)
                 let outChunk = min(dst.count - outPos, Self.chunkLimit)
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?
-                    .advanced(by: inPos).assumingMemoryBound(to: Bytef.self))
-                stream.pointee.avail_in = uInt(inChunk)
-                stream.pointee.next_out = dst.baseAddress?.advanced(by: outPos).assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(outChunk)
                 let flush = inPos + inChunk == input.count ? Z_FINISH : Z_NO_FLUSH
-                let result = deflate(stream, flush)
-                let consumed = inChunk - Int(stream.pointee.avail_in)
-                let produced = outChunk - Int(stream.pointee.avail_out)
+                let (result, step) = runZlib(stream, UnsafeRawBufferPointer(rebasing: input[inPos..<(inPos + inChunk)]),
+                                             UnsafeMutableRawBufferPointer(rebasing: dst[outPos..<(outPos + outChunk)])) { deflate($0, flush) }
+                let consumed = step.consumed, produced = step.produced
                 inPos += consumed
                 outPos += produced
                 if result == Z_STREAM_END { return outPos }
@@ -71,44 +66,16 @@ public struct ZlibCodec: Codec {
         // One byte of room beyond `originalCount`: if inflate fills it, the
         // member holds more than it should, and nothing past it is ever written.
         _ = try out.withUnsafeAppendingSpace(maxCount: originalCount + 1) { dst throws(CodecError) -> Int in
-            var inPos = 0, outPos = 0
-            while true {
-                let inChunk = min(input.count - inPos, Self.chunkLimit)
-                let outChunk = min(dst.count - outPos, Self.chunkLimit)
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?
-                    .advanced(by: inPos).assumingMemoryBound(to: Bytef.self))
-                stream.pointee.avail_in = uInt(inChunk)
-                stream.pointee.next_out = dst.baseAddress?.advanced(by: outPos).assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(outChunk)
-                let result = inflate(stream, Z_NO_FLUSH)
-                let consumed = inChunk - Int(stream.pointee.avail_in)
-                let produced = outChunk - Int(stream.pointee.avail_out)
-                inPos += consumed
-                outPos += produced
-                guard outPos <= originalCount else {
-                    throw .corrupt("gzip member decodes to more than \(originalCount) bytes")
-                }
+            try Baselines.decodeStream("gzip member", input: input, into: dst, originalCount: originalCount,
+                                       chunkLimit: Self.chunkLimit) { i, o in
+                let (result, step) = runZlib(stream, i, o) { inflate($0, Z_NO_FLUSH) }
                 switch result {
-                case Z_STREAM_END:
-                    guard inPos == input.count else {
-                        throw .corrupt("gzip: \(input.count - inPos) bytes after the end of the member")
-                    }
-                    guard outPos == originalCount else {
-                        throw .corrupt("gzip member decodes to \(outPos) bytes, expected \(originalCount)")
-                    }
-                    return outPos
-                case Z_OK, Z_BUF_ERROR:
-                    if consumed == 0 && produced == 0 {
-                        // No progress with room left to write: inflate wants more input.
-                        if inPos == input.count { throw .truncated }
-                        throw .library("zlib inflate made no progress at input byte \(inPos)")
-                    }
-                case Z_NEED_DICT:
-                    throw .corrupt("gzip member asks for a preset dictionary")
+                case Z_STREAM_END: return (.ended, step.consumed, step.produced)
+                case Z_OK, Z_BUF_ERROR: return (.going, step.consumed, step.produced)
+                case Z_NEED_DICT: return (.failed(.corrupt("gzip member asks for a preset dictionary")), step.consumed, step.produced)
                 case Z_DATA_ERROR:
-                    throw .corrupt("gzip at input byte \(inPos): \(Self.message(stream, result))")
-                default:
-                    throw .library("zlib inflate: \(Self.message(stream, result))")
+                    return (.failed(.corrupt("gzip: \(Self.message(stream, result))")), step.consumed, step.produced)
+                default: return (.failed(.library("zlib inflate: \(Self.message(stream, result))")), step.consumed, step.produced)
                 }
             }
         }
