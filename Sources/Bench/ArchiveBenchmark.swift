@@ -19,7 +19,7 @@ import Foundation
 /// random bytes, the same tree for the same size) is archived, extracted
 /// whole, and one large member extracted, each by the executable with its
 /// default codec on `threads` threads; wall time and the child's peak RSS
-/// (ru_maxrss, through python3: see `spawn`) are printed beside the bound
+/// (ru_maxrss, through python3: see `ChildProcess.run`) are printed beside the bound
 /// 4 × block × threads + 64 MiB.
 public enum ArchiveBenchmark {
     public struct Options: Sendable {
@@ -50,14 +50,6 @@ public enum ArchiveBenchmark {
         public var oneMemberWall: Double
     }
 
-    /// One run of the executable: wall seconds, peak RSS in bytes, exit status, standard error.
-    public struct ChildRun: Sendable {
-        public var seconds: Double
-        public var peakRSS: Int64
-        public var status: Int32
-        public var errorText: String
-    }
-
     public static func run(_ options: Options = Options()) throws(BenchError) -> String {
         let root = try CorpusLocation.root(containing: ["canterbury/fields.c", "calgary/book1"])
         guard let exe = options.executable ?? Isolation.currentExecutable else { throw BenchError("cannot find the squeeze executable") }
@@ -74,7 +66,7 @@ public enum ArchiveBenchmark {
         }
         let pax = work + "/pax.tar", gnu = work + "/gnu.tar"
         for (format, path) in [("--format=pax", pax), ("--format=gnu", gnu)] {
-            let r = spawn(["tar", "cf", "-", format, "--sort=name", "-C", work, "tree"], stdout: path, searchPath: true)
+            let r = ChildProcess.run(["tar", "cf", "-", format, "--sort=name", "-C", work, "tree"], stdout: path, searchPath: true)
             guard r.status == 0 else { throw BenchError("GNU tar (needed for the comparison) failed: \(r.errorText)") }
         }
         let (rawBytes, entries) = treeSize(work + "/tree")
@@ -155,10 +147,10 @@ public enum ArchiveBenchmark {
         }
         var fullWall: [Double] = [], oneWall: [Double] = []
         for _ in 0..<options.runs {
-            let a = spawn([exe, "-dc", "-T", "1", archive], stdout: "/dev/null")
+            let a = ChildProcess.run([exe, "-dc", "-T", "1", archive], stdout: "/dev/null")
             guard a.status == 0 else { throw BenchError("\(label): squeeze -dc failed: \(a.errorText)") }
             fullWall.append(a.seconds)
-            let b = spawn([exe, "archive", "extract", "-q", "-f", "-T", "1", archive, member, "-C", target], stdout: "/dev/null")
+            let b = ChildProcess.run([exe, "archive", "extract", "-q", "-f", "-T", "1", archive, member, "-C", target], stdout: "/dev/null")
             guard b.status == 0 else { throw BenchError("\(label): archive extract failed: \(b.errorText)") }
             oneWall.append(b.seconds)
         }
@@ -202,7 +194,7 @@ public enum ArchiveBenchmark {
         ]
         s += pad("step", 44) + pad("wall", 10) + pad("peak RSS", 12) + "within bound\n"
         for (i, (label, argv)) in steps.enumerated() {
-            let r = spawn(argv, stdout: "/dev/null", peakMemory: true)
+            let r = ChildProcess.run(argv, stdout: "/dev/null", peakMemory: true)
             guard r.status == 0 else { throw BenchError("\(label) failed (status \(r.status)): \(r.errorText)") }
             var note = ""
             if i == 0 {
@@ -218,65 +210,6 @@ public enum ArchiveBenchmark {
     }
 
     // MARK: Helpers
-
-    /// Runs `argv` with standard output to `stdout` and standard error captured.
-    /// Without `peakMemory`: started directly, wall time around spawn and wait.
-    /// With it: started by a small python3 that forks, execs and wait4s it, and
-    /// reports its ru_maxrss and wall time. A child started by this process
-    /// directly would report at least this process's own peak, which Linux
-    /// carries across exec into ru_maxrss; a grandchild forked by a small
-    /// process starts from that process's few MiB.
-    public static func spawn(_ argv: [String], stdout: String, searchPath: Bool = false, peakMemory: Bool = false) -> ChildRun {
-        let errPath = "/tmp/squeeze-bench-\(getpid())-stderr", resultPath = "/tmp/squeeze-bench-\(getpid())-rusage"
-        defer { unlink(errPath); unlink(resultPath) }
-        let command = peakMemory ? ["python3", "-c", rusageScript, resultPath] + argv : argv
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let args: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        var pid: pid_t = 0
-        let t0 = Measurement.now()
-        let rc = searchPath || peakMemory ? posix_spawnp(&pid, command[0], &actions, nil, args, environ)
-                                          : posix_spawn(&pid, command[0], &actions, nil, args, environ)
-        guard rc == 0 else { return ChildRun(seconds: 0, peakRSS: 0, status: -1, errorText: "cannot run \(command[0]): \(String(cString: strerror(rc)))") }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            if errno != EINTR { return ChildRun(seconds: 0, peakRSS: 0, status: -1, errorText: "wait4: \(systemErrorMessage())") }
-        }
-        let seconds = Measurement.now() - t0
-        let text = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        // Exited normally: the low 7 bits are 0 and the status is the next 8.
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        guard peakMemory else { return ChildRun(seconds: seconds, peakRSS: Int64(usage.ru_maxrss) * 1024, status: exit, errorText: text) }
-        let fields = ((try? String(contentsOfFile: resultPath, encoding: .utf8)) ?? "").split(separator: " ")
-        guard exit == 0, fields.count == 3, let code = Int32(fields[0]), let kib = Int64(fields[1]),
-              let wall = Double(fields[2].trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            return ChildRun(seconds: seconds, peakRSS: 0, status: exit == 0 ? -1 : exit, errorText: "python3 (which measures the child) failed: " + text)
-        }
-        return ChildRun(seconds: wall, peakRSS: kib * 1024, status: code, errorText: text)
-    }
-
-    /// argv: result file, then the command. Writes "exit-code ru_maxrss-KiB wall-seconds".
-    static let rusageScript = """
-        import os, sys, time
-        out, argv = sys.argv[1], sys.argv[2:]
-        t = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.execv(argv[0], argv)
-            finally:
-                os._exit(127)
-        _, status, ru = os.wait4(pid, 0)
-        t = time.monotonic() - t
-        with open(out, "w") as f:
-            f.write("%d %d %.6f" % (os.waitstatus_to_exitcode(status), ru.ru_maxrss, t))
-        """
 
     static func temporaryDirectory() throws(BenchError) -> String {
         var template = Array("/tmp/squeeze-bench-archive.XXXXXX".utf8CString)

@@ -1,4 +1,8 @@
+import Foundation
 import SqueezeKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `squeeze bench cm`: the context-mixing codec at levels 1, 5 (default) and
 /// 9 beside our `ppm -9` and the system xz -9 on book1 and bible.txt, then
@@ -7,7 +11,8 @@ import SqueezeKit
 /// Calgary-14 at most 1.70 bits/byte at level 9).
 ///
 /// Speeds are MB/s of raw data, thread CPU time, best of `runs`, one thread,
-/// each file coded whole as one block by `Codec.encode` (no container).
+/// each file coded whole as one block by `Codec.encode` (no container); the
+/// peers zpaq -m5 and 7-Zip PPMd run as processes beside them (`peers`).
 public enum CMBenchmark {
     public struct Report: Sendable, CustomStringConvertible {
         public let speeds: [(file: String, bytes: Int, rows: [EntropyBenchmark.SpeedRow])]
@@ -60,6 +65,7 @@ public enum CMBenchmark {
             if let xz = CodecRegistry.standard.named("xz"), xz.levels.contains(9) {
                 rows.append(EntropyBenchmark.codecRow("xz -9", xz.make(9), data, runs: 1))
             }
+            rows += try peers(root + "/" + file, bytes: data.count)
             speeds.append((file, data.count, rows))
         }
         let levels = [5, 9]
@@ -70,5 +76,45 @@ public enum CMBenchmark {
             calgary.append((name, data.count, levels.map { EntropyBenchmark.encodedSize(CMCodec(level: $0), data) }))
         }
         return Report(speeds: speeds, calgary: calgary, calgaryLevels: levels)
+    }
+
+    /// The installed peers the issue names, each as a process (CPU time of the
+    /// child, start-up included, so a little below their in-memory speed):
+    /// zpaq -m5 and 7-Zip's PPMd at order 6 (its default 16 MB) and order 16
+    /// with 256 MB. Each round trip is checked; a peer not installed is a row
+    /// saying so (scripts/setup.sh installs zpaq and 7zip).
+    static func peers(_ path: String, bytes: Int) throws(BenchError) -> [EntropyBenchmark.SpeedRow] {
+        let work = try ArchiveBenchmark.temporaryDirectory()
+        defer { _ = ChildProcess.cpuSeconds(["rm", "-rf", work], stdout: "/dev/null") }
+        let name = (path as NSString).lastPathComponent
+        let input = work + "/" + name
+        guard ChildProcess.cpuSeconds(["cp", path, input], stdout: "/dev/null") != nil else { throw BenchError("cannot copy \(path) to \(work)") }
+        var rows: [EntropyBenchmark.SpeedRow] = []
+        let peers: [(label: String, tool: String, archive: String, compress: [String], extract: [String])] = [
+            ("zpaq -m5", "zpaq", "a.zpaq", ["zpaq", "a", "a.zpaq", name, "-m5"], ["zpaq", "x", "a.zpaq", "-to", "out"]),
+            ("7-Zip PPMd o6", "7zz", "o6.7z", ["7zz", "a", "-bd", "-m0=PPMd:o=6", "o6.7z", name], ["7zz", "e", "-bd", "-oout", "o6.7z"]),
+            ("7-Zip PPMd o16 256m", "7zz", "o16.7z", ["7zz", "a", "-bd", "-m0=PPMd:o=16:mem=256m", "o16.7z", name],
+             ["7zz", "e", "-bd", "-oout", "o16.7z"]),
+        ]
+        let here = FileManager.default.currentDirectoryPath
+        guard chdir(work) == 0 else { throw BenchError("cannot enter \(work)") }
+        defer { _ = chdir(here) }
+        for peer in peers {
+            guard ChildProcess.isInstalled(peer.tool) else {
+                rows.append(EntropyBenchmark.SpeedRow(name: peer.label + " (not installed)", codedBytes: 0, encodeMBps: 0, decodeMBps: 0))
+                continue
+            }
+            _ = ChildProcess.cpuSeconds(["rm", "-rf", "out", peer.archive], stdout: "/dev/null")
+            guard let enc = ChildProcess.cpuSeconds(peer.compress, stdout: "/dev/null"),
+                  let dec = ChildProcess.cpuSeconds(peer.extract, stdout: "/dev/null"),
+                  ChildProcess.cpuSeconds(["cmp", "-s", name, "out/" + name], stdout: "/dev/null") != nil else {
+                throw BenchError("\(peer.label) failed or did not round-trip \(name)")
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: peer.archive)[.size] as? Int) ?? 0
+            rows.append(EntropyBenchmark.SpeedRow(name: peer.label, codedBytes: size,
+                                                  encodeMBps: Double(bytes) / 1e6 / Swift.max(enc, 1e-9),
+                                                  decodeMBps: Double(bytes) / 1e6 / Swift.max(dec, 1e-9)))
+        }
+        return rows
     }
 }

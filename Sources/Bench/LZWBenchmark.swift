@@ -77,8 +77,8 @@ public enum LZWBenchmark {
                 sizes[i] = coded.count
             }
             if haveCompress {
-                guard let e = childCPU(["compress", "-c", "-b16"], stdin: path, stdout: tmp),
-                      let d = childCPU(["compress", "-d", "-c"], stdin: tmp, stdout: "/dev/null") else {
+                guard let e = ChildProcess.cpuSeconds(["compress", "-c", "-b16"], stdin: path, stdout: tmp),
+                      let d = ChildProcess.cpuSeconds(["compress", "-d", "-c"], stdin: tmp, stdout: "/dev/null") else {
                     return .failure(Failure(description: "compress failed on \(path)"))
                 }
                 enc[codecs.count].append(e)
@@ -132,30 +132,6 @@ public enum LZWBenchmark {
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
-
-    /// Runs `argv` (found on PATH) with stdin and stdout redirected to files and
-    /// returns its user + system CPU seconds, or nil if it could not run or failed.
-    static func childCPU(_ argv: [String], stdin input: String, stdout output: String) -> Double? {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let args: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawnp(&pid, argv[0], &actions, nil, args, environ) == 0 else { return nil }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            if errno != EINTR { return nil }
-        }
-        // Exited normally with status 0 (compress exits 2 when the output is larger; not here).
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { return nil }
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
 
     static func fmt(_ x: Double) -> String {
         let r = (x * 100).rounded() / 100

@@ -239,7 +239,7 @@ public enum LongRangeBenchmark {
         }
         for (tool, argv) in [("xz", ["xz", "-9e", "-c", "-T1"]), ("zstd", ["zstd", "-19", "--long=27", "-c", "-q"])] {
             guard Self.tool(tool) else { s += pad(argv.joined(separator: " "), 22) + "skipped: \(tool) is not installed\n"; continue }
-            guard let seconds = LZWBenchmark.childCPU(argv, stdin: tmp, stdout: tmp + ".out") else {
+            guard let seconds = ChildProcess.cpuSeconds(argv, stdin: tmp, stdout: tmp + ".out") else {
                 s += pad(argv.joined(separator: " "), 22) + "failed\n"; continue
             }
             var st = stat()
@@ -267,7 +267,7 @@ public enum LongRangeBenchmark {
     static func twoVersions(repository: String, scratch: String) throws(BenchError) -> String {
         let (old, new) = versionCommits
         guard tool("git"), tool("tar") else { return "two versions: skipped (needs git and GNU tar)\n" }
-        defer { _ = LZWBenchmark.childCPU(["rm", "-rf", scratch], stdin: "/dev/null", stdout: "/dev/null") }
+        defer { _ = ChildProcess.cpuSeconds(["rm", "-rf", scratch], stdin: "/dev/null", stdout: "/dev/null") }
         let script = """
             set -e; mkdir -p '\(scratch)/v1' '\(scratch)/v2'
             git -C '\(repository)' archive \(old) | tar -x -C '\(scratch)/v1'
@@ -275,7 +275,7 @@ public enum LongRangeBenchmark {
             tar --format=pax --sort=name --owner=0 --group=0 --numeric-owner --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \\
                 -cf '\(scratch)/two.tar' -C '\(scratch)' v1 v2
             """
-        guard LZWBenchmark.childCPU(["sh", "-c", script], stdin: "/dev/null", stdout: "/dev/null") != nil else {
+        guard ChildProcess.cpuSeconds(["sh", "-c", script], stdin: "/dev/null", stdout: "/dev/null") != nil else {
             return "two versions: skipped (git archive of \(old) and \(new) failed: not a clone of the repository with its history?)\n"
         }
         let tar = try CorpusLocation.read(scratch + "/two.tar")
@@ -289,7 +289,7 @@ public enum LongRangeBenchmark {
         }
         for argv in [["zstd", "-19", "-c", "-q"], ["zstd", "-19", "--long=31", "-c", "-q"], ["xz", "-9e", "-c", "-T1"]] {
             guard tool(argv[0]) else { s += pad(argv.joined(separator: " "), 24) + "skipped: not installed\n"; continue }
-            guard let seconds = LZWBenchmark.childCPU(argv, stdin: scratch + "/two.tar", stdout: scratch + "/two.out") else {
+            guard let seconds = ChildProcess.cpuSeconds(argv, stdin: scratch + "/two.tar", stdout: scratch + "/two.out") else {
                 s += pad(argv.joined(separator: " "), 24) + "failed\n"; continue
             }
             var st = stat()
@@ -337,7 +337,7 @@ extension LongRangeBenchmark {
         guard size >= Int64(segment) else { throw BenchError("--large must be at least 64M") }
         let dir = "/tmp/squeeze-long-large-\(getpid())"
         let input = dir + "/input", packed = dir + "/input.sqz", back = dir + "/back"
-        defer { _ = LZWBenchmark.childCPU(["rm", "-rf", dir], stdin: "/dev/null", stdout: "/dev/null") }
+        defer { _ = ChildProcess.cpuSeconds(["rm", "-rf", dir], stdin: "/dev/null", stdout: "/dev/null") }
         guard mkdir(dir, 0o700) == 0 else { throw BenchError("cannot make \(dir): \(systemErrorMessage())") }
         let t0 = Measurement.now()
         var block = randomBytes(segment)
@@ -383,7 +383,7 @@ extension LongRangeBenchmark {
         s += pad("step", 32) + pad("wall", 10) + pad("MB/s", 9)
             + pad("peak RSS", 12) + pad("bound", 11) + "within\n"
         for (label, argv, out, bound) in steps {
-            let r = ArchiveBenchmark.spawn(argv, stdout: out, peakMemory: true)
+            let r = ChildProcess.run(argv, stdout: out, peakMemory: true)
             guard r.status == 0 else { throw BenchError("\(label) failed (status \(r.status)): \(r.errorText)") }
             var note = ""
             if label.hasPrefix("compress") {
@@ -395,7 +395,7 @@ extension LongRangeBenchmark {
                 + pad("\(r.peakRSS >> 20) MiB", 12) + pad("\(bound >> 20) MiB", 11)
                 + (r.peakRSS <= Int64(bound) ? "yes" : "NO") + note + "\n"
         }
-        let same = LZWBenchmark.childCPU(["cmp", "-s", input, back], stdin: "/dev/null", stdout: "/dev/null") != nil
+        let same = ChildProcess.cpuSeconds(["cmp", "-s", input, back], stdin: "/dev/null", stdout: "/dev/null") != nil
         s += "decoded file equals the input: \(same ? "yes" : "NO")\n"
         s += "bounds: window + table + 4 × block × threads + 64 MiB to compress; 4 × block × threads + 64 MiB to decode to a file; plus the window to a pipe\n"
         return s
