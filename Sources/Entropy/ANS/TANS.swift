@@ -416,7 +416,8 @@ public enum TANS {
                     x = Int(tb.load(fromByteOffset: off &+ 2, as: UInt16.self)) &+ Int(truncatingIfNeeded: v)
                     return tb.load(fromByteOffset: off, as: UInt8.self)
                 }
-                while ptr <= ptrLimit && n &- (d - dst) >= 4 {
+                let dLimit = dst + (n &- 4)
+                while ptr <= ptrLimit && d <= dLimit && n >= 4 {
                     refill(&w, &avail, &ptr)
                     d[0] = step(&s0)
                     d[1] = step(&s1)
