@@ -108,6 +108,7 @@ enum LZFastDecoder {
 
     /// Reads `count` ≤ 56 bits at `bitPos` byte by byte, zeros past the end
     /// (an overrun the caller detects from `bitPos` at the end).
+    @inline(never)
     static func slowBits(_ x: UnsafeRawBufferPointer, _ bitPos: inout Int, _ count: Int) -> Int {
         let byte = bitPos >> 3
         var word: UInt64 = 0
@@ -120,6 +121,7 @@ enum LZFastDecoder {
         return Int(truncatingIfNeeded: (word >> UInt64((bitPos - count) & 7)) & ((1 << UInt64(count)) - 1))
     }
 
+    @inline(never)
     static func slowLength(_ c: Int, _ x: UnsafeRawBufferPointer, _ bitPos: inout Int) -> Int {
         if c < 15 {
             let (b, nb) = LZFastCodes.lengthBase(c)
@@ -167,9 +169,13 @@ enum LZFastDecoder {
                     bitPos &+= Int(tb.load(fromByteOffset: tk &+ 6, as: UInt8.self)) &+ ob
                 } else {
                     guard oc <= 32 else { throw .corrupt("lzfast sequence \(i): offset code \(oc) above 32") }
-                    ll = slowLength(t >> 4, extras, &bitPos)
-                    newOffset = (1 << ob) | slowBits(extras, &bitPos, ob)
-                    ml = slowLength(t & 15, extras, &bitPos)
+                    // A copy whose address the slow readers take, so that
+                    // bitPos itself stays in a register in the loop.
+                    var bp = bitPos
+                    ll = slowLength(t >> 4, extras, &bp)
+                    newOffset = (1 << ob) | slowBits(extras, &bp, ob)
+                    ml = slowLength(t & 15, extras, &bp)
+                    bitPos = bp
                 }
                 ml &+= LZFastCodes.minMatch
                 // Offset: a new one, or one of the two repeats.
