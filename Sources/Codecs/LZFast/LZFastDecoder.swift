@@ -81,19 +81,34 @@ enum LZFastDecoder {
         UnsafeMutableRawPointer(to).storeBytes(of: UnsafeRawPointer(from).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
     }
 
-    /// Per token: literal base and extra bits, match base (minus 4) and extra
-    /// bits, one byte each; tokens with an escape code (15) have bits 0xFF.
-    static let tokenTable: [UInt32] = (0..<256).map { t in
-        func part(_ c: Int) -> UInt32 {
-            if c == 15 { return 0xFF00 }
+    /// Per token, the fast path's fields as bytes: literal base, bits, mask;
+    /// match base (minus 4), bits, mask; the two bit counts summed; 1 when a
+    /// half is the escape code (15), which takes the slow path.
+    static let tokenFields: [UInt64] = (0..<256).map { t in
+        func part(_ c: Int) -> (base: UInt64, bits: UInt64) {
+            if c == 15 { return (0, 0) }
             let (b, n) = LZFastCodes.lengthBase(c)
-            return UInt32(b) | UInt32(n) << 8
+            return (UInt64(b), UInt64(n))
         }
-        return part(t >> 4) | part(t & 15) << 16
+        let l = part(t >> 4), m = part(t & 15)
+        let escape: UInt64 = (t >> 4 == 15 || t & 15 == 15) ? 1 : 0
+        return l.base | l.bits << 8 | ((1 << l.bits) - 1) << 16 | m.base << 24 | m.bits << 32 | ((1 << m.bits) - 1) << 40
+            | (l.bits + m.bits) << 48 | escape << 56
+    }
+
+    /// Per offset code (any byte): 2^b for a new offset of b extra bits (the
+    /// top bit of the offset), low 32 bits, and b in the high 32; codes 0 and 1
+    /// (repeats) read no bits. Codes above 32 get 2^31, an offset beyond any
+    /// block, so the offset check rejects them with no test of their own.
+    static let offsetFields: [UInt64] = (0..<256).map { oc in
+        if oc > 32 { return 1 << 31 }
+        let b = UInt64(Swift.max(oc - 2, 0))
+        return (1 << b) | b << 32
     }
 
     /// Reads `count` ≤ 56 bits at `bitPos` byte by byte, zeros past the end
     /// (an overrun the caller detects from `bitPos` at the end).
+    @inline(never)
     static func slowBits(_ x: UnsafeRawBufferPointer, _ bitPos: inout Int, _ count: Int) -> Int {
         let byte = bitPos >> 3
         var word: UInt64 = 0
@@ -106,6 +121,7 @@ enum LZFastDecoder {
         return Int(truncatingIfNeeded: (word >> UInt64((bitPos - count) & 7)) & ((1 << UInt64(count)) - 1))
     }
 
+    @inline(never)
     static func slowLength(_ c: Int, _ x: UnsafeRawBufferPointer, _ bitPos: inout Int) -> Int {
         if c < 15 {
             let (b, nb) = LZFastCodes.lengthBase(c)
@@ -129,34 +145,57 @@ enum LZFastDecoder {
         let fastEnd = xCount &- 8
         var bitPos = 0
         var rep0 = 1, rep1 = 4
-        try Self.tokenTable.withUnsafeBufferPointer { (tt) throws(CodecError) -> Void in
-            guard let tt = tt.baseAddress else { return }
+        try Self.tokenFields.withUnsafeBufferPointer { (tf) throws(CodecError) -> Void in
+          try Self.offsetFields.withUnsafeBufferPointer { (of) throws(CodecError) -> Void in
+            guard let tf = tf.baseAddress, let of = of.baseAddress else { return }
+            let tb = UnsafeRawPointer(tf)
             for i in 0..<sequenceCount {
                 let t = Int(tokens[i])
                 let oc = Int(offsetCodes[i])
-                guard oc <= 32 else { throw .corrupt("lzfast sequence \(i): offset code \(oc) above 32") }
-                let e = tt[t]
-                let llBits = Int(truncatingIfNeeded: (e &>> 8) & 0xFF), mlBits = Int(truncatingIfNeeded: e &>> 24)
-                let ob = Swift.max(oc &- 2, 0)
+                let ofe = of[oc]
+                let ob = Int(truncatingIfNeeded: ofe &>> 32)
                 var ll: Int, ml: Int, newOffset: Int
                 let byte = bitPos &>> 3
-                if byte <= fastEnd && (llBits | mlBits) != 0xFF {
+                let tk = t &<< 3
+                if byte <= fastEnd && tb.load(fromByteOffset: tk &+ 7, as: UInt8.self) == 0 {
+                    // Masks and bases from the tables: no masks built per field.
                     var w = UInt64(littleEndian: xp.loadUnaligned(fromByteOffset: byte, as: UInt64.self)) &>> UInt64(truncatingIfNeeded: bitPos & 7)
-                    ll = Int(truncatingIfNeeded: e & 0xFF) &+ Int(truncatingIfNeeded: w & ((1 &<< UInt64(truncatingIfNeeded: llBits)) &- 1))
-                    w &>>= UInt64(truncatingIfNeeded: llBits)
-                    newOffset = (1 &<< ob) | Int(truncatingIfNeeded: w & ((1 &<< UInt64(truncatingIfNeeded: ob)) &- 1))
+                    ll = Int(tb.load(fromByteOffset: tk, as: UInt8.self)) &+ Int(truncatingIfNeeded: w & UInt64(tb.load(fromByteOffset: tk &+ 2, as: UInt8.self)))
+                    w &>>= UInt64(tb.load(fromByteOffset: tk &+ 1, as: UInt8.self))
+                    let base = Int(truncatingIfNeeded: ofe & 0xFFFF_FFFF)
+                    newOffset = base | (Int(truncatingIfNeeded: w) & (base &- 1))
                     w &>>= UInt64(truncatingIfNeeded: ob)
-                    ml = Int(truncatingIfNeeded: (e &>> 16) & 0xFF) &+ Int(truncatingIfNeeded: w & ((1 &<< UInt64(truncatingIfNeeded: mlBits)) &- 1))
-                    bitPos &+= llBits &+ ob &+ mlBits
+                    ml = Int(tb.load(fromByteOffset: tk &+ 3, as: UInt8.self)) &+ Int(truncatingIfNeeded: w & UInt64(tb.load(fromByteOffset: tk &+ 5, as: UInt8.self)))
+                    bitPos &+= Int(tb.load(fromByteOffset: tk &+ 6, as: UInt8.self)) &+ ob
                 } else {
-                    ll = slowLength(t >> 4, extras, &bitPos)
-                    newOffset = (1 << ob) | slowBits(extras, &bitPos, ob)
-                    ml = slowLength(t & 15, extras, &bitPos)
+                    guard oc <= 32 else { throw .corrupt("lzfast sequence \(i): offset code \(oc) above 32") }
+                    // A copy whose address the slow readers take, so that
+                    // bitPos itself stays in a register in the loop.
+                    var bp = bitPos
+                    ll = slowLength(t >> 4, extras, &bp)
+                    newOffset = (1 << ob) | slowBits(extras, &bp, ob)
+                    ml = slowLength(t & 15, extras, &bp)
+                    bitPos = bp
                 }
                 ml &+= LZFastCodes.minMatch
-                // Literals.
-                guard ll <= literalCount &- l && ll <= n &- o else {
-                    throw .corrupt("lzfast sequence \(i): \(ll) literals overrun the literals or the output")
+                // Offset: a new one, or one of the two repeats.
+                if oc >= 2 {
+                    rep1 = rep0
+                    rep0 = newOffset
+                } else if oc == 1 {
+                    swap(&rep0, &rep1)
+                }
+                let offset = rep0
+                // Three checks before any copy: the literals exist, literals
+                // and match fit the output, the match starts inside it.
+                guard ll <= literalCount &- l && ll &+ ml <= n &- o && offset <= o &+ ll else {
+                    if ll > literalCount - l || ll > n - o {
+                        throw .corrupt("lzfast sequence \(i): \(ll) literals overrun the literals or the output")
+                    }
+                    if offset > o + ll {
+                        throw .corrupt("lzfast sequence \(i): offset \(offset) reaches before the block start (\(o + ll) bytes written)")
+                    }
+                    throw .corrupt("lzfast sequence \(i): match of \(ml) bytes overruns the output (\(n - o - ll) left)")
                 }
                 copy16(dst + o, literals + l)
                 if ll > 16 {
@@ -168,20 +207,6 @@ enum LZFastDecoder {
                 }
                 o &+= ll
                 l &+= ll
-                // Offset: a new one, or one of the two repeats.
-                if oc >= 2 {
-                    rep1 = rep0
-                    rep0 = newOffset
-                } else if oc == 1 {
-                    swap(&rep0, &rep1)
-                }
-                let offset = rep0
-                guard offset <= o else {
-                    throw .corrupt("lzfast sequence \(i): offset \(offset) reaches before the block start (\(o) bytes written)")
-                }
-                guard ml <= n &- o else {
-                    throw .corrupt("lzfast sequence \(i): match of \(ml) bytes overruns the output (\(n - o) left)")
-                }
                 // Match: the source trails the destination by `offset`; a 16-byte
                 // copy is exact only when offset ≥ 16, so shorter offsets first
                 // double the repeated pattern until it is 16 bytes or longer
@@ -213,6 +238,7 @@ enum LZFastDecoder {
                 }
                 o = end
             }
+          }
         }
         let rest = literalCount &- l
         guard rest == n &- o else {

@@ -250,10 +250,18 @@ public struct NormalizedFrequencies: Sendable, Equatable {
 /// its output bytes are the same on every platform (the golden archives).
 /// Uses ln(1 + 1/f) = 2·atanh(1/(2f + 1)) = 2·Σ z^(2k+1)/(2k+1), z ≤ 1/3.
 enum PortableLog {
-    /// ln(1 + 1/f) for f ≥ 1.
+    /// ln(1 + 1/f) for f ≥ 1: from `table` up to 2^12 (the same values,
+    /// computed once: normalising a block's counts asks for one per present
+    /// symbol and per move, a fixed cost small blocks feel), else the series.
     static func lnOnePlusInverse(_ f: Int) -> Double {
+        f < table.count ? table[f] : series(f)
+    }
+
+    static func series(_ f: Int) -> Double {
         atanhSeries(1.0 / Double(2 * f + 1))
     }
+
+    static let table: [Double] = (0...4096).map { $0 == 0 ? 0 : series($0) }
 
     /// 2·atanh(z) for 0 ≤ z ≤ 1/3, to double precision (z^43 < 2^-64);
     /// stops once the terms no longer change the sum.

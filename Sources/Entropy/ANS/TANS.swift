@@ -46,27 +46,42 @@ public enum TANS {
     public static func spread(_ freqs: NormalizedFrequencies) -> [UInt8] {
         let size = freqs.tableSize
         var table = [UInt8](repeating: 0, count: size)
-        var bucketStart = [Int](repeating: 0, count: size + 1)
-        // Ideal position of slot j of a symbol with count f: ⌊(2j + 1)·L / 2f⌋ ∈ [0, L).
-        for s in 0..<256 {
-            let f = Int(freqs.counts[s])
-            guard f > 0 else { continue }
-            var num = size
-            for _ in 0..<f {
-                bucketStart[num / (2 * f) + 1] += 1
-                num += 2 * size
+        // Ideal position of slot j of a symbol with count f: ⌊(2j + 1)·L / 2f⌋ ∈ [0, L),
+        // stepped without a division per slot: the numerator grows by 2L, so the
+        // position by ⌊2L / 2f⌋ plus a carry from the remainder (set-up is a
+        // fixed cost per block that small blocks feel).
+        let bucketStart = UnsafeMutablePointer<Int32>.allocate(capacity: size + 1)
+        defer { bucketStart.deallocate() }
+        bucketStart.initialize(repeating: 0, count: size + 1)
+        freqs.counts.withUnsafeBufferPointer { counts in
+            @inline(__always) func positions(_ f: Int, _ body: (Int) -> Void) {
+                let d = 2 &* f
+                let q = (2 &* size) / d, r = (2 &* size) % d
+                var p = size / d, rem = size % d
+                for _ in 0..<f {
+                    body(p)
+                    rem &+= r
+                    p &+= q
+                    if rem >= d { rem &-= d; p &+= 1 }
+                }
             }
-        }
-        for p in 0..<size { bucketStart[p + 1] += bucketStart[p] }
-        for s in 0..<256 {
-            let f = Int(freqs.counts[s])
-            guard f > 0 else { continue }
-            var num = size
-            for _ in 0..<f {
-                let p = num / (2 * f)
-                table[bucketStart[p]] = UInt8(truncatingIfNeeded: s)
-                bucketStart[p] += 1
-                num += 2 * size
+            for s in 0..<256 {
+                let f = Int(counts[s])
+                guard f > 0 else { continue }
+                positions(f) { p in bucketStart[p &+ 1] &+= 1 }
+            }
+            for p in 0..<size { bucketStart[p &+ 1] &+= bucketStart[p] }
+            table.withUnsafeMutableBufferPointer { t in
+                guard let t = t.baseAddress else { return }
+                for s in 0..<256 {
+                    let f = Int(counts[s])
+                    guard f > 0 else { continue }
+                    let b = UInt8(truncatingIfNeeded: s)
+                    positions(f) { p in
+                        t[Int(bucketStart[p])] = b
+                        bucketStart[p] &+= 1
+                    }
+                }
             }
         }
         return table
@@ -132,23 +147,31 @@ public enum TANS {
     /// bits are added to (the next state minus L).
     public struct DecodingTable: Sendable {
         public let frequencies: NormalizedFrequencies
-        /// bits | symbol << 8 | base << 16: the bit count in the low byte
-        /// serves directly as a shift count (x86 shifts use its low 6 bits).
+        /// symbol | bits << 8 | base << 16: the symbol is stored as the low
+        /// byte, the bit count is one byte move to a shift register.
         public let entries: [UInt32]
 
         public init(_ freqs: NormalizedFrequencies, spread: [UInt8]? = nil) {
             let size = freqs.tableSize
             let log = freqs.tableLog
             let table = spread ?? TANS.spread(freqs)
-            var next = freqs.counts.map { Int($0) }
             var e = [UInt32](repeating: 0, count: size)
-            for i in 0..<size {
-                let s = Int(table[i])
-                let x = next[s]   // x' ∈ [f_s, 2f_s), in the order the encoder assigns them
-                next[s] += 1
-                let nb = log - x.bitWidthFloor
-                let base = (x << nb) - size
-                e[i] = UInt32(nb) | UInt32(s) << 8 | UInt32(base) << 16
+            // x' ∈ [f_s, 2f_s) for each slot, in the order the encoder assigns them.
+            var next = [UInt32](repeating: 0, count: 256)
+            for s in 0..<256 { next[s] = freqs.counts[s] }
+            next.withUnsafeMutableBufferPointer { next in
+                table.withUnsafeBufferPointer { table in
+                    e.withUnsafeMutableBufferPointer { e in
+                        for i in 0..<size {
+                            let s = Int(table[i])
+                            let x = Int(next[s])
+                            next[s] &+= 1
+                            let nb = log &- (Int.bitWidth &- 1 &- x.leadingZeroBitCount)
+                            let base = (x &<< nb) &- size
+                            e[i] = UInt32(truncatingIfNeeded: s | nb &<< 8 | base &<< 16)
+                        }
+                    }
+                }
             }
             frequencies = freqs
             entries = e
@@ -157,7 +180,7 @@ public enum TANS {
         /// Symbol, bits to read and base for slot `i`: one decoder step.
         public func entry(_ i: Int) -> (symbol: UInt8, bits: Int, base: Int) {
             let e = entries[i]
-            return (UInt8(truncatingIfNeeded: e >> 8), Int(e & 0xFF), Int(e >> 16))
+            return (UInt8(truncatingIfNeeded: e), Int((e >> 8) & 0xFF), Int(e >> 16))
         }
     }
 
@@ -321,11 +344,41 @@ public enum TANS {
         try decodeStream(stream, pad: pad, table: table, count: count, into: dst)
     }
 
+    /// Fast decoding (`decodeStream`): a 64-bit buffer holding `avail` valid
+    /// bits, MSB first, topped up to at least 56 by each refill, so four fields
+    /// of up to 14 bits need no check between refills. The load address
+    /// depends only on the previous refill, not on the fields read since, so
+    /// the load overlaps the table lookups (Giesen, "Reading bits in far too
+    /// many ways", 2018: the branchless lookahead refill). The caller keeps 8
+    /// bytes readable at `ptr`.
+    @inline(__always)
+    static func refill(_ w: inout UInt64, _ avail: inout UInt64, _ ptr: inout UnsafeRawPointer) {
+        w |= UInt64(bigEndian: ptr.loadUnaligned(as: UInt64.self)) &>> avail
+        ptr += Int(truncatingIfNeeded: (63 &- avail) &>> 3)
+        avail |= 56
+    }
+
+    /// One decoder step: the slot's symbol, its nb bits off the top of the
+    /// buffer and the next state. (w >> 1) >> (63 − nb) is 0 for nb = 0
+    /// without a branch (shift counts are taken mod 64).
+    @inline(__always)
+    static func take(_ t: UnsafePointer<UInt32>, _ x: inout Int, _ w: inout UInt64, _ avail: inout UInt64) -> UInt8 {
+        let tb = UnsafeRawPointer(t), off = x &<< 2
+        let nb = UInt64(tb.load(fromByteOffset: off &+ 1, as: UInt8.self))
+        avail &-= nb
+        let v = (w &>> 1) &>> (63 &- nb)
+        w &<<= nb
+        x = Int(tb.load(fromByteOffset: off &+ 2, as: UInt16.self)) &+ Int(truncatingIfNeeded: v)
+        return tb.load(fromByteOffset: off, as: UInt8.self)
+    }
+
     @usableFromInline
     static func decodeStream(_ stream: UnsafeRawBufferPointer, pad: Int, table: DecodingTable, count n: Int,
                              into dst: UnsafeMutablePointer<UInt8>) throws(CodecError) {
         let log = table.frequencies.tableLog
         let mask = (1 << log) - 1
+        // A slot reads 0 bits only for a symbol with a count above half the table.
+        let hasZeroBitSlots = table.frequencies.counts.contains { Int($0) > 1 << (log - 1) }
         var s0 = 0, s1 = 0, s2 = 0, s3 = 0
         var o = 0
         // Bits consumed from the start of the stream.
@@ -338,52 +391,63 @@ public enum TANS {
         }
         table.entries.withUnsafeBufferPointer { buf in
             guard let t = buf.baseAddress else { return }
-            // Fast part: while 8 bytes can be loaded at the current byte, load
-            // them afresh for every four symbols (at most 4·14 = 56 bits, and
-            // a load at any bit offset holds at least 57): no refill branch and
-            // no bounds check per field. A field of nb bits is the top nb bits
-            // of the word; (w >> 1) >> (63 − nb) is 0 for nb = 0 without a branch.
-            @inline(__always) func take(_ x: inout Int, _ w: inout UInt64, _ used: inout UInt64) -> UInt8 {
-                let e = UInt64(t[x])
-                // Shift counts are taken mod 64: e is nb, ~e is 63 − nb.
-                let v = (w &>> 1) &>> (~e)
-                w &<<= e
-                used &+= e & 0xFF
-                x = Int(truncatingIfNeeded: (e &>> 16) &+ v)
-                return UInt8(truncatingIfNeeded: e &>> 8)
-            }
-            @inline(__always) func load(_ bitPos: Int) -> UInt64 {
-                UInt64(bigEndian: UnsafeRawPointer(sp).loadUnaligned(fromByteOffset: bitPos &>> 3, as: UInt64.self))
-                    &<< UInt64(truncatingIfNeeded: bitPos & 7)
-            }
-            let lastLoad = stream.count &- 8
-            if log <= 14 {
-                while o &+ 4 <= n && bitPos &>> 3 <= lastLoad {
-                    var w = load(bitPos)
-                    var used: UInt64 = 0
-                    dst[o] = take(&s0, &w, &used)
-                    dst[o &+ 1] = take(&s1, &w, &used)
-                    dst[o &+ 2] = take(&s2, &w, &used)
-                    dst[o &+ 3] = take(&s3, &w, &used)
-                    bitPos &+= Int(truncatingIfNeeded: used)
-                    o &+= 4
+            var ptr = UnsafeRawPointer(sp) + (bitPos &>> 3)
+            var d = dst
+            var w: UInt64 = 0
+            var avail: UInt64 = 0
+            guard stream.count >= 8 && (bitPos &>> 3) <= stream.count &- 8 else { return }
+            refill(&w, &avail, &ptr)
+            // Skip the bits before the first field (padding and the states).
+            let skip = UInt64(truncatingIfNeeded: bitPos & 7)
+            w &<<= skip
+            avail &-= skip
+            let ptrLimit = UnsafeRawPointer(sp) + (stream.count &- 8)
+            let tb = UnsafeRawPointer(t)
+            if log <= 14 && !hasZeroBitSlots {
+                // No slot reads 0 bits (no count above L/2): a field is
+                // w >> (64 − nb) directly, and the three parts of a slot are
+                // read as bytes, no shifts and masks to split a word.
+                @inline(__always) func step(_ x: inout Int) -> UInt8 {
+                    let off = x &<< 2
+                    let nb = UInt64(tb.load(fromByteOffset: off &+ 1, as: UInt8.self))
+                    avail &-= nb
+                    let v = w &>> (0 &- nb)
+                    w &<<= nb
+                    x = Int(tb.load(fromByteOffset: off &+ 2, as: UInt16.self)) &+ Int(truncatingIfNeeded: v)
+                    return tb.load(fromByteOffset: off, as: UInt8.self)
+                }
+                let dLimit = dst + (n &- 4)
+                while ptr <= ptrLimit && d <= dLimit && n >= 4 {
+                    refill(&w, &avail, &ptr)
+                    d[0] = step(&s0)
+                    d[1] = step(&s1)
+                    d[2] = step(&s2)
+                    d[3] = step(&s3)
+                    d += 4
+                }
+            } else if log <= 14 {
+                while ptr <= ptrLimit && n &- (d - dst) >= 4 {
+                    refill(&w, &avail, &ptr)
+                    d[0] = take(t, &s0, &w, &avail)
+                    d[1] = take(t, &s1, &w, &avail)
+                    d[2] = take(t, &s2, &w, &avail)
+                    d[3] = take(t, &s3, &w, &avail)
+                    d += 4
                 }
             } else {
-                while o &+ 4 <= n && bitPos &>> 3 <= lastLoad {
-                    var w = load(bitPos)
-                    var used: UInt64 = 0
-                    dst[o] = take(&s0, &w, &used)
-                    dst[o &+ 1] = take(&s1, &w, &used)
-                    bitPos &+= Int(truncatingIfNeeded: used)
-                    guard bitPos &>> 3 <= lastLoad else { o &+= 2; break }
-                    w = load(bitPos)
-                    used = 0
-                    dst[o &+ 2] = take(&s2, &w, &used)
-                    dst[o &+ 3] = take(&s3, &w, &used)
-                    bitPos &+= Int(truncatingIfNeeded: used)
-                    o &+= 4
+                while ptr <= ptrLimit && n &- (d - dst) >= 4 {
+                    refill(&w, &avail, &ptr)
+                    d[0] = take(t, &s0, &w, &avail)
+                    d[1] = take(t, &s1, &w, &avail)
+                    guard ptr <= ptrLimit else { d += 2; break }
+                    refill(&w, &avail, &ptr)
+                    d[2] = take(t, &s2, &w, &avail)
+                    d[3] = take(t, &s3, &w, &avail)
+                    d += 4
                 }
             }
+            o = d - dst
+            bitPos = (ptr - UnsafeRawPointer(sp)) &* 8 &- Int(truncatingIfNeeded: avail)
         }
         // Checked part: the last symbols through the bounds-checked reader.
         var r = BitReader(UnsafeRawBufferPointer(rebasing: stream[Swift.min(stream.count, bitPos >> 3)...]))
@@ -392,9 +456,9 @@ public enum TANS {
             guard let t = buf.baseAddress else { return }
             @inline(__always) func take(_ x: inout Int, _ r: inout BitReader) -> UInt8 {
                 let e = t[x]
-                let nb = Int(e & 0xFF)
+                let nb = Int((e &>> 8) & 0xFF)
                 x = (Int(e &>> 16) &+ Int(truncatingIfNeeded: r.read(nb))) & mask
-                return UInt8(truncatingIfNeeded: e &>> 8)
+                return UInt8(truncatingIfNeeded: e)
             }
             while o < n {
                 switch o & 3 {
