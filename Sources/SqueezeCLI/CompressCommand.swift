@@ -50,7 +50,7 @@ struct Compress: ParsableCommand {
     var blockSize: String?
 
     @Option(name: .customLong("mem"),
-            help: ArgumentHelp("Model memory for codecs that have the setting (ppm, ppma, ppmb, ppmc, ppmd: 1M…1G, default 16M–256M by level); when the model fills it, it restarts. Decoding needs the same.", valueName: "size"))
+            help: ArgumentHelp("Model memory for codecs that have the setting (ppm, ppma, ppmb, ppmc, ppmd: 1M…1G, default 16M–256M by level); when the model fills it, it stops growing and keeps adapting the contexts it has. Decoding needs the same.", valueName: "size"))
     var memory: String?
 
     @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks coded at once (0: one per core).", valueName: "n"))
