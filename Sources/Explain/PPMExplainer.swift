@@ -24,7 +24,7 @@ public struct PPMExplainer: Explainer {
     }
 
     /// What the real codec writes for `bytes` (payload bytes including its 5-byte
-    /// header) and how often its model restarted, or nil if it failed.
+    /// header) and how often its model filled its memory (1: it froze), or nil if it failed.
     static func measured(_ bytes: [UInt8], method: PPMWalk.Method, order: Int) -> (bytes: Int, restarts: Int, stored: Bool)? {
         bytes.withUnsafeBytes { raw -> (Int, Int, Bool)? in
             var out = ByteBuffer()
@@ -109,7 +109,7 @@ public struct PPMExplainer: Explainer {
             for m in PPMWalk.Method.allCases {
                 guard let t = totals[m] else { continue }
                 let real = Self.measured(bytes, method: m, order: order)
-                if let r = real, r.restarts > 0 { notes.append("ppm\(m.rawValue.lowercased()) restarted its model \(r.restarts) times (memory), which this walk does not model.") }
+                if let r = real, r.restarts > 0 { notes.append("ppm\(m.rawValue.lowercased()) filled its model memory and froze the model, which this walk does not model.") }
                 rows.append([m.rawValue, ExplainFormat.fixed(t.bits, 1), ExplainFormat.fixed(t.bits / Double(bytes.count), 3),
                              "\(t.escapes)", Self.measuredText(real)])
             }

@@ -18,6 +18,7 @@ struct Bench: ParsableCommand {
           blocksort  suffix array, BWT and its inverse beside bzip2 -9 on bible, world192, E.coli
           bwt        bwt-huffman and bwt beside bzip2 -9 on bible.txt, where bwt's time goes, and what each part of its model buys and costs
           ppm        ppm on book1: speed, peak memory, and 7-Zip's PPMd where `7zz` is installed
+          ppm-memory ppm -9 on 16 MiB of text repeating every 4 MiB (fills its 256 MiB pool): restart vs frozen pool vs --mem 1G, beside 7-Zip PPMd o16 256m
           baselines  zlib/bzip2/xz/zstd sizes and speeds on the corpora
           harness    what the comparison harness adds to the codec times it reports
           long       the long-range stage alone: MB/s and size cost on random and Canterbury data, and 16 copies of bible.txt through lz77/bwt/ppm/cm -9 beside xz -9e and zstd --long=27
@@ -34,7 +35,7 @@ struct Bench: ParsableCommand {
         A benchmark that cannot run says why on standard error and exits with status 1.
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, blocksort, bwt, baselines, harness, fast, fast-lz, cm, long, long-stage, long-versions, long-large or archive.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, ppm-memory, blocksort, bwt, baselines, harness, fast, fast-lz, cm, long, long-stage, long-versions, long-large or archive.")
     var name: String
 
     @Option(name: .customLong("large"), help: ArgumentHelp("archive: also generate a tree of this size (e.g. 1G) and measure create and extract on it.", valueName: "size"))
@@ -73,6 +74,7 @@ struct Bench: ParsableCommand {
         case "lzw": print(try LZWBenchmark.run())
         case "lz77": print(try LZ77Benchmark.run())
         case "ppm": print(try PPMBenchmark.run().report)
+        case "ppm-memory": print(try PPMMemoryBenchmark.run().report)
         case "blocksort": print(try BlockSortBenchmark.run())
         case "bwt": print(try BWTCodecBenchmark.run())
         case "long": print(try LongRangeBenchmark.run())

@@ -51,7 +51,7 @@ struct Compress: ParsableCommand {
     var blockSize: String?
 
     @Option(name: .customLong("mem"),
-            help: ArgumentHelp("Model memory for codecs that have the setting (ppm, ppma, ppmb, ppmc, ppmd: 1M…1G, default 16M–256M by level; when the model fills it, it restarts. cm: 16M…4G, default 32M–473M by level and block; smaller tables). Decoding needs the same.", valueName: "size"))
+            help: ArgumentHelp("Model memory for codecs that have the setting. ppm, ppma, ppmb, ppmc, ppmd: 1M…1G, default 16M–256M by level; when the model fills it, it stops growing and keeps adapting the contexts it has. cm: 16M…4G, default 32M–473M by level and block size; below that, smaller context tables. Decoding needs the same.", valueName: "size"))
     var memory: String?
 
     @Option(name: [.customShort("T"), .long], help: ArgumentHelp("Blocks coded at once (0: one per core).", valueName: "n"))

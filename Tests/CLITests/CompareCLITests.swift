@@ -178,7 +178,7 @@ private func jsonRows(_ text: String) throws -> [[String: Any]] {
 
     @Test func missingCorpusIsAnErrorOnStandardError() throws {
         let (dir, exe) = try lonelyExecutable()
-        for bench in ["lzw", "lz77", "bwt", "ppm", "blocksort", "baselines", "entropy", "long"] {
+        for bench in ["lzw", "lz77", "bwt", "ppm", "ppm-memory", "blocksort", "baselines", "entropy", "long"] {
             let r = try run(exe, ["bench", bench], in: dir)
             #expect(r.status == 1, "bench \(bench): status \(r.status)")
             #expect(r.out.isEmpty, "bench \(bench) printed on stdout: \(r.out)")

@@ -283,6 +283,37 @@ func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >>
     }
 }
 
+/// `ppm -9 --mem 1M` on eight copies of alice.txt (48,000 bytes, one block),
+/// which fills the 1 MiB pool: `.restart` was written by the build before the
+/// full-pool policy existed (marker 0, the model restarts), `.freeze` by the
+/// current encoder (marker 1). Both must decode, and the encoder must keep
+/// writing the frozen form byte for byte.
+@Suite struct GoldenPPMPoolPolicies {
+    static func input() throws -> [UInt8] {
+        Array([[UInt8]](repeating: try readFile(GoldenArchives.directory + "/alice.txt"), count: 8).joined())
+    }
+
+    @Test(arguments: ["restart", "freeze"])
+    func decodes(_ policy: String) throws {
+        let original = try Self.input()
+        let archive = try readFile(GoldenArchives.directory + "/alice8.ppm-9-mem1m.\(policy).sqz")
+        #expect(try unpack(archive, registry: .standard) == original)
+    }
+
+    @Test func encoderWritesTheFrozenForm() throws {
+        let original = try Self.input()
+        let d = try #require(CodecRegistry.standard.named("ppm")?.bounded(memory: 1 << 20))
+        var src = MemorySource(original)
+        var sink = MemorySink()
+        _ = try SqzCompressor(descriptor: d, level: 9).compress(from: &src, to: &sink)
+        let path = GoldenArchives.directory + "/alice8.ppm-9-mem1m.freeze.sqz"
+        if ProcessInfo.processInfo.environment["SQUEEZE_WRITE_GOLDEN"] == "1" { try TestFiles.write(sink.bytes, path) }
+        #expect(sink.bytes == (try readFile(path)), "ppm -9 --mem 1M: the frozen-pool format or the coder's output changed")
+        let restart = try readFile(GoldenArchives.directory + "/alice8.ppm-9-mem1m.restart.sqz")
+        #expect(sink.bytes.count * 2 < restart.count, "freezing keeps the model: \(sink.bytes.count) B vs \(restart.count) B restarting")
+    }
+}
+
 /// arith -3/-4 on the whole of alice29.txt (one block at the default size),
 /// written before their tables became integer-only: the context-mixing
 /// tables must keep every bit's probability, so old archives decode and the

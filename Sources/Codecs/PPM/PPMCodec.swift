@@ -4,16 +4,21 @@
 /// `ppma`, `ppmb` (Cleary & Witten 1984), `ppmc` (Moffat 1990) and `ppmd`
 /// (Howard 1993), so reports can show what each idea buys. The level sets the maximum order and the memory bound.
 ///
-/// Format: byte 0 is 0 for a modelled block, then the variant (`PPMVariant`
+/// Format: byte 0 is the marker of a modelled block — 0 when the model
+/// restarts on a full pool, 1 when it freezes (`PPMPoolPolicy`) — then the variant (`PPMVariant`
 /// raw value), the maximum order (1...16), the memory bound in MiB (UInt16,
 /// little-endian, 1...`maxMemoryMiB`), then the range-coded stream; or byte
 /// 0 = 255 followed by the raw block when modelling would expand it.
-/// An empty block codes to nothing.
+/// An empty block codes to nothing. The encoder freezes; a block whose pool
+/// never filled codes the same under both policies and keeps marker 0, so
+/// blocks that fit their bound are written exactly as before the policy existed.
 public struct PPMCodec: Codec {
     public let order: Int
     /// Model memory bound in bytes (rounded up to whole MiB in the stream).
     public let memoryLimit: Int
     public let variant: PPMVariant
+    /// What the encoder's model does when the pool fills (the decoder reads it from the block).
+    public let policy: PPMPoolPolicy
 
     /// The largest memory bound a stream may ask for (1 GiB): a damaged
     /// header can make the decoder reserve at most this much address space.
@@ -22,10 +27,12 @@ public struct PPMCodec: Codec {
     /// Text positions share a word with a flag bit, so a block stays below 2^31 bytes.
     public static let maxBlockCount = (1 << 31) - 2
 
-    public init(order: Int = 6, memoryLimit: Int = 256 << 20, variant: PPMVariant = .strong) {
+    public init(order: Int = 6, memoryLimit: Int = 256 << 20, variant: PPMVariant = .strong,
+                policy: PPMPoolPolicy = .freeze) {
         self.order = Swift.min(Swift.max(order, 1), PPMCodec.maxOrder)
         self.memoryLimit = Swift.min(Swift.max(memoryLimit, 1 << 20), PPMCodec.maxMemoryMiB << 20)
         self.variant = variant
+        self.policy = policy
     }
 
     /// Level 1...9: maximum order and memory bound.
@@ -53,7 +60,7 @@ public struct PPMCodec: Codec {
             },
             // ...or at the bound each block declares (a `--mem` choice, or a hostile header).
             payloadMemory: { payload, n in
-                guard payload.count >= headerCount, payload[0] == 0 else { return 2 * n + (1 << 20) }
+                guard payload.count >= headerCount, payload[0] <= 1 else { return 2 * n + (1 << 20) }
                 let order = Swift.min(Swift.max(Int(payload[2]), 1), maxOrder)
                 let mib = Swift.min(Swift.max(Int(payload[3]) | Int(payload[4]) << 8, 1), maxMemoryMiB)
                 return 2 * n + (1 << 20) + 4 * poolWords(memoryMiB: mib, order: order, count: n)
@@ -90,7 +97,7 @@ public struct PPMCodec: Codec {
     }
 
     /// `encode(_:into:)`, returning how many times the model filled its memory
-    /// bound and restarted (the decoder restarts at the same symbols).
+    /// bound: the restarts, or 1 if it froze (the decoder does the same at the same symbols).
     @discardableResult
     public func encodeCountingRestarts(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) -> Int {
         let n = input.count
@@ -107,7 +114,8 @@ public struct PPMCodec: Codec {
         let text = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self))
         let words = PPMCodec.poolWords(memoryMiB: mib, order: order, count: n)
         var restarts = 0
-        try PPMModel.withModel(order: order, poolWords: words, variant: variant, text: text) { (model) throws(CodecError) in
+        try PPMModel.withModel(order: order, poolWords: words, variant: variant, policy: policy,
+                               text: text) { (model) throws(CodecError) in
             var enc = encoder
             for i in 0..<n {
                 model.encode(UInt32(text[i]), position: i, &enc)
@@ -116,6 +124,9 @@ public struct PPMCodec: Codec {
             restarts = model.restarts
         }
         out = encoder.finish()
+        if policy != .restart && restarts > 0 {
+            out.withUnsafeMutableStorage { $0[start] = policy.rawValue }
+        }
         if out.count - start > n + 1 {
             out.truncate(to: start)
             out.append(PPMCodec.storedMarker)
@@ -139,7 +150,7 @@ public struct PPMCodec: Codec {
             out.append(contentsOf: body)
             return
         }
-        guard first == 0 else { throw .corrupt("unknown PPM block marker \(first)") }
+        guard let policy = PPMPoolPolicy(rawValue: first) else { throw .corrupt("unknown PPM block marker \(first)") }
         guard input.count >= PPMCodec.headerCount else { throw .truncated }
         guard input[1] == variant.rawValue else {
             throw .corrupt("PPM stream of variant \(input[1]) given to the \(variant) decoder")
@@ -156,7 +167,8 @@ public struct PPMCodec: Codec {
             guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
             var decoder = RangeDecoder(body)
             let words = PPMCodec.poolWords(memoryMiB: mib, order: order, count: originalCount)
-            try PPMModel.withModel(order: order, poolWords: words, variant: variant, text: dst) { (model) throws(CodecError) in
+            try PPMModel.withModel(order: order, poolWords: words, variant: variant, policy: policy,
+                                   text: dst) { (model) throws(CodecError) in
                 var dec = decoder
                 defer { decoder = dec }
                 for i in 0..<originalCount {

@@ -17,9 +17,11 @@
 /// that follows (suffix + symbol). The text is the block itself: the input
 /// when encoding, the output written so far when decoding.
 ///
-/// When the pool is full the model restarts from the order-0 context with all
-/// 256 symbols: simple, bounded and deterministic, since encoder and decoder
-/// run out of memory at the same symbol.
+/// When the pool is full the model follows its `PPMPoolPolicy`: restart from
+/// the order-0 context with all 256 symbols (the first format), or freeze the
+/// trie's shape and keep counting in the contexts it has. Both are bounded
+/// and deterministic, since encoder and decoder run out of memory at the same
+/// symbol.
 @usableFromInline
 struct PPMModel {
     /// 1 if the previous byte was ≥ 0x40 (letters), a context bit for the tables.
@@ -78,8 +80,10 @@ struct PPMModel {
     @usableFromInline var lastBinaryHit: Int = 0
     /// Binary-context hits in a row (a context for the binary table).
     @usableFromInline var binaryRun = 0
-    /// How many times the pool filled and the model restarted.
+    /// How many times the pool filled: restarts, or 1 once the model froze.
     @usableFromInline var restarts = 0
+    /// What to do when an allocation fails.
+    @usableFromInline let policy: PPMPoolPolicy
 
     @usableFromInline static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4 * 4
     @usableFromInline static let firstTableSize = 33 * 8 * 2 * 2
@@ -87,15 +91,17 @@ struct PPMModel {
 
     /// Runs `body` with a fresh model over `text`, freeing all memory after.
     @usableFromInline
-    static func withModel<R>(order: Int, poolWords: Int, variant: PPMVariant, text: UnsafeMutablePointer<UInt8>,
+    static func withModel<R>(order: Int, poolWords: Int, variant: PPMVariant, policy: PPMPoolPolicy,
+                             text: UnsafeMutablePointer<UInt8>,
                              _ body: (inout PPMModel) throws(CodecError) -> R) throws(CodecError) -> R {
-        var model = PPMModel(order: order, poolWords: poolWords, variant: variant, text: text)
+        var model = PPMModel(order: order, poolWords: poolWords, variant: variant, policy: policy, text: text)
         defer { model.deallocate() }
         return try body(&model)
     }
 
-    init(order: Int, poolWords: Int, variant: PPMVariant, text: UnsafeMutablePointer<UInt8>) {
+    init(order: Int, poolWords: Int, variant: PPMVariant, policy: PPMPoolPolicy, text: UnsafeMutablePointer<UInt8>) {
         maxOrder = UInt32(Swift.min(Swift.max(order, 1), 16))
+        self.policy = policy
         self.poolWords = UInt32(Swift.min(Swift.max(poolWords, PPMModel.minimumPoolWords), 1 << 30))
         self.variant = variant
         self.text = text
@@ -154,6 +160,13 @@ struct PPMModel {
     }
 
     // MARK: - Pool
+
+    /// Notes that the frozen pool refused an allocation and returns `partial`.
+    @inlinable @inline(__always)
+    mutating func poolFull(partial: UInt32) -> UInt32 {
+        if restarts == 0 { restarts = 1 }
+        return partial
+    }
 
     @inlinable @inline(__always) func numStats(_ c: UInt32) -> UInt32 { pool[Int(c)] & 0x1FF }
     @inlinable @inline(__always) func order(_ c: UInt32) -> UInt32 { (pool[Int(c)] >> 9) & 0x1F }
@@ -302,7 +315,11 @@ struct PPMModel {
             let y = UInt32(text[p])
             let f = inheritedCount(base: base, symbol: y)
             let node = allocate(words: 4)
-            if node == 0 { return 0 }
+            if node == 0 {
+                // Frozen: the contexts built so far are linked; `base` is the
+                // longest one of the next position that exists.
+                return policy == .freeze ? poolFull(partial: base) : 0
+            }
             let ni = Int(node)
             pool[ni] = 1 | (order(pc) + 1) << 9
             pool[ni + 1] = y | f << 8
@@ -342,9 +359,13 @@ struct PPMModel {
             let up = suffix(found)
             let s2 = up == 0 ? 0 : find(up, x)
             next = s2 == 0 ? 0 : successor(of: up, state: s2, symbol: x, position: position)
-            if next != 0 { pool[fi + 1] = next }
+            // Only a context of the maximum order may follow one (a frozen pool can give a shorter one).
+            if next != 0 && (policy == .restart || order(next) == maxOrder) { pool[fi + 1] = next }
         }
-        if next == 0 { restart(); return }
+        if next == 0 {
+            guard policy == .freeze else { restart(); return }
+            next = poolFull(partial: root)
+        }
         // 2. Count the symbol where it was coded.
         let inc = variant.increment
         if variant == .strong && foundStats == 1 {
@@ -385,10 +406,12 @@ struct PPMModel {
             let c = escaped[j]
             j += 1
             var f: UInt32 = 1
+            var kept: (Int, UInt32) = (0, 0)
             if variant == .strong {
                 if numStats(c) == 1 {
                     // A binary context's count is a hit count; scale it to list units.
                     let s = Int(list(c))
+                    kept = (s, pool[s])
                     let old = Swift.min((pool[s] >> 8) * 2, PPMModel.binaryToListCap)
                     pool[s] = pool[s] & 0xFF | old << 8
                 }
@@ -398,7 +421,12 @@ struct PPMModel {
                 f = Swift.min(1 + (3 * num * (cs + 4)) / (2 * (den + cs)), PPMModel.newSymbolCountCap)
             }
             let added = variant == .b ? addOrCount(c, symbol: x, successor: raw) : addState(c, symbol: x, count: f, successor: raw)
-            if !added { restart(); return }
+            if !added {
+                guard policy == .freeze else { restart(); return }
+                // Frozen: the context stays as it was, without the symbol.
+                if kept.0 != 0 { pool[kept.0] = kept.1 }
+                _ = poolFull(partial: 0)
+            }
         }
         current = next
     }

@@ -40,3 +40,15 @@ public enum PPMVariant: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 }
+
+/// What a PPM model does when its memory pool is full. The encoder names the
+/// policy in the block's first byte (see `PPMCodec`), so the decoder mirrors it.
+public enum PPMPoolPolicy: UInt8, Sendable, CaseIterable {
+    /// Empty the pool and start again from the order-0 context (the first
+    /// format: blocks whose marker byte is 0).
+    case restart = 0
+    /// Keep the trie's shape: no new contexts or symbols, every count still
+    /// updated, and a position whose context cannot be built continues in the
+    /// longest suffix of it that exists (as PPMd's "freeze" mode, Shkarin 2002).
+    case freeze = 1
+}
