@@ -59,7 +59,7 @@ struct HashChainMatchFinder {
                         continue
                     }
                     if length >= LZ77Parse.minMatch {
-                        if prm.lazy && length < prm.niceLength && length < prm.maxLazyLength {
+                        if prm.lazy && length < prm.niceLength {
                             pendingLength = length; pendingDistance = distance
                             i &+= 1
                             continue

@@ -20,9 +20,6 @@ public struct LZ77Parameters: Sendable, Hashable {
     /// parse over a binary tree (`chainDepth` nodes a position), k shortest-path
     /// passes a segment (one more on the first).
     public var optimalPasses: Int
-    /// Lazy matching weighs the next byte only after a match shorter than this
-    /// (zlib's max_lazy): a long match rarely loses to the one a byte later.
-    public var maxLazyLength: Int
     /// After a deferred match this long, the next search walks a quarter of
     /// the chain (zlib's good_length).
     public var goodLength: Int
@@ -32,7 +29,7 @@ public struct LZ77Parameters: Sendable, Hashable {
 
     public init(windowLog: Int, chainDepth: Int, lazy: Bool, niceLength: Int, maxLength: Int,
                 hashLog: Int = 16, maxDistanceForLength3: Int = 1 << 14, optimalPasses: Int = 0,
-                maxLazyLength: Int = Int.max, goodLength: Int = 32, hashBytes: Int = 3) {
+                goodLength: Int = 32, hashBytes: Int = 3) {
         self.windowLog = Swift.min(26, Swift.max(8, windowLog))
         self.chainDepth = Swift.max(1, chainDepth)
         self.maxLength = Swift.max(LZ77Parse.minMatch, maxLength)
@@ -41,7 +38,6 @@ public struct LZ77Parameters: Sendable, Hashable {
         self.hashLog = Swift.min(22, Swift.max(8, hashLog))
         self.maxDistanceForLength3 = maxDistanceForLength3
         self.optimalPasses = Swift.max(0, optimalPasses)
-        self.maxLazyLength = maxLazyLength
         self.goodLength = goodLength
         self.hashBytes = hashBytes == 4 ? 4 : 3
     }
