@@ -36,6 +36,9 @@ let package = Package(
                        providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
+        // libdeflate: the near-optimal deflate compressor, the rival of `lz77-huffman -9` in `bench lz77-class`.
+        .systemLibrary(name: "CLibdeflate", path: "Sources/System/CLibdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
         // libarchive writes and reads the pax tar stream of archives and writes members to disk.
         .systemLibrary(name: "CArchive", path: "Sources/System/CArchive", pkgConfig: "libarchive",
                        providers: [.apt(["libarchive-dev"])]),
@@ -55,7 +58,7 @@ let package = Package(
         // The autograder behind `squeeze grade`: sandboxed submissions, scores, an SQLite history.
         .target(name: "Grade", dependencies: ["SqueezeKit", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks behind `squeeze bench`, always measured beside a system library.
-        .target(name: "Bench", dependencies: ["SqueezeKit", "Archive", "CZlib"]),
+        .target(name: "Bench", dependencies: ["SqueezeKit", "Archive", "CZlib", "CLibdeflate"]),
         .executableTarget(
             name: "SqueezeCLI",
             dependencies: ["SqueezeKit", "Bench", "Explain", "Grade", "Archive", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -11,7 +11,7 @@
 # Installs only what is missing; uses sudo when not run as root.
 set -eu
 need=""
-for pkg in zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libsqlite3-dev libarchive-dev gzip bzip2 xz-utils zstd ncompress tar libarchive-tools bubblewrap python3 chromium zpaq 7zip; do
+for pkg in zlib1g-dev libdeflate-dev libbz2-dev liblzma-dev libzstd-dev libsqlite3-dev libarchive-dev gzip bzip2 xz-utils zstd ncompress tar libarchive-tools bubblewrap python3 chromium zpaq 7zip; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then

@@ -15,6 +15,7 @@ struct Bench: ParsableCommand {
           estimate   `squeeze estimate` throughput on 1, 4 and 16 MiB
           lzw        lzw and lzw-arith beside the `compress` tool on bible.txt
           lz77       lz77-elias, lz77-huffman and lz77 beside zlib and xz on bible.txt, CPU-time MB/s
+          lz77-class lz77-huffman -9 beside libdeflate -12 and -6 beside zlib -6 on the Calgary-14 files: bytes, MB/s, speed ratios
           blocksort  suffix array, BWT and its inverse beside bzip2 -9 on bible, world192, E.coli
           bwt        bwt-huffman and bwt beside bzip2 -9 on bible.txt, where bwt's time goes, and what each part of its model buys and costs
           ppm        ppm on book1: speed, peak memory, and 7-Zip's PPMd where `7zz` is installed
@@ -35,7 +36,7 @@ struct Bench: ParsableCommand {
         A benchmark that cannot run says why on standard error and exits with status 1.
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, ppm, ppm-memory, blocksort, bwt, baselines, harness, fast, fast-lz, cm, long, long-stage, long-versions, long-large or archive.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, lz77-class, ppm, ppm-memory, blocksort, bwt, baselines, harness, fast, fast-lz, cm, long, long-stage, long-versions, long-large or archive.")
     var name: String
 
     @Option(name: .customLong("large"), help: ArgumentHelp("archive: also generate a tree of this size (e.g. 1G) and measure create and extract on it.", valueName: "size"))
@@ -73,6 +74,7 @@ struct Bench: ParsableCommand {
         case "harness": print(try HarnessBenchmark.run())
         case "lzw": print(try LZWBenchmark.run())
         case "lz77": print(try LZ77Benchmark.run())
+        case "lz77-class": print(try LZ77ClassBenchmark.run())
         case "ppm": print(try PPMBenchmark.run().report)
         case "ppm-memory": print(try PPMMemoryBenchmark.run().report)
         case "blocksort": print(try BlockSortBenchmark.run())

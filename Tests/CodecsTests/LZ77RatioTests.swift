@@ -38,4 +38,20 @@ import TestSupport
         let huffman = try Self.total("lz77-huffman", level: 9, files)
         #expect(huffman <= gzip, "\(label): lz77-huffman -9 \(huffman) vs zlib -9 \(gzip)")
     }
+
+    /// Issue #22: `lz77-huffman -9` below libdeflate -12 on the Calgary-14 total
+    /// (977,547 bytes in gzip members, as `libdeflate-gzip -12` writes them and
+    /// `squeeze bench lz77-class` measures them beside ours; libdeflate is not
+    /// linked into the tests), and each level no larger than the one below it.
+    @Test func lz77HuffmanNineBeatsLibdeflateTwelveAndLevelsAreOrdered() throws {
+        let files = TestCorpus.calgary14.map { ("calgary", $0) }
+        let nine = try Self.total("lz77-huffman", level: 9, files)
+        #expect(nine < 977_547, "lz77-huffman -9 \(nine) vs libdeflate -12 977,547")
+        var previous = Int.max
+        for level in [1, 3, 6, 8, 9] {
+            let size = level == 9 ? nine : try Self.total("lz77-huffman", level: level, files)
+            #expect(size <= previous, "lz77-huffman -\(level): \(size) bytes, more than the level below")
+            previous = size
+        }
+    }
 }

@@ -314,6 +314,23 @@ func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >>
     }
 }
 
+/// Archives our encoders wrote before their parse changed (the format did not):
+/// `earlier-parses/alice.CODEC-LEVEL.sqz` must still decode to alice.txt.
+/// lz77-huffman -9: written by the lazy hash-chain parse it used before the cost-based one.
+@Suite struct GoldenEarlierParses {
+    @Test func earlierEncodersOutputStillDecodes() throws {
+        let directory = GoldenArchives.directory + "/earlier-parses"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".sqz") }
+        #expect(names.contains("alice.lz77-huffman-9.sqz"), "earlier-parses lost files: \(names)")
+        let original = try readFile(GoldenArchives.directory + "/alice.txt")
+        for name in names {
+            let archive = try readFile(directory + "/" + name)
+            #expect(try unpack(archive, registry: .standard) == original, "\(name)")
+            #expect(archive != (try readFile(GoldenArchives.directory + "/" + name)), "\(name): same bytes as today's, so it pins nothing older")
+        }
+    }
+}
+
 /// arith -3/-4 on the whole of alice29.txt (one block at the default size),
 /// written before their tables became integer-only: the context-mixing
 /// tables must keep every bit's probability, so old archives decode and the

@@ -2,14 +2,24 @@
 /// holds the newest position whose next 3 bytes hash to h, `previous[i]`
 /// the position before i with the same hash (deflate's scheme, RFC 1951 §4;
 /// Bell, Cleary & Witten, "Text Compression", §8.3).
+///
+/// With `hashBytes` 4 the chains link positions whose next 4 bytes hash
+/// alike, and a table of one position per 3-byte hash (`head3`) offers the
+/// nearest 3-byte match: a chain then holds fewer false candidates, so the
+/// same depth reaches farther for long matches (libdeflate's lazy levels
+/// pair a hash-3 table with hash-4 chains the same way).
 struct HashChainMatchFinder {
     var head: [Int32]
+    var head3: [Int32]
     var previous: [Int32]
     let parameters: LZ77Parameters
+
+    static let hash3Log = 15
 
     init(count: Int, parameters: LZ77Parameters) {
         self.parameters = parameters
         head = [Int32](repeating: -1, count: 1 << parameters.hashLog)
+        head3 = [Int32](repeating: -1, count: parameters.hashBytes == 4 ? 1 << Self.hash3Log : 1)
         previous = [Int32](repeating: -1, count: Swift.max(count, 1))
     }
 
@@ -18,19 +28,20 @@ struct HashChainMatchFinder {
                         values: UnsafeMutablePointer<UInt32>, distances: UnsafeMutablePointer<UInt32>) -> Int {
         let prm = parameters
         return head.withUnsafeMutableBufferPointer { hb in
+            head3.withUnsafeMutableBufferPointer { h3b in
             previous.withUnsafeMutableBufferPointer { pb in
-                guard let head = hb.baseAddress, let prev = pb.baseAddress else { return 0 }
-                let search = Search(p: p, n: n, head: head, prev: prev,
+                guard let head = hb.baseAddress, let head3 = h3b.baseAddress, let prev = pb.baseAddress else { return 0 }
+                let search = Search(p: p, n: n, head: head, head3: head3, prev: prev,
                                     hashShift: 32 - prm.hashLog, window: 1 << prm.windowLog,
                                     nice: prm.niceLength, maxLength: prm.maxLength,
-                                    far3: prm.maxDistanceForLength3)
+                                    far3: prm.maxDistanceForLength3, four: prm.hashBytes == 4)
                 let reducedDepth = Swift.max(1, prm.chainDepth >> 2)
                 var t = 0
                 var i = 0
                 var pendingLength = 0, pendingDistance = 0
                 while i < n {
                     // A deferred match that is already good rarely loses to the next one: search that less hard (as deflate does).
-                    let depth = pendingLength >= 32 ? reducedDepth : prm.chainDepth
+                    let depth = pendingLength >= prm.goodLength ? reducedDepth : prm.chainDepth
                     let (length, distance) = search.findAndInsert(i, depth: depth)
                     if pendingLength > 0 {
                         if length > pendingLength {
@@ -66,6 +77,7 @@ struct HashChainMatchFinder {
                 }
                 return t
             }
+            }
         }
     }
 
@@ -74,12 +86,15 @@ struct HashChainMatchFinder {
         let p: UnsafePointer<UInt8>
         let n: Int
         let head: UnsafeMutablePointer<Int32>
+        let head3: UnsafeMutablePointer<Int32>
         let prev: UnsafeMutablePointer<Int32>
         let hashShift: Int
         let window: Int
         let nice: Int
         let maxLength: Int
         let far3: Int
+        /// Chains of 4-byte hashes plus the one-entry 3-byte table.
+        let four: Bool
 
         @inline(__always)
         func hash(_ i: Int) -> Int {
@@ -87,10 +102,33 @@ struct HashChainMatchFinder {
             return Int(truncatingIfNeeded: (v &* 2_654_435_761) &>> UInt32(hashShift))
         }
 
+        @inline(__always)
+        func hash4(_ i: Int) -> Int {
+            let v = UInt32(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self))
+            return Int(truncatingIfNeeded: (v &* 2_654_435_761) &>> UInt32(hashShift))
+        }
+
+        @inline(__always)
+        func hash3(_ i: Int) -> Int {
+            let v = UInt32(p[i]) | UInt32(p[i &+ 1]) &<< 8 | UInt32(p[i &+ 2]) &<< 16
+            return Int(truncatingIfNeeded: (v &* 2_654_435_761) &>> UInt32(32 &- HashChainMatchFinder.hash3Log))
+        }
+
         /// Adds positions `from..<to` to their chains.
         @inline(__always)
         func insert(from: Int, to: Int) {
             var j = from
+            if four {
+                let end = Swift.min(to, n &- 3)
+                while j < end {
+                    let h = hash4(j)
+                    prev[j] = head[h]
+                    head[h] = Int32(truncatingIfNeeded: j)
+                    head3[hash3(j)] = Int32(truncatingIfNeeded: j)
+                    j &+= 1
+                }
+                return
+            }
             let end = Swift.min(to, n &- 2)
             while j < end {
                 let h = hash(j)
@@ -110,13 +148,34 @@ struct HashChainMatchFinder {
         @inline(__always)
         func findAndInsert(_ i: Int, depth: Int) -> (Int, Int) {
             guard i &+ LZ77Parse.minMatch <= n else { return (0, 0) }
-            let h = hash(i)
-            var candidate = Int(head[h])
-            prev[i] = head[h]
-            head[h] = Int32(truncatingIfNeeded: i)
             let limit = Swift.min(maxLength, n &- i)
             let lowest = i &- window
             var bestLength = LZ77Parse.minMatch &- 1, bestDistance = 0
+            let h: Int
+            if four {
+                guard i &+ 4 <= n else { return (0, 0) }
+                let h3 = hash3(i)
+                let near = Int(head3[h3])
+                head3[h3] = Int32(truncatingIfNeeded: i)
+                if near >= 0 && i &- near <= far3 {
+                    let length = commonLength(near, i, limit: limit)
+                    if length >= LZ77Parse.minMatch {
+                        bestLength = length; bestDistance = i &- near
+                        if length >= nice || length >= limit {
+                            h = hash4(i)
+                            prev[i] = head[h]
+                            head[h] = Int32(truncatingIfNeeded: i)
+                            return (bestLength, bestDistance)
+                        }
+                    }
+                }
+                h = hash4(i)
+            } else {
+                h = hash(i)
+            }
+            var candidate = Int(head[h])
+            prev[i] = head[h]
+            head[h] = Int32(truncatingIfNeeded: i)
             var steps = depth
             while candidate >= 0 && candidate >= lowest && steps > 0 {
                 if p[candidate &+ bestLength] == p[i &+ bestLength] {

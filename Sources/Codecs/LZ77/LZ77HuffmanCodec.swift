@@ -16,25 +16,38 @@ public struct LZ77HuffmanCodec: Codec {
     public static let literalLengthSymbols = 256 + 16
     public static let distanceSymbols = 44
     public static let tokensPerBlock = 1 << 15
+    /// The cost-based parse ends a block at a segment's end only once it holds this many tokens.
+    static let minimumTokensPerBlock = 1 << 12
 
     public init(parameters: LZ77Parameters) { self.parameters = parameters }
     public init(level: Int) { self.init(parameters: Self.parameters(level: level)) }
 
-    /// Levels 1...9: window 32 KiB → 2 MiB, chain depth 4 → 1024, lazy from level 4.
-    /// The default (6) searches 32 deep in 128 KiB: deeper chains in text cost
-    /// far more time than the bytes they save (depth 128 in 512 KiB is 6% smaller on bible.txt but 10× slower).
+    /// Levels 1...7: hash chains of 4-byte hashes beside a table of the newest
+    /// 3-byte match, window 32 KiB → 256 KiB, chain depth 4 → 64, lazy from
+    /// level 4. The default (6) searches 16 deep in 128 KiB: deeper chains in
+    /// text cost far more time than the bytes they save. Levels 8 and 9: the
+    /// cost-based parse over a binary tree (`LZ77HuffmanOptimalParse`), 12 and
+    /// 32 nodes a position in 1 and 2 MiB, one and two passes. Figures per level
+    /// on Calgary-14 in docs/LZ77.md.
     public static func parameters(level: Int) -> LZ77Parameters {
         let l = Swift.min(9, Swift.max(1, level))
-        let depth = [4, 8, 12, 16, 24, 32, 64, 256, 1024][l - 1]
-        let windowLog = [15, 15, 16, 16, 16, 17, 18, 20, 21][l - 1]
+        if l >= 8 {
+            return LZ77Parameters(windowLog: l == 9 ? 21 : 20, chainDepth: l == 9 ? 32 : 12, lazy: false,
+                                  niceLength: l == 9 ? maxLength : 96, maxLength: maxLength,
+                                  hashLog: 17, maxDistanceForLength3: 1 << 13, optimalPasses: l == 9 ? 2 : 1)
+        }
+        let depth = [4, 8, 12, 8, 12, 16, 64][l - 1]
+        let windowLog = [15, 15, 16, 16, 17, 17, 18][l - 1]
+        let hashLog = [15, 15, 15, 15, 16, 17, 17][l - 1]
         return LZ77Parameters(windowLog: windowLog, chainDepth: depth, lazy: l >= 4,
-                              niceLength: l >= 8 ? maxLength : 32 * l, maxLength: maxLength,
-                              hashLog: l >= 6 ? 17 : 15, maxDistanceForLength3: 1 << 13)
+                              niceLength: 32 * l, maxLength: maxLength,
+                              hashLog: hashLog, maxDistanceForLength3: 1 << 13,
+                              goodLength: l >= 4 ? 16 : 32, hashBytes: 4)
     }
 
     public static let descriptor = CodecDescriptor(
         name: "lz77-huffman", id: 4,
-        summary: "LZ77 (hash chains, lazy) with deflate-style length/distance slots and canonical Huffman per block",
+        summary: "LZ77 (hash chains, lazy; cost-based parse at -8/-9) with deflate-style length/distance slots and canonical Huffman per block",
         levels: Array(1...9), defaultLevel: 6,
         blockSize: { $0 >= 9 ? 1 << 22 : 1 << 20 },
         make: { LZ77HuffmanCodec(level: $0) })
@@ -60,12 +73,23 @@ public struct LZ77HuffmanCodec: Codec {
         out.append(UInt8(parameters.windowLog))
         var writer = BitWriter(appendingTo: out)
         out = ByteBuffer()
-        let parse = LZ77Parse(input, parameters: parameters)
         var start = 0
-        while start < parse.count {
-            let end = Swift.min(parse.count, start + Self.tokensPerBlock)
-            try encodeBlock(parse, start, end, &writer)
-            start = end
+        if parameters.optimalPasses > 0 {
+            var blockEnds: [Int] = []
+            let parse = LZ77Parse(optimal: input, parameters: parameters, passes: parameters.optimalPasses, blockEnds: &blockEnds)
+            // A segment of few tokens (long repeats) joins the next one: its own code-length header would cost more than a shared code.
+            for (k, end) in blockEnds.enumerated() where end > start {
+                guard end - start >= Self.minimumTokensPerBlock || k == blockEnds.count - 1 else { continue }
+                try encodeBlock(parse, start, end, &writer)
+                start = end
+            }
+        } else {
+            let parse = LZ77Parse(input, parameters: parameters)
+            while start < parse.count {
+                let end = Swift.min(parse.count, start + Self.tokensPerBlock)
+                try encodeBlock(parse, start, end, &writer)
+                start = end
+            }
         }
         out = writer.finish()
     }

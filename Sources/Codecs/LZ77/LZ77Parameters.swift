@@ -16,9 +16,20 @@ public struct LZ77Parameters: Sendable, Hashable {
     public var hashLog: Int
     /// Matches of exactly 3 bytes farther than this are not worth their distance.
     public var maxDistanceForLength3: Int
+    /// 0: the greedy or lazy parse over hash chains. k > 0: the cost-based
+    /// parse over a binary tree (`chainDepth` nodes a position), k shortest-path
+    /// passes a segment (one more on the first).
+    public var optimalPasses: Int
+    /// After a deferred match this long, the next search walks a quarter of
+    /// the chain (zlib's good_length).
+    public var goodLength: Int
+    /// 3: one hash chain per 3-byte hash. 4: chains per 4-byte hash, and the
+    /// newest position of each 3-byte hash for matches of 3.
+    public var hashBytes: Int
 
     public init(windowLog: Int, chainDepth: Int, lazy: Bool, niceLength: Int, maxLength: Int,
-                hashLog: Int = 16, maxDistanceForLength3: Int = 1 << 14) {
+                hashLog: Int = 16, maxDistanceForLength3: Int = 1 << 14, optimalPasses: Int = 0,
+                goodLength: Int = 32, hashBytes: Int = 3) {
         self.windowLog = Swift.min(26, Swift.max(8, windowLog))
         self.chainDepth = Swift.max(1, chainDepth)
         self.maxLength = Swift.max(LZ77Parse.minMatch, maxLength)
@@ -26,5 +37,8 @@ public struct LZ77Parameters: Sendable, Hashable {
         self.lazy = lazy
         self.hashLog = Swift.min(22, Swift.max(8, hashLog))
         self.maxDistanceForLength3 = maxDistanceForLength3
+        self.optimalPasses = Swift.max(0, optimalPasses)
+        self.goodLength = goodLength
+        self.hashBytes = hashBytes == 4 ? 4 : 3
     }
 }
