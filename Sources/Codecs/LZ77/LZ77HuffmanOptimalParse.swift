@@ -229,21 +229,10 @@ extension LZ77Parse {
     /// The cost-based parse (`LZ77HuffmanOptimalParse`); `blockEnds` gets the
     /// token index after each segment, where the coder should end a block.
     init(optimal input: UnsafeRawBufferPointer, parameters: LZ77Parameters, passes: Int, blockEnds: inout [Int]) {
-        let n = input.count
-        values = [UInt32](repeating: 0, count: n)
-        distances = [UInt32](repeating: 0, count: n)
-        count = 0
-        guard n > 0, let base = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        var produced = 0
         var ends: [Int] = []
-        values.withUnsafeMutableBufferPointer { vb in
-            distances.withUnsafeMutableBufferPointer { db in
-                guard let v = vb.baseAddress, let d = db.baseAddress else { return }
-                produced = LZ77HuffmanOptimalParse(parameters: parameters, passes: passes)
-                    .parse(base, count: n, values: v, distances: d, blockEnds: &ends)
-            }
+        self.init(input) { base, n, v, d in
+            LZ77HuffmanOptimalParse(parameters: parameters, passes: passes).parse(base, count: n, values: v, distances: d, blockEnds: &ends)
         }
-        count = produced
         blockEnds = ends
     }
 }

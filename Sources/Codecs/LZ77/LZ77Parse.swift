@@ -11,6 +11,16 @@ public struct LZ77Parse: Sendable {
     /// Parses `input` with hash chains (one chain per 3-byte hash, newest
     /// first: deflate's scheme, RFC 1951 §4) and optional lazy matching.
     public init(_ input: UnsafeRawBufferPointer, parameters: LZ77Parameters) {
+        self.init(input) { base, n, v, d in
+            var finder = HashChainMatchFinder(count: n, parameters: parameters)
+            return finder.parse(base, count: n, values: v, distances: d)
+        }
+    }
+
+    /// Room for one token per input byte, filled by `parse` (the input's
+    /// bytes and count, then the two arrays), which returns how many tokens it wrote.
+    init(_ input: UnsafeRawBufferPointer,
+         filling parse: (UnsafePointer<UInt8>, Int, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>) -> Int) {
         let n = input.count
         values = [UInt32](repeating: 0, count: n)
         distances = [UInt32](repeating: 0, count: n)
@@ -20,8 +30,7 @@ public struct LZ77Parse: Sendable {
         values.withUnsafeMutableBufferPointer { vb in
             distances.withUnsafeMutableBufferPointer { db in
                 guard let v = vb.baseAddress, let d = db.baseAddress else { return }
-                var finder = HashChainMatchFinder(count: n, parameters: parameters)
-                produced = finder.parse(base, count: n, values: v, distances: d)
+                produced = parse(base, n, v, d)
             }
         }
         count = produced
