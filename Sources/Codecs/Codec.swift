@@ -101,10 +101,11 @@ public struct CodecDescriptor: Sendable {
 
     /// The most memory a frame of this codec written by squeeze at `level`
     /// with its default block size can need to decode (with the largest
-    /// `--mem` where the codec has that setting).
+    /// `--mem` where a block can declare more model than its level's, as
+    /// PPM's do through `payloadMemory`; cm's `--mem` only ever lowers it).
     public func largestDecodeMemory(level: Int) -> Int {
         let n = blockSize(level)
-        return decodeMemory(level, n) + (memoryRange?.upperBound ?? 0)
+        return decodeMemory(level, n) + (payloadMemory != nil ? memoryRange?.upperBound ?? 0 : 0)
     }
 
     /// The text for a level, as the user types it.

@@ -205,8 +205,9 @@ struct Compress: ParsableCommand {
         }
         // A frame the default decoder limit would refuse is allowed (zstd
         // does the same with --long=31), but the user hears it now.
+        // (A --mem bound adds to it only where blocks declare their model, as ppm's do.)
         let decodeNeed = descriptor.decodeMemory(lv, bs ?? descriptor.blockSize(lv))
-            + (memory.flatMap(Format.parseSize) ?? 0)
+            + (descriptor.payloadMemory != nil ? memory.flatMap(Format.parseSize) ?? 0 : 0)
         if decodeNeed > CodecRegistry.standard.largestDecodeMemory && !quiet {
             Terminal.warn("note: decoding these archives will need \(SqzFormat.sizeText(decodeNeed)) of memory, "
                 + "more than the default limit; decompress them with --memory=\(SqzFormat.sizeArgument(decodeNeed))")

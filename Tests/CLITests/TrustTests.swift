@@ -315,7 +315,7 @@ private let sqzMagic: [UInt8] = [0x89, 0x53, 0x51, 0x5A]
                 #expect(bs >= 1024 && need > bs, "\(name): \(l)")
             }
             #expect(["ours", "system"].contains(rec["origin"] as? String ?? ""))
-            #expect((rec["memorySetting"] as? Bool) == name.hasPrefix("ppm"), "\(name)")
+            #expect((rec["memorySetting"] as? Bool) == (name.hasPrefix("ppm") || name == "cm"), "\(name)")
             #expect(ids.insert(rec["id"] as? Int ?? -1).inserted, "\(name): duplicate id")
         }
         let bwt9 = try #require(records.first { $0["name"] as? String == "bwt" }?["perLevel"] as? [[String: Any]])
