@@ -11,8 +11,8 @@ import Foundation
 /// stream compressed with the same codec (the index and pax headers cost),
 /// and extracting one member against decoding everything, both as work in
 /// this process (one thread, median of `runs`) and as the wall time of the
-/// executable (`-T 1`, process start included: about 11 ms, most of what a
-/// one-member extraction takes).
+/// executable (`-T 1`, process start included: about 5 ms of CPU, a third
+/// of what a one-member extraction takes).
 ///
 /// With `large`, a generated tree of that many bytes (thousands of small files
 /// of text and binary, a few large ones; pieces of the corpora mixed with
