@@ -56,6 +56,32 @@ struct LZFastMatchFinder {
         }
     }
 
+    /// Codes the match at `start` (first extended back over the pending
+    /// literals, which moves `start` and `length`) with the literals from
+    /// `anchor` before it; returns where
+    /// parsing goes on, which is also the next anchor.
+    @inline(__always) func emit(_ out: inout LZFastSequenceStore, start: inout Int, length: inout Int, offset: Int, anchor: Int) -> Int {
+        extendBack(&start, &length, offset: offset, anchor: anchor)
+        out.add(literalsFrom: anchor, count: start &- anchor, offset: offset, length: length)
+        return start &+ length
+    }
+
+    /// Right after a match, codes the matches at the offset before the last
+    /// one with no literals between (the last offset cannot match here: its
+    /// match would have gone on), calling `insert` with each one's start for
+    /// the hash tables; returns the position after them, also the next anchor.
+    @inline(__always) func takeRepeats(_ out: inout LZFastSequenceStore, at start: Int, limit: Int, insert: (Int) -> Void) -> Int {
+        var ip = start
+        while ip < limit && load32(ip) == load32(ip &- out.rep1) {
+            let rep = out.rep1
+            let l = 4 &+ commonLength(ip &+ 4, ip &+ 4 &- rep)
+            insert(ip)
+            out.add(literalsFrom: ip, count: 0, offset: rep, length: l)
+            ip &+= l
+        }
+        return ip
+    }
+
     // MARK: fast
 
     func parseFast(_ out: inout LZFastSequenceStore, hashLog: Int, hashBytes: Int, skipLog: Int) -> Int {
@@ -97,22 +123,12 @@ struct LZFastMatchFinder {
                 ip &+= 2 &+ (ip &- anchor) &>> skipLog
                 continue
             }
-            extendBack(&start, &length, offset: offset, anchor: anchor)
-            out.add(literalsFrom: anchor, count: start &- anchor, offset: offset, length: length)
-            ip = start &+ length
-            anchor = ip
+            ip = emit(&out, start: &start, length: &length, offset: offset, anchor: anchor)
             if ip < limit {
                 table[Self.hash(load64(ip &- 2), bytes: hashBytes, log: hashLog)] = UInt32(truncatingIfNeeded: ip &- 2)
-                // The offset before the last one, with no literals between
-                // (the last one cannot match here: the match would have gone on).
-                while ip < limit && load32(ip) == load32(ip &- out.rep1) {
-                    let rep = out.rep1
-                    let l = 4 &+ commonLength(ip &+ 4, ip &+ 4 &- rep)
-                    out.add(literalsFrom: anchor, count: 0, offset: rep, length: l)
-                    ip &+= l
-                    anchor = ip
-                }
+                ip = takeRepeats(&out, at: ip, limit: limit) { _ in }
             }
+            anchor = ip
         }
         return anchor
     }
@@ -165,10 +181,7 @@ struct LZFastMatchFinder {
                 ip &+= 1 &+ (ip &- anchor) &>> skipLog
                 continue
             }
-            extendBack(&start, &length, offset: offset, anchor: anchor)
-            out.add(literalsFrom: anchor, count: start &- anchor, offset: offset, length: length)
-            ip = start &+ length
-            anchor = ip
+            ip = emit(&out, start: &start, length: &length, offset: offset, anchor: anchor)
             if ip < limit {
                 // Positions inside the match, so later data can refer to them.
                 let p = start &+ 2
@@ -176,16 +189,12 @@ struct LZFastMatchFinder {
                 short[Self.hash(load64(p), bytes: shortBytes, log: shortLog)] = UInt32(truncatingIfNeeded: p)
                 long[Self.hash(load64(ip &- 2), bytes: 8, log: longLog)] = UInt32(truncatingIfNeeded: ip &- 2)
                 short[Self.hash(load64(ip &- 1), bytes: shortBytes, log: shortLog)] = UInt32(truncatingIfNeeded: ip &- 1)
-                while ip < limit && load32(ip) == load32(ip &- out.rep1) {
-                    let rep = out.rep1
-                    let l = 4 &+ commonLength(ip &+ 4, ip &+ 4 &- rep)
-                    short[Self.hash(load64(ip), bytes: shortBytes, log: shortLog)] = UInt32(truncatingIfNeeded: ip)
-                    long[Self.hash(load64(ip), bytes: 8, log: longLog)] = UInt32(truncatingIfNeeded: ip)
-                    out.add(literalsFrom: anchor, count: 0, offset: rep, length: l)
-                    ip &+= l
-                    anchor = ip
+                ip = takeRepeats(&out, at: ip, limit: limit) { q in
+                    short[Self.hash(load64(q), bytes: shortBytes, log: shortLog)] = UInt32(truncatingIfNeeded: q)
+                    long[Self.hash(load64(q), bytes: 8, log: longLog)] = UInt32(truncatingIfNeeded: q)
                 }
             }
+            anchor = ip
         }
         return anchor
     }
@@ -279,9 +288,7 @@ struct LZFastMatchFinder {
                 }
                 break
             }
-            extendBack(&start, &length, offset: offset, anchor: anchor)
-            out.add(literalsFrom: anchor, count: start &- anchor, offset: offset, length: length)
-            ip = start &+ length
+            ip = emit(&out, start: &start, length: &length, offset: offset, anchor: anchor)
             anchor = ip
             insert(upTo: Swift.min(ip, limit))
         }
