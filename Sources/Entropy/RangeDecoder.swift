@@ -100,19 +100,14 @@ public struct RangeDecoder {
     public mutating func decodeEquiprobableBits(_ count: Int) -> Int {
         var value = 0
         var k = count
-        var r = range, c = code
         while k > 0 {
-            let bound = (r &>> 16) &<< 15
-            let zero = c >= bound ? UInt64(1) : 0
+            let bound = (range &>> 16) &<< 15
+            let zero: UInt64 = code >= bound ? 1 : 0
             let mask = 0 &- zero
-            c &-= bound & mask
-            r = (r &- bound) & mask | bound & ~mask
+            code &-= bound & mask
+            range = (range &- bound) & mask | bound & ~mask
             value = value &<< 1 | Int(1 &- zero)
-            range = r
-            code = c
             normalize()
-            r = range
-            c = code
             k &-= 1
         }
         return value
