@@ -37,26 +37,25 @@ public enum Baselines {
     /// The decode loop zlib, bzip2 and xz share: feeds the library `input` and
     /// room in `dst` (one byte more than `originalCount`, so a stream that
     /// holds more is caught) at most `chunkLimit` bytes at a time, through
-    /// `call`, which sets the library's pointers, calls it and returns its
-    /// status with the bytes it consumed and produced; then checks that the
+    /// `call`, which runs the library once over the buffers it is given and
+    /// returns its status with the bytes it consumed and produced; then checks that the
     /// stream ends exactly at the end of the input with exactly
     /// `originalCount` bytes. `what` names the stream in errors ("gzip member").
     static func decodeStream(
         _ what: String, input: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer, originalCount: Int,
         chunkLimit: Int = Int(UInt32.max),
-        _ call: (_ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer)
-            -> (status: DecodeStatus, consumed: Int, produced: Int)
+        _ call: (_ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer) -> (DecodeStatus, CoderStep)
     ) throws(CodecError) -> Int {
         var inPos = 0, outPos = 0
         while true {
             let inChunk = Swift.min(input.count - inPos, chunkLimit)
             let outChunk = Swift.min(dst.count - outPos, chunkLimit)
-            let step = call(UnsafeRawBufferPointer(rebasing: input[inPos..<(inPos + inChunk)]),
-                            UnsafeMutableRawBufferPointer(rebasing: dst[outPos..<(outPos + outChunk)]))
+            let (status, step) = call(UnsafeRawBufferPointer(rebasing: input[inPos..<(inPos + inChunk)]),
+                                      UnsafeMutableRawBufferPointer(rebasing: dst[outPos..<(outPos + outChunk)]))
             inPos += step.consumed
             outPos += step.produced
             guard outPos <= originalCount else { throw .corrupt("\(what) decodes to more than \(originalCount) bytes") }
-            switch step.status {
+            switch status {
             case .ended:
                 guard inPos == input.count else { throw .corrupt("\(what): \(input.count - inPos) bytes after its end") }
                 guard outPos == originalCount else {

@@ -65,13 +65,13 @@ public struct Bzip2Codec: Codec {
             try Baselines.decodeStream("bzip2 stream", input: input, into: dst, originalCount: originalCount,
                                        chunkLimit: Self.chunkLimit) { i, o in
                 let (result, step) = runBzip2(stream, i, o) { BZ2_bzDecompress($0) }
-                switch result {
-                case BZ_STREAM_END: return (.ended, step.consumed, step.produced)
-                case BZ_OK: return (.going, step.consumed, step.produced)
-                case BZ_DATA_ERROR, BZ_DATA_ERROR_MAGIC:
-                    return (.failed(.corrupt("bzip2: \(Self.describe(result))")), step.consumed, step.produced)
-                default: return (.failed(.library("bzip2 decompress: \(Self.describe(result))")), step.consumed, step.produced)
+                let status: Baselines.DecodeStatus = switch result {
+                case BZ_STREAM_END: .ended
+                case BZ_OK: .going
+                case BZ_DATA_ERROR, BZ_DATA_ERROR_MAGIC: .failed(.corrupt("bzip2: \(Self.describe(result))"))
+                default: .failed(.library("bzip2 decompress: \(Self.describe(result))"))
                 }
+                return (status, step)
             }
         }
     }

@@ -116,7 +116,7 @@ final class XzEncoder: ForeignCoder {
 
 /// One `lzma_code` call over the given buffers, in either direction, and how
 /// much of each it used.
-private func runLzma(
+func runLzma(
     _ stream: UnsafeMutablePointer<lzma_stream>, _ input: UnsafeRawBufferPointer,
     _ output: UnsafeMutableRawBufferPointer, finish: Bool
 ) -> (lzma_ret, CoderStep) {

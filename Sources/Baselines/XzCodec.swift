@@ -88,22 +88,17 @@ public struct XzCodec: Codec {
         // One byte of room beyond `originalCount` detects a stream that holds more.
         _ = try out.withUnsafeAppendingSpace(maxCount: originalCount + 1) { dst throws(CodecError) -> Int in
             try Baselines.decodeStream("xz stream", input: input, into: dst, originalCount: originalCount) { i, o in
-                stream.pointee.next_in = i.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                stream.pointee.avail_in = i.count
-                stream.pointee.next_out = o.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                stream.pointee.avail_out = o.count
-                let result = lzma_code(stream, LZMA_RUN)
-                let consumed = i.count - stream.pointee.avail_in, produced = o.count - stream.pointee.avail_out
-                switch result {
-                case LZMA_STREAM_END: return (.ended, consumed, produced)
-                case LZMA_OK, LZMA_BUF_ERROR: return (.going, consumed, produced)
+                let (result, step) = runLzma(stream, i, o, finish: false)
+                let status: Baselines.DecodeStatus = switch result {
+                case LZMA_STREAM_END: .ended
+                case LZMA_OK, LZMA_BUF_ERROR: .going
                 case LZMA_MEMLIMIT_ERROR:
-                    return (.failed(.limitExceeded("xz stream needs \(lzma_memusage(stream)) bytes of decoder memory, "
-                                                   + "more than \(memoryLimit) for a \(originalCount)-byte block")), consumed, produced)
-                case LZMA_FORMAT_ERROR, LZMA_OPTIONS_ERROR, LZMA_DATA_ERROR:
-                    return (.failed(.corrupt("xz: \(Self.describe(result))")), consumed, produced)
-                default: return (.failed(.library("xz decode: \(Self.describe(result))")), consumed, produced)
+                    .failed(.limitExceeded("xz stream needs \(lzma_memusage(stream)) bytes of decoder memory, "
+                                           + "more than \(memoryLimit) for a \(originalCount)-byte block"))
+                case LZMA_FORMAT_ERROR, LZMA_OPTIONS_ERROR, LZMA_DATA_ERROR: .failed(.corrupt("xz: \(Self.describe(result))"))
+                default: .failed(.library("xz decode: \(Self.describe(result))"))
                 }
+                return (status, step)
             }
         }
     }

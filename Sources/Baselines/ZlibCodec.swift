@@ -69,14 +69,14 @@ public struct ZlibCodec: Codec {
             try Baselines.decodeStream("gzip member", input: input, into: dst, originalCount: originalCount,
                                        chunkLimit: Self.chunkLimit) { i, o in
                 let (result, step) = runZlib(stream, i, o) { inflate($0, Z_NO_FLUSH) }
-                switch result {
-                case Z_STREAM_END: return (.ended, step.consumed, step.produced)
-                case Z_OK, Z_BUF_ERROR: return (.going, step.consumed, step.produced)
-                case Z_NEED_DICT: return (.failed(.corrupt("gzip member asks for a preset dictionary")), step.consumed, step.produced)
-                case Z_DATA_ERROR:
-                    return (.failed(.corrupt("gzip: \(Self.message(stream, result))")), step.consumed, step.produced)
-                default: return (.failed(.library("zlib inflate: \(Self.message(stream, result))")), step.consumed, step.produced)
+                let status: Baselines.DecodeStatus = switch result {
+                case Z_STREAM_END: .ended
+                case Z_OK, Z_BUF_ERROR: .going
+                case Z_NEED_DICT: .failed(.corrupt("gzip member asks for a preset dictionary"))
+                case Z_DATA_ERROR: .failed(.corrupt("gzip: \(Self.message(stream, result))"))
+                default: .failed(.library("zlib inflate: \(Self.message(stream, result))"))
                 }
+                return (status, step)
             }
         }
     }
