@@ -85,10 +85,11 @@ public enum CMBenchmark {
     /// saying so (scripts/setup.sh installs zpaq and 7zip).
     static func peers(_ path: String, bytes: Int) throws(BenchError) -> [EntropyBenchmark.SpeedRow] {
         let work = try ArchiveBenchmark.temporaryDirectory()
-        defer { _ = ChildProcess.cpuSeconds(["rm", "-rf", work], stdout: "/dev/null") }
+        defer { try? FileManager.default.removeItem(atPath: work) }
         let name = (path as NSString).lastPathComponent
-        let input = work + "/" + name
-        guard ChildProcess.cpuSeconds(["cp", path, input], stdout: "/dev/null") != nil else { throw BenchError("cannot copy \(path) to \(work)") }
+        do { try FileManager.default.copyItem(atPath: path, toPath: work + "/" + name) } catch {
+            throw BenchError("cannot copy \(path) to \(work): \(error)")
+        }
         var rows: [EntropyBenchmark.SpeedRow] = []
         let peers: [(label: String, tool: String, archive: String, compress: [String], extract: [String])] = [
             ("zpaq -m5", "zpaq", "a.zpaq", ["zpaq", "a", "a.zpaq", name, "-m5"], ["zpaq", "x", "a.zpaq", "-to", "out"]),
@@ -104,10 +105,10 @@ public enum CMBenchmark {
                 rows.append(EntropyBenchmark.SpeedRow(name: peer.label + " (not installed)", codedBytes: 0, encodeMBps: 0, decodeMBps: 0))
                 continue
             }
-            _ = ChildProcess.cpuSeconds(["rm", "-rf", "out", peer.archive], stdout: "/dev/null")
+            for old in ["out", peer.archive] { try? FileManager.default.removeItem(atPath: old) }
             guard let enc = ChildProcess.cpuSeconds(peer.compress, stdout: "/dev/null"),
                   let dec = ChildProcess.cpuSeconds(peer.extract, stdout: "/dev/null"),
-                  ChildProcess.cpuSeconds(["cmp", "-s", name, "out/" + name], stdout: "/dev/null") != nil else {
+                  FileManager.default.contentsEqual(atPath: name, andPath: "out/" + name) else {
                 throw BenchError("\(peer.label) failed or did not round-trip \(name)")
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: peer.archive)[.size] as? Int) ?? 0

@@ -57,7 +57,7 @@ public enum LZWBenchmark {
         var dec = enc
         var sizes = [Int](repeating: 0, count: codecs.count + 1)
         let tmp = "/tmp/squeeze-lzw-bench-\(getpid()).Z"
-        let haveCompress = access("/usr/bin/compress", X_OK) == 0 || access("/bin/compress", X_OK) == 0
+        let haveCompress = ChildProcess.isInstalled("compress")
         defer { unlink(tmp) }
         for _ in 0..<max(1, runs) {
             for (i, (name, codec)) in codecs.enumerated() {

@@ -89,7 +89,7 @@ public enum PPMMemoryBenchmark {
     /// 7-Zip's PPMd o16 with 256 MB on the same input, or a "not installed" row.
     static func sevenZip(_ data: [UInt8], runs: Int, failures: inout [String]) -> Row {
         let name = "7zz PPMd o16 256m"
-        guard system("command -v 7zz > /dev/null 2>&1") == 0 else {
+        guard ChildProcess.isInstalled("7zz") else {
             return Row(name: name, codedBytes: nil, compressMBps: 0, decompressMBps: 0, fills: -1)
         }
         let file = "/tmp/squeeze-ppm-memory-\(getpid())"
