@@ -92,7 +92,7 @@ import Glibc
     var enc = RangeEncoder()
     var prev = 0
     for b in input {
-        BinaryArithmeticCoder.encodeByte(b, tree: tree + prev * 256, into: &enc)
+        _ = enc.code(byte: b, tree: tree + prev * 256)
         prev = Int(b)
     }
     let coded = enc.finish()
@@ -108,7 +108,7 @@ import Glibc
         prev = 0
         var out: [UInt8] = []
         for _ in input {
-            let b = BinaryArithmeticCoder.decodeByte(tree: tree + prev * 256, from: &dec)
+            let b = dec.code(byte: 0, tree: tree + prev * 256)
             out.append(b); prev = Int(b)
         }
         #expect(out == input)

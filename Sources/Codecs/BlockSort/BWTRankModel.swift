@@ -7,29 +7,6 @@ import Glibc
 import Darwin
 #endif
 
-/// One side of a binary arithmetic coder: the encoder codes the given bit and
-/// returns it, the decoder ignores it and returns the decoded bit, so the
-/// model code that drives them is written once and cannot drift apart.
-protocol BinaryCoder {
-    /// `p`: P(bit = 1) in 16 bits, 1…65535.
-    mutating func code(_ bit: Bool, probabilityOfOne p: UInt32) -> Bool
-}
-
-extension RangeEncoder: BinaryCoder {
-    @inline(__always)
-    mutating func code(_ bit: Bool, probabilityOfOne p: UInt32) -> Bool {
-        encodeBit(bit, probabilityOfOne: p)
-        return bit
-    }
-}
-
-extension RangeDecoder: BinaryCoder {
-    @inline(__always)
-    mutating func code(_ bit: Bool, probabilityOfOne p: UInt32) -> Bool {
-        decodeBit(probabilityOfOne: p)
-    }
-}
-
 /// Which inputs of `BWTRankModel` run (static, so each set is compiled on its own).
 protocol BWTModelParts {
     /// Counter (c): the previous byte with the candidate.

@@ -1,5 +1,6 @@
 /// Codes `lz77` tokens into a range coder with `LZ77ArithModel`'s
-/// probabilities, keeping the token state and the four repeat distances
+/// probabilities (the decisions it shares with the decoder, `LZ77ArithModel.bit`…),
+/// keeping the token state and the four repeat distances
 /// exactly as the decoder will. Also prices tokens against the current
 /// probabilities for the parser.
 struct LZ77ArithEncoder {
@@ -25,33 +26,7 @@ struct LZ77ArithEncoder {
 
     @inline(__always)
     mutating func bit(_ index: Int, _ b: Bool) {
-        let q = UInt32(probs[index])
-        coder.encodeBit(b, probabilityOfOne: q)
-        probs[index] = b ? UInt16(q &+ ((65536 &- q) &>> M.rate)) : UInt16(q &- (q &>> M.rate))
-    }
-
-    @inline(__always)
-    mutating func tree(_ base: Int, _ value: Int, bits: Int) {
-        var node = 1
-        var k = bits &- 1
-        while k >= 0 {
-            let b = (value &>> k) & 1
-            bit(base &+ node, b != 0)
-            node = node &<< 1 | b
-            k &-= 1
-        }
-    }
-
-    @inline(__always)
-    mutating func reverseTree(_ base: Int, _ value: Int, bits: Int) {
-        var node = 1
-        var k = 0
-        while k < bits {
-            let b = (value &>> k) & 1
-            bit(base &+ node, b != 0)
-            node = node &<< 1 | b
-            k &+= 1
-        }
+        _ = M.bit(&coder, probs + index, b ? 1 : 0)
     }
 
     @inline(__always)
@@ -63,73 +38,18 @@ struct LZ77ArithEncoder {
     mutating func literal(at i: Int) {
         let posState = i & positionMask
         bit(M.isMatch &+ state &* M.maxPosStates &+ posState, false)
-        let base = literalBase(at: i)
-        let byte = Int(p[i])
-        if state & 3 != M.literalKind {
-            // After a match the byte at rep0 is known to differ; code with it as context until the bits part.
-            let matchByte = Int(p[i &- reps.0])
-            var node = 1
-            var k = 7
-            var same = true
-            while k >= 0 {
-                let b = (byte &>> k) & 1
-                if same {
-                    let mb = (matchByte &>> k) & 1
-                    bit(base &+ 256 &+ mb &<< 8 &+ node, b != 0)
-                    same = b == mb
-                } else {
-                    bit(base &+ node, b != 0)
-                }
-                node = node &<< 1 | b
-                k &-= 1
-            }
-        } else {
-            tree(base, byte, bits: 8)
-        }
+        let afterMatch = state & 3 != M.literalKind
+        _ = M.literal(&coder, probs + literalBase(at: i), Int(p[i]), afterMatch: afterMatch,
+                      matchByte: afterMatch ? Int(p[i &- reps.0]) : 0)
         state = M.nextState(state, kind: M.literalKind)
-    }
-
-    @inline(__always)
-    mutating func length(_ coderBase: Int, _ length: Int, posState: Int) {
-        let v = length &- M.minLength
-        typealias L = M.LengthCoder
-        if v < 8 {
-            bit(coderBase &+ L.choice, false)
-            tree(coderBase &+ L.low &+ posState &* 8, v, bits: 3)
-        } else if v < 16 {
-            bit(coderBase &+ L.choice, true)
-            bit(coderBase &+ L.choice2, false)
-            tree(coderBase &+ L.mid &+ posState &* 8, v &- 8, bits: 3)
-        } else {
-            bit(coderBase &+ L.choice, true)
-            bit(coderBase &+ L.choice2, true)
-            tree(coderBase &+ L.high, v &- 16, bits: 8)
-        }
     }
 
     mutating func match(at i: Int, length len: Int, distance: Int) {
         let posState = i & positionMask
         bit(M.isMatch &+ state &* M.maxPosStates &+ posState, true)
         bit(M.isRep &+ state, false)
-        length(M.matchLength, len, posState: posState)
-        let d = UInt32(truncatingIfNeeded: distance &- 1)
-        let s = M.slot(ofDistanceCode: d)
-        tree(M.distSlot &+ M.lengthState(len) &* 64, s, bits: 6)
-        if s >= 4 {
-            let extra = (s &>> 1) &- 1
-            let base = (2 | (s & 1)) &<< extra
-            let rest = Int(d) &- base
-            if s < M.directSlotLimit {
-                reverseTree(M.specialBase(s), rest, bits: extra)
-            } else {
-                var k = extra &- 1
-                while k >= 4 {
-                    coder.encodeBit((rest &>> k) & 1 != 0, probabilityOfOne: 1 << 15)
-                    k &-= 1
-                }
-                reverseTree(M.align, rest & 15, bits: 4)
-            }
-        }
+        _ = M.length(&coder, probs + M.matchLength, len, posState: posState)
+        _ = M.distance(&coder, probs, code: distance &- 1, lengthState: M.lengthState(len))
         reps = (distance, reps.0, reps.1, reps.2)
         state = M.nextState(state, kind: M.matchKind)
     }
@@ -157,7 +77,7 @@ struct LZ77ArithEncoder {
                 reps = index == 2 ? (reps.2, reps.0, reps.1, reps.3) : (reps.3, reps.0, reps.1, reps.2)
             }
         }
-        length(M.repLength, len, posState: posState)
+        _ = M.length(&coder, probs + M.repLength, len, posState: posState)
         state = M.nextState(state, kind: M.repKind)
     }
 

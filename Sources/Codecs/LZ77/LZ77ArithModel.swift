@@ -1,3 +1,5 @@
+import Entropy
+
 /// The adaptive binary model of the `lz77` codec: every decision of a token
 /// (literal or match, which repeat distance, length, distance slot, extra
 /// bits, literal bits) is one binary event with its own 16-bit probability,
@@ -70,6 +72,108 @@ enum LZ77ArithModel {
     enum LengthCoder {
         static let choice = 0, choice2 = 1, low = 2, mid = 2 + 4 * 8, high = 2 + 8 * 8
         static let size = high + 256
+    }
+}
+
+/// The decisions of one token part, written once for both directions
+/// (`BinaryCoder`): the encoder passes the value it codes, the decoder any
+/// value (it is ignored) and gets the decoded one back.
+extension LZ77ArithModel {
+    @inline(__always)
+    static func bit<C: BinaryCoder>(_ c: inout C, _ p: UnsafeMutablePointer<UInt16>, _ b: Int) -> Int {
+        c.code(b, adapting: p, shift: rate)
+    }
+
+    /// `bits` bits of `value`, most significant first, through a tree of probabilities at `base` (node 1…).
+    @inline(__always)
+    static func tree<C: BinaryCoder>(_ c: inout C, _ base: UnsafeMutablePointer<UInt16>, _ value: Int, bits: Int) -> Int {
+        var node = 1
+        var k = bits &- 1
+        while k >= 0 {
+            node = node &<< 1 | bit(&c, base + node, (value &>> k) & 1)
+            k &-= 1
+        }
+        return node &- (1 &<< bits)
+    }
+
+    /// `bits` bits of `value`, least significant first (the low bits of distances).
+    @inline(__always)
+    static func reverseTree<C: BinaryCoder>(_ c: inout C, _ base: UnsafeMutablePointer<UInt16>, _ value: Int, bits: Int) -> Int {
+        var node = 1
+        var result = 0
+        var k = 0
+        while k < bits {
+            let b = bit(&c, base + node, (value &>> k) & 1)
+            node = node &<< 1 | b
+            result |= b &<< k
+            k &+= 1
+        }
+        return result
+    }
+
+    /// A literal with the literal context at `base`. After a match (`afterMatch`)
+    /// the byte the match would have continued with is known to differ, so its
+    /// bits are the context (the second half of the context's cells) until the
+    /// first bit that differs from it; the rest goes through the plain tree.
+    @inline(__always)
+    static func literal<C: BinaryCoder>(_ c: inout C, _ base: UnsafeMutablePointer<UInt16>, _ byte: Int,
+                                        afterMatch: Bool, matchByte: Int) -> Int {
+        var node = 1
+        var k = 7
+        if afterMatch {
+            while k >= 0 {
+                let mb = (matchByte &>> k) & 1
+                let b = bit(&c, base + (256 &+ mb &<< 8 &+ node), (byte &>> k) & 1)
+                node = node &<< 1 | b
+                k &-= 1
+                if b != mb { break }
+            }
+        }
+        while k >= 0 {
+            node = node &<< 1 | bit(&c, base + node, (byte &>> k) & 1)
+            k &-= 1
+        }
+        return node & 0xFF
+    }
+
+    /// A match length (`minLength`…`maxLength`) with the length coder at `coder`:
+    /// two choice bits pick the low, middle or high tree, then one tree walk
+    /// (one call, so the decoder inlines it whole).
+    @inline(__always)
+    static func length<C: BinaryCoder>(_ c: inout C, _ coder: UnsafeMutablePointer<UInt16>, _ length: Int, posState: Int) -> Int {
+        typealias L = LengthCoder
+        let v = length &- minLength
+        var base = coder + (L.low &+ posState &* 8)
+        var bits = 3
+        var offset = 0
+        if bit(&c, coder + L.choice, v >= 8 ? 1 : 0) != 0 {
+            if bit(&c, coder + L.choice2, v >= 16 ? 1 : 0) == 0 {
+                base = coder + (L.mid &+ posState &* 8)
+                offset = 8
+            } else {
+                base = coder + L.high
+                bits = 8
+                offset = 16
+            }
+        }
+        return minLength &+ offset &+ tree(&c, base, v &- offset, bits: bits)
+    }
+
+    /// A new distance's code (distance − 1): its slot in the tree for the
+    /// length state, then the slot's extra bits — through reverse trees for the
+    /// low slots, else as equiprobable bits above four aligned bits.
+    @inline(__always)
+    static func distance<C: BinaryCoder>(_ c: inout C, _ probs: UnsafeMutablePointer<UInt16>, code d: Int, lengthState: Int) -> Int {
+        let s = tree(&c, probs + (distSlot &+ lengthState &* 64), slot(ofDistanceCode: UInt32(truncatingIfNeeded: d)), bits: 6)
+        if s < 4 { return s }
+        let extra = (s &>> 1) &- 1
+        let first = (2 | (s & 1)) &<< extra
+        let rest = d &- first
+        if s < directSlotLimit {
+            return first &+ reverseTree(&c, probs + specialBase(s), rest, bits: extra)
+        }
+        let high = c.codeEquiprobableBits(rest &>> 4, count: extra &- 4)
+        return first &+ (high &<< 4 | reverseTree(&c, probs + align, rest & 15, bits: 4))
     }
 }
 
