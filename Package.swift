@@ -44,8 +44,8 @@ let package = Package(
                        providers: [.apt(["libarchive-dev"])]),
         .target(name: "Baselines", dependencies: ["Codecs", "Container", "CZlib", "CBzip2", "CLzma", "CZstd"]),
 
-        // The comparison harness: corpus walk, round-trip checks, timing, memory, reports.
-        .target(name: "Harness", dependencies: ["Codecs", "Entropy"]),
+        // The comparison harness: corpus walk, round-trip checks, timing, memory, reports (compare and estimate).
+        .target(name: "Harness", dependencies: ["Codecs", "Entropy", "Container"]),
 
         // `squeeze explain`: step-by-step walkthroughs of each algorithm for teaching.
         .target(name: "Explain", dependencies: ["BitIO", "Entropy", "Transforms", "Codecs"]),

@@ -300,41 +300,8 @@ func peakResidentBytes() -> Int? {
     return nil
 }
 
-/// One file's estimates and, with --compare, the codecs' real sizes.
-struct EstimateResult {
-    /// The estimators' report, with the bound codecs' real sizes among its achievable code lengths.
-    let report: EntropyReport
-    let codecs: [CodecRun]?
-    /// Figures that a memory limit changed in an otherwise exact analysis.
-    let notes: [String]
-    /// The runs of `StrongestCodecBound.names` (those that gave the input back count in `report`).
-    let bounds: [CodecRun]
-    let rates: RateEstimates
-
-    init(report: EntropyReport, codecs: [CodecRun]?, notes: [String], bounds: [CodecRun], rates: RateEstimates) {
-        let included = report.including(StrongestCodecBound.estimates(bounds, count: report.byteCount))
-        self.report = included
-        // Gaps against the best including the bound codecs.
-        self.codecs = codecs?.map { $0.gap(to: included.best) }
-        self.notes = notes + bounds.filter { $0.error != nil || !$0.verified }.map {
-            "\($0.codec) \($0.level) not counted as achievable: " + ($0.error ?? "its output did not decode to the input")
-        }
-        self.bounds = bounds.map { $0.gap(to: included.best) }
-        self.rates = rates
-    }
-}
-
-/// Our strongest models' real output sizes as achievable code lengths: a codec
-/// named here is run at its registry's `strongestLevel` (block by block as the
-/// container would, the output decoded and compared), and its coded size —
-/// model, escapes and every header byte of the codec's blocks included, the
-/// .sqz frame around them not — joins the estimators' code lengths and the best.
-/// A future codec (`cm`) joins by adding its name.
-enum StrongestCodecBound {
-    static let names = ["ppm"]
-
-    static func id(_ run: CodecRun) -> String { "codec-\(run.codec)-\(run.level)" }
-
+/// Which of `StrongestCodecBound.names` fit in `--memory`, and running them.
+extension StrongestCodecBound {
     /// Whether a codec's block of `count` bytes (its model and buffers, by the registry's
     /// stated decode need, which the encoder matches) fits in `limit` beside `held` bytes.
     static func fits(_ d: CodecDescriptor, count: Int, held: Int, limit: Int) -> Bool {
@@ -365,25 +332,9 @@ enum StrongestCodecBound {
         let all = reused + fresh
         return names.compactMap { n in all.first { $0.codec == n } }
     }
-
-    static func estimates(_ runs: [CodecRun], count n: Int) -> [CodeLengthEstimate] {
-        runs.filter { $0.error == nil && $0.verified }.map { r in
-            CodeLengthEstimate(id: id(r), name: "\(r.codec) \(r.level) (our codec's real output, model included)",
-                               bits: Double(r.compressedBytes) * 8, byteCount: n)
-        }
-    }
 }
 
-/// Entropy-rate estimates of one input: estimates of the source's rate, not code lengths.
-struct RateEstimates {
-    let matchLength: MatchLengthRateEstimate?
-    let blockEntropy: BlockEntropyRateEstimate?
-    /// Why they are missing, when they are.
-    let skipped: String?
-
-    /// Bytes per input byte the estimators need beside the input (suffix array, LCP, LPF and a stack).
-    static let bytesPerInputByte = 16
-
+extension RateEstimates {
     static func compute(_ bytes: [UInt8], memoryLimit: Int, progress: (String) -> Void) -> RateEstimates {
         let n = bytes.count
         guard n >= 2 else { return RateEstimates(matchLength: nil, blockEntropy: nil, skipped: "input too short for entropy-rate estimates") }
@@ -403,28 +354,6 @@ func monotonicSeconds() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
-/// A codec's real result on one file.
-struct CodecRun: Encodable {
-    let codec: String
-    let level: String
-    let origin: String
-    let compressedBytes: Int
-    let bitsPerByte: Double
-    /// bitsPerByte − best estimate's bits/byte (negative: the codec beat the estimate).
-    var gapToBestEstimate: Double
-    let seconds: Double
-    /// Whether decoding gave the input back.
-    let verified: Bool
-    let error: String?
-
-    /// The same run with its gap measured against `best`.
-    func gap(to best: CodeLengthEstimate) -> CodecRun {
-        var r = self
-        r.gapToBestEstimate = bitsPerByte - best.bitsPerByte
-        return r
-    }
 }
 
 /// Runs every codec of `CodecRegistry.standard` (ours and the system

@@ -1,6 +1,6 @@
 /// Left-aligned text columns for terminal output; numbers are right-aligned.
-enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
+public enum TextTable {
+    public static func render(header: [String], rows: [[String]]) -> String {
         let all = [header] + rows
         let widths = (0..<header.count).map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
         func line(_ r: [String]) -> String {

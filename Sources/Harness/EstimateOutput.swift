@@ -1,8 +1,10 @@
 import Foundation
-import SqueezeKit
+import Codecs
+import Container
+import Entropy
 
 /// Text, CSV, JSON and Markdown forms of `squeeze estimate` results.
-enum EstimateOutput {
+public enum EstimateOutput {
     static func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
     static func bpb(_ bits: Double, _ n: Int) -> Double { n > 0 ? bits / Double(n) : 0 }
     static func grouped(_ n: Int) -> String {
@@ -43,7 +45,7 @@ enum EstimateOutput {
 
     // MARK: - One file, one screen
 
-    static func detail(_ r: EstimateResult) -> String {
+    public static func detail(_ r: EstimateResult) -> String {
         let rep = r.report
         let n = rep.byteCount
         var lines: [String] = []
@@ -158,7 +160,7 @@ enum EstimateOutput {
         let n = rep.byteCount
         var lines: [String] = []
         lines.append("≈ \(label ? rep.name + ": " : "")approximate: \(grouped(n)) bytes is more than --memory "
-                     + "\(Format.bytes(Int64(a.memoryLimit))) holds for exact figures, so the input was read in pieces.")
+                     + "\(SqzFormat.sizeText(a.memoryLimit, roundingUp: false)) holds for exact figures, so the input was read in pieces.")
         let hashed = a.orders.filter { !$0.exact }
         if hashed.isEmpty {
             lines.append("  Orders 0-\(a.orders.count - 1): counted exactly (every context kept).")
@@ -177,7 +179,7 @@ enum EstimateOutput {
             lines.append("  For the merged orders, KT/Laplace are code lengths of the coder with merged contexts:")
             lines.append("  achievable, but not the exact order-k figure (which may be lower or higher).")
         }
-        lines.append("  PPM (\(Format.bytes(Int64(a.ppmMemoryBudget))) model) and LZ78 (\(grouped(a.lz78MaxPhrases)) phrases): "
+        lines.append("  PPM (\(SqzFormat.sizeText(a.ppmMemoryBudget, roundingUp: false)) model) and LZ78 (\(grouped(a.lz78MaxPhrases)) phrases): "
                      + "exact code lengths of these smaller models.")
         if !a.skipped.isEmpty { lines.append("  Not computed (need the input in memory): \(a.skipped.joined(separator: ", ")).") }
         return lines
@@ -279,7 +281,7 @@ enum EstimateOutput {
         return TextTable.render(header: header, rows: table)
     }
 
-    static func summary(_ results: [EstimateResult]) -> String {
+    public static func summary(_ results: [EstimateResult]) -> String {
         let notes = results.flatMap { r in approximationNotes(r.report, label: true) + r.notes.map { "Note: \(r.report.name): " + $0 } }
         let bounds = boundColumns(results).map(\.label)
         return """
@@ -306,13 +308,13 @@ enum EstimateOutput {
         text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
     }
 
-    static func markdownTable(header: [String], rows: [[String]]) -> String {
+    public static func markdownTable(header: [String], rows: [[String]]) -> String {
         func line(_ r: [String]) -> String { "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
         let align = header.enumerated().map { i, _ in i == 0 ? "---" : "---:" }
         return ([line(header), "|" + align.joined(separator: "|") + "|"] + rows.map(line)).joined(separator: "\n")
     }
 
-    static func markdown(_ results: [EstimateResult], order: Int, plotPath: String?, commandLine: [String],
+    public static func markdown(_ results: [EstimateResult], order: Int, plotPath: String?, commandLine: [String],
                          generatedBy: String?) -> String {
         var out: [String] = []
         out.append("# How compressible is it? Entropy estimates against real coders")
@@ -418,7 +420,7 @@ enum EstimateOutput {
 
     // MARK: - CSV
 
-    static func csv(_ results: [EstimateResult], order: Int) -> String {
+    public static func csv(_ results: [EstimateResult], order: Int) -> String {
         let ks = Array(0...order)
         let codecNames = results.first?.codecs?.map(\.codec) ?? []
         // Every name once: H0 is the column h0 of the per-order group.
@@ -624,7 +626,7 @@ enum EstimateOutput {
         .init(id: e.id, name: e.name, bits: e.bits, bitsPerByte: e.bitsPerByte, compressedBytes: e.compressedBytes, ratio: e.ratio)
     }
 
-    static func json(_ results: [EstimateResult], order: Int, ppmOrder: Int, memoryLimit: Int,
+    public static func json(_ results: [EstimateResult], order: Int, ppmOrder: Int, memoryLimit: Int,
                      peakResident: Int?) throws -> String {
         let files = results.map { r -> JSONFile in
             let rep = r.report

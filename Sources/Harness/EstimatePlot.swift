@@ -1,10 +1,12 @@
 import Foundation
-import SqueezeKit
+import Codecs
+import Container
+import Entropy
 
 /// Hand-written SVG: bits/byte against context order k, one panel per file
 /// (empirical Hk, best adaptive order-k code length, horizontal lines for the
 /// PPM blend, the best estimate and the smallest codecs from --compare).
-enum EstimatePlot {
+public enum EstimatePlot {
     static let panelWidth = 420.0
     static let panelHeight = 280.0
     static let margin = (left: 46.0, right: 96.0, top: 34.0, bottom: 36.0)
@@ -12,14 +14,14 @@ enum EstimatePlot {
     static let plottedCodecs = 5
     static let codecColors = ["#7f7f7f", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#9467bd", "#aec7e8", "#ff9896"]
 
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    static func n(_ x: Double) -> String { String(format: "%.1f", x) }
+    public static func n(_ x: Double) -> String { String(format: "%.1f", x) }
 
-    static func svg(_ results: [EstimateResult]) -> String {
+    public static func svg(_ results: [EstimateResult]) -> String {
         let columns = Swift.max(1, Swift.min(3, results.count))
         let rowsCount = Swift.max(1, (results.count + columns - 1) / columns)
         let legendHeight = 54.0
