@@ -85,6 +85,26 @@ import TestSupport
         #expect(packed * 5 < original * 2, "lzfast -\(level): \(packed) of \(original)")
     }
 
+    /// Blocks whose last matches end within 16 bytes of the output's end
+    /// (the decoder copies those exactly, not with its wide copies), and
+    /// decoding after bytes already in the buffer: the block appends exactly
+    /// its n bytes and leaves what was there alone.
+    @Test(arguments: [1, 3, 9])
+    func lastSequencesDecodeExactly(_ level: Int) throws {
+        let codec = LZFastCodec(level: level)
+        for n in stride(from: 32, through: 160, by: 3) {
+            for period in [1, 2, 3, 7, 16, 17, 40] {
+                let head = Generators.random(Swift.min(period, 24), seed: UInt64(n * 64 + period))
+                let input = (0..<n).map { head[$0 % head.count] }
+                let coded = try Self.coded(codec, input)
+                let prefix: [UInt8] = [9, 8, 7]
+                var out = ByteBuffer(prefix)
+                try coded.withUnsafeBytes { raw in try codec.decode(raw, originalCount: n, into: &out) }
+                #expect(out.bytes == prefix + input, "level \(level), n \(n), period \(period)")
+            }
+        }
+    }
+
     @Test func strongerLevelsCodeTextSmaller() throws {
         let text = try TestCorpus.bytes("canterbury", "alice29.txt")
         let sizes = try [1, 3, 6, 9].map { try Self.coded(LZFastCodec(level: $0), text).count }

@@ -58,7 +58,7 @@ public struct LZFastCodec: Codec {
         levels: Array(1...9), defaultLevel: 3, strongestLevel: 9,
         blockSize: { _ in 1 << 22 },
         make: { LZFastCodec(level: $0) },
-        // Output with slack, literals, tokens and offset codes, tANS tables.
+        // Output, literals, tokens and offset codes, tANS tables.
         decodeMemory: { _, n in 2 * n + (1 << 20) })
 
     /// Blocks below this size are stored: no parse pays for its headers there.

@@ -4,10 +4,12 @@
 ///
 /// Every length is checked against the literals left and the output left,
 /// every offset against the bytes already written, before any copy: the
-/// wide copies may write up to 15 bytes past a run's end, into slack the
-/// output and the literal buffer keep for that, never past it.
+/// wide copies may write up to 15 bytes past a run's end, so they are used
+/// only while 16 bytes of output remain after the sequence (and the literal
+/// buffer keeps slack for its reads); the block's last sequences are copied
+/// exactly, so the output needs no slack.
 enum LZFastDecoder {
-    /// Bytes of slack after the output and the literals for the wide copies.
+    /// Bytes of slack after the literals for the wide copies' reads.
     static let slack = 32
 
     static func decode(_ body: UnsafeRawBufferPointer, count n: Int, into out: inout ByteBuffer) throws(CodecError) {
@@ -27,7 +29,9 @@ enum LZFastDecoder {
         try readStream(body, &pos, count: sequenceCount, into: tokens, "tokens")
         try readStream(body, &pos, count: sequenceCount, into: offsetCodes, "offset codes")
         let extras = UnsafeRawBufferPointer(rebasing: body[pos...])
-        let written = try out.withUnsafeAppendingSpace(maxCount: n + slack) { (region) throws(CodecError) -> Int in
+        // Exactly n bytes of output: a larger request would make a buffer
+        // sized for the block (the usual case) reallocate and copy itself.
+        let written = try out.withUnsafeAppendingSpace(maxCount: n) { (region) throws(CodecError) -> Int in
             guard let dst = region.baseAddress else { return 0 }
             try run(dst: dst.assumingMemoryBound(to: UInt8.self), count: n, literals: literals, literalCount: literalCount,
                     tokens: tokens, offsetCodes: offsetCodes, sequenceCount: sequenceCount, extras: extras)
@@ -131,6 +135,30 @@ enum LZFastDecoder {
         return LZFastCodes.escapeBase + slowBits(x, &bitPos, nb)
     }
 
+    /// One sequence near the end of the output, checked and copied without
+    /// writing past `n`: the fast loop's wide copies need 16 bytes of room.
+    @inline(never)
+    static func exactSequence(_ i: Int, dst: UnsafeMutablePointer<UInt8>, count n: Int, o: inout Int,
+                              literals: UnsafeMutablePointer<UInt8>, literalCount: Int, l: inout Int,
+                              ll: Int, ml: Int, offset: Int) throws(CodecError) {
+        if ll > literalCount - l || ll > n - o {
+            throw .corrupt("lzfast sequence \(i): \(ll) literals overrun the literals or the output")
+        }
+        if offset > o + ll {
+            throw .corrupt("lzfast sequence \(i): offset \(offset) reaches before the block start (\(o + ll) bytes written)")
+        }
+        if ml > n - o - ll {
+            throw .corrupt("lzfast sequence \(i): match of \(ml) bytes overruns the output (\(n - o - ll) left)")
+        }
+        (dst + o).update(from: literals + l, count: ll)
+        o += ll
+        l += ll
+        // Byte by byte: the source may overlap the bytes being written.
+        let from = dst + (o - offset)
+        for j in 0..<ml { dst[o + j] = from[j] }
+        o += ml
+    }
+
     static func run(dst: UnsafeMutablePointer<UInt8>, count n: Int, literals: UnsafeMutablePointer<UInt8>, literalCount: Int,
                     tokens: UnsafePointer<UInt8>, offsetCodes: UnsafePointer<UInt8>, sequenceCount: Int,
                     extras: UnsafeRawBufferPointer) throws(CodecError) {
@@ -187,15 +215,14 @@ enum LZFastDecoder {
                 }
                 let offset = rep0
                 // Three checks before any copy: the literals exist, literals
-                // and match fit the output, the match starts inside it.
-                guard ll <= literalCount &- l && ll &+ ml <= n &- o && offset <= o &+ ll else {
-                    if ll > literalCount - l || ll > n - o {
-                        throw .corrupt("lzfast sequence \(i): \(ll) literals overrun the literals or the output")
-                    }
-                    if offset > o + ll {
-                        throw .corrupt("lzfast sequence \(i): offset \(offset) reaches before the block start (\(o + ll) bytes written)")
-                    }
-                    throw .corrupt("lzfast sequence \(i): match of \(ml) bytes overruns the output (\(n - o - ll) left)")
+                // and match end 16 bytes or more before the output's end (so
+                // the wide copies stay inside it), the match starts inside it.
+                // The last sequences of a block fail the second and take
+                // `exactSequence`, which copies byte-exactly or throws.
+                guard ll <= literalCount &- l && ll &+ ml <= n &- o &- 16 && offset <= o &+ ll else {
+                    try exactSequence(i, dst: dst, count: n, o: &o, literals: literals, literalCount: literalCount, l: &l,
+                                      ll: ll, ml: ml, offset: offset)
+                    continue
                 }
                 copy16(dst + o, literals + l)
                 if ll > 16 {

@@ -44,22 +44,36 @@ public enum TANS {
     /// decoder rebuilds the same table from the counts alone. A counting sort
     /// over the L positions makes it O(L + 256).
     public static func spread(_ freqs: NormalizedFrequencies) -> [UInt8] {
+        var table = [UInt8](repeating: 0, count: freqs.tableSize)
+        table.withUnsafeMutableBufferPointer { t in
+            guard let t = t.baseAddress else { return }
+            forEachSlot(freqs) { slot, s, _ in t[slot] = UInt8(truncatingIfNeeded: s) }
+        }
+        return table
+    }
+
+    /// Calls `body(slot, symbol, j)` for every slot of the spread table, j
+    /// being the slot's rank among its symbol's slots (slot order and rank
+    /// order agree, since a symbol's ideal positions increase with j). The
+    /// table builders take their entries from here directly, with no spread
+    /// array and no second pass over it: the set-up is a fixed cost per block
+    /// that small blocks (Calgary's files, lzfast's three streams) feel.
+    @inline(__always)
+    static func forEachSlot(_ freqs: NormalizedFrequencies, _ body: (Int, Int, Int) -> Void) {
         let size = freqs.tableSize
-        var table = [UInt8](repeating: 0, count: size)
         // Ideal position of slot j of a symbol with count f: ⌊(2j + 1)·L / 2f⌋ ∈ [0, L),
         // stepped without a division per slot: the numerator grows by 2L, so the
-        // position by ⌊2L / 2f⌋ plus a carry from the remainder (set-up is a
-        // fixed cost per block that small blocks feel).
+        // position by ⌊2L / 2f⌋ plus a carry from the remainder.
         let bucketStart = UnsafeMutablePointer<Int32>.allocate(capacity: size + 1)
         defer { bucketStart.deallocate() }
         bucketStart.initialize(repeating: 0, count: size + 1)
         freqs.counts.withUnsafeBufferPointer { counts in
-            @inline(__always) func positions(_ f: Int, _ body: (Int) -> Void) {
+            @inline(__always) func positions(_ f: Int, _ body: (Int, Int) -> Void) {
                 let d = 2 &* f
                 let q = (2 &* size) / d, r = (2 &* size) % d
                 var p = size / d, rem = size % d
-                for _ in 0..<f {
-                    body(p)
+                for j in 0..<f {
+                    body(p, j)
                     rem &+= r
                     p &+= q
                     if rem >= d { rem &-= d; p &+= 1 }
@@ -68,23 +82,18 @@ public enum TANS {
             for s in 0..<256 {
                 let f = Int(counts[s])
                 guard f > 0 else { continue }
-                positions(f) { p in bucketStart[p &+ 1] &+= 1 }
+                positions(f) { p, _ in bucketStart[p &+ 1] &+= 1 }
             }
             for p in 0..<size { bucketStart[p &+ 1] &+= bucketStart[p] }
-            table.withUnsafeMutableBufferPointer { t in
-                guard let t = t.baseAddress else { return }
-                for s in 0..<256 {
-                    let f = Int(counts[s])
-                    guard f > 0 else { continue }
-                    let b = UInt8(truncatingIfNeeded: s)
-                    positions(f) { p in
-                        t[Int(bucketStart[p])] = b
-                        bucketStart[p] &+= 1
-                    }
+            for s in 0..<256 {
+                let f = Int(counts[s])
+                guard f > 0 else { continue }
+                positions(f) { p, j in
+                    body(Int(bucketStart[p]), s, j)
+                    bucketStart[p] &+= 1
                 }
             }
         }
-        return table
     }
 
     /// Per symbol: what the encoder needs to pick the bit count and the next state.
@@ -107,15 +116,24 @@ public enum TANS {
         public init(_ freqs: NormalizedFrequencies, spread: [UInt8]? = nil) {
             let size = freqs.tableSize
             let log = freqs.tableLog
-            let table = spread ?? TANS.spread(freqs)
             var cumulative = [Int](repeating: 0, count: 257)
             for s in 0..<256 { cumulative[s + 1] = cumulative[s] + Int(freqs.counts[s]) }
-            var fill = Array(cumulative.prefix(256))
             var next = [UInt16](repeating: 0, count: size)
-            for i in 0..<size {
-                let s = Int(table[i])
-                next[fill[s]] = UInt16(truncatingIfNeeded: size + i)
-                fill[s] += 1
+            if let table = spread {
+                var fill = Array(cumulative.prefix(256))
+                for i in 0..<size {
+                    let s = Int(table[i])
+                    next[fill[s]] = UInt16(truncatingIfNeeded: size + i)
+                    fill[s] += 1
+                }
+            } else {
+                // The j-th slot of s (in slot order) is next[cumulative(s) + j].
+                cumulative.withUnsafeBufferPointer { c in
+                    next.withUnsafeMutableBufferPointer { n in
+                        guard let c = c.baseAddress, let n = n.baseAddress else { return }
+                        TANS.forEachSlot(freqs) { slot, s, j in n[c[s] &+ j] = UInt16(truncatingIfNeeded: size &+ slot) }
+                    }
+                }
             }
             var sym = [SymbolTransform](repeating: SymbolTransform(deltaBits: 0, deltaFind: 0), count: 256)
             for s in 0..<256 {
@@ -154,22 +172,27 @@ public enum TANS {
         public init(_ freqs: NormalizedFrequencies, spread: [UInt8]? = nil) {
             let size = freqs.tableSize
             let log = freqs.tableLog
-            let table = spread ?? TANS.spread(freqs)
             var e = [UInt32](repeating: 0, count: size)
-            // x' ∈ [f_s, 2f_s) for each slot, in the order the encoder assigns them.
-            var next = [UInt32](repeating: 0, count: 256)
-            for s in 0..<256 { next[s] = freqs.counts[s] }
-            next.withUnsafeMutableBufferPointer { next in
-                table.withUnsafeBufferPointer { table in
-                    e.withUnsafeMutableBufferPointer { e in
+            // Slot i of s, the j-th in slot order, decodes to x' = f_s + j ∈ [f_s, 2f_s)
+            // (the order the encoder assigns them), then reads nb bits.
+            @inline(__always) func entry(_ s: Int, _ x: Int) -> UInt32 {
+                let nb = log &- (Int.bitWidth &- 1 &- x.leadingZeroBitCount)
+                let base = (x &<< nb) &- size
+                return UInt32(truncatingIfNeeded: s | nb &<< 8 | base &<< 16)
+            }
+            freqs.counts.withUnsafeBufferPointer { counts in
+                e.withUnsafeMutableBufferPointer { e in
+                    guard let counts = counts.baseAddress, let e = e.baseAddress else { return }
+                    if let table = spread {
+                        var next = [Int](repeating: 0, count: 256)
+                        for s in 0..<256 { next[s] = Int(counts[s]) }
                         for i in 0..<size {
                             let s = Int(table[i])
-                            let x = Int(next[s])
-                            next[s] &+= 1
-                            let nb = log &- (Int.bitWidth &- 1 &- x.leadingZeroBitCount)
-                            let base = (x &<< nb) &- size
-                            e[i] = UInt32(truncatingIfNeeded: s | nb &<< 8 | base &<< 16)
+                            e[i] = entry(s, next[s])
+                            next[s] += 1
                         }
+                    } else {
+                        TANS.forEachSlot(freqs) { slot, s, j in e[slot] = entry(s, Int(counts[s]) &+ j) }
                     }
                 }
             }
@@ -265,13 +288,14 @@ public enum TANS {
         var s0 = UInt32(size), s1 = UInt32(size), s2 = UInt32(size), s3 = UInt32(size)
         let raw = UnsafeRawPointer(work)
         @inline(__always) func put(_ x: inout UInt32, _ sym: UInt8) {
-            let k = Int(sym) &<< 3
-            let nb = (x &+ raw.load(fromByteOffset: k, as: UInt32.self)) &>> 16
+            // deltaBits and deltaFind in one 8-byte load (the low and high halves).
+            let e = raw.load(fromByteOffset: Int(sym) &<< 3, as: UInt64.self)
+            let nb = (x &+ UInt32(truncatingIfNeeded: e)) &>> 16
             let high = x &>> nb
             // The nb low bits of x are x − (high << nb): no mask to build.
             acc |= UInt64(x ^ (high &<< nb)) &<< pending
             pending &+= UInt64(nb)
-            let find = Int(Int32(bitPattern: raw.load(fromByteOffset: k &+ 4, as: UInt32.self)))
+            let find = Int(truncatingIfNeeded: Int64(bitPattern: e) &>> 32)
             x = UInt32(raw.load(fromByteOffset: 256 &* 8 &+ ((Int(high) &+ find) &<< 1), as: UInt16.self))
         }
         @inline(__always) func flush() {
@@ -292,23 +316,27 @@ public enum TANS {
             }
             flush()
         }
+        // A pointer walks down the input (no index and base: one register
+        // fewer, so the four states, the accumulator and the pointers all stay
+        // in registers).
+        var q = p + i
         if log <= 14 {
-            while i > 0 {
-                i &-= 4
-                put(&s3, p[i &+ 3])
-                put(&s2, p[i &+ 2])
-                put(&s1, p[i &+ 1])
-                put(&s0, p[i])
+            while q > p {
+                q -= 4
+                put(&s3, q[3])
+                put(&s2, q[2])
+                put(&s1, q[1])
+                put(&s0, q[0])
                 flush()
             }
         } else {
-            while i > 0 {
-                i &-= 4
-                put(&s3, p[i &+ 3])
-                put(&s2, p[i &+ 2])
+            while q > p {
+                q -= 4
+                put(&s3, q[3])
+                put(&s2, q[2])
                 flush()
-                put(&s1, p[i &+ 1])
-                put(&s0, p[i])
+                put(&s1, q[1])
+                put(&s0, q[0])
                 flush()
             }
         }
@@ -372,6 +400,16 @@ public enum TANS {
         return tb.load(fromByteOffset: off, as: UInt8.self)
     }
 
+    /// Rounds of four symbols the fast loops can run from `ptr` and `d`
+    /// with neither bound checked (at least 1 when both hold now): a refill
+    /// moves `ptr` by at most 7 bytes and a round writes 4. One bound per
+    /// round instead of two frees a register, so no state spills to memory.
+    @inline(__always)
+    static func safeRounds(_ ptr: UnsafeRawPointer, _ ptrLimit: UnsafeRawPointer,
+                           _ d: UnsafeMutablePointer<UInt8>, _ dLimit: UnsafeMutablePointer<UInt8>) -> Int {
+        Swift.min((ptrLimit - ptr) / 7, (dLimit - d) / 4) &+ 1
+    }
+
     @usableFromInline
     static func decodeStream(_ stream: UnsafeRawBufferPointer, pad: Int, table: DecodingTable, count n: Int,
                              into dst: UnsafeMutablePointer<UInt8>) throws(CodecError) {
@@ -417,22 +455,29 @@ public enum TANS {
                     return tb.load(fromByteOffset: off, as: UInt8.self)
                 }
                 let dLimit = dst + (n &- 4)
-                while ptr <= ptrLimit && d <= dLimit && n >= 4 {
-                    refill(&w, &avail, &ptr)
-                    d[0] = step(&s0)
-                    d[1] = step(&s1)
-                    d[2] = step(&s2)
-                    d[3] = step(&s3)
-                    d += 4
+                while n >= 4 && ptr <= ptrLimit && d <= dLimit {
+                    let stop = d + 4 &* safeRounds(ptr, ptrLimit, d, dLimit)
+                    repeat {
+                        refill(&w, &avail, &ptr)
+                        d[0] = step(&s0)
+                        d[1] = step(&s1)
+                        d[2] = step(&s2)
+                        d[3] = step(&s3)
+                        d += 4
+                    } while d < stop
                 }
             } else if log <= 14 {
-                while ptr <= ptrLimit && n &- (d - dst) >= 4 {
-                    refill(&w, &avail, &ptr)
-                    d[0] = take(t, &s0, &w, &avail)
-                    d[1] = take(t, &s1, &w, &avail)
-                    d[2] = take(t, &s2, &w, &avail)
-                    d[3] = take(t, &s3, &w, &avail)
-                    d += 4
+                let dLimit = dst + (n &- 4)
+                while n >= 4 && ptr <= ptrLimit && d <= dLimit {
+                    let stop = d + 4 &* safeRounds(ptr, ptrLimit, d, dLimit)
+                    repeat {
+                        refill(&w, &avail, &ptr)
+                        d[0] = take(t, &s0, &w, &avail)
+                        d[1] = take(t, &s1, &w, &avail)
+                        d[2] = take(t, &s2, &w, &avail)
+                        d[3] = take(t, &s3, &w, &avail)
+                        d += 4
+                    } while d < stop
                 }
             } else {
                 while ptr <= ptrLimit && n &- (d - dst) >= 4 {
