@@ -105,17 +105,7 @@ public enum BitIOBenchmark {
             bits += width
         }
         let byteCount = (bits + 7) / 8
-        // The output buffer is allocated (and its pages touched) once, before the clock, as a
-        // codec reusing its output buffer would.
-        var coded = ByteBuffer(capacity: byteCount + 16)
-        var writeTimes: [Double] = []
-        var readTimes: [Double] = []
-        var writeWall: [Double] = []
-        var readWall: [Double] = []
-        for _ in 0..<runs {
-            coded.removeAll()
-            let start = threadSeconds()
-            let wallStart = ContinuousClock.now
+        return timedRow("fields 1-24 bits", byteCount: byteCount, values: fields.count, runs: runs) { coded in
             fields.withUnsafeBufferPointer { f in
                 var w = BitWriter(continuing: &coded)
                 for x in f {
@@ -123,12 +113,7 @@ public enum BitIOBenchmark {
                 }
                 w.finish(into: &coded)
             }
-            writeTimes.append(threadSeconds() - start)
-            writeWall.append(seconds(ContinuousClock.now - wallStart))
-        }
-        for _ in 0..<runs {
-            let start = threadSeconds()
-            let wallStart = ContinuousClock.now
+        } read: { coded in
             let (sum, mismatch) = fields.withUnsafeBufferPointer { f -> (UInt64, UInt64) in
                 coded.withUnsafeBytes { raw -> (UInt64, UInt64) in
                     var r = BitReader(raw)
@@ -143,19 +128,8 @@ public enum BitIOBenchmark {
                     return (sum, mismatch)
                 }
             }
-            readTimes.append(threadSeconds() - start)
-            readWall.append(seconds(ContinuousClock.now - wallStart))
-            if sum != expectedSum || mismatch != 0 || coded.count != byteCount {
-                return .init(name: "fields 1-24 bits: MISMATCH", codedBytes: byteCount, values: fields.count,
-                             writeMBps: 0, readMBps: 0)
-            }
+            return sum == expectedSum && mismatch == 0
         }
-        var row = BitIOBenchmarkReport.Row(name: "fields 1-24 bits", codedBytes: byteCount, values: fields.count,
-                                           writeMBps: Double(byteCount) / median(writeTimes) / 1e6,
-                                           readMBps: Double(byteCount) / median(readTimes) / 1e6)
-        row.writeWallMBps = Double(byteCount) / median(writeWall) / 1e6
-        row.readWallMBps = Double(byteCount) / median(readWall) / 1e6
-        return row
     }
 
     // Generic over the code so each row is specialized and the code inlines into the loop.
@@ -170,27 +144,14 @@ public enum BitIOBenchmark {
             bits += Code.codeLength(n)
         }
         let byteCount = (bits + 7) / 8
-        var coded = ByteBuffer(capacity: byteCount + 16)
-        var writeTimes: [Double] = []
-        var readTimes: [Double] = []
-        var writeWall: [Double] = []
-        var readWall: [Double] = []
-        for _ in 0..<runs {
-            coded.removeAll()
-            let start = threadSeconds()
-            let wallStart = ContinuousClock.now
+        return timedRow(name, byteCount: byteCount, values: values.count, runs: runs) { coded in
             values.withUnsafeBufferPointer { v in
                 var w = BitWriter(continuing: &coded)
                 for n in v { Code.encode(n, to: &w) }
                 w.finish(into: &coded)
             }
-            writeTimes.append(threadSeconds() - start)
-            writeWall.append(seconds(ContinuousClock.now - wallStart))
-        }
-        for _ in 0..<runs {
-            let start = threadSeconds()
-            let wallStart = ContinuousClock.now
-            let ok = values.withUnsafeBufferPointer { v -> Bool in
+        } read: { coded in
+            values.withUnsafeBufferPointer { v -> Bool in
                 coded.withUnsafeBytes { raw -> Bool in
                     var r = BitReader(raw)
                     var mismatch: UInt64 = 0
@@ -204,36 +165,48 @@ public enum BitIOBenchmark {
                     return mismatch == 0 && !r.isOverrun
                 }
             }
-            readTimes.append(threadSeconds() - start)
+        }
+    }
+
+    /// Times `write` (into an emptied buffer) and then `read` (true when it
+    /// gave the values back) `runs` times each, thread CPU and wall clock. The
+    /// output buffer is allocated (and its pages touched) once, before the
+    /// clock, as a codec reusing its output buffer would.
+    @inline(__always)
+    static func timedRow(_ name: String, byteCount: Int, values: Int, runs: Int,
+                         write: (inout ByteBuffer) -> Void, read: (ByteBuffer) -> Bool) -> BitIOBenchmarkReport.Row {
+        var coded = ByteBuffer(capacity: byteCount + 16)
+        var writeTimes: [Double] = [], readTimes: [Double] = []
+        var writeWall: [Double] = [], readWall: [Double] = []
+        for _ in 0..<runs {
+            coded.removeAll()
+            let start = Measurement.threadCPUTime()
+            let wallStart = ContinuousClock.now
+            write(&coded)
+            writeTimes.append(Measurement.threadCPUTime() - start)
+            writeWall.append(seconds(ContinuousClock.now - wallStart))
+        }
+        for _ in 0..<runs {
+            let start = Measurement.threadCPUTime()
+            let wallStart = ContinuousClock.now
+            let ok = read(coded)
+            readTimes.append(Measurement.threadCPUTime() - start)
             readWall.append(seconds(ContinuousClock.now - wallStart))
             if !ok || coded.count != byteCount {
-                return .init(name: name + ": MISMATCH", codedBytes: byteCount, values: values.count,
-                             writeMBps: 0, readMBps: 0)
+                return .init(name: name + ": MISMATCH", codedBytes: byteCount, values: values, writeMBps: 0, readMBps: 0)
             }
         }
-        var row = BitIOBenchmarkReport.Row(name: name, codedBytes: byteCount, values: values.count,
-                                           writeMBps: Double(byteCount) / median(writeTimes) / 1e6,
-                                           readMBps: Double(byteCount) / median(readTimes) / 1e6)
-        row.writeWallMBps = Double(byteCount) / median(writeWall) / 1e6
-        row.readWallMBps = Double(byteCount) / median(readWall) / 1e6
+        var row = BitIOBenchmarkReport.Row(name: name, codedBytes: byteCount, values: values,
+                                           writeMBps: Double(byteCount) / Measurement.median(writeTimes) / 1e6,
+                                           readMBps: Double(byteCount) / Measurement.median(readTimes) / 1e6)
+        row.writeWallMBps = Double(byteCount) / Measurement.median(writeWall) / 1e6
+        row.readWallMBps = Double(byteCount) / Measurement.median(readWall) / 1e6
         return row
     }
 
     static func seconds(_ d: Duration) -> Double {
         let c = d.components
         return Double(c.seconds) + Double(c.attoseconds) * 1e-18
-    }
-
-    /// CPU time of this thread: the machine is shared, so wall time would mostly measure the neighbours.
-    static func threadSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
-
-    static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.isEmpty ? .nan : s[s.count / 2]
     }
 }
 

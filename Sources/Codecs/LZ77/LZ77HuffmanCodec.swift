@@ -141,11 +141,7 @@ public struct LZ77HuffmanCodec: Codec {
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
-        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
-        guard let first = input.first else { throw .truncated }
-        guard (8...26).contains(Int(first)) else { throw .corrupt("LZ77 window 2^\(first) outside 2^8...2^26") }
-        guard originalCount > 0 else { return }
-        var reader = BitReader(UnsafeRawBufferPointer(rebasing: input[1...]))
+        guard var reader = try LZ77Parameters.payloadBits(input, originalCount: originalCount) else { return }
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
             guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
             var done = 0

@@ -1,3 +1,5 @@
+import BitIO
+
 /// Knobs of the LZ77 parse (Ziv & Lempel 1977): how far back to look, how
 /// hard to search, and whether to defer a match by one byte (lazy matching,
 /// as in deflate: RFC 1951 §4).
@@ -40,5 +42,20 @@ public struct LZ77Parameters: Sendable, Hashable {
         self.optimalPasses = Swift.max(0, optimalPasses)
         self.goodLength = goodLength
         self.hashBytes = hashBytes == 4 ? 4 : 3
+    }
+
+    /// The payloads of `lz77-elias` and `lz77-huffman` open with the window's log2 in one byte.
+    static let windowLogRange = 8...26
+
+    /// Checks a bit-stream lz77 payload's window byte and returns a reader of
+    /// the bits after it, or nil for an empty block.
+    static func payloadBits(_ input: UnsafeRawBufferPointer, originalCount: Int) throws(CodecError) -> BitReader? {
+        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
+        guard let first = input.first else { throw .truncated }
+        guard windowLogRange.contains(Int(first)) else {
+            throw .corrupt("LZ77 window 2^\(first) outside 2^\(windowLogRange.lowerBound)...2^\(windowLogRange.upperBound)")
+        }
+        guard originalCount > 0 else { return nil }
+        return BitReader(UnsafeRawBufferPointer(rebasing: input[1...]))
     }
 }
