@@ -1,4 +1,4 @@
-/// The fast second stage of `bwt` (levels 1…5): the BWT output as runs of
+/// The first fast second stage of `bwt` (levels 1…5 up to format 0, still decoded; `SecondRunModel` writes them now): the BWT output as runs of
 /// equal bytes, each run coded as the move-to-front rank of its byte and
 /// its length, both as binary decisions.
 ///
