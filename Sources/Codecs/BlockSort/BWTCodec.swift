@@ -132,24 +132,33 @@ public struct BWTCodec: Codec {
     }
 
     /// A run-model payload (levels 1…5) of one sort block written from the
-    /// given runs, valid or not: `size` and `primaryIndex` go into the block
-    /// header as they are, the first run's `rank` is its byte, and ranks up
-    /// to 259 and lengths up to 2^31 can be written (writing stops after the
-    /// first run that names a rank above 255 or a length of 2^31 or more).
-    /// A real encoder never writes such streams; tests and students use this
-    /// to see what the decoder does with them.
-    public static func runModelPayload(size: UInt32, primaryIndex: UInt32, runs: [(rank: Int, length: Int)]) -> [UInt8] {
-        var model = BWTRunModel()
+    /// given runs, valid or not, in `format` 0 (`BWTRunModel`) or 1
+    /// (`SecondRunModel`): `size` and `primaryIndex` go into the block header
+    /// as they are (the format number above `size`), the first run's `rank`
+    /// is its byte, and ranks up to 259 (format 0) or 263 (format 1) and
+    /// lengths up to 2^31 can be written (writing stops after the first run
+    /// that names a rank above 255 or a length of 2^31 or more). A real
+    /// encoder never writes such streams; tests and students use this to see
+    /// what the decoder does with them.
+    public static func runModelPayload(size: UInt32, primaryIndex: UInt32, runs: [(rank: Int, length: Int)],
+                                       format: Int = 0) -> [UInt8] {
+        format == 0 ? runModelPayload(BWTRunModel.self, size: size, primaryIndex: primaryIndex, runs: runs, maxRank: 259)
+            : runModelPayload(SecondRunModel.self, size: size, primaryIndex: primaryIndex, runs: runs, maxRank: 263)
+    }
+
+    static func runModelPayload<Model: BWTRunCoder>(_: Model.Type, size: UInt32, primaryIndex: UInt32,
+                                                    runs: [(rank: Int, length: Int)], maxRank: Int) -> [UInt8] {
+        guard var model = try? Model() else { return [] }
         defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
         for k in 0..<256 { mtf[k] = UInt8(k) }
         let list = UnsafeMutableBufferPointer(start: mtf, count: 256)
         var encoder = RangeEncoder()
-        _ = codeRaw(size, &encoder)
+        _ = codeRaw(size | Model.format << formatShift, &encoder)
         _ = codeRaw(primaryIndex, &encoder)
         for (k, run) in runs.enumerated() {
-            let rank = Swift.max(0, Swift.min(run.rank, k == 0 ? 255 : 259))
+            let rank = Swift.max(0, Swift.min(run.rank, k == 0 ? 255 : maxRank))
             let length = Swift.max(1, Swift.min(run.length, 1 << 31))
             guard model.codeRun(rank: rank, length: length, first: k == 0, mtf, &encoder) != nil else { break }
             MoveToFront.promote(list, rank: rank)
