@@ -150,7 +150,9 @@ struct BWTRunMixModel<let parts: Int> {
             let pa = (Int(apm[ai]) &* (4096 &- sw) &+ Int(apm[ai &+ 1]) &* sw) &>> 12
             p = (p &+ 3 &* pa) &>> 2
         }
-        p = Swift.max(32, Swift.min(65504, p))
+        // Bounded away from 0 and 1 by one OR instead of two comparisons on the path to the coder: the
+        // average is below 65,520, and setting bit 5 moves it by at most 32/65,536.
+        p = Parts.mixing || Parts.secondary ? Swift.max(32, Swift.min(65504, p)) : p | 32
         let y = coder.code(bit, probabilityOfOne: UInt32(truncatingIfNeeded: p))
         counters[a] = UInt16(truncatingIfNeeded: ca &+ (((y ? 65535 : 0) &- ca) &>> 5))
         counters[b] = updated(cb, y)
