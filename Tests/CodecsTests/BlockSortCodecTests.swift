@@ -135,8 +135,10 @@ func blockSortDamagedStreamsNeverTrap(_ config: String) throws {
     }
 }
 
-/// Every second stage `squeeze bench bwt` measures (the run model of levels
-/// 1…5 and the context-mixing model with parts taken away) round-trips,
+/// Every second stage `squeeze bench bwt` measures (the run models of
+/// formats 0 and 1, format 1 with mixing parts added, and the
+/// context-mixing model with parts taken away) round-trips on the
+/// adversarial inputs,
 /// differs from the full model, and never beats it on text.
 @Test(arguments: BWTCodec.ModelVariant.allCases.map(\.rawValue))
 func bwtModelVariantsRoundTrip(_ name: String) throws {
