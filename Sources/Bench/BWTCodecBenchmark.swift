@@ -7,7 +7,8 @@ import Glibc
 /// coded size and MB/s (10^6 raw bytes per second of wall time, best of
 /// `runs`) on one file (default large/bible.txt of the corpora found by `CorpusLocation`, from any
 /// repository), each codec called on the whole file at its default level
-/// (and `bwt` also at level 5, its fastest model on whole-file blocks),
+/// (and `bwt` also at level 5, its fastest model on whole-file blocks, and
+/// at level 5 with the run model of payload format 0 that level 5 wrote before),
 /// then sizes in bits/byte on the Calgary 14-file set, Canterbury and the
 /// large files.
 public enum BWTCodecBenchmark {
@@ -32,6 +33,7 @@ public enum BWTCodecBenchmark {
         [("bzip2 -9", Bzip2Codec(level: 9)),
          ("bwt-huffman -\(BWTHuffmanCodec.descriptor.defaultLevel)", BWTHuffmanCodec.descriptor.make(BWTHuffmanCodec.descriptor.defaultLevel)),
          ("bwt -\(BWTCodec.runModelLevels.upperBound)", BWTCodec.descriptor.make(BWTCodec.runModelLevels.upperBound)),
+         ("bwt -\(BWTCodec.runModelLevels.upperBound) fmt 0", BWTCodec(level: BWTCodec.runModelLevels.upperBound, variant: .firstRuns)),
          ("bwt -\(BWTCodec.descriptor.defaultLevel)", BWTCodec.descriptor.make(BWTCodec.descriptor.defaultLevel))]
     }
 
@@ -123,18 +125,23 @@ public enum BWTCodecBenchmark {
             ("bible.txt", "large", ["bible.txt"]), ("world192.txt", "large", ["world192.txt"]), ("E.coli", "large", ["E.coli"]),
         ]
         let d = (bzip2: Bzip2Codec.descriptor, huffman: BWTHuffmanCodec.descriptor, bwt: BWTCodec.descriptor)
-        let columns: [(CodecDescriptor, Int)] = [(d.bzip2, d.bzip2.defaultLevel), (d.huffman, d.huffman.defaultLevel),
-                                                 (d.bwt, BWTCodec.runModelLevels.upperBound), (d.bwt, d.bwt.defaultLevel)]
-        var s = pad("set", 14) + columns.map { pad("\($0.0.name) -\($0.1)", 26) }.joined() + "\n"
+        let fast = BWTCodec.runModelLevels.upperBound
+        let columns: [(String, any Codec, Int)] = [
+            ("bzip2 -9", d.bzip2.make(d.bzip2.defaultLevel), d.bzip2.blockSize(d.bzip2.defaultLevel)),
+            ("bwt-huffman -\(d.huffman.defaultLevel)", d.huffman.make(d.huffman.defaultLevel), d.huffman.blockSize(d.huffman.defaultLevel)),
+            ("bwt -\(fast) fmt 0", BWTCodec(level: fast, variant: .firstRuns), d.bwt.blockSize(fast)),
+            ("bwt -\(fast)", d.bwt.make(fast), d.bwt.blockSize(fast)),
+            ("bwt -\(d.bwt.defaultLevel)", d.bwt.make(d.bwt.defaultLevel), d.bwt.blockSize(d.bwt.defaultLevel))]
+        var s = pad("set", 14) + columns.map { pad($0.0, 26) }.joined() + "\n"
         for (label, dir, files) in sets {
             var raw = 0
             var totals = [Int](repeating: 0, count: columns.count)
             for f in files {
                 let bytes = try CorpusLocation.read("\(root)/\(dir)/\(f)")
                 raw += bytes.count
-                for (k, (d, level)) in columns.enumerated() {
-                    guard let n = codedSize(d.make(level), bytes, blockSize: d.blockSize(level)) else {
-                        return s + "\(d.name) -\(level) failed on \(f)\n"
+                for (k, (name, codec, blockSize)) in columns.enumerated() {
+                    guard let n = codedSize(codec, bytes, blockSize: blockSize) else {
+                        return s + "\(name) failed on \(f)\n"
                     }
                     totals[k] += n
                 }
@@ -215,8 +222,9 @@ public enum BWTCodecBenchmark {
         }
         let calgaryRaw = files.reduce(0) { $0 + $1.count }
         let level = BWTCodec.descriptor.defaultLevel
-        var s = "The two bwt models, and what each part of the context-mixing one buys and costs (level \(level)'s blocks; "
-            + "each row below the full model takes one more part away; speed on \(path) by CPU time, best of \(runs), "
+        var s = "The bwt models, and what each part buys and costs (level \(level)'s blocks; the run model of format 0, "
+            + "of format 1 (levels 1-5), format 1 with a mixer, secondary estimation and pair counters added; "
+            + "then the context-mixing model, each row below it taking one more part away; speed on \(path) by CPU time, best of \(runs), "
             + "x = against bzip2 -9 above)\n"
         s += pad("model", 32) + pad("Calgary-14 b/B", 16) + pad("bible b/B", 11) + pad("enc MB/s", 10) + pad("dec MB/s", 10)
             + pad("enc x", 7) + pad("dec x", 7) + "\n"

@@ -35,6 +35,7 @@ private func configs(maxInput: Int, allLevels: Bool) -> [String] {
 }
 
 private func codec(_ config: String) throws -> any Codec {
+    if config == "bwt 5 format 0" { return BWTCodec(level: 5, variant: .firstRuns) }
     let parts = config.split(separator: " ")
     let d = try #require(CodecRegistry.ours.named(String(parts[0])))
     return d.make(try #require(Int(parts[1])))
@@ -80,8 +81,9 @@ func blockSortRoundTripsOtherCorpusFiles(_ config: String) throws {
     }
 }
 
-/// Each payload format: bwt-huffman, bwt's run model (level 5) and its context-mixing model (level 7).
-private let formats = ["bwt-huffman 9", "bwt 5", "bwt 7"]
+/// Each payload format: bwt-huffman, bwt's run model (level 5; format 1, and
+/// format 0 as earlier builds wrote it) and its context-mixing model (level 7).
+private let formats = ["bwt-huffman 9", "bwt 5", "bwt 5 format 0", "bwt 7"]
 
 @Test(arguments: formats)
 func blockSortIsDeterministicAndSplitsBlocks(_ config: String) throws {
@@ -93,6 +95,7 @@ func blockSortIsDeterministicAndSplitsBlocks(_ config: String) throws {
     // A codec with small sort blocks cuts the input into several and still round-trips.
     let small: any Codec = switch config {
     case "bwt 5": BWTCodec(blockSize: 7000, variant: .runs)
+    case "bwt 5 format 0": BWTCodec(blockSize: 7000, variant: .firstRuns)
     case "bwt 7": BWTCodec(blockSize: 7000)
     default: BWTHuffmanCodec(blockSize: 7000)
     }
@@ -132,8 +135,10 @@ func blockSortDamagedStreamsNeverTrap(_ config: String) throws {
     }
 }
 
-/// Every second stage `squeeze bench bwt` measures (the run model of levels
-/// 1…5 and the context-mixing model with parts taken away) round-trips,
+/// Every second stage `squeeze bench bwt` measures (the run models of
+/// formats 0 and 1, format 1 with mixing parts added, and the
+/// context-mixing model with parts taken away) round-trips on the
+/// adversarial inputs,
 /// differs from the full model, and never beats it on text.
 @Test(arguments: BWTCodec.ModelVariant.allCases.map(\.rawValue))
 func bwtModelVariantsRoundTrip(_ name: String) throws {
@@ -156,8 +161,10 @@ func bwtModelVariantsRoundTrip(_ name: String) throws {
 /// a run past the end of the block. First the same writer must give a
 /// stream that decodes, so the crafted streams differ from a good one only
 /// where intended.
-@Test func bwtRunModelDecoderRejectsCraftedRuns() throws {
+@Test(arguments: [0, 1]) func bwtRunModelDecoderRejectsCraftedRuns(_ format: Int) throws {
+    // Level 5's codec decodes both formats; `.firstRuns` writes format 0.
     let codec = BWTCodec(blockSize: 1 << 16, variant: .runs)
+    let writer = BWTCodec(blockSize: 1 << 16, variant: format == 0 ? .firstRuns : .runs)
     func decoded(_ payload: [UInt8], _ count: Int) -> Result<[UInt8], CodecError> {
         var out = ByteBuffer()
         do {
@@ -188,19 +195,48 @@ func bwtModelVariantsRoundTrip(_ name: String) throws {
         list.insert(bwt[i], at: 0)
         i = j
     }
-    let good = BWTCodec.runModelPayload(size: UInt32(text.count), primaryIndex: UInt32(primary), runs: runs)
+    let good = BWTCodec.runModelPayload(size: UInt32(text.count), primaryIndex: UInt32(primary), runs: runs, format: format)
     #expect(try decoded(good, text.count).get() == text)
-    #expect(good == (try encodeBlockSort(codec, text)), "the writer and the codec's encoder must agree")
+    #expect(good == (try encodeBlockSort(writer, text)), "the writer and the codec's encoder must agree")
 
     // A rank above 255 after a valid first run.
-    let rank = BWTCodec.runModelPayload(size: 100, primaryIndex: 1, runs: [(rank: 97, length: 1), (rank: 259, length: 1)])
+    let rank = BWTCodec.runModelPayload(size: 100, primaryIndex: 1, runs: [(rank: 97, length: 1), (rank: 263, length: 1)], format: format)
     #expect(message(decoded(rank, 100)).contains("rank above 255"), "\(message(decoded(rank, 100)))")
     // A length of 2^31.
-    let long = BWTCodec.runModelPayload(size: 100, primaryIndex: 1, runs: [(rank: 97, length: 1 << 31)])
+    let long = BWTCodec.runModelPayload(size: 100, primaryIndex: 1, runs: [(rank: 97, length: 1 << 31)], format: format)
     #expect(message(decoded(long, 100)).contains("2^31"), "\(message(decoded(long, 100)))")
     // A run of 5 bytes in a 3-byte block.
-    let past = BWTCodec.runModelPayload(size: 3, primaryIndex: 1, runs: [(rank: 97, length: 5)])
+    let past = BWTCodec.runModelPayload(size: 3, primaryIndex: 1, runs: [(rank: 97, length: 5)], format: format)
     #expect(message(decoded(past, 3)).contains("passes the end"), "\(message(decoded(past, 3)))")
+    // A format the decoder does not know (2), and a format-0 decoder given format 1.
+    let unknown = BWTCodec.runModelPayload(size: 100 | 2 << 29, primaryIndex: 1, runs: [(rank: 97, length: 100)], format: format)
+    #expect(message(decoded(unknown, 100)).contains("model format \(2 | format)"), "\(message(decoded(unknown, 100)))")
+    if format == 1 {
+        var out = ByteBuffer()
+        #expect(throws: CodecError.self) {
+            try good.withUnsafeBytes { raw in try BWTCodec(blockSize: 1 << 16, variant: .firstRuns).decode(raw, originalCount: text.count, into: &out) }
+        }
+    }
+}
+
+/// A level 1…5 payload names its run model in every block header: a second
+/// block that names the other format is corrupt, and both formats code the
+/// same input at every level's block split.
+@Test func bwtRunModelFormatsStayApartAcrossBlocks() throws {
+    let input = try TestCorpus.bytes("calgary", "paper1")
+    let old = try encodeBlockSort(BWTCodec(blockSize: 7000, variant: .firstRuns), input)
+    let new = try encodeBlockSort(BWTCodec(blockSize: 7000, variant: .runs), input)
+    #expect(old != new)
+    #expect(decodeBlockSort(BWTCodec(blockSize: 7000, variant: .runs), old, count: input.count) == input)
+    #expect(decodeBlockSort(BWTCodec(blockSize: 7000, variant: .runs), new, count: input.count) == input)
+    // Format 1's first block, then a format 0 block: the decoder must stop at the second header.
+    let first = try encodeBlockSort(BWTCodec(blockSize: 7000, variant: .runs), Array(input.prefix(7000)))
+    let second = try encodeBlockSort(BWTCodec(blockSize: 7000, variant: .firstRuns), Array(input[7000..<14000]))
+    var out = ByteBuffer()
+    let spliced = first + second
+    #expect(throws: CodecError.self) {
+        try spliced.withUnsafeBytes { raw in try BWTCodec(blockSize: 7000, variant: .runs).decode(raw, originalCount: 14000, into: &out) }
+    }
 }
 
 @Test func bwtHuffmanDecoderRejectsBadHeaders() throws {
@@ -237,12 +273,16 @@ private let canterbury = TestCorpus.manifest.filter { $0.set == "canterbury" }.m
 }
 
 /// bwt's fast levels (the run model): between bwt-huffman and the default
-/// level on Calgary-14 (measured 806,703 bytes, 2.054 bits/byte).
+/// level on Calgary-14 (measured 804,678 bytes, 2.049 bits/byte; format 0
+/// wrote 806,703, 2.054), and format 1 no larger than format 0.
 @Test(.tags(.ratio), .slowTier) func bwtRunModelSitsBetweenBwtHuffmanAndContextMixingOnCalgary() throws {
     let calgary = try total(BWTCodec(level: BWTCodec.runModelLevels.upperBound), "calgary", TestCorpus.calgary14)
     let bitsPerByte = 8 * Double(calgary.coded) / Double(calgary.raw)
-    #expect(bitsPerByte <= 2.06, "bwt -5 Calgary-14: \(calgary.coded) bytes, \(bitsPerByte) bits/byte")
+    #expect(bitsPerByte <= 2.05, "bwt -5 Calgary-14: \(calgary.coded) bytes, \(bitsPerByte) bits/byte")
     #expect(calgary.coded > 780_741)
+    let first = try total(BWTCodec(level: BWTCodec.runModelLevels.upperBound, variant: .firstRuns), "calgary", TestCorpus.calgary14)
+    #expect(first.coded == 806_703, "format 0's run model on Calgary-14: \(first.coded) bytes")
+    #expect(calgary.coded < first.coded)
 }
 
 /// The target: at most 2.00 bits/byte on Calgary-14 at the default level

@@ -331,6 +331,24 @@ func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >>
     }
 }
 
+/// Archives written by an earlier model of a level, kept decodable under a
+/// format number in the payload: `earlier-models/alice.CODEC-LEVEL.sqz` must
+/// still decode to alice.txt. bwt -5: written by the format 0 run model
+/// (`BWTRunModel`) before format 1 (`SecondRunModel`) took over levels 1…5.
+@Suite struct GoldenEarlierModels {
+    @Test func earlierModelsOutputStillDecodes() throws {
+        let directory = GoldenArchives.directory + "/earlier-models"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".sqz") }
+        #expect(names.contains("alice.bwt-5.sqz"), "earlier-models lost files: \(names)")
+        let original = try readFile(GoldenArchives.directory + "/alice.txt")
+        for name in names {
+            let archive = try readFile(directory + "/" + name)
+            #expect(try unpack(archive, registry: .standard) == original, "\(name)")
+            #expect(archive != (try readFile(GoldenArchives.directory + "/" + name)), "\(name): same bytes as today's, so it pins nothing older")
+        }
+    }
+}
+
 /// arith -3/-4 on the whole of alice29.txt (one block at the default size),
 /// written before their tables became integer-only: the context-mixing
 /// tables must keep every bit's probability, so old archives decode and the

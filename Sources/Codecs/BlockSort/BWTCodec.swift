@@ -3,16 +3,22 @@ import Transforms
 /// Block sorting with adaptive binary arithmetic coding: the BWT of large
 /// blocks (Burrows & Wheeler 1994), move-to-front, then one of two second
 /// stages through the range coder:
-/// - **Levels 1…5:** `BWTRunModel` codes runs of equal bytes as a rank and a
+/// - **Levels 1…5:** a run model codes runs of equal bytes as a rank and a
 ///   length. It makes about 1.9 cheap binary decisions per byte of text.
+///   Payloads are written with `SecondRunModel` (format 1); those written
+///   before it with `BWTRunModel` (format 0) still decode.
 /// - **Levels 6…9:** `BWTRankModel` codes every rank with context-mixed
 ///   binary decisions, about 2.4 per byte, each mixing four counters and
 ///   refined twice.
 ///
 /// Format: one range-coder stream (`RangeEncoder`). Per block, until the
-/// original size is reached, it holds the raw size n and the primary index as
-/// 32 bits each at probability ½, then the block by the model. The model
-/// carries over from block to block within one payload.
+/// original size is reached, it holds a header word and the primary index as
+/// 32 bits each at probability ½, then the block by the model. The header
+/// word is the raw size n (at most 2^28) plus the model's format number
+/// times 2^29: 0 for `BWTRunModel` and the context-mixing model, 1 for
+/// `SecondRunModel`. Payloads from before format 1 hold the bare size, so
+/// they read as format 0. The model carries over from block to block within
+/// one payload, and every block must name the same format.
 ///
 /// Sizes and speeds beside bzip2 -9 (`squeeze bench bwt`) are in
 /// docs/BLOCKSORT.md, not here, so that refreshing a figure touches no code.
@@ -47,12 +53,16 @@ public struct BWTCodec: Codec {
                   variant: variant ?? (Self.runModelLevels.contains(level) ? .runs : .full))
     }
 
-    /// The second stage. Levels 1…5 code with `.runs`, levels 6…9 with
-    /// `.full`. The others are `.full` with parts taken away one after another:
+    /// The second stage. Levels 1…5 code with `.runs` (and decode format 0
+    /// payloads with `.firstRuns`), levels 6…9 with `.full`. `.firstRuns`
+    /// writes format 0 and decodes only it. The others are `.runs` with
+    /// parts added or `.full` with parts taken away one after another:
     /// `squeeze bench bwt` measures them, and they are never written to an
     /// archive (a stream decodes only with the variant that coded it).
     public enum ModelVariant: String, CaseIterable, Sendable {
-        case runs = "run model (levels 1-5)"
+        case firstRuns = "run model, format 0"
+        case runs = "run model 1 (levels 1-5)"
+        case runsMixed = "+ mixer, SSE, pairs"
         case full = "full model (levels 6-9)"
         case noSecondary = "no secondary estimation"
         case noHistory = "and no rank-history counter"
@@ -82,7 +92,9 @@ public struct BWTCodec: Codec {
     /// context-mixing model unspecialised (0.35x bzip2 -9 instead of 0.58x).
     public func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws(CodecError) {
         switch variant {
-        case .runs: try encode(input, into: &out, BWTRunModel.self)
+        case .firstRuns: try encode(input, into: &out, BWTRunModel.self)
+        case .runs: try encode(input, into: &out, SecondRunModel.self)
+        case .runsMixed: try encode(input, into: &out, MixedRunModel.self)
         case .full: try encode(input, into: &out, BWTRankModel<AllModelParts>.self)
         case .noSecondary: try encode(input, into: &out, BWTRankModel<PartsWithoutSecondary>.self)
         case .noHistory: try encode(input, into: &out, BWTRankModel<PartsWithoutHistory>.self)
@@ -110,7 +122,7 @@ public struct BWTCodec: Codec {
             let block = UnsafeRawBufferPointer(start: base + start, count: count)
             let region = UnsafeMutableRawBufferPointer(rebasing: bwt[0..<count])
             let primary = BurrowsWheeler.forward(block, into: region)
-            _ = Self.codeRaw(UInt32(count), &encoder)
+            _ = Self.codeRaw(UInt32(count) | Model.format << Self.formatShift, &encoder)
             _ = Self.codeRaw(UInt32(primary), &encoder)
             for k in 0..<256 { mtf[k] = UInt8(k) }
             model.encode(UnsafeRawBufferPointer(region), list, &encoder)
@@ -120,30 +132,42 @@ public struct BWTCodec: Codec {
     }
 
     /// A run-model payload (levels 1…5) of one sort block written from the
-    /// given runs, valid or not: `size` and `primaryIndex` go into the block
-    /// header as they are, the first run's `rank` is its byte, and ranks up
-    /// to 259 and lengths up to 2^31 can be written (writing stops after the
-    /// first run that names a rank above 255 or a length of 2^31 or more).
-    /// A real encoder never writes such streams; tests and students use this
-    /// to see what the decoder does with them.
-    public static func runModelPayload(size: UInt32, primaryIndex: UInt32, runs: [(rank: Int, length: Int)]) -> [UInt8] {
-        var model = BWTRunModel()
+    /// given runs, valid or not, in `format` 0 (`BWTRunModel`) or 1
+    /// (`SecondRunModel`): `size` and `primaryIndex` go into the block header
+    /// as they are (the format number above `size`), the first run's `rank`
+    /// is its byte, and ranks up to 259 (format 0) or 263 (format 1) and
+    /// lengths up to 2^31 can be written (writing stops after the first run
+    /// that names a rank above 255 or a length of 2^31 or more). A real
+    /// encoder never writes such streams; tests and students use this to see
+    /// what the decoder does with them.
+    public static func runModelPayload(size: UInt32, primaryIndex: UInt32, runs: [(rank: Int, length: Int)],
+                                       format: Int = 0) -> [UInt8] {
+        format == 0 ? runModelPayload(BWTRunModel.self, size: size, primaryIndex: primaryIndex, runs: runs, maxRank: 259)
+            : runModelPayload(SecondRunModel.self, size: size, primaryIndex: primaryIndex, runs: runs, maxRank: 263)
+    }
+
+    static func runModelPayload<Model: BWTRunCoder>(_: Model.Type, size: UInt32, primaryIndex: UInt32,
+                                                    runs: [(rank: Int, length: Int)], maxRank: Int) -> [UInt8] {
+        guard var model = try? Model() else { return [] }
         defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
         for k in 0..<256 { mtf[k] = UInt8(k) }
         let list = UnsafeMutableBufferPointer(start: mtf, count: 256)
         var encoder = RangeEncoder()
-        _ = codeRaw(size, &encoder)
+        _ = codeRaw(size | Model.format << formatShift, &encoder)
         _ = codeRaw(primaryIndex, &encoder)
         for (k, run) in runs.enumerated() {
-            let rank = Swift.max(0, Swift.min(run.rank, k == 0 ? 255 : 259))
+            let rank = Swift.max(0, Swift.min(run.rank, k == 0 ? 255 : maxRank))
             let length = Swift.max(1, Swift.min(run.length, 1 << 31))
             guard model.codeRun(rank: rank, length: length, first: k == 0, mtf, &encoder) != nil else { break }
             MoveToFront.promote(list, rank: rank)
         }
         return encoder.finish().bytes
     }
+
+    /// The header word's bits from here up name the model's format; below is the block size.
+    static let formatShift: UInt32 = 29
 
     /// 32 bits at probability ½, most significant first.
     static func codeRaw<C: BinaryCoder>(_ value: UInt32, _ coder: inout C) -> UInt32 {
@@ -156,20 +180,28 @@ public struct BWTCodec: Codec {
     }
 
     public func decode(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer) throws(CodecError) {
+        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
+        guard originalCount > 0 else { return }
+        var decoder = RangeDecoder(input)
+        // The first block's header word names the format; level 1…5 payloads may be either run model's.
+        let header = Self.codeRaw(0, &decoder)
+        let firstFormat = variant == .runs && header >> Self.formatShift == 0
         switch variant {
-        case .runs: try decode(input, originalCount: originalCount, into: &out, BWTRunModel.self)
-        case .full: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<AllModelParts>.self)
-        case .noSecondary: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutSecondary>.self)
-        case .noHistory: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutHistory>.self)
-        case .noPair: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutPair>.self)
-        case .oneRate: try decode(input, originalCount: originalCount, into: &out, BWTRankModel<PartsWithOneRate>.self)
+        case .firstRuns: try decode(header, &decoder, originalCount: originalCount, into: &out, BWTRunModel.self)
+        case .runs where firstFormat: try decode(header, &decoder, originalCount: originalCount, into: &out, BWTRunModel.self)
+        case .runs: try decode(header, &decoder, originalCount: originalCount, into: &out, SecondRunModel.self)
+        case .runsMixed: try decode(header, &decoder, originalCount: originalCount, into: &out, MixedRunModel.self)
+        case .full: try decode(header, &decoder, originalCount: originalCount, into: &out, BWTRankModel<AllModelParts>.self)
+        case .noSecondary: try decode(header, &decoder, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutSecondary>.self)
+        case .noHistory: try decode(header, &decoder, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutHistory>.self)
+        case .noPair: try decode(header, &decoder, originalCount: originalCount, into: &out, BWTRankModel<PartsWithoutPair>.self)
+        case .oneRate: try decode(header, &decoder, originalCount: originalCount, into: &out, BWTRankModel<PartsWithOneRate>.self)
         }
     }
 
-    func decode<Model: BWTSecondStage>(_ input: UnsafeRawBufferPointer, originalCount: Int, into out: inout ByteBuffer,
-                                       _: Model.Type) throws(CodecError) {
-        guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
-        guard originalCount > 0 else { return }
+    /// Decodes the payload whose first header word, `firstHeader`, was already read from `decoder`.
+    func decode<Model: BWTSecondStage>(_ firstHeader: UInt32, _ decoder: inout RangeDecoder, originalCount: Int,
+                                       into out: inout ByteBuffer, _: Model.Type) throws(CodecError) {
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(originalCount, blockSize), alignment: 8)
         defer { bwt.deallocate() }
         var model = try Model()
@@ -177,13 +209,16 @@ public struct BWTCodec: Codec {
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
         let list = UnsafeMutableBufferPointer(start: mtf, count: 256)
-        var decoder = RangeDecoder(input)
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
             var done = 0
             while done < originalCount {
-                let n = Int(Self.codeRaw(0, &decoder))
+                let header = done == 0 ? firstHeader : Self.codeRaw(0, &decoder)
                 let primary = Int(Self.codeRaw(0, &decoder))
                 try decoder.finish()
+                guard header >> Self.formatShift == Model.format else {
+                    throw .corrupt("BWT block at byte \(done) names model format \(header >> Self.formatShift), this payload's is \(Model.format)")
+                }
+                let n = Int(header & (1 << Self.formatShift - 1))
                 guard n >= 1, n <= Swift.min(originalCount - done, bwt.count) else {
                     throw .corrupt("BWT block of \(n) bytes with \(originalCount - done) left (block size \(bwt.count))")
                 }
@@ -212,12 +247,18 @@ typealias PartsWithOneRate = ModelPartSet<0>
 /// move-to-front list that starts as 0…255; the model's statistics carry
 /// over from block to block.
 protocol BWTSecondStage {
+    /// The number in the block header word that names this model's payloads.
+    static var format: UInt32 { get }
     init() throws(CodecError)
     func deallocate()
     mutating func encode(_ block: UnsafeRawBufferPointer, _ list: UnsafeMutableBufferPointer<UInt8>, _ encoder: inout RangeEncoder)
     /// Decodes `count` bytes into `dst`; `offset` (bytes before this block) is for error messages.
     mutating func decode(into dst: UnsafeMutablePointer<UInt8>, count: Int, offset: Int,
                          _ list: UnsafeMutableBufferPointer<UInt8>, _ decoder: inout RangeDecoder) throws(CodecError)
+}
+
+extension BWTSecondStage {
+    static var format: UInt32 { 0 }
 }
 
 extension BWTRankModel: BWTSecondStage {
@@ -242,7 +283,19 @@ extension BWTRankModel: BWTSecondStage {
     }
 }
 
-extension BWTRunModel: BWTSecondStage {
+/// A second stage that codes the block as runs of equal bytes, each a rank and a length (`codeRun`).
+protocol BWTRunCoder: BWTSecondStage {
+    mutating func codeRun<C: BinaryCoder>(rank: Int, length: Int, first: Bool,
+                                          _ mtf: UnsafeMutablePointer<UInt8>, _ coder: inout C) -> (rank: Int, length: Int)?
+}
+
+extension BWTRunModel: BWTRunCoder {}
+
+extension BWTRunMixModel: BWTRunCoder {
+    static var format: UInt32 { 1 }
+}
+
+extension BWTRunCoder {
     mutating func encode(_ block: UnsafeRawBufferPointer, _ list: UnsafeMutableBufferPointer<UInt8>, _ encoder: inout RangeEncoder) {
         guard let mtf = list.baseAddress, let base = block.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = block.count

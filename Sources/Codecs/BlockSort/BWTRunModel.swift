@@ -1,6 +1,8 @@
-/// The fast second stage of `bwt` (levels 1…5): the BWT output as runs of
-/// equal bytes, each run coded as the move-to-front rank of its byte and
-/// its length, both as binary decisions.
+/// The fast second stage of `bwt` levels 1…5 in payload format 0: the BWT
+/// output as runs of equal bytes, each run coded as the move-to-front rank
+/// of its byte and its length, both as binary decisions. Format 1
+/// (`SecondRunModel`, a variation of this model) writes those levels now;
+/// this one still decodes what earlier builds wrote.
 ///
 /// Why runs: `BWTRankModel` asks "rank 0?" once per byte, and on text about
 /// two bytes in three are rank 0. Here a run costs one length, so a byte
