@@ -1,3 +1,5 @@
+internal import CPrefetch
+
 /// The PPM model: a suffix-linked context trie over orders 0...N (Cleary &
 /// Witten 1984; Moffat 1990, "Implementing the PPM data compression scheme")
 /// in one flat pool of 32-bit words, addressed by index, never by pointer.
@@ -22,75 +24,73 @@
 /// trie's shape and keep counting in the contexts it has. Both are bounded
 /// and deterministic, since encoder and decoder run out of memory at the same
 /// symbol.
-@usableFromInline
 struct PPMModel {
     /// 1 if the previous byte was ≥ 0x40 (letters), a context bit for the tables.
-    @usableFromInline var prevHigh = 0
+    var prevHigh = 0
 
     // Tuned on Calgary-14 (see docs/PPM.md for what each one bought).
     /// A list count above this halves the list (the strong variant).
-    @usableFromInline static let countLimit: UInt32 = 4000
+    static let countLimit: UInt32 = 4000
     /// A binary context's hit count stops growing here.
-    @usableFromInline static let binaryCountLimit: UInt32 = 100
+    static let binaryCountLimit: UInt32 = 100
     /// Largest count a symbol new to an escaped context inherits.
-    @usableFromInline static let newSymbolCountCap: UInt32 = 4
+    static let newSymbolCountCap: UInt32 = 4
     /// Added to the symbol's count in the suffix of the coding context.
-    @usableFromInline static let suffixBoost: UInt32 = 1
+    static let suffixBoost: UInt32 = 1
     /// Cap on a binary context's count when it becomes a list (scaled x2).
-    @usableFromInline static let binaryToListCap: UInt32 = 110
+    static let binaryToListCap: UInt32 = 110
     /// Cap on the count a new context inherits from a binary suffix.
-    @usableFromInline static let binaryInheritCap: UInt32 = 60
+    static let binaryInheritCap: UInt32 = 60
 
-    @usableFromInline static let rawFlag: UInt32 = 1 << 31
+    static let rawFlag: UInt32 = 1 << 31
     /// Symbol-list capacities by size class.
-    @usableFromInline static let classCapacities: [UInt32] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+    static let classCapacities: [UInt32] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
     /// Words reserved at the start of the pool (index 0 must stay unused).
-    @usableFromInline static let reservedWords: UInt32 = 16
+    static let reservedWords: UInt32 = 16
     /// The smallest pool that holds a fresh model with room to learn.
     public static let minimumPoolWords = 1 << 16
 
-    @usableFromInline let pool: UnsafeMutablePointer<UInt32>
-    @usableFromInline let poolWords: UInt32
-    @usableFromInline var top: UInt32 = 0
+    let pool: UnsafeMutablePointer<UInt32>
+    let poolWords: UInt32
+    var top: UInt32 = 0
     /// Free-list heads, capacities, and the class of each list length 0...256.
-    @usableFromInline let freeHeads: UnsafeMutablePointer<UInt32>
-    @usableFromInline let capacityOfClass: UnsafeMutablePointer<UInt32>
-    @usableFromInline let classOfCount: UnsafeMutablePointer<UInt8>
+    let freeHeads: UnsafeMutablePointer<UInt32>
+    let capacityOfClass: UnsafeMutablePointer<UInt32>
+    let classOfCount: UnsafeMutablePointer<UInt8>
     /// Exclusion: symbol s is excluded while coding the current symbol iff
     /// excludedStamp[s] == stamp (no clearing between symbols).
-    @usableFromInline let excludedStamp: UnsafeMutablePointer<UInt32>
-    @usableFromInline var stamp: UInt32 = 0
+    let excludedStamp: UnsafeMutablePointer<UInt32>
+    var stamp: UInt32 = 0
     /// Contexts escaped from while coding the current symbol, highest order first.
-    @usableFromInline let escaped: UnsafeMutablePointer<UInt32>
-    @usableFromInline var escapedCount = 0
+    let escaped: UnsafeMutablePointer<UInt32>
+    var escapedCount = 0
     /// Work stack of (context, state) pairs for building successor contexts.
-    @usableFromInline let chain: UnsafeMutablePointer<UInt32>
-    @usableFromInline let text: UnsafeMutablePointer<UInt8>
-    @usableFromInline let maxOrder: UInt32
-    @usableFromInline let variant: PPMVariant
-    @usableFromInline var root: UInt32 = 0
+    let chain: UnsafeMutablePointer<UInt32>
+    let text: UnsafeMutablePointer<UInt8>
+    let maxOrder: UInt32
+    let variant: PPMVariant
+    var root: UInt32 = 0
     /// The longest context of the current position: coding starts here.
-    @usableFromInline var current: UInt32 = 0
+    var current: UInt32 = 0
     /// Binary (one-symbol) contexts: P(the symbol), by count, order, suffix size.
-    @usableFromInline let binaries: PPMProbabilityTable
+    let binaries: PPMProbabilityTable
     /// Secondary escape estimation for contexts with several symbols.
-    @usableFromInline let escapes: PPMProbabilityTable
+    let escapes: PPMProbabilityTable
     /// P(the first-listed, most frequent symbol) in contexts coded unmasked.
-    @usableFromInline let firsts: PPMProbabilityTable
-    @usableFromInline var lastBinaryHit: Int = 0
+    let firsts: PPMProbabilityTable
+    var lastBinaryHit: Int = 0
     /// Binary-context hits in a row (a context for the binary table).
-    @usableFromInline var binaryRun = 0
+    var binaryRun = 0
     /// How many times the pool filled: restarts, or 1 once the model froze.
-    @usableFromInline var restarts = 0
+    var restarts = 0
     /// What to do when an allocation fails.
-    @usableFromInline let policy: PPMPoolPolicy
+    let policy: PPMPoolPolicy
 
-    @usableFromInline static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4 * 4
-    @usableFromInline static let firstTableSize = 33 * 8 * 2 * 2
-    @usableFromInline static let escapeTableSize = 8 * 8 * 4 * 3 * 2 * 2
+    static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4 * 4
+    static let firstTableSize = 33 * 8 * 2 * 2
+    static let escapeTableSize = 8 * 8 * 4 * 3 * 2 * 2
 
     /// Runs `body` with a fresh model over `text`, freeing all memory after.
-    @usableFromInline
     static func withModel<R>(order: Int, poolWords: Int, variant: PPMVariant, policy: PPMPoolPolicy,
                              text: UnsafeMutablePointer<UInt8>,
                              _ body: (inout PPMModel) throws(CodecError) -> R) throws(CodecError) -> R {
@@ -140,7 +140,6 @@ struct PPMModel {
     }
 
     /// Empties the pool and builds the order-0 context holding all 256 symbols.
-    @usableFromInline
     mutating func restart() {
         restarts += 1
         top = PPMModel.reservedWords
@@ -162,25 +161,28 @@ struct PPMModel {
     // MARK: - Pool
 
     /// Notes that the frozen pool refused an allocation and returns `partial`.
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func poolFull(partial: UInt32) -> UInt32 {
         if restarts == 0 { restarts = 1 }
         return partial
     }
 
-    @inlinable @inline(__always) func numStats(_ c: UInt32) -> UInt32 { pool[Int(c)] & 0x1FF }
-    @inlinable @inline(__always) func order(_ c: UInt32) -> UInt32 { (pool[Int(c)] >> 9) & 0x1F }
+    @inline(__always) func numStats(_ c: UInt32) -> UInt32 { pool[Int(c)] & 0x1FF }
+    @inline(__always) func order(_ c: UInt32) -> UInt32 { (pool[Int(c)] >> 9) & 0x1F }
     /// A one-symbol context keeps its state inline in words 1-2 (one cache
     /// line fewer on the hot path, and no list); its sum is that state's count.
-    @inlinable @inline(__always) func summ(_ c: UInt32) -> UInt32 {
+    @inline(__always) func summ(_ c: UInt32) -> UInt32 {
         numStats(c) == 1 ? pool[Int(c) + 1] >> 8 : pool[Int(c) + 1]
     }
-    @inlinable @inline(__always) func list(_ c: UInt32) -> UInt32 {
+    @inline(__always) func list(_ c: UInt32) -> UInt32 {
         numStats(c) == 1 ? c + 1 : pool[Int(c) + 2]
     }
-    @inlinable @inline(__always) func suffix(_ c: UInt32) -> UInt32 { pool[Int(c) + 3] }
+    @inline(__always) func suffix(_ c: UInt32) -> UInt32 { pool[Int(c) + 3] }
+    /// Asks for the cache line of word `i` ahead of use: the model is a chain
+    /// of dependent misses (node, list, suffix), and a hint lets them overlap.
+    @inline(__always) func prefetch(_ i: UInt32) { squeeze_prefetch(pool + Int(i)) }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func allocate(words n: UInt32) -> UInt32 {
         guard poolWords - top >= n else { return 0 }
         let r = top
@@ -188,7 +190,7 @@ struct PPMModel {
         return r
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func allocateList(sizeClass k: Int) -> UInt32 {
         let head = freeHeads[k]
         if head != 0 {
@@ -199,7 +201,7 @@ struct PPMModel {
     }
 
     /// The state of symbol `x` in context `c`, or 0.
-    @inlinable @inline(__always)
+    @inline(__always)
     func find(_ c: UInt32, _ x: UInt32) -> UInt32 {
         var s = list(c)
         let end = s + 2 * numStats(c)
@@ -211,7 +213,6 @@ struct PPMModel {
     }
 
     /// Appends a state to `c`'s list; false when the pool is full.
-    @inlinable
     mutating func addState(_ c: UInt32, symbol x: UInt32, count f: UInt32, successor: UInt32) -> Bool {
         let ci = Int(c)
         let ns = numStats(c)
@@ -244,7 +245,6 @@ struct PPMModel {
     }
 
     /// Halves every count in `c` (keeping each at least 1).
-    @inlinable
     mutating func rescale(_ c: UInt32) {
         if numStats(c) == 1 {
             let w = pool[Int(c) + 1]
@@ -269,7 +269,6 @@ struct PPMModel {
     /// The count a new context's only symbol starts with, inherited from the
     /// symbol's standing in the new context's suffix `base` (Shkarin 2002's
     /// "information inheritance"); 1 for the classic variants.
-    @inlinable
     func inheritedCount(base: UInt32, symbol y: UInt32) -> UInt32 {
         guard variant == .strong else { return 1 }
         let ns = numStats(base)
@@ -284,7 +283,6 @@ struct PPMModel {
     /// The context "c followed by the symbol of state s", building it and any
     /// missing shorter ones down the suffix chain; 0 when the pool is full.
     /// `position` is the index of the symbol being coded (text up to it is known).
-    @inlinable
     mutating func successor(of c0: UInt32, state s0: UInt32, symbol x: UInt32, position: Int) -> UInt32 {
         var n = 0
         var c = c0
@@ -335,7 +333,6 @@ struct PPMModel {
     /// `fs`: update counts (update exclusion: only the context that coded the
     /// symbol), add the symbol to every context escaped from, and move to the
     /// next position's context.
-    @inlinable
     mutating func update(symbol x: UInt32, found: UInt32, state fs: UInt32, position: Int) {
         let fi = Int(fs)
         let foundCount = pool[fi] >> 8
@@ -347,6 +344,7 @@ struct PPMModel {
         let succ = pool[fi + 1]
         if succ != 0 && succ & PPMModel.rawFlag == 0 {
             next = succ
+            prefetch(next)
         } else if order(found) < maxOrder {
             if succ == 0 {
                 // Only the root's initial symbols have no successor yet.
@@ -429,11 +427,14 @@ struct PPMModel {
             }
         }
         current = next
+        // The next symbol starts with this node's list and its suffix.
+        if numStats(next) != 1 { prefetch(pool[Int(next) + 2]) }
+        prefetch(suffix(next))
     }
 
     // MARK: - Strong-variant contexts for the adaptive tables
 
-    @inlinable @inline(__always)
+    @inline(__always)
     func binaryIndex(_ c: UInt32, count f: UInt32, symbol: UInt32, masked: Bool) -> Int {
         let hb = prevHigh * 2 + (symbol >= 0x40 ? 1 : 0)
         let fb = f <= 16 ? Int(f) &- 1 : 16 + Swift.min(Int(f - 16) >> 3, 15)
@@ -446,7 +447,7 @@ struct PPMModel {
         return (((((fb * 8 + Swift.max(ob, 0)) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb) * 4 + rb
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     func escapeIndex(_ c: UInt32, stats ns: UInt32, unmasked nm: UInt32, total: UInt32, masked: Bool) -> Int {
         let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
         let avg = total / Swift.max(nm, 1)
@@ -458,14 +459,14 @@ struct PPMModel {
         return (((((nmb * 8 + ab) * 4 + ob) * 3 + mb) * 2) + lastBinaryHit) * 2 + prevHigh
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     func firstIndex(count f0: UInt32, total: UInt32, unmasked nm: UInt32) -> Int {
         let q = Int((f0 * 32) / Swift.max(total, 1))
         let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
         return ((Swift.min(q, 32) * 8 + nmb) * 2 + prevHigh) * 2 + lastBinaryHit
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     func escapeCount(unmasked nm: UInt32) -> UInt32 {
         variant == .a ? 1 : nm
     }
@@ -473,7 +474,6 @@ struct PPMModel {
     // MARK: - Coding
 
     /// Codes `x`, the byte at `position` of the text.
-    @inlinable
     mutating func encode(_ x: UInt32, position: Int, _ enc: inout RangeEncoder) {
         stamp &+= 1
         if stamp == 0 { excludedStamp.update(repeating: 0, count: 256); stamp = 1 }
@@ -535,16 +535,22 @@ struct PPMModel {
                     s += 2
                 }
             } else {
+                // Without branches on the exclusion (it is a coin toss per
+                // state). x itself is never excluded: a context that held it
+                // would have coded it instead of escaping.
+                let st = stamp
                 while s < end {
                     let w = pool[Int(s)]
                     let sym = w & 0xFF
-                    if excludedStamp[Int(sym)] != stamp {
-                        if sym == x { fs = s; fx = w >> 8; cum = total }
-                        total += w >> 8
-                        nm += 1
-                    }
-                    s += 2
+                    let kept: UInt32 = excludedStamp[Int(sym)] != st ? 1 : 0
+                    let hit = sym == x
+                    fs = hit ? s : fs
+                    cum = hit ? total : cum
+                    total &+= (w >> 8) & (0 &- kept)
+                    nm &+= kept
+                    s &+= 2
                 }
+                fx = fs == 0 ? 0 : pool[Int(fs)] >> 8
             }
             if nm == 0 {
                 escaped[escapedCount] = c; escapedCount += 1
@@ -594,7 +600,6 @@ struct PPMModel {
     }
 
     /// Decodes the byte at `position`, stores it in the text and returns it.
-    @inlinable
     mutating func decode(position: Int, _ dec: inout RangeDecoder) throws(CodecError) -> UInt8 {
         stamp &+= 1
         if stamp == 0 { excludedStamp.update(repeating: 0, count: 256); stamp = 1 }
@@ -653,10 +658,13 @@ struct PPMModel {
                 nm = ns
             } else {
                 var s = l
+                let st = stamp
                 while s < end {
                     let w = pool[Int(s)]
-                    if excludedStamp[Int(w & 0xFF)] != stamp { total += w >> 8; nm += 1 }
-                    s += 2
+                    let kept: UInt32 = excludedStamp[Int(w & 0xFF)] != st ? 1 : 0
+                    total &+= (w >> 8) & (0 &- kept)
+                    nm &+= kept
+                    s &+= 2
                 }
             }
             if nm == 0 {
@@ -703,14 +711,23 @@ struct PPMModel {
                 // Find the symbol whose interval holds target (or the only one left).
                 var s = rest == 0 ? l : l + 2
                 var cum: UInt32 = 0
-                while s < end {
-                    let w = pool[Int(s)]
-                    if !masked || excludedStamp[Int(w & 0xFF)] != stamp {
-                        let f = w >> 8
-                        if target < cum + f { break }
-                        cum += f
+                if !masked {
+                    while s < end {
+                        let f = pool[Int(s)] >> 8
+                        if target < cum &+ f { break }
+                        cum &+= f
+                        s &+= 2
                     }
-                    s += 2
+                } else {
+                    // An excluded state counts 0, so the search passes over it (target ≥ cum).
+                    let st = stamp
+                    while s < end {
+                        let w = pool[Int(s)]
+                        let f = (w >> 8) & (excludedStamp[Int(w & 0xFF)] != st ? ~0 : 0)
+                        if target < cum &+ f { break }
+                        cum &+= f
+                        s &+= 2
+                    }
                 }
                 guard s < end else { throw .corrupt("PPM symbol outside the context's counts at byte \(position)") }
                 let w = pool[Int(s)]
