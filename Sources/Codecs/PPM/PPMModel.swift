@@ -74,6 +74,8 @@ struct PPMModel {
     var current: UInt32 = 0
     /// Binary (one-symbol) contexts: P(the symbol), by count, order, suffix size.
     let binaries: PPMProbabilityTable
+    /// The quantizers of the adaptive tables' contexts (`fillBuckets`).
+    let buckets: UnsafeMutablePointer<Int8>
     /// Secondary escape estimation for contexts with several symbols.
     let escapes: PPMProbabilityTable
     /// P(the first-listed, most frequent symbol) in contexts coded unmasked.
@@ -83,6 +85,9 @@ struct PPMModel {
     var binaryRun = 0
     /// How many times the pool filled: restarts, or 1 once the model froze.
     var restarts = 0
+    /// (context, state of the current symbol in it) when `update` already
+    /// searched the coding context's suffix for the symbol; (0, 0) otherwise.
+    var suffixHint: (UInt32, UInt32) = (0, 0)
     /// What to do when an allocation fails.
     let policy: PPMPoolPolicy
 
@@ -115,6 +120,8 @@ struct PPMModel {
             while PPMModel.classCapacities[k] < UInt32(Swift.max(n, 1)) { k += 1 }
             classOfCount[n] = UInt8(k)
         }
+        buckets = .allocate(capacity: PPMModel.bucketCount)
+        PPMModel.fillBuckets(buckets)
         excludedStamp = .allocate(capacity: 256)
         excludedStamp.initialize(repeating: 0, count: 256)
         escaped = .allocate(capacity: 40)
@@ -132,6 +139,7 @@ struct PPMModel {
         capacityOfClass.deallocate()
         classOfCount.deallocate()
         excludedStamp.deallocate()
+        buckets.deallocate()
         escaped.deallocate()
         chain.deallocate()
         binaries.deallocate()
@@ -302,6 +310,7 @@ struct PPMModel {
             if up == 0 { base = c; break }
             c = up
             s = find(c, x)
+            if n == 1 { suffixHint = (c, s) }
             if s == 0 || n >= 34 { return 0 }
         }
         while n > 0 {
@@ -339,6 +348,7 @@ struct PPMModel {
         let foundSumm = summ(found)
         let foundStats = numStats(found)
         prevHigh = x >= 0x40 ? 1 : 0
+        suffixHint = (0, 0)
         // 1. The next context.
         var next: UInt32
         let succ = pool[fi + 1]
@@ -357,6 +367,7 @@ struct PPMModel {
             let up = suffix(found)
             let s2 = up == 0 ? 0 : find(up, x)
             next = s2 == 0 ? 0 : successor(of: up, state: s2, symbol: x, position: position)
+            suffixHint = (up, s2)
             // Only a context of the maximum order may follow one (a frozen pool can give a shorter one).
             if next != 0 && (policy == .restart || order(next) == maxOrder) { pool[fi + 1] = next }
         }
@@ -376,19 +387,22 @@ struct PPMModel {
             let limit: UInt32 = variant == .strong ? PPMModel.countLimit : 8000
             if foundCount + inc > limit || foundSumm + inc > 60000 { rescale(found) }
             // Keep lists roughly sorted by count so frequent symbols are found first.
+            // Without a branch: whether to swap is a coin toss for the predictor.
+            // The first state's predecessor is still inside the pool and is rewritten unchanged.
             let first = Int(list(found))
-            if fi > first && pool[fi - 2] >> 8 < pool[fi] >> 8 {
-                let a = pool[fi], b = pool[fi + 1]
-                pool[fi] = pool[fi - 2]
-                pool[fi + 1] = pool[fi - 1]
-                pool[fi - 2] = a
-                pool[fi - 1] = b
-            }
+            let a = pool[fi], b = pool[fi + 1], pa = pool[fi - 2], pb = pool[fi - 1]
+            let swap: UInt32 = (fi > first ? 1 : 0) & (pa >> 8 < a >> 8 ? 1 : 0)
+            let m = 0 &- swap
+            pool[fi] = pa & m | a & ~m
+            pool[fi + 1] = pb & m | b & ~m
+            pool[fi - 2] = a & m | pa & ~m
+            pool[fi - 1] = b & m | pb & ~m
         }
         if variant == .strong {
             let up = suffix(found)
             if up != 0 && numStats(up) > 1 {
-                let s2 = find(up, x)
+                // Building the next context may have looked x up there already.
+                let s2 = suffixHint.0 == up ? suffixHint.1 : find(up, x)
                 if s2 != 0 {
                     pool[Int(s2)] += PPMModel.suffixBoost << 8
                     pool[Int(up) + 1] += PPMModel.suffixBoost
@@ -428,7 +442,9 @@ struct PPMModel {
         }
         current = next
         // The next symbol starts with this node's list and its suffix.
-        if numStats(next) != 1 { prefetch(pool[Int(next) + 2]) }
+        let listWord = pool[Int(next) + 2]
+        let nextList = numStats(next) == 1 ? next : listWord
+        prefetch(nextList)
         prefetch(suffix(next))
     }
 
@@ -437,33 +453,54 @@ struct PPMModel {
     @inline(__always)
     func binaryIndex(_ c: UInt32, count f: UInt32, symbol: UInt32, masked: Bool) -> Int {
         let hb = prevHigh * 2 + (symbol >= 0x40 ? 1 : 0)
-        let fb = f <= 16 ? Int(f) &- 1 : 16 + Swift.min(Int(f - 16) >> 3, 15)
-        let o = order(c)
-        let ob = o <= 4 ? Int(o) &- 1 : o <= 6 ? 4 : o <= 9 ? 5 : o <= 13 ? 6 : 7
+        let fb = f < 256 ? Int(buckets[PPMModel.countBuckets + Int(f)]) : 31
+        let ob = Int(buckets[PPMModel.binaryOrderBuckets + Int(order(c))])
         let up = suffix(c)
         let uns = up == 0 ? 0 : numStats(up)
-        let sb = uns <= 1 ? 0 : uns == 2 ? 1 : uns <= 6 ? 2 : 3
-        let rb = binaryRun < 2 ? binaryRun : binaryRun < 5 ? 2 : 3
-        return (((((fb * 8 + Swift.max(ob, 0)) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb) * 4 + rb
+        let sb = Int(buckets[PPMModel.suffixBuckets + Int(uns)])
+        let rb = Swift.min(binaryRun, 2) + (binaryRun >= 5 ? 1 : 0)
+        return (((((fb * 8 + ob) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb) * 4 + rb
     }
 
     @inline(__always)
     func escapeIndex(_ c: UInt32, stats ns: UInt32, unmasked nm: UInt32, total: UInt32, masked: Bool) -> Int {
-        let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
+        let nmb = Int(buckets[PPMModel.symbolBuckets + Int(nm)])
         let avg = total / Swift.max(nm, 1)
-        let ab = avg < 2 ? 0 : avg < 4 ? 1 : avg < 8 ? 2 : avg < 16 ? 3 : avg < 32 ? 4 : avg < 64 ? 5 : avg < 128 ? 6 : 7
-        let o = order(c)
-        let ob = o <= 1 ? 0 : o == 2 ? 1 : o <= 4 ? 2 : 3
-        let diff = ns - nm
-        let mb = !masked ? 0 : diff <= 2 ? 1 : 2
+        // 0 below 2, then ⌊log2 avg⌋ up to 7.
+        let ab = Swift.min(31 - (avg | 1).leadingZeroBitCount, 7)
+        let ob = Int(buckets[PPMModel.escapeOrderBuckets + Int(order(c))])
+        let mb = masked ? (ns - nm <= 2 ? 1 : 2) : 0
         return (((((nmb * 8 + ab) * 4 + ob) * 3 + mb) * 2) + lastBinaryHit) * 2 + prevHigh
     }
 
     @inline(__always)
     func firstIndex(count f0: UInt32, total: UInt32, unmasked nm: UInt32) -> Int {
         let q = Int((f0 * 32) / Swift.max(total, 1))
-        let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
+        let nmb = Int(buckets[PPMModel.symbolBuckets + Int(nm)])
         return ((Swift.min(q, 32) * 8 + nmb) * 2 + prevHigh) * 2 + lastBinaryHit
+    }
+
+    /// Offsets in `buckets`: the table contexts' quantizers as lookups (chains
+    /// of comparisons compile to branches the predictor keeps missing).
+    static let symbolBuckets = 0, suffixBuckets = 512, countBuckets = 1024, binaryOrderBuckets = 1280,
+               escapeOrderBuckets = 1312, bucketCount = 1344
+
+    /// Fills `buckets` with the quantizers the table contexts were tuned with.
+    static func fillBuckets(_ b: UnsafeMutablePointer<Int8>) {
+        for n in 0..<512 {
+            // Unmasked symbols: 1…4 on their own, then 5-6, 7-10, 11-24, 25+.
+            b[symbolBuckets + n] = Int8(n <= 4 ? n - 1 : n <= 6 ? 4 : n <= 10 ? 5 : n <= 24 ? 6 : 7)
+            // The suffix's symbols: 0-1, 2, 3-6, 7+.
+            b[suffixBuckets + n] = Int8(n <= 1 ? 0 : n == 2 ? 1 : n <= 6 ? 2 : 3)
+        }
+        for f in 0..<256 {
+            // A binary context's count: 1…16 on their own, then steps of 8 up to 31.
+            b[countBuckets + f] = Int8(f <= 16 ? f - 1 : 16 + Swift.min((f - 16) >> 3, 15))
+        }
+        for o in 0..<32 {
+            b[binaryOrderBuckets + o] = Int8(Swift.max(o <= 4 ? o - 1 : o <= 6 ? 4 : o <= 9 ? 5 : o <= 13 ? 6 : 7, 0))
+            b[escapeOrderBuckets + o] = Int8(o <= 1 ? 0 : o == 2 ? 1 : o <= 4 ? 2 : 3)
+        }
     }
 
     @inline(__always)
