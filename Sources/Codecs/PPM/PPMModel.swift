@@ -183,7 +183,9 @@ struct PPMModel {
         numStats(c) == 1 ? pool[Int(c) + 1] >> 8 : pool[Int(c) + 1]
     }
     @inline(__always) func list(_ c: UInt32) -> UInt32 {
-        numStats(c) == 1 ? c + 1 : pool[Int(c) + 2]
+        // Both words are read (word 2 is inside the node either way), so this is a select, not a branch.
+        let w = pool[Int(c) + 2]
+        return numStats(c) == 1 ? c + 1 : w
     }
     @inline(__always) func suffix(_ c: UInt32) -> UInt32 { pool[Int(c) + 3] }
     /// Asks for the cache line of word `i` ahead of use: the model is a chain
@@ -342,6 +344,7 @@ struct PPMModel {
     /// `fs`: update counts (update exclusion: only the context that coded the
     /// symbol), add the symbol to every context escaped from, and move to the
     /// next position's context.
+    @inline(__always)
     mutating func update(symbol x: UInt32, found: UInt32, state fs: UInt32, position: Int) {
         let fi = Int(fs)
         let foundCount = pool[fi] >> 8
@@ -517,9 +520,12 @@ struct PPMModel {
         escapedCount = 0
         var c = current
         var masked = false
-        while true {
+        // One exit, so `update` is inlined once: (context, state) that coded x.
+        var found: UInt32 = 0, state: UInt32 = 0
+        search: while true {
             let ns = numStats(c)
-            let l = ns == 1 ? c + 1 : pool[Int(c) + 2]
+            let w2 = pool[Int(c) + 2]
+            let l = ns == 1 ? c + 1 : w2
             if variant == .strong && ns == 1 {
                 let w = pool[Int(l)]
                 let sym = w & 0xFF
@@ -538,8 +544,8 @@ struct PPMModel {
                 binaries.update(idx, bit: hit)
                 if hit {
                     lastBinaryHit = 1; binaryRun += 1
-                    update(symbol: x, found: c, state: l, position: position)
-                    return
+                    found = c; state = l
+                    break search
                 }
                 lastBinaryHit = 0; binaryRun = 0
                 excludedStamp[Int(sym)] = stamp
@@ -551,8 +557,8 @@ struct PPMModel {
             if variant == .b && c != root {
                 let fs = encodeMethodB(x, context: c, list: l, stats: ns, &enc)
                 if fs != 0 {
-                    update(symbol: x, found: c, state: fs, position: position)
-                    return
+                    found = c; state = fs
+                    break search
                 }
                 escaped[escapedCount] = c; escapedCount += 1
                 c = suffix(c)
@@ -613,15 +619,15 @@ struct PPMModel {
                         if !first { enc.encode(cumulative: cum - f0, frequency: fx, total: total - f0) }
                     } else if nm > 1 { enc.encode(cumulative: cum, frequency: fx, total: total) }
                     lastBinaryHit = 0; binaryRun = 0
-                    update(symbol: x, found: c, state: fs, position: position)
-                    return
+                    found = c; state = fs
+                    break search
                 }
             } else {
                 let e = ns < 256 ? escapeCount(unmasked: nm) : 0
                 if fs != 0 {
                     enc.encode(cumulative: cum, frequency: fx, total: total + e)
-                    update(symbol: x, found: c, state: fs, position: position)
-                    return
+                    found = c; state = fs
+                    break search
                 }
                 enc.encode(cumulative: total, frequency: e, total: total + e)
             }
@@ -634,6 +640,7 @@ struct PPMModel {
             c = suffix(c)
             masked = true
         }
+        update(symbol: x, found: found, state: state, position: position)
     }
 
     /// Decodes the byte at `position`, stores it in the text and returns it.
@@ -643,10 +650,12 @@ struct PPMModel {
         escapedCount = 0
         var c = current
         var masked = false
-        while true {
+        var found: UInt32 = 0, state: UInt32 = 0, symbol: UInt32 = 0
+        search: while true {
             guard c != 0, escapedCount < 34 else { throw .corrupt("PPM escape past the order-0 context at byte \(position)") }
             let ns = numStats(c)
-            let l = ns == 1 ? c + 1 : pool[Int(c) + 2]
+            let w2 = pool[Int(c) + 2]
+            let l = ns == 1 ? c + 1 : w2
             if variant == .strong && ns == 1 {
                 let w = pool[Int(l)]
                 let sym = w & 0xFF
@@ -664,9 +673,8 @@ struct PPMModel {
                 binaries.update(idx, bit: hit)
                 if hit {
                     lastBinaryHit = 1; binaryRun += 1
-                    text[position] = UInt8(truncatingIfNeeded: sym)
-                    update(symbol: sym, found: c, state: l, position: position)
-                    return UInt8(truncatingIfNeeded: sym)
+                    found = c; state = l; symbol = sym
+                    break search
                 }
                 lastBinaryHit = 0; binaryRun = 0
                 excludedStamp[Int(sym)] = stamp
@@ -679,9 +687,8 @@ struct PPMModel {
                 let fs = try decodeMethodB(context: c, list: l, stats: ns, position: position, &dec)
                 if fs != 0 {
                     let sym = pool[Int(fs)] & 0xFF
-                    text[position] = UInt8(truncatingIfNeeded: sym)
-                    update(symbol: sym, found: c, state: fs, position: position)
-                    return UInt8(truncatingIfNeeded: sym)
+                    found = c; state = fs; symbol = sym
+                    break search
                 }
                 escaped[escapedCount] = c; escapedCount += 1
                 c = suffix(c)
@@ -730,9 +737,8 @@ struct PPMModel {
                     if first {
                         let sym = pool[Int(l)] & 0xFF
                         lastBinaryHit = 0; binaryRun = 0
-                        text[position] = UInt8(truncatingIfNeeded: sym)
-                        update(symbol: sym, found: c, state: l, position: position)
-                        return UInt8(truncatingIfNeeded: sym)
+                        found = c; state = l; symbol = sym
+                        break search
                     }
                     rest = f0
                     target = try dec.decodeTarget(total: total - f0)
@@ -771,9 +777,8 @@ struct PPMModel {
                 if variant != .strong || nm > 1 { dec.consume(cumulative: cum, frequency: w >> 8) }
                 let sym = w & 0xFF
                 if variant == .strong { lastBinaryHit = 0; binaryRun = 0 }
-                text[position] = UInt8(truncatingIfNeeded: sym)
-                update(symbol: sym, found: c, state: s, position: position)
-                return UInt8(truncatingIfNeeded: sym)
+                found = c; state = s; symbol = sym
+                break search
             }
             var s = l
             while s < end {
@@ -784,5 +789,8 @@ struct PPMModel {
             c = suffix(c)
             masked = true
         }
+        text[position] = UInt8(truncatingIfNeeded: symbol)
+        update(symbol: symbol, found: found, state: state, position: position)
+        return UInt8(truncatingIfNeeded: symbol)
     }
 }
