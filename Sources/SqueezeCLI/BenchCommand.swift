@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
           lz77-class lz77-huffman -9 beside libdeflate -12 and -6 beside zlib -6 on the Calgary-14 files: bytes, MB/s, speed ratios
           blocksort  suffix array, BWT and its inverse beside bzip2 -9 on bible, world192, E.coli
           bwt        bwt-huffman and bwt beside bzip2 -9 on bible.txt, where bwt's time goes, and what each part of its model buys and costs
-          ppm        ppm on book1: speed, peak memory, and 7-Zip's PPMd where `7zz` is installed
+          ppm        ppm -5 beside 7-Zip PPMd o6 (one thread) on book1 and bible.txt: MB/s and the speed ratio from one run; the variants on book1
           ppm-memory ppm -9 on 16 MiB of text repeating every 4 MiB (fills its 256 MiB pool): restart vs frozen pool vs --mem 1G, beside 7-Zip PPMd o16 256m
           baselines  zlib/bzip2/xz/zstd sizes and speeds on the corpora
           harness    what the comparison harness adds to the codec times it reports

@@ -11,7 +11,6 @@ extension PPMModel {
     /// Codes `x` in context `c` (not the root) if `c` predicts it and returns
     /// its state; otherwise codes the escape (skipped when it is certain),
     /// excludes the symbols `c` predicted, and returns 0.
-    @inlinable
     mutating func encodeMethodB(_ x: UInt32, context c: UInt32, list l: UInt32, stats ns: UInt32,
                                 _ enc: inout RangeEncoder) -> UInt32 {
         var predicted: UInt32 = 0, distinct: UInt32 = 0, cum: UInt32 = 0, fx: UInt32 = 0, fs: UInt32 = 0
@@ -38,7 +37,6 @@ extension PPMModel {
     }
 
     /// The decoder's side of `encodeMethodB`: the state of the decoded symbol, or 0 after an escape.
-    @inlinable
     mutating func decodeMethodB(context c: UInt32, list l: UInt32, stats ns: UInt32, position: Int,
                                 _ dec: inout RangeDecoder) throws(CodecError) -> UInt32 {
         var predicted: UInt32 = 0, distinct: UInt32 = 0
@@ -75,7 +73,7 @@ extension PPMModel {
     }
 
     /// Excludes the symbols of a list that were predicted (count ≥ 2).
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func excludePredicted(_ l: UInt32, _ end: UInt32) {
         var s = l
         while s < end {
@@ -88,7 +86,6 @@ extension PPMModel {
     /// Method B's update of an escaped context: a symbol it holds already
     /// (seen once, so not predicted) counts one more; a new one is added.
     /// False when the pool is full.
-    @inlinable
     mutating func addOrCount(_ c: UInt32, symbol x: UInt32, successor: UInt32) -> Bool {
         let s = find(c, x)
         if s == 0 { return addState(c, symbol: x, count: 1, successor: successor) }

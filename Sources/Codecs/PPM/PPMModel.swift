@@ -1,3 +1,5 @@
+internal import CPrefetch
+
 /// The PPM model: a suffix-linked context trie over orders 0...N (Cleary &
 /// Witten 1984; Moffat 1990, "Implementing the PPM data compression scheme")
 /// in one flat pool of 32-bit words, addressed by index, never by pointer.
@@ -22,75 +24,78 @@
 /// trie's shape and keep counting in the contexts it has. Both are bounded
 /// and deterministic, since encoder and decoder run out of memory at the same
 /// symbol.
-@usableFromInline
 struct PPMModel {
     /// 1 if the previous byte was ≥ 0x40 (letters), a context bit for the tables.
-    @usableFromInline var prevHigh = 0
+    var prevHigh = 0
 
     // Tuned on Calgary-14 (see docs/PPM.md for what each one bought).
     /// A list count above this halves the list (the strong variant).
-    @usableFromInline static let countLimit: UInt32 = 4000
+    static let countLimit: UInt32 = 4000
     /// A binary context's hit count stops growing here.
-    @usableFromInline static let binaryCountLimit: UInt32 = 100
+    static let binaryCountLimit: UInt32 = 100
     /// Largest count a symbol new to an escaped context inherits.
-    @usableFromInline static let newSymbolCountCap: UInt32 = 4
+    static let newSymbolCountCap: UInt32 = 4
     /// Added to the symbol's count in the suffix of the coding context.
-    @usableFromInline static let suffixBoost: UInt32 = 1
+    static let suffixBoost: UInt32 = 1
     /// Cap on a binary context's count when it becomes a list (scaled x2).
-    @usableFromInline static let binaryToListCap: UInt32 = 110
+    static let binaryToListCap: UInt32 = 110
     /// Cap on the count a new context inherits from a binary suffix.
-    @usableFromInline static let binaryInheritCap: UInt32 = 60
+    static let binaryInheritCap: UInt32 = 60
 
-    @usableFromInline static let rawFlag: UInt32 = 1 << 31
+    static let rawFlag: UInt32 = 1 << 31
     /// Symbol-list capacities by size class.
-    @usableFromInline static let classCapacities: [UInt32] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+    static let classCapacities: [UInt32] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
     /// Words reserved at the start of the pool (index 0 must stay unused).
-    @usableFromInline static let reservedWords: UInt32 = 16
+    static let reservedWords: UInt32 = 16
     /// The smallest pool that holds a fresh model with room to learn.
     public static let minimumPoolWords = 1 << 16
 
-    @usableFromInline let pool: UnsafeMutablePointer<UInt32>
-    @usableFromInline let poolWords: UInt32
-    @usableFromInline var top: UInt32 = 0
+    let pool: UnsafeMutablePointer<UInt32>
+    let poolWords: UInt32
+    var top: UInt32 = 0
     /// Free-list heads, capacities, and the class of each list length 0...256.
-    @usableFromInline let freeHeads: UnsafeMutablePointer<UInt32>
-    @usableFromInline let capacityOfClass: UnsafeMutablePointer<UInt32>
-    @usableFromInline let classOfCount: UnsafeMutablePointer<UInt8>
+    let freeHeads: UnsafeMutablePointer<UInt32>
+    let capacityOfClass: UnsafeMutablePointer<UInt32>
+    let classOfCount: UnsafeMutablePointer<UInt8>
     /// Exclusion: symbol s is excluded while coding the current symbol iff
     /// excludedStamp[s] == stamp (no clearing between symbols).
-    @usableFromInline let excludedStamp: UnsafeMutablePointer<UInt32>
-    @usableFromInline var stamp: UInt32 = 0
+    let excludedStamp: UnsafeMutablePointer<UInt32>
+    var stamp: UInt32 = 0
     /// Contexts escaped from while coding the current symbol, highest order first.
-    @usableFromInline let escaped: UnsafeMutablePointer<UInt32>
-    @usableFromInline var escapedCount = 0
+    let escaped: UnsafeMutablePointer<UInt32>
+    var escapedCount = 0
     /// Work stack of (context, state) pairs for building successor contexts.
-    @usableFromInline let chain: UnsafeMutablePointer<UInt32>
-    @usableFromInline let text: UnsafeMutablePointer<UInt8>
-    @usableFromInline let maxOrder: UInt32
-    @usableFromInline let variant: PPMVariant
-    @usableFromInline var root: UInt32 = 0
+    let chain: UnsafeMutablePointer<UInt32>
+    let text: UnsafeMutablePointer<UInt8>
+    let maxOrder: UInt32
+    let variant: PPMVariant
+    var root: UInt32 = 0
     /// The longest context of the current position: coding starts here.
-    @usableFromInline var current: UInt32 = 0
+    var current: UInt32 = 0
     /// Binary (one-symbol) contexts: P(the symbol), by count, order, suffix size.
-    @usableFromInline let binaries: PPMProbabilityTable
+    let binaries: PPMProbabilityTable
+    /// The quantizers of the adaptive tables' contexts (`fillBuckets`).
+    let buckets: UnsafeMutablePointer<Int8>
     /// Secondary escape estimation for contexts with several symbols.
-    @usableFromInline let escapes: PPMProbabilityTable
+    let escapes: PPMProbabilityTable
     /// P(the first-listed, most frequent symbol) in contexts coded unmasked.
-    @usableFromInline let firsts: PPMProbabilityTable
-    @usableFromInline var lastBinaryHit: Int = 0
+    let firsts: PPMProbabilityTable
+    var lastBinaryHit: Int = 0
     /// Binary-context hits in a row (a context for the binary table).
-    @usableFromInline var binaryRun = 0
+    var binaryRun = 0
     /// How many times the pool filled: restarts, or 1 once the model froze.
-    @usableFromInline var restarts = 0
+    var restarts = 0
+    /// (context, state of the current symbol in it) when `update` already
+    /// searched the coding context's suffix for the symbol; (0, 0) otherwise.
+    var suffixHint: (UInt32, UInt32) = (0, 0)
     /// What to do when an allocation fails.
-    @usableFromInline let policy: PPMPoolPolicy
+    let policy: PPMPoolPolicy
 
-    @usableFromInline static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4 * 4
-    @usableFromInline static let firstTableSize = 33 * 8 * 2 * 2
-    @usableFromInline static let escapeTableSize = 8 * 8 * 4 * 3 * 2 * 2
+    static let binaryTableSize = 32 * 8 * 4 * 2 * 2 * 4 * 4
+    static let firstTableSize = 33 * 8 * 2 * 2
+    static let escapeTableSize = 8 * 8 * 4 * 3 * 2 * 2
 
     /// Runs `body` with a fresh model over `text`, freeing all memory after.
-    @usableFromInline
     static func withModel<R>(order: Int, poolWords: Int, variant: PPMVariant, policy: PPMPoolPolicy,
                              text: UnsafeMutablePointer<UInt8>,
                              _ body: (inout PPMModel) throws(CodecError) -> R) throws(CodecError) -> R {
@@ -115,6 +120,8 @@ struct PPMModel {
             while PPMModel.classCapacities[k] < UInt32(Swift.max(n, 1)) { k += 1 }
             classOfCount[n] = UInt8(k)
         }
+        buckets = .allocate(capacity: PPMModel.bucketCount)
+        PPMModel.fillBuckets(buckets)
         excludedStamp = .allocate(capacity: 256)
         excludedStamp.initialize(repeating: 0, count: 256)
         escaped = .allocate(capacity: 40)
@@ -132,6 +139,7 @@ struct PPMModel {
         capacityOfClass.deallocate()
         classOfCount.deallocate()
         excludedStamp.deallocate()
+        buckets.deallocate()
         escaped.deallocate()
         chain.deallocate()
         binaries.deallocate()
@@ -140,7 +148,6 @@ struct PPMModel {
     }
 
     /// Empties the pool and builds the order-0 context holding all 256 symbols.
-    @usableFromInline
     mutating func restart() {
         restarts += 1
         top = PPMModel.reservedWords
@@ -162,25 +169,30 @@ struct PPMModel {
     // MARK: - Pool
 
     /// Notes that the frozen pool refused an allocation and returns `partial`.
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func poolFull(partial: UInt32) -> UInt32 {
         if restarts == 0 { restarts = 1 }
         return partial
     }
 
-    @inlinable @inline(__always) func numStats(_ c: UInt32) -> UInt32 { pool[Int(c)] & 0x1FF }
-    @inlinable @inline(__always) func order(_ c: UInt32) -> UInt32 { (pool[Int(c)] >> 9) & 0x1F }
+    @inline(__always) func numStats(_ c: UInt32) -> UInt32 { pool[Int(c)] & 0x1FF }
+    @inline(__always) func order(_ c: UInt32) -> UInt32 { (pool[Int(c)] >> 9) & 0x1F }
     /// A one-symbol context keeps its state inline in words 1-2 (one cache
     /// line fewer on the hot path, and no list); its sum is that state's count.
-    @inlinable @inline(__always) func summ(_ c: UInt32) -> UInt32 {
+    @inline(__always) func summ(_ c: UInt32) -> UInt32 {
         numStats(c) == 1 ? pool[Int(c) + 1] >> 8 : pool[Int(c) + 1]
     }
-    @inlinable @inline(__always) func list(_ c: UInt32) -> UInt32 {
-        numStats(c) == 1 ? c + 1 : pool[Int(c) + 2]
+    @inline(__always) func list(_ c: UInt32) -> UInt32 {
+        // Both words are read (word 2 is inside the node either way), so this is a select, not a branch.
+        let w = pool[Int(c) + 2]
+        return numStats(c) == 1 ? c + 1 : w
     }
-    @inlinable @inline(__always) func suffix(_ c: UInt32) -> UInt32 { pool[Int(c) + 3] }
+    @inline(__always) func suffix(_ c: UInt32) -> UInt32 { pool[Int(c) + 3] }
+    /// Asks for the cache line of word `i` ahead of use: the model is a chain
+    /// of dependent misses (node, list, suffix), and a hint lets them overlap.
+    @inline(__always) func prefetch(_ i: UInt32) { squeeze_prefetch(pool + Int(i)) }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func allocate(words n: UInt32) -> UInt32 {
         guard poolWords - top >= n else { return 0 }
         let r = top
@@ -188,7 +200,7 @@ struct PPMModel {
         return r
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func allocateList(sizeClass k: Int) -> UInt32 {
         let head = freeHeads[k]
         if head != 0 {
@@ -199,7 +211,7 @@ struct PPMModel {
     }
 
     /// The state of symbol `x` in context `c`, or 0.
-    @inlinable @inline(__always)
+    @inline(__always)
     func find(_ c: UInt32, _ x: UInt32) -> UInt32 {
         var s = list(c)
         let end = s + 2 * numStats(c)
@@ -211,7 +223,6 @@ struct PPMModel {
     }
 
     /// Appends a state to `c`'s list; false when the pool is full.
-    @inlinable
     mutating func addState(_ c: UInt32, symbol x: UInt32, count f: UInt32, successor: UInt32) -> Bool {
         let ci = Int(c)
         let ns = numStats(c)
@@ -244,7 +255,6 @@ struct PPMModel {
     }
 
     /// Halves every count in `c` (keeping each at least 1).
-    @inlinable
     mutating func rescale(_ c: UInt32) {
         if numStats(c) == 1 {
             let w = pool[Int(c) + 1]
@@ -269,7 +279,6 @@ struct PPMModel {
     /// The count a new context's only symbol starts with, inherited from the
     /// symbol's standing in the new context's suffix `base` (Shkarin 2002's
     /// "information inheritance"); 1 for the classic variants.
-    @inlinable
     func inheritedCount(base: UInt32, symbol y: UInt32) -> UInt32 {
         guard variant == .strong else { return 1 }
         let ns = numStats(base)
@@ -284,7 +293,6 @@ struct PPMModel {
     /// The context "c followed by the symbol of state s", building it and any
     /// missing shorter ones down the suffix chain; 0 when the pool is full.
     /// `position` is the index of the symbol being coded (text up to it is known).
-    @inlinable
     mutating func successor(of c0: UInt32, state s0: UInt32, symbol x: UInt32, position: Int) -> UInt32 {
         var n = 0
         var c = c0
@@ -304,6 +312,7 @@ struct PPMModel {
             if up == 0 { base = c; break }
             c = up
             s = find(c, x)
+            if n == 1 { suffixHint = (c, s) }
             if s == 0 || n >= 34 { return 0 }
         }
         while n > 0 {
@@ -335,18 +344,20 @@ struct PPMModel {
     /// `fs`: update counts (update exclusion: only the context that coded the
     /// symbol), add the symbol to every context escaped from, and move to the
     /// next position's context.
-    @inlinable
+    @inline(__always)
     mutating func update(symbol x: UInt32, found: UInt32, state fs: UInt32, position: Int) {
         let fi = Int(fs)
         let foundCount = pool[fi] >> 8
         let foundSumm = summ(found)
         let foundStats = numStats(found)
         prevHigh = x >= 0x40 ? 1 : 0
+        suffixHint = (0, 0)
         // 1. The next context.
         var next: UInt32
         let succ = pool[fi + 1]
         if succ != 0 && succ & PPMModel.rawFlag == 0 {
             next = succ
+            prefetch(next)
         } else if order(found) < maxOrder {
             if succ == 0 {
                 // Only the root's initial symbols have no successor yet.
@@ -359,6 +370,7 @@ struct PPMModel {
             let up = suffix(found)
             let s2 = up == 0 ? 0 : find(up, x)
             next = s2 == 0 ? 0 : successor(of: up, state: s2, symbol: x, position: position)
+            suffixHint = (up, s2)
             // Only a context of the maximum order may follow one (a frozen pool can give a shorter one).
             if next != 0 && (policy == .restart || order(next) == maxOrder) { pool[fi + 1] = next }
         }
@@ -378,19 +390,22 @@ struct PPMModel {
             let limit: UInt32 = variant == .strong ? PPMModel.countLimit : 8000
             if foundCount + inc > limit || foundSumm + inc > 60000 { rescale(found) }
             // Keep lists roughly sorted by count so frequent symbols are found first.
+            // Without a branch: whether to swap is a coin toss for the predictor.
+            // The first state's predecessor is still inside the pool and is rewritten unchanged.
             let first = Int(list(found))
-            if fi > first && pool[fi - 2] >> 8 < pool[fi] >> 8 {
-                let a = pool[fi], b = pool[fi + 1]
-                pool[fi] = pool[fi - 2]
-                pool[fi + 1] = pool[fi - 1]
-                pool[fi - 2] = a
-                pool[fi - 1] = b
-            }
+            let a = pool[fi], b = pool[fi + 1], pa = pool[fi - 2], pb = pool[fi - 1]
+            let swap: UInt32 = (fi > first ? 1 : 0) & (pa >> 8 < a >> 8 ? 1 : 0)
+            let m = 0 &- swap
+            pool[fi] = pa & m | a & ~m
+            pool[fi + 1] = pb & m | b & ~m
+            pool[fi - 2] = a & m | pa & ~m
+            pool[fi - 1] = b & m | pb & ~m
         }
         if variant == .strong {
             let up = suffix(found)
             if up != 0 && numStats(up) > 1 {
-                let s2 = find(up, x)
+                // Building the next context may have looked x up there already.
+                let s2 = suffixHint.0 == up ? suffixHint.1 : find(up, x)
                 if s2 != 0 {
                     pool[Int(s2)] += PPMModel.suffixBoost << 8
                     pool[Int(up) + 1] += PPMModel.suffixBoost
@@ -429,43 +444,69 @@ struct PPMModel {
             }
         }
         current = next
+        // The next symbol starts with this node's list and its suffix.
+        let listWord = pool[Int(next) + 2]
+        let nextList = numStats(next) == 1 ? next : listWord
+        prefetch(nextList)
+        prefetch(suffix(next))
     }
 
     // MARK: - Strong-variant contexts for the adaptive tables
 
-    @inlinable @inline(__always)
+    @inline(__always)
     func binaryIndex(_ c: UInt32, count f: UInt32, symbol: UInt32, masked: Bool) -> Int {
         let hb = prevHigh * 2 + (symbol >= 0x40 ? 1 : 0)
-        let fb = f <= 16 ? Int(f) &- 1 : 16 + Swift.min(Int(f - 16) >> 3, 15)
-        let o = order(c)
-        let ob = o <= 4 ? Int(o) &- 1 : o <= 6 ? 4 : o <= 9 ? 5 : o <= 13 ? 6 : 7
+        let fb = f < 256 ? Int(buckets[PPMModel.countBuckets + Int(f)]) : 31
+        let ob = Int(buckets[PPMModel.binaryOrderBuckets + Int(order(c))])
         let up = suffix(c)
         let uns = up == 0 ? 0 : numStats(up)
-        let sb = uns <= 1 ? 0 : uns == 2 ? 1 : uns <= 6 ? 2 : 3
-        let rb = binaryRun < 2 ? binaryRun : binaryRun < 5 ? 2 : 3
-        return (((((fb * 8 + Swift.max(ob, 0)) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb) * 4 + rb
+        let sb = Int(buckets[PPMModel.suffixBuckets + Int(uns)])
+        let rb = Swift.min(binaryRun, 2) + (binaryRun >= 5 ? 1 : 0)
+        return (((((fb * 8 + ob) * 4 + sb) * 2 + (masked ? 1 : 0)) * 2 + lastBinaryHit) * 4 + hb) * 4 + rb
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     func escapeIndex(_ c: UInt32, stats ns: UInt32, unmasked nm: UInt32, total: UInt32, masked: Bool) -> Int {
-        let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
+        let nmb = Int(buckets[PPMModel.symbolBuckets + Int(nm)])
         let avg = total / Swift.max(nm, 1)
-        let ab = avg < 2 ? 0 : avg < 4 ? 1 : avg < 8 ? 2 : avg < 16 ? 3 : avg < 32 ? 4 : avg < 64 ? 5 : avg < 128 ? 6 : 7
-        let o = order(c)
-        let ob = o <= 1 ? 0 : o == 2 ? 1 : o <= 4 ? 2 : 3
-        let diff = ns - nm
-        let mb = !masked ? 0 : diff <= 2 ? 1 : 2
+        // 0 below 2, then ⌊log2 avg⌋ up to 7.
+        let ab = Swift.min(31 - (avg | 1).leadingZeroBitCount, 7)
+        let ob = Int(buckets[PPMModel.escapeOrderBuckets + Int(order(c))])
+        let mb = masked ? (ns - nm <= 2 ? 1 : 2) : 0
         return (((((nmb * 8 + ab) * 4 + ob) * 3 + mb) * 2) + lastBinaryHit) * 2 + prevHigh
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     func firstIndex(count f0: UInt32, total: UInt32, unmasked nm: UInt32) -> Int {
         let q = Int((f0 * 32) / Swift.max(total, 1))
-        let nmb = nm <= 4 ? Int(nm) &- 1 : nm <= 6 ? 4 : nm <= 10 ? 5 : nm <= 24 ? 6 : 7
+        let nmb = Int(buckets[PPMModel.symbolBuckets + Int(nm)])
         return ((Swift.min(q, 32) * 8 + nmb) * 2 + prevHigh) * 2 + lastBinaryHit
     }
 
-    @inlinable @inline(__always)
+    /// Offsets in `buckets`: the table contexts' quantizers as lookups (chains
+    /// of comparisons compile to branches the predictor keeps missing).
+    static let symbolBuckets = 0, suffixBuckets = 512, countBuckets = 1024, binaryOrderBuckets = 1280,
+               escapeOrderBuckets = 1312, bucketCount = 1344
+
+    /// Fills `buckets` with the quantizers the table contexts were tuned with.
+    static func fillBuckets(_ b: UnsafeMutablePointer<Int8>) {
+        for n in 0..<512 {
+            // Unmasked symbols: 1…4 on their own, then 5-6, 7-10, 11-24, 25+.
+            b[symbolBuckets + n] = Int8(n <= 4 ? n - 1 : n <= 6 ? 4 : n <= 10 ? 5 : n <= 24 ? 6 : 7)
+            // The suffix's symbols: 0-1, 2, 3-6, 7+.
+            b[suffixBuckets + n] = Int8(n <= 1 ? 0 : n == 2 ? 1 : n <= 6 ? 2 : 3)
+        }
+        for f in 0..<256 {
+            // A binary context's count: 1…16 on their own, then steps of 8 up to 31.
+            b[countBuckets + f] = Int8(f <= 16 ? f - 1 : 16 + Swift.min((f - 16) >> 3, 15))
+        }
+        for o in 0..<32 {
+            b[binaryOrderBuckets + o] = Int8(Swift.max(o <= 4 ? o - 1 : o <= 6 ? 4 : o <= 9 ? 5 : o <= 13 ? 6 : 7, 0))
+            b[escapeOrderBuckets + o] = Int8(o <= 1 ? 0 : o == 2 ? 1 : o <= 4 ? 2 : 3)
+        }
+    }
+
+    @inline(__always)
     func escapeCount(unmasked nm: UInt32) -> UInt32 {
         variant == .a ? 1 : nm
     }
@@ -473,16 +514,18 @@ struct PPMModel {
     // MARK: - Coding
 
     /// Codes `x`, the byte at `position` of the text.
-    @inlinable
     mutating func encode(_ x: UInt32, position: Int, _ enc: inout RangeEncoder) {
         stamp &+= 1
         if stamp == 0 { excludedStamp.update(repeating: 0, count: 256); stamp = 1 }
         escapedCount = 0
         var c = current
         var masked = false
-        while true {
+        // One exit, so `update` is inlined once: (context, state) that coded x.
+        var found: UInt32 = 0, state: UInt32 = 0
+        search: while true {
             let ns = numStats(c)
-            let l = ns == 1 ? c + 1 : pool[Int(c) + 2]
+            let w2 = pool[Int(c) + 2]
+            let l = ns == 1 ? c + 1 : w2
             if variant == .strong && ns == 1 {
                 let w = pool[Int(l)]
                 let sym = w & 0xFF
@@ -501,8 +544,8 @@ struct PPMModel {
                 binaries.update(idx, bit: hit)
                 if hit {
                     lastBinaryHit = 1; binaryRun += 1
-                    update(symbol: x, found: c, state: l, position: position)
-                    return
+                    found = c; state = l
+                    break search
                 }
                 lastBinaryHit = 0; binaryRun = 0
                 excludedStamp[Int(sym)] = stamp
@@ -514,8 +557,8 @@ struct PPMModel {
             if variant == .b && c != root {
                 let fs = encodeMethodB(x, context: c, list: l, stats: ns, &enc)
                 if fs != 0 {
-                    update(symbol: x, found: c, state: fs, position: position)
-                    return
+                    found = c; state = fs
+                    break search
                 }
                 escaped[escapedCount] = c; escapedCount += 1
                 c = suffix(c)
@@ -535,16 +578,22 @@ struct PPMModel {
                     s += 2
                 }
             } else {
+                // Without branches on the exclusion (it is a coin toss per
+                // state). x itself is never excluded: a context that held it
+                // would have coded it instead of escaping.
+                let st = stamp
                 while s < end {
                     let w = pool[Int(s)]
                     let sym = w & 0xFF
-                    if excludedStamp[Int(sym)] != stamp {
-                        if sym == x { fs = s; fx = w >> 8; cum = total }
-                        total += w >> 8
-                        nm += 1
-                    }
-                    s += 2
+                    let kept: UInt32 = excludedStamp[Int(sym)] != st ? 1 : 0
+                    let hit = sym == x
+                    fs = hit ? s : fs
+                    cum = hit ? total : cum
+                    total &+= (w >> 8) & (0 &- kept)
+                    nm &+= kept
+                    s &+= 2
                 }
+                fx = fs == 0 ? 0 : pool[Int(fs)] >> 8
             }
             if nm == 0 {
                 escaped[escapedCount] = c; escapedCount += 1
@@ -570,15 +619,15 @@ struct PPMModel {
                         if !first { enc.encode(cumulative: cum - f0, frequency: fx, total: total - f0) }
                     } else if nm > 1 { enc.encode(cumulative: cum, frequency: fx, total: total) }
                     lastBinaryHit = 0; binaryRun = 0
-                    update(symbol: x, found: c, state: fs, position: position)
-                    return
+                    found = c; state = fs
+                    break search
                 }
             } else {
                 let e = ns < 256 ? escapeCount(unmasked: nm) : 0
                 if fs != 0 {
                     enc.encode(cumulative: cum, frequency: fx, total: total + e)
-                    update(symbol: x, found: c, state: fs, position: position)
-                    return
+                    found = c; state = fs
+                    break search
                 }
                 enc.encode(cumulative: total, frequency: e, total: total + e)
             }
@@ -591,20 +640,22 @@ struct PPMModel {
             c = suffix(c)
             masked = true
         }
+        update(symbol: x, found: found, state: state, position: position)
     }
 
     /// Decodes the byte at `position`, stores it in the text and returns it.
-    @inlinable
     mutating func decode(position: Int, _ dec: inout RangeDecoder) throws(CodecError) -> UInt8 {
         stamp &+= 1
         if stamp == 0 { excludedStamp.update(repeating: 0, count: 256); stamp = 1 }
         escapedCount = 0
         var c = current
         var masked = false
-        while true {
+        var found: UInt32 = 0, state: UInt32 = 0, symbol: UInt32 = 0
+        search: while true {
             guard c != 0, escapedCount < 34 else { throw .corrupt("PPM escape past the order-0 context at byte \(position)") }
             let ns = numStats(c)
-            let l = ns == 1 ? c + 1 : pool[Int(c) + 2]
+            let w2 = pool[Int(c) + 2]
+            let l = ns == 1 ? c + 1 : w2
             if variant == .strong && ns == 1 {
                 let w = pool[Int(l)]
                 let sym = w & 0xFF
@@ -622,9 +673,8 @@ struct PPMModel {
                 binaries.update(idx, bit: hit)
                 if hit {
                     lastBinaryHit = 1; binaryRun += 1
-                    text[position] = UInt8(truncatingIfNeeded: sym)
-                    update(symbol: sym, found: c, state: l, position: position)
-                    return UInt8(truncatingIfNeeded: sym)
+                    found = c; state = l; symbol = sym
+                    break search
                 }
                 lastBinaryHit = 0; binaryRun = 0
                 excludedStamp[Int(sym)] = stamp
@@ -637,9 +687,8 @@ struct PPMModel {
                 let fs = try decodeMethodB(context: c, list: l, stats: ns, position: position, &dec)
                 if fs != 0 {
                     let sym = pool[Int(fs)] & 0xFF
-                    text[position] = UInt8(truncatingIfNeeded: sym)
-                    update(symbol: sym, found: c, state: fs, position: position)
-                    return UInt8(truncatingIfNeeded: sym)
+                    found = c; state = fs; symbol = sym
+                    break search
                 }
                 escaped[escapedCount] = c; escapedCount += 1
                 c = suffix(c)
@@ -653,10 +702,13 @@ struct PPMModel {
                 nm = ns
             } else {
                 var s = l
+                let st = stamp
                 while s < end {
                     let w = pool[Int(s)]
-                    if excludedStamp[Int(w & 0xFF)] != stamp { total += w >> 8; nm += 1 }
-                    s += 2
+                    let kept: UInt32 = excludedStamp[Int(w & 0xFF)] != st ? 1 : 0
+                    total &+= (w >> 8) & (0 &- kept)
+                    nm &+= kept
+                    s &+= 2
                 }
             }
             if nm == 0 {
@@ -685,9 +737,8 @@ struct PPMModel {
                     if first {
                         let sym = pool[Int(l)] & 0xFF
                         lastBinaryHit = 0; binaryRun = 0
-                        text[position] = UInt8(truncatingIfNeeded: sym)
-                        update(symbol: sym, found: c, state: l, position: position)
-                        return UInt8(truncatingIfNeeded: sym)
+                        found = c; state = l; symbol = sym
+                        break search
                     }
                     rest = f0
                     target = try dec.decodeTarget(total: total - f0)
@@ -703,23 +754,31 @@ struct PPMModel {
                 // Find the symbol whose interval holds target (or the only one left).
                 var s = rest == 0 ? l : l + 2
                 var cum: UInt32 = 0
-                while s < end {
-                    let w = pool[Int(s)]
-                    if !masked || excludedStamp[Int(w & 0xFF)] != stamp {
-                        let f = w >> 8
-                        if target < cum + f { break }
-                        cum += f
+                if !masked {
+                    while s < end {
+                        let f = pool[Int(s)] >> 8
+                        if target < cum &+ f { break }
+                        cum &+= f
+                        s &+= 2
                     }
-                    s += 2
+                } else {
+                    // An excluded state counts 0, so the search passes over it (target ≥ cum).
+                    let st = stamp
+                    while s < end {
+                        let w = pool[Int(s)]
+                        let f = (w >> 8) & (excludedStamp[Int(w & 0xFF)] != st ? ~0 : 0)
+                        if target < cum &+ f { break }
+                        cum &+= f
+                        s &+= 2
+                    }
                 }
                 guard s < end else { throw .corrupt("PPM symbol outside the context's counts at byte \(position)") }
                 let w = pool[Int(s)]
                 if variant != .strong || nm > 1 { dec.consume(cumulative: cum, frequency: w >> 8) }
                 let sym = w & 0xFF
                 if variant == .strong { lastBinaryHit = 0; binaryRun = 0 }
-                text[position] = UInt8(truncatingIfNeeded: sym)
-                update(symbol: sym, found: c, state: s, position: position)
-                return UInt8(truncatingIfNeeded: sym)
+                found = c; state = s; symbol = sym
+                break search
             }
             var s = l
             while s < end {
@@ -730,5 +789,8 @@ struct PPMModel {
             c = suffix(c)
             masked = true
         }
+        text[position] = UInt8(truncatingIfNeeded: symbol)
+        update(symbol: symbol, found: found, state: state, position: position)
+        return UInt8(truncatingIfNeeded: symbol)
     }
 }
