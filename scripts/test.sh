@@ -7,7 +7,12 @@
 # Run scripts/setup.sh first: it installs what these need.
 set -eu
 cd "$(dirname "$0")/.."
-step() { printf '\n== %s\n' "$*" >&2; }
+# Each step's start, with the minutes and seconds since the first, so a slow step shows in CI's log.
+started=$(date +%s)
+step() {
+    elapsed=$(( $(date +%s) - started ))
+    printf '\n== %s (at %dm%02ds)\n' "$*" $((elapsed / 60)) $((elapsed % 60)) >&2
+}
 step "release build";                swift build -c release
 step "tests";                        swift test -c release
 step "fuzzing";                      scripts/fuzz.sh
@@ -15,3 +20,4 @@ step "example packages";             scripts/check-examples.sh
 step "API documentation";            scripts/build-docs.sh
 step "explain pages in Chromium";    scripts/check-explain-html.sh
 step "leaderboard page in Chromium"; scripts/check-leaderboard-renders.sh
+step "done"
