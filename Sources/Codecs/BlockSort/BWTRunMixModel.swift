@@ -65,8 +65,7 @@ struct BWTRunMixModel<let parts: Int> {
     init() {
         counters = .allocate(capacity: Self.counterCount)
         counters.initialize(repeating: 2048 << 4, count: Self.counterCount)
-        rates = .allocate(capacity: 16)
-        for n in 0..<16 { rates[n] = Int32(131_072 / (3 * n + 3)) }
+        rates = RunCounter.makeRates()
         let mixed = Parts.mixing || Parts.secondary
         stretch = .allocate(capacity: mixed ? 4096 : 1)
         squash = .allocate(capacity: mixed ? 4096 : 1)
@@ -96,21 +95,8 @@ struct BWTRunMixModel<let parts: Int> {
     }
 
     @inline(__always)
-    static func rankBucket(_ r: Int) -> Int { r < 2 ? 0 : r < 3 ? 1 : r < 5 ? 2 : 3 }
-
-    @inline(__always)
-    static func lengthBucket(_ l: Int) -> Int { l < 2 ? 0 : l < 3 ? 1 : l < 5 ? 2 : 3 }
-
-    @inline(__always)
     static func pairIndex(_ d: Int, _ x: Int, _ y: Int) -> Int {
         pairBase &+ (((x &<< 8 | y) ^ (d &* 0x9E5)) & ((1 &<< pairBits) &- 1))
-    }
-
-    @inline(__always)
-    func updated(_ c: Int, _ y: Bool) -> UInt16 {
-        let n = c & 15, p = c &>> 4
-        let next = p &+ ((((y ? 4095 : 0) &- p) &* Int(rates[n])) &>> 16)
-        return UInt16(truncatingIfNeeded: next &<< 4 | (n < 15 ? n &+ 1 : 15))
     }
 
     /// Codes decision `d` with counter (a) at index `a` (a 16-bit probability
@@ -155,8 +141,8 @@ struct BWTRunMixModel<let parts: Int> {
         p = Parts.mixing || Parts.secondary ? Swift.max(32, Swift.min(65504, p)) : p | 32
         let y = coder.code(bit, probabilityOfOne: UInt32(truncatingIfNeeded: p))
         counters[a] = UInt16(truncatingIfNeeded: ca &+ (((y ? 65535 : 0) &- ca) &>> 5))
-        counters[b] = updated(cb, y)
-        if Parts.pair { counters[c] = updated(cc, y) }
+        counters[b] = RunCounter.updated(cb, y, rates)
+        if Parts.pair { counters[c] = RunCounter.updated(cc, y, rates) }
         if Parts.mixing {
             let err = ((y ? 4096 : 0) &- (Int(squash[dot &+ 2048]) &>> 4)) &* 6
             w[0] = Int32(truncatingIfNeeded: Int(w[0]) &+ ((sa &* err) &>> 14))
@@ -224,7 +210,7 @@ struct BWTRunMixModel<let parts: Int> {
         }
         // The length: its bucket ⌊log2 L⌋ in unary, then the bits below the top one.
         let byte = first ? r : Int(mtf[r])
-        let rb = Self.rankBucket(r)
+        let rb = RunCounter.rankBucket(r)
         let lc = rb &<< 2 | lastLength
         let alc = Parts.wide ? lastRank &<< 4 | lc : lc
         let e = length > 0 ? Int.bitWidth &- 1 &- length.leadingZeroBitCount : 0
@@ -248,7 +234,7 @@ struct BWTRunMixModel<let parts: Int> {
         }
         olderRank = lastRank
         lastRank = rb
-        lastLength = Self.lengthBucket(l)
+        lastLength = RunCounter.lengthBucket(l)
         return (r, l)
     }
 }

@@ -1,3 +1,29 @@
+/// What both run models (format 0 `BWTRunModel`, format 1 `BWTRunMixModel`)
+/// share: the buckets of the last run, and counter (b), a 12-bit probability
+/// above a 4-bit update count that moves by 1/(1.5·n + 1.5).
+enum RunCounter {
+    /// 65536 / (1.5·n + 1.5) for n = 0…15.
+    static func makeRates() -> UnsafeMutablePointer<Int32> {
+        let rates = UnsafeMutablePointer<Int32>.allocate(capacity: 16)
+        for n in 0..<16 { rates[n] = Int32(131_072 / (3 * n + 3)) }
+        return rates
+    }
+
+    @inline(__always)
+    static func rankBucket(_ r: Int) -> Int { r < 2 ? 0 : r < 3 ? 1 : r < 5 ? 2 : 3 }
+
+    @inline(__always)
+    static func lengthBucket(_ l: Int) -> Int { l < 2 ? 0 : l < 3 ? 1 : l < 5 ? 2 : 3 }
+
+    /// Counter `c` after bit `y`.
+    @inline(__always)
+    static func updated(_ c: Int, _ y: Bool, _ rates: UnsafeMutablePointer<Int32>) -> UInt16 {
+        let n = c & 15, p = c &>> 4
+        let next = p &+ ((((y ? 4095 : 0) &- p) &* Int(rates[n])) &>> 16)
+        return UInt16(truncatingIfNeeded: next &<< 4 | (n < 15 ? n &+ 1 : 15))
+    }
+}
+
 /// The fast second stage of `bwt` levels 1…5 in payload format 0: the BWT
 /// output as runs of equal bytes, each run coded as the move-to-front rank
 /// of its byte and its length, both as binary decisions. Format 1
@@ -53,20 +79,13 @@ struct BWTRunModel {
     init() {
         counters = .allocate(capacity: Self.counterCount)
         counters.initialize(repeating: 2048 << 4, count: Self.counterCount)
-        rates = .allocate(capacity: 16)
-        for n in 0..<16 { rates[n] = Int32(131_072 / (3 * n + 3)) }
+        rates = RunCounter.makeRates()
     }
 
     func deallocate() {
         counters.deallocate()
         rates.deallocate()
     }
-
-    @inline(__always)
-    static func rankBucket(_ r: Int) -> Int { r < 2 ? 0 : r < 3 ? 1 : r < 5 ? 2 : 3 }
-
-    @inline(__always)
-    static func lengthBucket(_ l: Int) -> Int { l < 2 ? 0 : l < 3 ? 1 : l < 5 ? 2 : 3 }
 
     /// Codes one decision with counters `a` and `b` (indices into `counters`) and updates both.
     @inline(__always)
@@ -75,15 +94,8 @@ struct BWTRunModel {
         let p = Swift.max(32, Swift.min(65504, ((ca &>> 4) &+ (cb &>> 4)) &<< 3))
         let y = coder.code(bit, probabilityOfOne: UInt32(truncatingIfNeeded: p))
         counters[a] = UInt16(truncatingIfNeeded: ca &+ (((y ? 65535 : 0) &- ca) &>> 5))
-        counters[b] = updated(cb, y)
+        counters[b] = RunCounter.updated(cb, y, rates)
         return y
-    }
-
-    @inline(__always)
-    func updated(_ c: Int, _ y: Bool) -> UInt16 {
-        let n = c & 15, p = c &>> 4
-        let next = p &+ ((((y ? 4095 : 0) &- p) &* Int(rates[n])) &>> 16)
-        return UInt16(truncatingIfNeeded: next &<< 4 | (n < 15 ? n &+ 1 : 15))
     }
 
     /// Codes one run: for the encoder its byte's rank in `mtf` (before the
@@ -134,7 +146,7 @@ struct BWTRunModel {
         }
         // The length: its bucket ⌊log2 L⌋ in unary, then the bits below the top one.
         let byte = first ? r : Int(mtf[r])
-        let rb = Self.rankBucket(r)
+        let rb = RunCounter.rankBucket(r)
         let lc = rb &<< 2 | lastLength
         let e = length > 0 ? Int.bitWidth &- 1 &- length.leadingZeroBitCount : 0
         var k = 0
@@ -154,7 +166,7 @@ struct BWTRunModel {
             j &-= 1
         }
         lastRank = rb
-        lastLength = Self.lengthBucket(l)
+        lastLength = RunCounter.lengthBucket(l)
         return (r, l)
     }
 }
