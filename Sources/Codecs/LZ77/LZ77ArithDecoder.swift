@@ -30,7 +30,7 @@ struct LZ77ArithDecoder {
             let posState = i & positionMask
             if M.bit(&c, probs + (M.isMatch &+ state &* M.maxPosStates &+ posState), 0) == 0 {
                 let previous = i > 0 ? Int(dst[i &- 1]) : 0
-                let base = probs + (M.literals &+ (previous &>> (8 &- literalBits)) &* M.literalContextSize)
+                let base = probs + M.literalBase(previous: previous, literalBits: literalBits)
                 // After a match r0 ≤ i: its distance was checked.
                 let afterMatch = state & 3 != M.literalKind
                 dst[i] = UInt8(truncatingIfNeeded: M.literal(&c, base, 0, afterMatch: afterMatch,

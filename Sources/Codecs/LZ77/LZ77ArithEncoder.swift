@@ -32,7 +32,7 @@ struct LZ77ArithEncoder {
     @inline(__always)
     func literalBase(at i: Int) -> Int {
         let previous = i > 0 ? Int(p[i &- 1]) : 0
-        return M.literals &+ (previous &>> (8 &- literalBits)) &* M.literalContextSize
+        return M.literalBase(previous: previous, literalBits: literalBits)
     }
 
     mutating func literal(at i: Int) {

@@ -58,6 +58,12 @@ enum LZ77ArithModel {
         return distSpecial &+ before
     }
 
+    /// First probability of the literal context after byte `previous`: its top `literalBits` bits pick the context.
+    @inline(__always)
+    static func literalBase(previous: Int, literalBits: Int) -> Int {
+        literals &+ (previous &>> (8 &- literalBits)) &* literalContextSize
+    }
+
     @inline(__always)
     static func lengthState(_ length: Int) -> Int { Swift.min(length &- minLength, 3) }
 
