@@ -28,7 +28,7 @@ struct LZ77ArithDecoder {
         while i < n {
             if c.consumedCount > readLimit { throw .truncated }
             let posState = i & positionMask
-            if M.bit(&c, probs + (M.isMatch &+ state &* M.maxPosStates &+ posState), 0) == 0 {
+            if M.bit(&c, probs + (M.isMatchCell(state: state, posState: posState)), 0) == 0 {
                 let previous = i > 0 ? Int(dst[i &- 1]) : 0
                 let base = probs + M.literalBase(previous: previous, literalBits: literalBits)
                 // After a match r0 ≤ i: its distance was checked.
@@ -44,7 +44,7 @@ struct LZ77ArithDecoder {
             let isRep = M.bit(&c, probs + (M.isRep &+ state), 0) != 0
             if isRep {
                 if M.bit(&c, probs + (M.isRepG0 &+ state), 0) == 0 {
-                    if M.bit(&c, probs + (M.isRep0Long &+ state &* M.maxPosStates &+ posState), 0) == 0 {
+                    if M.bit(&c, probs + (M.isRep0LongCell(state: state, posState: posState)), 0) == 0 {
                         guard r0 <= i else { throw .corrupt("lz77: repeat distance \(r0) beyond the \(i) bytes decoded") }
                         dst[i] = dst[i &- r0]
                         i &+= 1

@@ -37,7 +37,7 @@ struct LZ77ArithEncoder {
 
     mutating func literal(at i: Int) {
         let posState = i & positionMask
-        bit(M.isMatch &+ state &* M.maxPosStates &+ posState, false)
+        bit(M.isMatchCell(state: state, posState: posState), false)
         let afterMatch = state & 3 != M.literalKind
         _ = M.literal(&coder, probs + literalBase(at: i), Int(p[i]), afterMatch: afterMatch,
                       matchByte: afterMatch ? Int(p[i &- reps.0]) : 0)
@@ -46,7 +46,7 @@ struct LZ77ArithEncoder {
 
     mutating func match(at i: Int, length len: Int, distance: Int) {
         let posState = i & positionMask
-        bit(M.isMatch &+ state &* M.maxPosStates &+ posState, true)
+        bit(M.isMatchCell(state: state, posState: posState), true)
         bit(M.isRep &+ state, false)
         _ = M.length(&coder, probs + M.matchLength, len, posState: posState)
         _ = M.distance(&coder, probs, code: distance &- 1, lengthState: M.lengthState(len))
@@ -57,11 +57,11 @@ struct LZ77ArithEncoder {
     /// A match at repeat distance `index` (0…3); length 1 with index 0 is a short rep.
     mutating func repeatMatch(at i: Int, index: Int, length len: Int) {
         let posState = i & positionMask
-        bit(M.isMatch &+ state &* M.maxPosStates &+ posState, true)
+        bit(M.isMatchCell(state: state, posState: posState), true)
         bit(M.isRep &+ state, true)
         if index == 0 {
             bit(M.isRepG0 &+ state, false)
-            bit(M.isRep0Long &+ state &* M.maxPosStates &+ posState, len != 1)
+            bit(M.isRep0LongCell(state: state, posState: posState), len != 1)
             if len == 1 {
                 state = M.nextState(state, kind: M.shortRepKind)
                 return

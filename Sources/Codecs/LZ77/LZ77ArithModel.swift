@@ -38,6 +38,13 @@ enum LZ77ArithModel {
 
     static func probabilityCount(literalContexts: Int) -> Int { literals + literalContexts * literalContextSize }
 
+    /// The cells indexed by state and position (the first decision of every token,
+    /// and rep0's long-or-short bit): one formula for the encoder, decoder and parser.
+    @inline(__always)
+    static func isMatchCell(state: Int, posState: Int) -> Int { isMatch &+ state &* maxPosStates &+ posState }
+    @inline(__always)
+    static func isRep0LongCell(state: Int, posState: Int) -> Int { isRep0Long &+ state &* maxPosStates &+ posState }
+
     /// Distance slots: 0…3 are the distances 1…4; slot s ≥ 4 covers
     /// (2 | s&1) << (s/2 − 1) … with s/2 − 1 extra bits.
     static let directSlotLimit = 14

@@ -305,15 +305,15 @@ struct LZ77OptimalParser {
                 }
 
                 // Literal.
-                let isMatchZero = bitPrice(probs, M.isMatch &+ st &* M.maxPosStates &+ posState, false)
+                let isMatchZero = bitPrice(probs, M.isMatchCell(state: st, posState: posState), false)
                 relax(cur &+ 1, base &+ isMatchZero &+ literalPrice(probs, encoder, at: i, state: st, rep0: Int(r[0])),
                       from: cur, length: 1, distance: 0)
-                let isMatchOne = base &+ bitPrice(probs, M.isMatch &+ st &* M.maxPosStates &+ posState, true)
+                let isMatchOne = base &+ bitPrice(probs, M.isMatchCell(state: st, posState: posState), true)
                 // Short repeat: one byte at rep0.
                 let rep0 = Int(r[0])
                 if rep0 <= i && p[i] == p[i &- rep0] {
                     let c = isMatchOne &+ bitPrice(probs, M.isRep &+ st, true) &+ bitPrice(probs, M.isRepG0 &+ st, false)
-                        &+ bitPrice(probs, M.isRep0Long &+ st &* M.maxPosStates &+ posState, false)
+                        &+ bitPrice(probs, M.isRep0LongCell(state: st, posState: posState), false)
                     relax(cur &+ 1, c, from: cur, length: 1, distance: -1)
                 }
                 // Repeat matches, every length.
@@ -389,7 +389,7 @@ struct LZ77OptimalParser {
         func repPrefixPrice(_ probs: UnsafeMutablePointer<UInt16>, _ index: Int, state st: Int, posState: Int) -> UInt32 {
             var c = bitPrice(probs, M.isRep &+ st, true)
             if index == 0 {
-                c &+= bitPrice(probs, M.isRepG0 &+ st, false) &+ bitPrice(probs, M.isRep0Long &+ st &* M.maxPosStates &+ posState, true)
+                c &+= bitPrice(probs, M.isRepG0 &+ st, false) &+ bitPrice(probs, M.isRep0LongCell(state: st, posState: posState), true)
             } else {
                 c &+= bitPrice(probs, M.isRepG0 &+ st, true)
                 if index == 1 {
