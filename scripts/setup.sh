@@ -7,11 +7,11 @@
 # `squeeze grade` runs submissions in; python3 for the example external codec and
 # the docs' example extractor; chromium for the checks of the HTML pages
 # (reports, explain, leaderboard); zpaq and 7-Zip, the peers `squeeze bench cm`
-# runs beside cm.
+# runs beside cm; brotli, the LZ77 rival `squeeze bench leaders` runs.
 # Installs only what is missing; uses sudo when not run as root.
 set -eu
 need=""
-for pkg in zlib1g-dev libdeflate-dev libbz2-dev liblzma-dev libzstd-dev libsqlite3-dev libarchive-dev gzip bzip2 xz-utils zstd ncompress tar libarchive-tools bubblewrap python3 chromium zpaq 7zip; do
+for pkg in zlib1g-dev libdeflate-dev libbz2-dev liblzma-dev libzstd-dev libsqlite3-dev libarchive-dev gzip bzip2 xz-utils zstd ncompress tar libarchive-tools bubblewrap python3 chromium zpaq 7zip brotli; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then

@@ -16,6 +16,9 @@ struct Bench: ParsableCommand {
           lzw        lzw and lzw-arith beside the `compress` tool on bible.txt
           lz77       lz77-elias, lz77-huffman and lz77 beside zlib and xz on bible.txt, CPU-time MB/s
           lz77-class lz77-huffman -9 beside libdeflate -12 and -6 beside zlib -6 on the Calgary-14 files: bytes, MB/s, speed ratios
+          leaders    issue 22's size targets: ppm -9 on Calgary-14 against ppmd J's published total and 7-Zip PPMd o16, \
+        the strongest bwt level's Calgary-14 per-file average against bsc-m03's and bzip2 -9, and lz77 -9 against \
+        xz -9e and brotli -11 on the Canterbury, Calgary-14 and large totals with its decode speed against xz's
           blocksort  suffix array, BWT and its inverse beside bzip2 -9 on bible, world192, E.coli
           bwt        bwt-huffman and bwt beside bzip2 -9 on bible.txt, where bwt's time goes, and what each part of its model buys and costs
           ppm        ppm -5 beside 7-Zip PPMd o6 (one thread) on book1 and bible.txt: MB/s and the speed ratio from one run; the variants on book1
@@ -36,7 +39,7 @@ struct Bench: ParsableCommand {
         A benchmark that cannot run says why on standard error and exits with status 1.
         """)
 
-    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, lz77-class, ppm, ppm-memory, blocksort, bwt, baselines, harness, fast, fast-lz, cm, long, long-stage, long-versions, long-large or archive.")
+    @Argument(help: "Which benchmark to run: bitio, entropy, estimate, lzw, lz77, lz77-class, leaders, ppm, ppm-memory, blocksort, bwt, baselines, harness, fast, fast-lz, cm, long, long-stage, long-versions, long-large or archive.")
     var name: String
 
     @Option(name: .customLong("large"), help: ArgumentHelp("archive: also generate a tree of this size (e.g. 1G) and measure create and extract on it.", valueName: "size"))
@@ -75,6 +78,7 @@ struct Bench: ParsableCommand {
         case "lzw": print(try LZWBenchmark.run())
         case "lz77": print(try LZ77Benchmark.run())
         case "lz77-class": print(try LZ77ClassBenchmark.run())
+        case "leaders": print(try LeadersBenchmark.run())
         case "ppm": print(try PPMBenchmark.run().report)
         case "ppm-memory": print(try PPMMemoryBenchmark.run().report)
         case "blocksort": print(try BlockSortBenchmark.run())
