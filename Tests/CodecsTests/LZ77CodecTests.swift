@@ -200,3 +200,25 @@ func lz77DamagedStreamsNeverTrap(config: String) throws {
         #expect(codec.encoderMemory(count: n) <= 8 * Swift.min(n, 4 * mib) + 4 * mib + 256 << 10, "block of \(n)")
     }
 }
+
+/// Level 9 picks a block's literal and position contexts (lc, pb) on its first
+/// 128 KiB, and the header byte carries them: ptt5 (a 1-bit image, 513 KiB)
+/// leaves the default 3 and 2 and comes out smaller than under it; level 8
+/// and a block no longer than the sample keep the default. Both round-trip.
+@Test(.tags(.corpus)) func lz77NineChoosesTheBlockContexts() throws {
+    let image = try TestCorpus.bytes("canterbury", "ptt5")
+    let nine = LZ77ArithCodec(level: 9)
+    #expect(nine.settings.chooseContexts && !LZ77ArithCodec(level: 8).settings.chooseContexts)
+    var fixed = nine.settings
+    fixed.chooseContexts = false
+    let chosen = try encodeLZ(nine, image), plain = try encodeLZ(LZ77ArithCodec(settings: fixed), image)
+    let defaultHeader = UInt8(fixed.literalBits | fixed.positionBits << 4)
+    #expect(plain.first == defaultHeader)
+    #expect(chosen.first != defaultHeader, "ptt5 kept lc \(fixed.literalBits), pb \(fixed.positionBits)")
+    #expect(chosen.count < plain.count - plain.count / 200, "\(chosen.count) vs \(plain.count)")
+    #expect(try decodeLZ(nine, chosen, count: image.count).get() == image)
+    let short = Array(image.prefix(LZ77ArithCodec.sampleBytes))
+    #expect(try encodeLZ(nine, short) == encodeLZ(LZ77ArithCodec(settings: fixed), short))
+    let text = try TestCorpus.bytes("canterbury", "alice29.txt")
+    #expect(try encodeLZ(nine, text).first == defaultHeader)
+}

@@ -24,15 +24,18 @@ public struct LZ77ArithCodec: Codec {
         /// log2 of the match finder's ring: matches reach back at most 2^windowLog − 1
         /// bytes, and the finder keeps 8 bytes per position of it (not of the block).
         public var windowLog: Int
+        /// Code the parse again under other literal and position contexts and keep the smallest.
+        public var chooseContexts: Bool
 
         public init(cut: Int, nice: Int, horizon: Int = 1024, literalBits: Int = 3, positionBits: Int = 2,
-                    windowLog: Int = 24) {
+                    windowLog: Int = 24, chooseContexts: Bool = false) {
             self.cut = Swift.max(1, cut)
             self.nice = Swift.min(LZ77ArithModel.maxLength, Swift.max(8, nice))
             self.horizon = Swift.min(1 << 14, Swift.max(64, horizon))
             self.literalBits = Swift.min(8, Swift.max(0, literalBits))
             self.positionBits = Swift.min(2, Swift.max(0, positionBits))
             self.windowLog = Swift.min(30, Swift.max(16, windowLog))
+            self.chooseContexts = chooseContexts
         }
     }
 
@@ -41,7 +44,8 @@ public struct LZ77ArithCodec: Codec {
     public init(settings: Settings) { self.settings = settings }
     public init(level: Int) { self.init(settings: Self.settings(level: level)) }
 
-    /// Levels 1…9: tree walk 4 → 256 nodes, nice length 16 → 273. The 4 MiB
+    /// Levels 1…9: tree walk 4 → 256 nodes, nice length 16 → 273; level 9
+    /// also picks each block's literal and position contexts (`chooseContexts`). The 4 MiB
     /// window through level 6 keeps the default (8 MiB blocks) inside
     /// 4 × block × threads + 64 MiB of memory (docs/ARCHIVE.md); a whole
     /// 8 MiB window would cost 64 MiB of links per block being coded.
@@ -49,7 +53,8 @@ public struct LZ77ArithCodec: Codec {
         let l = Swift.min(9, Swift.max(1, level))
         let cut = [4, 6, 8, 12, 16, 24, 48, 96, 256][l - 1]
         let nice = [16, 24, 32, 40, 48, 64, 128, 192, 273][l - 1]
-        return Settings(cut: cut, nice: nice, horizon: l >= 7 ? 2048 : 1024, windowLog: l >= 7 ? 24 : 22)
+        return Settings(cut: cut, nice: nice, horizon: l >= 7 ? 2048 : 1024, windowLog: l >= 7 ? 24 : 22,
+                        chooseContexts: l == 9)
     }
 
     /// log2 of the head table for a block of `count` bytes.
@@ -63,8 +68,10 @@ public struct LZ77ArithCodec: Codec {
         let parserNodes = s.horizon + LZ77ArithModel.maxLength + 2
         let parser = parserNodes * (4 + 4 + 4 + 4 + 1 + 16 + 4) + 8 * (LZ77ArithModel.maxLength + 1)
             + 2 * 4 * LZ77ArithModel.maxPosStates * (LZ77ArithModel.maxLength + 1)
+        // Choosing the contexts may code under lc = 8 (the samples are coded, and freed, before the block).
+        let literalBits = s.chooseContexts ? Self.contextCandidates.reduce(s.literalBits) { Swift.max($0, $1.0) } : s.literalBits
         return BinaryTreeMatchFinder.memoryBytes(count: count, hashLog: Self.hashLog(count: count), windowLog: s.windowLog)
-            + 2 * LZ77ArithModel.probabilityCount(literalContexts: 1 << s.literalBits) + parser
+            + 2 * LZ77ArithModel.probabilityCount(literalContexts: 1 << literalBits) + parser
     }
 
     public static let descriptor = CodecDescriptor(
@@ -88,8 +95,47 @@ public struct LZ77ArithCodec: Codec {
     }
 
     /// `trace` nil: plain encoding; otherwise the tokens are appended to it.
+    /// With `chooseContexts`, a block longer than `sampleBytes` has its start
+    /// coded under each of `contextCandidates` first, and is coded under the
+    /// pair that wins there clearly.
     func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer, trace: inout [LZ77ArithToken]?) throws(CodecError) {
-        let s = settings
+        var s = settings
+        if s.chooseContexts && trace == nil && input.count > Self.sampleBytes {
+            let sample = UnsafeRawBufferPointer(rebasing: input[0..<Self.sampleBytes])
+            var none: [LZ77ArithToken]?
+            func size(_ lc: Int, _ pb: Int) throws(CodecError) -> Int {
+                var t = s
+                t.literalBits = lc
+                t.positionBits = pb
+                var trial = ByteBuffer()
+                try encode(sample, into: &trial, settings: t, trace: &none)
+                return trial.count
+            }
+            let reference = try size(s.literalBits, s.positionBits)
+            var best = (lc: s.literalBits, pb: s.positionBits, count: reference - reference / Self.sampleMargin)
+            for (lc, pb) in Self.contextCandidates where lc != s.literalBits || pb != s.positionBits {
+                let count = try size(lc, pb)
+                if count < best.count { best = (lc, pb, count) }
+            }
+            s.literalBits = best.lc
+            s.positionBits = best.pb
+        }
+        try encode(input, into: &out, settings: s, trace: &trace)
+    }
+
+    /// Bytes from a block's start that level 9 codes under each pair of contexts.
+    public static let sampleBytes = 128 << 10
+    /// Another pair must save more than 1/200 (0.5%) of the default's bytes on
+    /// the sample: the rest of the block may not follow it.
+    static let sampleMargin = 200
+
+    /// The (lc, pb) pairs level 9 weighs besides the default (3, 2): no literal
+    /// context (DNA, sampled images), position-free contexts, and the whole
+    /// previous byte (tables, spreadsheets). The header byte carries the choice.
+    static let contextCandidates: [(Int, Int)] = [(0, 2), (0, 0), (3, 0), (8, 0)]
+
+    func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer, settings s: Settings,
+                trace: inout [LZ77ArithToken]?) throws(CodecError) {
         out.append(UInt8(s.literalBits | s.positionBits << 4))
         let n = input.count
         guard n > 0, let p = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
