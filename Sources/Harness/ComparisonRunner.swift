@@ -189,12 +189,12 @@ public struct ComparisonRunner: Sendable {
         let unpacked = dir.appendingPathComponent("unpacked").path
         try Data(data).write(to: URL(fileURLWithPath: input))
         var ct: [Double] = [], dt: [Double] = []
-        var peak: Int64 = 0
+        var peak: Int64?
         for _ in 0..<repeats {
             try? FileManager.default.removeItem(atPath: packed)
             let o = try e.run(e.compress, input: input, output: packed)
             ct.append(o.seconds)
-            peak = max(peak, o.peakMemory)
+            if let m = o.peakMemory { peak = max(peak ?? 0, m) }
         }
         guard let size = (try? FileManager.default.attributesOfItem(atPath: packed))?[.size] as? Int else {
             throw CorpusError(description: "\(e.name): compress command wrote no output file")
@@ -203,7 +203,7 @@ public struct ComparisonRunner: Sendable {
             try? FileManager.default.removeItem(atPath: unpacked)
             let o = try e.run(e.decompress, input: packed, output: unpacked)
             dt.append(o.seconds)
-            peak = max(peak, o.peakMemory)
+            if let m = o.peakMemory { peak = max(peak ?? 0, m) }
         }
         guard let back = FileManager.default.contents(atPath: unpacked), [UInt8](back) == data else {
             throw CorpusError(description: "ROUND TRIP FAILED: \(e.name) did not give back the original bytes")

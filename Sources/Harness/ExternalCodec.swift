@@ -36,8 +36,10 @@ public struct ExternalCodec: Sendable, Codable, Equatable {
 
     public struct RunOutcome: Sendable {
         public var seconds: Double
-        /// Peak resident memory of the child process.
-        public var peakMemory: Int64
+        /// Peak resident memory of the command (the shell and everything it
+        /// started), sampled from /proc every millisecond; nil when no sample
+        /// could be read.
+        public var peakMemory: Int64?
     }
 
     /// Runs one command template with the paths filled in (each shell-quoted).
@@ -57,7 +59,12 @@ public struct ExternalCodec: Sendable, Codable, Equatable {
         guard rc == 0 else { throw CorpusError(description: "\(name): cannot start /bin/sh: \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         var usage = rusage()
+        // Not wait4's ru_maxrss: a child spawned from this process (vfork and
+        // exec) inherits this process's own peak into it, so every program
+        // would report at least what the comparison itself had used.
+        var peak: Int64?
         while true {
+            if let rss = Self.residentBytes(ofTree: pid) { peak = Swift.max(peak ?? 0, rss) }
             let r = wait4(pid, &status, WNOHANG, &usage)
             if r == pid { break }
             if r < 0 && errno != EINTR { throw CorpusError(description: "\(name): wait failed") }
@@ -73,7 +80,46 @@ public struct ExternalCodec: Sendable, Codable, Equatable {
         let code = (status >> 8) & 0xFF
         guard exited else { throw CorpusError(description: "\(name): killed by signal \(status & 0x7F): \(command)") }
         guard code == 0 else { throw CorpusError(description: "\(name): exit status \(code): \(command)") }
-        return RunOutcome(seconds: seconds, peakMemory: Int64(usage.ru_maxrss) * 1024)
+        return RunOutcome(seconds: seconds, peakMemory: peak)
+    }
+
+    /// Resident bytes of `pid` and all its descendants (VmRSS in
+    /// /proc/PID/status, children from /proc/PID/task/PID/children), or nil when
+    /// `pid`'s own figure cannot be read (it has exited, or there is no /proc).
+    static func residentBytes(ofTree pid: pid_t) -> Int64? {
+        var total: Int64 = 0
+        var pending = [pid]
+        var first = true
+        while let p = pending.popLast() {
+            guard let status = readSmallFile("/proc/\(p)/status"),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                  let kib = Int64(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else {
+                if first { return nil }
+                continue
+            }
+            first = false
+            total += kib * 1024
+            if let children = readSmallFile("/proc/\(p)/task/\(p)/children") {
+                pending += children.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+        }
+        return total
+    }
+
+    /// A /proc file's text (they report a size of 0, so read until the end), or nil.
+    static func readSmallFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += buffer[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func quote(_ s: String) -> String {

@@ -125,6 +125,30 @@ func expectGolden(_ text: String, _ name: String) throws {
         #expect(c.results.count == 4 * 5)
     }
 
+    /// An external program's peak memory is its own (the shell and what it
+    /// starts), not this process's: after this test has touched 256 MiB, `cp`
+    /// must report far less, and a command that holds 96 MiB at least that.
+    /// (wait4's ru_maxrss of a child spawned from here carries this process's peak.)
+    @Test func externalPeakMemoryIsTheCommandsOwn() throws {
+        // Touched through mmap, which no optimizer can drop: this process's peak is now past 256 MiB.
+        let size = 256 << 20
+        let big = try #require(mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        #expect(big != MAP_FAILED)
+        memset(big, 1, size)
+        munmap(big, size)
+        let input = NSTemporaryDirectory() + "squeeze-peak-\(getpid())"
+        try Data("peak".utf8).write(to: URL(fileURLWithPath: input))
+        defer { try? FileManager.default.removeItem(atPath: input); try? FileManager.default.removeItem(atPath: input + ".out") }
+        let small = try ExternalCodec(name: "cp", compress: "cp {in} {out}", decompress: "cp {in} {out}")
+            .run("cp {in} {out}", input: input, output: input + ".out")
+        let smallPeak = try #require(small.peakMemory)
+        #expect(smallPeak < 64 << 20, "cp reported \(smallPeak >> 20) MiB")
+        let holds = try ExternalCodec(name: "holds", compress: "", decompress: "")
+            .run("python3 -c 'import time; b = b\"x\" * (96 << 20); time.sleep(0.2)' && cp {in} {out}", input: input, output: input + ".out")
+        let heldPeak = try #require(holds.peakMemory)
+        #expect(heldPeak >= 96 << 20, "python3 holding 96 MiB reported \(heldPeak >> 20) MiB")
+    }
+
     @Test func externalSpecParsing() throws {
         let e = try ExternalCodec.parse("x=a {in} {out}::b {in} {out}")
         #expect(e.name == "x" && e.compress == "a {in} {out}" && e.decompress == "b {in} {out}")
