@@ -4,6 +4,7 @@
 #                                       our codecs in a fresh process per file (--isolate) so
 #                                       peak memory is measured;
 #   reports/estimate-canterbury.{md,svg} through scripts/make-estimate-report.sh;
+#   reports/peers/results.* through scripts/make-peers-report.sh (beside zpaq, 7-Zip PPMd, brotli);
 #   and the README's headline table from results.json (scripts/readme-headline.py).
 # Then checks that the HTML report renders with no overlapping chart labels (needs chromium).
 # Takes about an hour on 2 cores (cm -9 and corpora/mixed); run it on a quiet machine, the speeds are measured.
@@ -16,8 +17,10 @@ mkdir -p reports
 echo "wrote reports/results.md, results.csv, results.json and results.html"
 scripts/readme-headline.py reports/results.json README.md
 scripts/make-estimate-report.sh
+scripts/make-peers-report.sh
 if command -v chromium >/dev/null 2>&1; then
     OUT=${OUT:-/tmp} scripts/check-html-renders.sh reports/results.html
+    OUT=${OUT:-/tmp} scripts/check-html-renders.sh reports/peers/results.html
 else
     echo "note: chromium not installed, HTML render check skipped (apt-get install -y chromium)"
 fi

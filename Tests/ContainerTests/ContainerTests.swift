@@ -174,6 +174,19 @@ func varint(_ v: UInt64) -> [UInt8] {
 
 func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * UInt32($0))) } }
 
+/// The container's cap on a block (a bound against hostile headers) and the
+/// codecs' own limits are separate facts of separate formats; this ties them,
+/// so the container never hands a codec a block its payload cannot describe.
+@Test func theContainersLargestBlockFitsEveryCodecsLimit() {
+    #expect(SqzFormat.maxBlockSize <= BWTCodec.maxBlockSize)  // bwt's 28-bit size field
+    #expect(SqzFormat.maxBlockSize <= PPMCodec.maxBlockCount)  // ppm's 31-bit text positions
+    for d in CodecRegistry.standard.descriptors {
+        for level in d.levels {
+            #expect(d.blockSize(level) <= SqzFormat.maxBlockSize, "\(d.name) -\(level)'s default block")
+        }
+    }
+}
+
 @Suite struct HostileHeaders {
     @Test func unknownVersion() {
         #expect(throws: SqzError.unsupportedVersion(9)) { try unpack(header(version: 9)) }
