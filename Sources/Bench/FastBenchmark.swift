@@ -160,6 +160,32 @@ public enum FastBenchmark {
         return LZReport(file: file, inputBytes: data.count, speeds: speeds, totals: totals)
     }
 
+    /// `squeeze bench fast-lz-files`: per-file sizes of lzfast -1 and -3 beside
+    /// zstd -1 and -3 (one encode each, no timing), to see which files make a
+    /// set's total larger than zstd's.
+    public static func lzFileSizes() throws(BenchError) -> String {
+        let root = try CorpusLocation.root(containing: ["large/bible.txt"])
+        let codecs: [(String, any Codec)] = [("zstd -1", ZstdCodec(level: 1)), ("lzfast -1", LZFastCodec(level: 1)),
+                                             ("zstd -3", ZstdCodec(level: 3)), ("lzfast -3", LZFastCodec(level: 3))]
+        var s = pad("file", 26) + pad("bytes", 10) + codecs.map { pad($0.0, 11) }.joined() + pad("-1 diff", 9) + "-3 diff\n"
+        for set in ["canterbury", "calgary", "large"] {
+            let dir = root + "/" + set
+            guard let names = try? listDirectory(dir) else { continue }
+            var total = [Int](repeating: 0, count: codecs.count), bytes = 0
+            for name in names.sorted() {
+                guard let d = readCorpusFile(dir + "/" + name), !d.isEmpty else { continue }
+                let sizes = codecs.map { EntropyBenchmark.encodedSize($0.1, d) }
+                for i in sizes.indices { total[i] += sizes[i] }
+                bytes += d.count
+                s += pad(set + "/" + name, 26) + pad(String(d.count), 10) + sizes.map { pad(String($0), 11) }.joined()
+                s += pad(String(sizes[1] - sizes[0]), 9) + String(sizes[3] - sizes[2]) + "\n"
+            }
+            s += pad(set + " total", 26) + pad(String(bytes), 10) + total.map { pad(String($0), 11) }.joined()
+            s += pad(String(total[1] - total[0]), 9) + String(total[3] - total[2]) + "\n"
+        }
+        return s
+    }
+
     static func order0Entropy(_ d: [UInt8]) -> Double {
         let h = d.withUnsafeBytes { ByteHistogram.counts($0) }
         let n = Double(d.count)

@@ -12,6 +12,7 @@ struct Bench: ParsableCommand {
           cm         cm -1/-5/-9 beside ppm -9 and xz -9 on book1 and bible.txt, and Calgary-14 file by file at cm -5 and -9
           fast       ans (tANS, rANS, adaptive rANS) beside huffman -1 on bible.txt, and their sizes where H0 < 2 bits/byte; then fast-lz
           fast-lz    lzfast -1...-9 beside zstd -1 and -3 on bible.txt, and totals on the Canterbury, Calgary and large sets
+          fast-lz-files  lzfast -1 and -3 beside zstd -1 and -3, bytes per corpus file (no timing)
           estimate   `squeeze estimate` throughput on 1, 4 and 16 MiB
           lzw        lzw and lzw-arith beside the `compress` tool on bible.txt
           lz77       lz77-elias, lz77-huffman and lz77 beside zlib and xz on bible.txt, CPU-time MB/s
@@ -73,6 +74,7 @@ struct Bench: ParsableCommand {
         case "fast": print(try FastBenchmark.run())
         case "cm": print(try CMBenchmark.run())
         case "fast-lz": print(try FastBenchmark.runLZ())
+        case "fast-lz-files": print(try FastBenchmark.lzFileSizes())
         case "estimate": print(EstimateBenchmark.run().report)
         case "harness": print(try HarnessBenchmark.run())
         case "lzw": print(try LZWBenchmark.run())

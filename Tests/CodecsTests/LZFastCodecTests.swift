@@ -1,5 +1,6 @@
 import Testing
 import Codecs
+import SqueezeKit
 import TestSupport
 
 /// `lzfast` at every level: exact round trips on adversarial, short-period,
@@ -189,3 +190,31 @@ import TestSupport
         }
     }
 }
+
+#if !DEBUG
+/// Issue #24's size targets, pinned against the linked libzstd in the same
+/// run: each file of a set coded whole as one block (as `squeeze bench
+/// fast-lz` does), `lzfast -1` no larger than `zstd -1` on the Canterbury,
+/// Calgary and large totals, `lzfast -3` no larger than `zstd -3` on Calgary
+/// and large. Canterbury at -3 stays above zstd -3 (kennedy.xls: one set of
+/// tANS tables per block against zstd's per-128 KiB tables, docs/FAST.md), so
+/// it is pinned at the ratio reached (657,247 B / 634,870 B = 1.035) so that it
+/// cannot grow. Release builds only: the debug build is some 20 times slower.
+@Test(.tags(.ratio), .slowTier, arguments: [1, 3])
+func lzfastTotalsAgainstZstd(_ level: Int) throws {
+    var ours: [String: Int] = [:], theirs: [String: Int] = [:]
+    for e in TestCorpus.manifest where ["canterbury", "calgary", "large"].contains(e.set) {
+        let input = try TestCorpus.bytes(e.set, e.name)
+        for (codec, isOurs) in [(LZFastCodec(level: level) as any Codec, true), (ZstdCodec(level: level), false)] {
+            var out = ByteBuffer()
+            try input.withUnsafeBytes { r in try codec.encode(r, into: &out) }
+            if isOurs { ours[e.set, default: 0] += out.count } else { theirs[e.set, default: 0] += out.count }
+        }
+    }
+    for set in ["canterbury", "calgary", "large"] {
+        let a = try #require(ours[set]), b = try #require(theirs[set])
+        let bound = level == 3 && set == "canterbury" ? Double(b) * 1.036 : Double(b)
+        #expect(Double(a) <= bound, "lzfast -\(level) on \(set): \(a) B against zstd -\(level) \(b) B")
+    }
+}
+#endif

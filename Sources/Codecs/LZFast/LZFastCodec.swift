@@ -27,6 +27,14 @@ public struct LZFastCodec: Codec {
         public var lazySteps: Int
         /// A chain search stops at a match this long (`lazy`).
         public var enough: Int
+        /// `fast`, `double`: a repeat match shorter than this is compared with
+        /// the table's matches at the same place (0: the repeat always wins).
+        public var shortRepeat: Int = 0
+        /// `fast`, `double`: bits a new offset's token and code are reckoned to
+        /// cost, so that matches saving less are refused (0: none refused).
+        public var matchOverhead: Int = 0
+        /// `double`: after a refused match, skip by one byte per 2^this literals.
+        public var rejectSkipLog: Int = 6
     }
 
     public let level: Int
@@ -40,10 +48,17 @@ public struct LZFastCodec: Codec {
         // Calgary and large, for at most 5% speed; a table sized from the block
         // (2^ceil(log2(n/4))) changed neither (the parse's time goes to the
         // match-end branches, not the table's cache misses).
-        case 1: parameters = Parameters(strategy: .fast, hashLog: 16, secondLog: 0, hashBytes: 7, skipLog: 6, depth: 1, lazySteps: 0, enough: 0)
-        case 2: parameters = Parameters(strategy: .fast, hashLog: 17, secondLog: 0, hashBytes: 7, skipLog: 6, depth: 1, lazySteps: 0, enough: 0)
-        case 3: parameters = Parameters(strategy: .double, hashLog: 17, secondLog: 18, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0, enough: 0)
-        case 4: parameters = Parameters(strategy: .double, hashLog: 18, secondLog: 19, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0, enough: 0)
+        // Levels 1-4: a repeat shorter than 12 bytes yields to a table match
+        // ending 3 bytes past it, and unprofitable matches are refused
+        // (docs/FAST.md: kennedy.xls, E.coli).
+        case 1: parameters = Parameters(strategy: .fast, hashLog: 16, secondLog: 0, hashBytes: 7, skipLog: 6, depth: 1, lazySteps: 0, enough: 0,
+                                        shortRepeat: 12, matchOverhead: 8)
+        case 2: parameters = Parameters(strategy: .fast, hashLog: 17, secondLog: 0, hashBytes: 7, skipLog: 6, depth: 1, lazySteps: 0, enough: 0,
+                                        shortRepeat: 12, matchOverhead: 8)
+        case 3: parameters = Parameters(strategy: .double, hashLog: 17, secondLog: 18, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0, enough: 0,
+                                        shortRepeat: 12, matchOverhead: 7, rejectSkipLog: 4)
+        case 4: parameters = Parameters(strategy: .double, hashLog: 18, secondLog: 19, hashBytes: 5, skipLog: 8, depth: 1, lazySteps: 0, enough: 0,
+                                        shortRepeat: 12, matchOverhead: 7, rejectSkipLog: 4)
         case 5: parameters = Parameters(strategy: .lazy, hashLog: 17, secondLog: 18, hashBytes: 4, skipLog: 10, depth: 8, lazySteps: 1, enough: 32)
         case 6: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 19, hashBytes: 4, skipLog: 10, depth: 16, lazySteps: 1, enough: 48)
         case 7: parameters = Parameters(strategy: .lazy, hashLog: 18, secondLog: 19, hashBytes: 4, skipLog: 10, depth: 16, lazySteps: 2, enough: 64)
@@ -88,10 +103,12 @@ public struct LZFastCodec: Codec {
             defer { store.deallocate() }
             let finder = LZFastMatchFinder(src: src, count: n)
             let p = parameters
+            // Literal cost for refusing matches; a cost no match can fail when off.
+            let litCost = p.matchOverhead > 0 ? finder.literalCost() : 1 << 20
             let anchor: Int
             switch p.strategy {
-            case .fast: anchor = finder.parseFast(&store, hashLog: p.hashLog, hashBytes: p.hashBytes, skipLog: p.skipLog)
-            case .double: anchor = finder.parseDouble(&store, longLog: p.secondLog, shortLog: p.hashLog, shortBytes: p.hashBytes, skipLog: p.skipLog)
+            case .fast: anchor = finder.parseFast(&store, hashLog: p.hashLog, hashBytes: p.hashBytes, skipLog: p.skipLog, shortRepeat: p.shortRepeat, litCost: litCost, overhead: p.matchOverhead)
+            case .double: anchor = finder.parseDouble(&store, longLog: p.secondLog, shortLog: p.hashLog, shortBytes: p.hashBytes, skipLog: p.skipLog, shortRepeat: p.shortRepeat, litCost: litCost, overhead: p.matchOverhead, rejectSkipLog: p.rejectSkipLog)
             case .lazy: anchor = finder.parseLazy(&store, hashLog: p.hashLog, chainLog: p.secondLog, depth: p.depth, lazySteps: p.lazySteps, enough: p.enough)
             }
             // The last literals, after the last match.

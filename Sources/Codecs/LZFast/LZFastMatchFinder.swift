@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The three parsers of `lzfast`, from fastest to strongest:
 ///
 /// - `fast`: one hash table of positions, one probe per position, skipping
@@ -82,9 +88,34 @@ struct LZFastMatchFinder {
         return ip
     }
 
+    /// Bytes a new offset's match must end past a repeat's to be taken instead.
+    static let repeatMargin = 3
+
+    /// Order-0 entropy of every 7th byte, in sixteenths of a bit per byte: what
+    /// a literal is likely to cost (the stride is odd so that records of 2^k
+    /// bytes, geo's 4-byte numbers, do not alias it to one byte of each).
+    func literalCost() -> Int {
+        var counts = [Int](repeating: 0, count: 256)
+        var i = 0, total = 0
+        while i < n { counts[Int(src[i])] &+= 1; total &+= 1; i &+= 7 }
+        var bits = 0.0
+        let t = Double(total)
+        for c in counts where c > 0 { bits -= Double(c) * log2(Double(c) / t) }
+        return Int((bits / t * 16).rounded(.up))
+    }
+
+    /// Whether a match at a new offset saves less than it costs: `length`
+    /// literals at `litCost` against the offset's extra bits and `overhead`
+    /// bits for its token and offset code. On data whose literals are cheap
+    /// (E.coli at 2 bits a byte, pic) a short match far back costs more than
+    /// the literals it replaces.
+    @inline(__always) static func unprofitable(length: Int, offset: Int, litCost: Int, overhead: Int) -> Bool {
+        length &* litCost < (offset.bitWidthFloorFast &+ overhead) &* 16
+    }
+
     // MARK: fast
 
-    func parseFast(_ out: inout LZFastSequenceStore, hashLog: Int, hashBytes: Int, skipLog: Int) -> Int {
+    func parseFast(_ out: inout LZFastSequenceStore, hashLog: Int, hashBytes: Int, skipLog: Int, shortRepeat: Int, litCost: Int, overhead: Int) -> Int {
         guard n >= 16 else { return 0 }
         let size = 1 << hashLog
         let table = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
@@ -111,6 +142,23 @@ struct LZFastMatchFinder {
                 start = ip &+ 1
                 offset = rep
                 length = 4 &+ commonLength(start &+ 4, start &+ 4 &- offset)
+                // A short repeat gives way to a table match that ends well
+                // past it (binary records whose repeat distance drifts):
+                // its offset costs more, the bytes it covers more than pay.
+                if length < shortRepeat {
+                    if load32(cand0) == UInt32(truncatingIfNeeded: cur0) && cand0 < ip {
+                        let l = 4 &+ commonLength(ip &+ 4, cand0 &+ 4)
+                        if ip &+ l >= start &+ length &+ LZFastMatchFinder.repeatMargin {
+                            start = ip; offset = ip &- cand0; length = l
+                        }
+                    }
+                    if load32(cand1) == UInt32(truncatingIfNeeded: cur1) && cand1 < ip &+ 1 && ip &+ 1 &- cand1 != offset {
+                        let l = 4 &+ commonLength(ip &+ 5, cand1 &+ 4)
+                        if ip &+ 1 &+ l >= start &+ length &+ (offset == rep ? LZFastMatchFinder.repeatMargin : 1) {
+                            start = ip &+ 1; offset = ip &+ 1 &- cand1; length = l
+                        }
+                    }
+                }
             } else if load32(cand0) == UInt32(truncatingIfNeeded: cur0) && cand0 < ip {
                 start = ip
                 offset = ip &- cand0
@@ -120,6 +168,10 @@ struct LZFastMatchFinder {
                 offset = start &- cand1
                 length = 4 &+ commonLength(start &+ 4, cand1 &+ 4)
             } else {
+                ip &+= 2 &+ (ip &- anchor) &>> skipLog
+                continue
+            }
+            if offset != rep && Self.unprofitable(length: length, offset: offset, litCost: litCost, overhead: overhead) {
                 ip &+= 2 &+ (ip &- anchor) &>> skipLog
                 continue
             }
@@ -135,7 +187,7 @@ struct LZFastMatchFinder {
 
     // MARK: double
 
-    func parseDouble(_ out: inout LZFastSequenceStore, longLog: Int, shortLog: Int, shortBytes: Int, skipLog: Int) -> Int {
+    func parseDouble(_ out: inout LZFastSequenceStore, longLog: Int, shortLog: Int, shortBytes: Int, skipLog: Int, shortRepeat: Int, litCost: Int, overhead: Int, rejectSkipLog: Int) -> Int {
         guard n >= 16 else { return 0 }
         let longSize = 1 << longLog, shortSize = 1 << shortLog
         let long = UnsafeMutablePointer<UInt32>.allocate(capacity: longSize + shortSize)
@@ -158,6 +210,21 @@ struct LZFastMatchFinder {
                 start = ip &+ 1
                 offset = rep
                 length = 4 &+ commonLength(start &+ 4, start &+ 4 &- offset)
+                // As in `fast`: a short repeat gives way to a table match
+                // at ip that ends well past it.
+                if length < shortRepeat {
+                    if load64(candL) == cur && candL < ip {
+                        let l = 8 &+ commonLength(ip &+ 8, candL &+ 8)
+                        if ip &+ l >= start &+ length &+ LZFastMatchFinder.repeatMargin {
+                            start = ip; offset = ip &- candL; length = l
+                        }
+                    } else if load32(candS) == UInt32(truncatingIfNeeded: cur) && candS < ip {
+                        let l = 4 &+ commonLength(ip &+ 4, candS &+ 4)
+                        if ip &+ l >= start &+ length &+ LZFastMatchFinder.repeatMargin {
+                            start = ip; offset = ip &- candS; length = l
+                        }
+                    }
+                }
             } else if load64(candL) == cur && candL < ip {
                 start = ip
                 offset = ip &- candL
@@ -179,6 +246,13 @@ struct LZFastMatchFinder {
                 }
             } else {
                 ip &+= 1 &+ (ip &- anchor) &>> skipLog
+                continue
+            }
+            if offset != rep && Self.unprofitable(length: length, offset: offset, litCost: litCost, overhead: overhead) {
+                // Skipping as fast as `fast` does: where matches are refused
+                // one after another (E.coli), probing every byte would halve
+                // the speed.
+                ip &+= 1 &+ (ip &- anchor) &>> rejectSkipLog
                 continue
             }
             ip = emit(&out, start: &start, length: &length, offset: offset, anchor: anchor)
