@@ -85,7 +85,6 @@ public struct LZFastCodec: Codec {
         }
         if n >= Self.minimumParsed {
             var store = LZFastSequenceStore(src: src, count: n)
-            defer { store.deallocate() }
             let finder = LZFastMatchFinder(src: src, count: n)
             let p = parameters
             let anchor: Int
