@@ -56,7 +56,9 @@ struct LZFastBitWriter: ~Copyable {
         base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
     }
 
-    deinit { base.deallocate() }
+    // @inlinable: the release build's inliner (Swift 6.3.1) otherwise asserts, inlining this
+    // deinit into the fragile setter of the @usableFromInline `LZFastSequenceStore.extras`.
+    @inlinable deinit { base.deallocate() }
 
     /// Room for at least `bytes` more bytes plus a word of slack.
     @inline(__always) @usableFromInline
