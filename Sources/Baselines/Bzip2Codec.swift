@@ -32,17 +32,16 @@ public struct Bzip2Codec: Codec {
         }
         // The bound documented by libbz2: 1% more than the input plus 600 bytes.
         let bound = input.count + input.count / 100 + 600
-        var empty: CChar = 0
+        let empty: CChar = 0
         _ = try out.withUnsafeAppendingSpace(maxCount: bound) { dst throws(CodecError) -> Int in
             guard let outBase = dst.baseAddress?.assumingMemoryBound(to: CChar.self) else {
                 throw .library("bzip2: no output buffer")
             }
             var outCount = UInt32(dst.count)
             // libbz2 rejects a null source even for zero bytes.
-            let source = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
-            let result = withUnsafeMutablePointer(to: &empty) { emptyPointer in
-                BZ2_bzBuffToBuffCompress(outBase, &outCount, source ?? emptyPointer, UInt32(input.count),
-                                         Int32(level), 0, 0)
+            let source = input.baseAddress?.assumingMemoryBound(to: CChar.self)
+            let result = withUnsafePointer(to: empty) { emptyPointer in
+                squeeze_bz_buff_compress(outBase, &outCount, source ?? emptyPointer, UInt32(input.count), Int32(level))
             }
             guard result == BZ_OK else { throw .library("bzip2 compress: \(Self.describe(result))") }
             return Int(outCount)

@@ -113,8 +113,7 @@ func runBzip2(
     _ output: UnsafeMutableRawBufferPointer, _ call: (UnsafeMutablePointer<bz_stream>) -> Int32
 ) -> (Int32, CoderStep) {
     let inCount = bzCount(input.count), outCount = bzCount(output.count)
-    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
-    stream.pointee.avail_in = inCount
+    squeeze_bz_set_input(stream, input.baseAddress?.assumingMemoryBound(to: CChar.self), inCount)
     stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: CChar.self)
     stream.pointee.avail_out = outCount
     let code = call(stream)

@@ -101,7 +101,7 @@ func runZlib(
     _ output: UnsafeMutableRawBufferPointer, _ call: (UnsafeMutablePointer<z_stream>) -> Int32
 ) -> (Int32, CoderStep) {
     let inCount = zlibCount(input.count), outCount = zlibCount(output.count)
-    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+    stream.pointee.next_in = input.baseAddress?.assumingMemoryBound(to: Bytef.self)
     stream.pointee.avail_in = inCount
     stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
     stream.pointee.avail_out = outCount

@@ -82,12 +82,11 @@ public enum BlockEntropyRate {
         let n = input.count
         guard n >= 2, n <= maximumCount, let base = input.baseAddress else { return nil }
         let arrays = SuffixArrays(base.assumingMemoryBound(to: UInt8.self), count: n)
-        defer { arrays.deallocate() }
         return estimate(arrays, maximumContextLength: maximumContextLength, samplesPerBlock: samplesPerBlock)
     }
 
     /// From prepared arrays (read only).
-    static func estimate(_ arrays: SuffixArrays, maximumContextLength: Int, samplesPerBlock: Int) -> BlockEntropyRateEstimate {
+    static func estimate(_ arrays: borrowing SuffixArrays, maximumContextLength: Int, samplesPerBlock: Int) -> BlockEntropyRateEstimate {
         let n = arrays.count
         let sa = arrays.sa, lcp = arrays.lcp
         var scans: [Scan] = []

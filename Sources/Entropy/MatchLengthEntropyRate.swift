@@ -63,12 +63,11 @@ public enum MatchLengthEntropyRate {
         let n = input.count
         guard n >= 2, n <= maximumCount, let base = input.baseAddress else { return nil }
         let arrays = SuffixArrays(base.assumingMemoryBound(to: UInt8.self), count: n)
-        defer { arrays.deallocate() }
         return estimate(arrays, batches: batches)
     }
 
     /// From prepared arrays; consumes their LCP (the LPF pass overwrites it).
-    static func estimate(_ arrays: SuffixArrays, batches: Int) -> MatchLengthRateEstimate {
+    static func estimate(_ arrays: borrowing SuffixArrays, batches: Int) -> MatchLengthRateEstimate {
         let n = arrays.count
         // The LPF pass reads sa, lcp and its stack to the end: its output needs a fourth buffer.
         let lpf = UnsafeMutablePointer<Int32>.allocate(capacity: n)
@@ -112,8 +111,8 @@ public enum MatchLengthEntropyRate {
 
 /// A text's suffix array and LCP array, with a scratch array of the same size
 /// (ranks while the LCP is built, then the LPF pass's stack): built once for both
-/// entropy-rate estimators.
-struct SuffixArrays {
+/// entropy-rate estimators. Owns its three buffers and frees them when it goes away.
+struct SuffixArrays: ~Copyable {
     let count: Int
     let sa: UnsafeMutablePointer<Int32>
     let lcp: UnsafeMutablePointer<Int32>
@@ -129,7 +128,7 @@ struct SuffixArrays {
         LongestPreviousFactor.lcp(text, count: n, sa: sa, rank: scratch, into: lcp)
     }
 
-    func deallocate() { sa.deallocate(); lcp.deallocate(); scratch.deallocate() }
+    deinit { sa.deallocate(); lcp.deallocate(); scratch.deallocate() }
 }
 
 /// Both entropy-rate estimators over one suffix array (16 bytes per input byte
@@ -140,7 +139,6 @@ public enum EntropyRateEstimators {
         let n = input.count
         guard n >= 2, n <= SuffixArray.maximumCount, let base = input.baseAddress else { return (nil, nil) }
         let arrays = SuffixArrays(base.assumingMemoryBound(to: UInt8.self), count: n)
-        defer { arrays.deallocate() }
         let block = BlockEntropyRate.estimate(arrays, maximumContextLength: BlockEntropyRate.maximumContextLength,
                                               samplesPerBlock: BlockEntropyRate.samplesPerBlock)
         let match = MatchLengthEntropyRate.estimate(arrays, batches: 16)

@@ -103,14 +103,13 @@ public struct BWTCodec: Codec {
         }
     }
 
-    func encode<Model: BWTSecondStage>(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer, _: Model.Type) throws(CodecError) {
+    func encode<Model: BWTSecondStage & ~Copyable>(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer, _: Model.Type) throws(CodecError) {
         let n = input.count
         guard n > 0, let base = input.baseAddress else { return }
         let size = Swift.min(blockSize, n)
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
         defer { bwt.deallocate() }
         var model = try Model()
-        defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
         let list = UnsafeMutableBufferPointer(start: mtf, count: 256)
@@ -146,10 +145,9 @@ public struct BWTCodec: Codec {
             : runModelPayload(SecondRunModel.self, size: size, primaryIndex: primaryIndex, runs: runs, maxRank: 263)
     }
 
-    static func runModelPayload<Model: BWTRunCoder>(_: Model.Type, size: UInt32, primaryIndex: UInt32,
+    static func runModelPayload<Model: BWTRunCoder & ~Copyable>(_: Model.Type, size: UInt32, primaryIndex: UInt32,
                                                     runs: [(rank: Int, length: Int)], maxRank: Int) -> [UInt8] {
         guard var model = try? Model() else { return [] }
-        defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
         for k in 0..<256 { mtf[k] = UInt8(k) }
@@ -200,12 +198,11 @@ public struct BWTCodec: Codec {
     }
 
     /// Decodes the payload whose first header word, `firstHeader`, was already read from `decoder`.
-    func decode<Model: BWTSecondStage>(_ firstHeader: UInt32, _ decoder: inout RangeDecoder, originalCount: Int,
+    func decode<Model: BWTSecondStage & ~Copyable>(_ firstHeader: UInt32, _ decoder: inout RangeDecoder, originalCount: Int,
                                        into out: inout ByteBuffer, _: Model.Type) throws(CodecError) {
         let bwt = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(originalCount, blockSize), alignment: 8)
         defer { bwt.deallocate() }
         var model = try Model()
-        defer { model.deallocate() }
         let mtf = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         defer { mtf.deallocate() }
         let list = UnsafeMutableBufferPointer(start: mtf, count: 256)
@@ -245,19 +242,18 @@ typealias PartsWithOneRate = ModelPartSet<0>
 
 /// A second stage of `bwt`: codes one sort block's BWT output against a
 /// move-to-front list that starts as 0…255; the model's statistics carry
-/// over from block to block.
-protocol BWTSecondStage {
+/// over from block to block. A model owns its tables and frees them in `deinit`.
+protocol BWTSecondStage: ~Copyable {
     /// The number in the block header word that names this model's payloads.
     static var format: UInt32 { get }
     init() throws(CodecError)
-    func deallocate()
     mutating func encode(_ block: UnsafeRawBufferPointer, _ list: UnsafeMutableBufferPointer<UInt8>, _ encoder: inout RangeEncoder)
     /// Decodes `count` bytes into `dst`; `offset` (bytes before this block) is for error messages.
     mutating func decode(into dst: UnsafeMutablePointer<UInt8>, count: Int, offset: Int,
                          _ list: UnsafeMutableBufferPointer<UInt8>, _ decoder: inout RangeDecoder) throws(CodecError)
 }
 
-extension BWTSecondStage {
+extension BWTSecondStage where Self: ~Copyable {
     static var format: UInt32 { 0 }
 }
 
@@ -284,7 +280,7 @@ extension BWTRankModel: BWTSecondStage {
 }
 
 /// A second stage that codes the block as runs of equal bytes, each a rank and a length (`codeRun`).
-protocol BWTRunCoder: BWTSecondStage {
+protocol BWTRunCoder: BWTSecondStage, ~Copyable {
     mutating func codeRun<C: BinaryCoder>(rank: Int, length: Int, first: Bool,
                                           _ mtf: UnsafeMutablePointer<UInt8>, _ coder: inout C) -> (rank: Int, length: Int)?
 }
@@ -295,7 +291,7 @@ extension BWTRunMixModel: BWTRunCoder {
     static var format: UInt32 { 1 }
 }
 
-extension BWTRunCoder {
+extension BWTRunCoder where Self: ~Copyable {
     mutating func encode(_ block: UnsafeRawBufferPointer, _ list: UnsafeMutableBufferPointer<UInt8>, _ encoder: inout RangeEncoder) {
         guard let mtf = list.baseAddress, let base = block.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = block.count

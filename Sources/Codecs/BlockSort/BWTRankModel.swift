@@ -62,7 +62,7 @@ typealias AllModelParts = ModelPartSet<15>
 /// with fewer parts to show what each costs and buys; the codec always uses
 /// `AllModelParts`. The switches are static, so each variant is compiled on
 /// its own and the full model pays nothing for them.
-struct BWTRankModel<Parts: BWTModelParts> {
+struct BWTRankModel<Parts: BWTModelParts>: ~Copyable {
     /// Ranks asked for one by one ("rank k?" for k < 16); decisions 0…15 are those,
     /// 16…22 the bucket in unary, 23 + (1 << e | node) the bits below the bucket's top bit.
     static var unaryRanks: Int { 16 }
@@ -176,7 +176,7 @@ struct BWTRankModel<Parts: BWTModelParts> {
         }
     }
 
-    func deallocate() {
+    deinit {
         LargeAllocation.deallocate(tables, count: tableCount)
         weights.deallocate()
         stretch.deallocate()

@@ -35,7 +35,7 @@ enum RunMixParts<let bits: Int> {
 /// more than double the decoding time.
 ///
 /// Tables: 69,632 counters (136 KB); with the bench-only parts, 80 KB more.
-struct BWTRunMixModel<let parts: Int> {
+struct BWTRunMixModel<let parts: Int>: ~Copyable {
     typealias Parts = RunMixParts<parts>
     /// Decision numbers: 0…7 "r = k + 1?", 8…14 the rank's bucket, 16…31
     /// its bits (by tree node), 32…47 the length's bucket, 48…63 its bits.
@@ -85,7 +85,7 @@ struct BWTRunMixModel<let parts: Int> {
         }
     }
 
-    func deallocate() {
+    deinit {
         counters.deallocate()
         rates.deallocate()
         stretch.deallocate()

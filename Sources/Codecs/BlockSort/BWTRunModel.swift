@@ -60,7 +60,7 @@ enum RunCounter {
 /// The tables hold 66,560 counters (130 KB); they stay in the level-2 cache.
 /// On bible.txt this makes about 1.9 decisions per byte; `BWTRankModel`
 /// makes 2.4, each of them far dearer.
-struct BWTRunModel {
+struct BWTRunModel: ~Copyable {
     /// Decision numbers: 0…3 "r = k + 1?", 8…14 the rank's bucket, 16…31
     /// its bits (by tree node), 32…47 the length's bucket, 48…63 its bits.
     static let decisions = 64
@@ -82,7 +82,7 @@ struct BWTRunModel {
         rates = RunCounter.makeRates()
     }
 
-    func deallocate() {
+    deinit {
         counters.deallocate()
         rates.deallocate()
     }

@@ -8,7 +8,7 @@
 /// States are numbered by walking the allowed pairs in a fixed order; state 0
 /// is (0, 0), the history of a context never seen, so a zeroed table is a
 /// table of fresh contexts. The tables are built with integers at start-up.
-struct CMBitHistory {
+struct CMBitHistory: ~Copyable {
     /// next[2 · s + bit]: the state after seeing `bit` in state s.
     let next: UnsafeMutablePointer<UInt8>
     /// n0 + n1 of each state, capped at 255: how much a slot has seen (replacement priority).
@@ -67,7 +67,7 @@ struct CMBitHistory {
         }
     }
 
-    func deallocate() {
+    deinit {
         next.deallocate()
         total.deallocate()
         initial.deallocate()

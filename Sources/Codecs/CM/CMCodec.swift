@@ -72,7 +72,6 @@ public struct CMCodec: Codec {
         }
         guard n > 0, let base = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var model = try CMModel(level: level, blockSize: n, slotBitsCap: cap)
-        defer { model.deallocate() }
         var encoder = RangeEncoder(appendingTo: out)
         out = ByteBuffer()
         for i in 0..<n {
@@ -103,7 +102,6 @@ public struct CMCodec: Codec {
         }
         let start = capped ? 2 : 1
         var model = try CMModel(level: level, blockSize: originalCount, slotBitsCap: cap)
-        defer { model.deallocate() }
         var decoder = RangeDecoder(UnsafeRawBufferPointer(rebasing: input[start...]))
         let limit = input.count - start
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in

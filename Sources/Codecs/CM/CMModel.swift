@@ -28,8 +28,8 @@ import Glibc
 /// Every decision goes through integers only: the logistic tables are
 /// `LogisticTables` (built without libm), so the stream is the same on every
 /// platform. One model is one struct of pointers into tables allocated at
-/// start; nothing is allocated per bit.
-struct CMModel {
+/// start and freed in `deinit`; nothing is allocated per bit.
+struct CMModel: ~Copyable {
     static let maxInputs = 32
 
     let config: CMConfiguration
@@ -237,8 +237,7 @@ struct CMModel {
         startByte()
     }
 
-    func deallocate() {
-        history.deallocate()
+    deinit {
         stretchTable.deallocate()
         squashTable.deallocate()
         rates.deallocate()

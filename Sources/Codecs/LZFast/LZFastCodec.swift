@@ -100,7 +100,6 @@ public struct LZFastCodec: Codec {
         }
         if n >= Self.minimumParsed {
             var store = LZFastSequenceStore(src: src, count: n)
-            defer { store.deallocate() }
             let finder = LZFastMatchFinder(src: src, count: n)
             let p = parameters
             // Literal cost for refusing matches; a cost no match can fail when off.

@@ -41,9 +41,10 @@ extension Int {
     var bitWidthFloorFast: Int { Int.bitWidth &- 1 &- leadingZeroBitCount }
 }
 
-/// Appends bit fields, least significant bit first, to memory it grows as needed.
+/// Appends bit fields, least significant bit first, to memory it grows as
+/// needed and frees in `deinit`.
 @usableFromInline
-struct LZFastBitWriter {
+struct LZFastBitWriter: ~Copyable {
     @usableFromInline var base: UnsafeMutableRawPointer
     @usableFromInline var capacity: Int
     @usableFromInline var byteCount = 0
@@ -55,7 +56,9 @@ struct LZFastBitWriter {
         base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
     }
 
-    func deallocate() { base.deallocate() }
+    // @inlinable: the release build's inliner (Swift 6.3.1) otherwise asserts, inlining this
+    // deinit into the fragile setter of the @usableFromInline `LZFastSequenceStore.extras`.
+    @inlinable deinit { base.deallocate() }
 
     /// Room for at least `bytes` more bytes plus a word of slack.
     @inline(__always) @usableFromInline

@@ -1,7 +1,7 @@
 /// Collects the parse of one block as the four streams of the format:
-/// literals, tokens, offset codes and extra bits.
+/// literals, tokens, offset codes and extra bits. Frees its buffers in `deinit`.
 @usableFromInline
-struct LZFastSequenceStore {
+struct LZFastSequenceStore: ~Copyable {
     @usableFromInline let src: UnsafePointer<UInt8>
     @usableFromInline let srcCount: Int
     @usableFromInline let literals: UnsafeMutablePointer<UInt8>
@@ -26,11 +26,10 @@ struct LZFastSequenceStore {
         extras = LZFastBitWriter(capacity: n / 4 + 64)
     }
 
-    func deallocate() {
+    deinit {
         literals.deallocate()
         tokens.deallocate()
         offsetCodes.deallocate()
-        extras.deallocate()
     }
 
     /// One sequence: the literals src[start ..< start + literalLength], then

@@ -24,7 +24,6 @@ public struct LZWArithCodec: Codec {
         var encoder = RangeEncoder(appendingTo: out)
         out = ByteBuffer()
         var model = LZWPhraseModel(maxBits: maxBits)
-        defer { model.deallocate() }
         var plainBits = 0
         // A frozen dictionary costs the arithmetic coder less than a reset (it learns
         // the code distribution), so resets need a clearer drop in ratio than for `lzw`.
@@ -51,7 +50,6 @@ public struct LZWArithCodec: Codec {
         var decoder = RangeDecoder(UnsafeRawBufferPointer(rebasing: input[1...]))
         var table = LZWStringTable(maxBits: bits, originalCount: originalCount)
         var model = LZWPhraseModel(maxBits: bits)
-        defer { table.deallocate(); model.deallocate() }
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount + LZWStringTable.slack) { (region) throws(CodecError) -> Int in
             guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self), region.count >= originalCount + LZWStringTable.slack else { return 0 }
             while table.produced < originalCount {

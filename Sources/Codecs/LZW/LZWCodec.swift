@@ -59,7 +59,6 @@ public struct LZWCodec: Codec {
     private func parse(_ input: UnsafeRawBufferPointer, emit: (Int, Int) -> Void, bitCount: () -> Int) {
         if maxBits <= 16 {
             var table = LZWCompactHashTable()
-            defer { table.deallocate() }
             LZWParser.parse(input, maxBits: maxBits, resetMargin: 1024, table: &table, emit: emit, bitCount: bitCount)
         } else {
             LZWParser.parse(input, maxBits: maxBits, emit: emit, bitCount: bitCount)
@@ -74,7 +73,6 @@ public struct LZWCodec: Codec {
         guard originalCount > 0 else { return }
         var reader = BitReader(UnsafeRawBufferPointer(rebasing: input[1...]))
         var decoder = LZWStringTable(maxBits: bits, originalCount: originalCount)
-        defer { decoder.deallocate() }
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount + LZWStringTable.slack) { (region) throws(CodecError) -> Int in
             guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self), region.count >= originalCount + LZWStringTable.slack else { return 0 }
             while decoder.produced < originalCount {

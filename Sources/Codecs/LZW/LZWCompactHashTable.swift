@@ -10,7 +10,7 @@
 /// and the distance from home, which together with the slot give back the
 /// key. Cell: 1 (occupied) | 7 remainder bits | 8 distance bits | 16-bit code.
 /// A string that would land more than 255 slots from home is not stored.
-struct LZWCompactHashTable: LZWPhraseTable {
+struct LZWCompactHashTable: LZWPhraseTable, ~Copyable {
     static let tableBits = 17
     static let mask = (1 << tableBits) - 1
     let cells: UnsafeMutablePointer<UInt32>
@@ -28,7 +28,7 @@ struct LZWCompactHashTable: LZWPhraseTable {
         pairs.initialize(repeating: 0, count: 1 << 16)
     }
 
-    func deallocate() { cells.deallocate(); pairs.deallocate() }
+    deinit { cells.deallocate(); pairs.deallocate() }
 
     @inline(__always)
     mutating func find(_ prefix: Int, _ byte: Int) -> Int {

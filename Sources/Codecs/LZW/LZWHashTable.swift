@@ -3,7 +3,7 @@
 /// | byte) + 1 (0 = empty), `codes[h]` its code. Never drops a string, so the
 /// parse is exactly greedy LZW (`lzw-arith`'s exclusions rely on that).
 /// `Code` is UInt16 up to 16-bit codes: a smaller table misses the cache less.
-struct LZWHashTable<Code: FixedWidthInteger & UnsignedInteger>: LZWPhraseTable {
+struct LZWHashTable<Code: FixedWidthInteger & UnsignedInteger>: LZWPhraseTable, ~Copyable {
     let tableBits: Int
     let mask: Int
     let keys: UnsafeMutablePointer<UInt32>
@@ -25,7 +25,7 @@ struct LZWHashTable<Code: FixedWidthInteger & UnsignedInteger>: LZWPhraseTable {
         pairs.initialize(repeating: 0, count: 1 << 16)
     }
 
-    func deallocate() { keys.deallocate(); codes.deallocate(); pairs.deallocate() }
+    deinit { keys.deallocate(); codes.deallocate(); pairs.deallocate() }
 
     @inline(__always)
     mutating func find(_ prefix: Int, _ byte: Int) -> Int {

@@ -13,17 +13,15 @@ enum LZWParser {
                       emit: (Int, Int) -> Void, bitCount: () -> Int) {
         if maxBits <= 16 {
             var table = LZWHashTable<UInt16>(maxBits: maxBits)
-            defer { table.deallocate() }
             parse(input, maxBits: maxBits, resetMargin: resetMargin, table: &table, emit: emit, bitCount: bitCount)
         } else {
             var table = LZWHashTable<UInt32>(maxBits: maxBits)
-            defer { table.deallocate() }
             parse(input, maxBits: maxBits, resetMargin: resetMargin, table: &table, emit: emit, bitCount: bitCount)
         }
     }
 
     @inline(__always)
-    static func parse<Table: LZWPhraseTable>(
+    static func parse<Table: LZWPhraseTable & ~Copyable>(
         _ input: UnsafeRawBufferPointer, maxBits: Int, resetMargin: Int, table: inout Table,
         emit: (Int, Int) -> Void, bitCount: () -> Int
     ) {

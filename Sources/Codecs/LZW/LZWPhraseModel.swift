@@ -22,7 +22,7 @@ import Entropy
 /// "previous phrase + its first byte" is added once that byte is known, before
 /// the rank, so the KwKwK phrase (the entry just added) has a rank.
 /// CLEAR is a flag coded before each phrase once the dictionary is full.
-struct LZWPhraseModel {
+struct LZWPhraseModel: ~Copyable {
     /// A rank-tree bit: the mean of a fast and a slow adaptive probability, which
     /// tracks both recent and long-run use of a region of the dictionary.
     struct RankBit {
@@ -102,7 +102,7 @@ struct LZWPhraseModel {
         reset()
     }
 
-    func deallocate() {
+    deinit {
         parent.deallocate(); lastByte.deallocate(); firstByte.deallocate(); rank.deallocate()
         firstChild.deallocate(); nextSibling.deallocate()
         counts.deallocate(); treeBits.deallocate(); treeOffset.deallocate(); pool.deallocate()

@@ -5,7 +5,7 @@
 ///
 /// Checks every code against the dictionary (only the KwKwK code, equal to the
 /// next free entry, may be unknown) and every copy against `originalCount`.
-struct LZWStringTable {
+struct LZWStringTable: ~Copyable {
     /// Bytes the output region must have past `originalCount` (for the 16-byte copies).
     static let slack = 16
     let maxCodes: Int
@@ -29,7 +29,7 @@ struct LZWStringTable {
         lengths = .allocate(capacity: maxCodes)
     }
 
-    func deallocate() {
+    deinit {
         offsets.deallocate()
         lengths.deallocate()
     }

@@ -111,18 +111,13 @@ public struct PPMCodec: Codec {
         out.appendLittleEndian(UInt16(mib))
         var encoder = RangeEncoder(appendingTo: out)
         out = ByteBuffer()
-        let text = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self))
+        let text = base.assumingMemoryBound(to: UInt8.self)
         let words = PPMCodec.poolWords(memoryMiB: mib, order: order, count: n)
-        var restarts = 0
-        try PPMModel.withModel(order: order, poolWords: words, variant: variant, policy: policy,
-                               text: text) { (model) throws(CodecError) in
-            var enc = encoder
-            for i in 0..<n {
-                model.encode(UInt32(text[i]), position: i, &enc)
-            }
-            encoder = enc
-            restarts = model.restarts
+        var model = PPMModel(order: order, poolWords: words, variant: variant, policy: policy, text: text)
+        for i in 0..<n {
+            model.encode(UInt32(text[i]), position: i, &encoder)
         }
+        let restarts = model.restarts
         out = encoder.finish()
         if policy != .restart && restarts > 0 {
             out.withUnsafeMutableStorage { $0[start] = policy.rawValue }
@@ -167,13 +162,9 @@ public struct PPMCodec: Codec {
             guard let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
             var decoder = RangeDecoder(body)
             let words = PPMCodec.poolWords(memoryMiB: mib, order: order, count: originalCount)
-            try PPMModel.withModel(order: order, poolWords: words, variant: variant, policy: policy,
-                                   text: dst) { (model) throws(CodecError) in
-                var dec = decoder
-                defer { decoder = dec }
-                for i in 0..<originalCount {
-                    _ = try model.decode(position: i, &dec)
-                }
+            var model = PPMModel(order: order, poolWords: words, variant: variant, policy: policy, text: dst)
+            for i in 0..<originalCount {
+                _ = try model.decode(position: i, into: dst, &decoder)
             }
             try decoder.finish()
             return originalCount

@@ -17,14 +17,15 @@ internal import CPrefetch
 /// only when it is seen again (lazy growth, as in Shkarin's PPMd). In a
 /// context of the maximum order the successor is the maximum-order context
 /// that follows (suffix + symbol). The text is the block itself: the input
-/// when encoding, the output written so far when decoding.
+/// when encoding, the output written so far when decoding. The model only
+/// reads it; `decode` writes each byte through the output pointer it is given.
 ///
 /// When the pool is full the model follows its `PPMPoolPolicy`: restart from
 /// the order-0 context with all 256 symbols (the first format), or freeze the
 /// trie's shape and keep counting in the contexts it has. Both are bounded
 /// and deterministic, since encoder and decoder run out of memory at the same
-/// symbol.
-struct PPMModel {
+/// symbol. The model owns its pool and tables and frees them in `deinit`.
+struct PPMModel: ~Copyable {
     /// 1 if the previous byte was ≥ 0x40 (letters), a context bit for the tables.
     var prevHigh = 0
 
@@ -66,7 +67,7 @@ struct PPMModel {
     var escapedCount = 0
     /// Work stack of (context, state) pairs for building successor contexts.
     let chain: UnsafeMutablePointer<UInt32>
-    let text: UnsafeMutablePointer<UInt8>
+    let text: UnsafePointer<UInt8>
     let maxOrder: UInt32
     let variant: PPMVariant
     var root: UInt32 = 0
@@ -95,16 +96,7 @@ struct PPMModel {
     static let firstTableSize = 33 * 8 * 2 * 2
     static let escapeTableSize = 8 * 8 * 4 * 3 * 2 * 2
 
-    /// Runs `body` with a fresh model over `text`, freeing all memory after.
-    static func withModel<R>(order: Int, poolWords: Int, variant: PPMVariant, policy: PPMPoolPolicy,
-                             text: UnsafeMutablePointer<UInt8>,
-                             _ body: (inout PPMModel) throws(CodecError) -> R) throws(CodecError) -> R {
-        var model = PPMModel(order: order, poolWords: poolWords, variant: variant, policy: policy, text: text)
-        defer { model.deallocate() }
-        return try body(&model)
-    }
-
-    init(order: Int, poolWords: Int, variant: PPMVariant, policy: PPMPoolPolicy, text: UnsafeMutablePointer<UInt8>) {
+    init(order: Int, poolWords: Int, variant: PPMVariant, policy: PPMPoolPolicy, text: UnsafePointer<UInt8>) {
         maxOrder = UInt32(Swift.min(Swift.max(order, 1), 16))
         self.policy = policy
         self.poolWords = UInt32(Swift.min(Swift.max(poolWords, PPMModel.minimumPoolWords), 1 << 30))
@@ -133,7 +125,7 @@ struct PPMModel {
         restarts = 0
     }
 
-    func deallocate() {
+    deinit {
         pool.deallocate()
         freeHeads.deallocate()
         capacityOfClass.deallocate()
@@ -142,9 +134,6 @@ struct PPMModel {
         buckets.deallocate()
         escaped.deallocate()
         chain.deallocate()
-        binaries.deallocate()
-        escapes.deallocate()
-        firsts.deallocate()
     }
 
     /// Empties the pool and builds the order-0 context holding all 256 symbols.
@@ -643,8 +632,10 @@ struct PPMModel {
         update(symbol: x, found: found, state: state, position: position)
     }
 
-    /// Decodes the byte at `position`, stores it in the text and returns it.
-    mutating func decode(position: Int, _ dec: inout RangeDecoder) throws(CodecError) -> UInt8 {
+    /// Decodes the byte at `position`, stores it at `output[position]` (the
+    /// memory `text` reads, so the update below sees it) and returns it.
+    mutating func decode(position: Int, into output: UnsafeMutablePointer<UInt8>,
+                         _ dec: inout RangeDecoder) throws(CodecError) -> UInt8 {
         stamp &+= 1
         if stamp == 0 { excludedStamp.update(repeating: 0, count: 256); stamp = 1 }
         escapedCount = 0
@@ -789,7 +780,7 @@ struct PPMModel {
             c = suffix(c)
             masked = true
         }
-        text[position] = UInt8(truncatingIfNeeded: symbol)
+        output[position] = UInt8(truncatingIfNeeded: symbol)
         update(symbol: symbol, found: found, state: state, position: position)
         return UInt8(truncatingIfNeeded: symbol)
     }

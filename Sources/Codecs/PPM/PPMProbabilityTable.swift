@@ -4,9 +4,9 @@
 /// (Shkarin 2002; Bloom's SEE). Integer arithmetic only, so encoder and
 /// decoder agree bit for bit on every platform.
 ///
-/// Memory: one flat `UInt32` allocation, freed by `deallocate()`.
+/// Memory: one flat `UInt32` allocation, freed in `deinit`.
 @usableFromInline
-struct PPMProbabilityTable {
+struct PPMProbabilityTable: ~Copyable {
     /// probability (22 bits) << 10 | count (10 bits).
     @usableFromInline let cells: UnsafeMutablePointer<UInt32>
     @usableFromInline let count: Int
@@ -24,7 +24,7 @@ struct PPMProbabilityTable {
         for n in 0..<1024 { reciprocals[n] = UInt32((1 << 17) / (2 * n + 3)) }
     }
 
-    func deallocate() { cells.deallocate() }
+    deinit { cells.deallocate() }
 
     /// True if the entry has never been updated (the caller may seed it).
     @inlinable @inline(__always)
