@@ -26,9 +26,13 @@ public struct LZ77ArithCodec: Codec {
         public var windowLog: Int
         /// Code the parse again under other literal and position contexts and keep the smallest.
         public var chooseContexts: Bool
+        /// The parse also weighs each position's nearest 2-byte match (the tree finds 3 bytes
+        /// or more). It pays on tables and binaries and costs on text and DNA, so level 9
+        /// tries it per block (with `chooseContexts`) rather than always.
+        public var shortMatches: Bool
 
         public init(cut: Int, nice: Int, horizon: Int = 1024, literalBits: Int = 3, positionBits: Int = 2,
-                    windowLog: Int = 24, chooseContexts: Bool = false) {
+                    windowLog: Int = 24, chooseContexts: Bool = false, shortMatches: Bool = false) {
             self.cut = Swift.max(1, cut)
             self.nice = Swift.min(LZ77ArithModel.maxLength, Swift.max(8, nice))
             self.horizon = Swift.min(1 << 14, Swift.max(64, horizon))
@@ -36,6 +40,7 @@ public struct LZ77ArithCodec: Codec {
             self.positionBits = Swift.min(2, Swift.max(0, positionBits))
             self.windowLog = Swift.min(30, Swift.max(16, windowLog))
             self.chooseContexts = chooseContexts
+            self.shortMatches = shortMatches
         }
     }
 
@@ -65,9 +70,10 @@ public struct LZ77ArithCodec: Codec {
     /// probabilities and the parser's arrays. Tests hold it to a bound.
     public func encoderMemory(count: Int) -> Int {
         let s = settings
-        let parserNodes = s.horizon + LZ77ArithModel.maxLength + 2
-        let parser = parserNodes * (4 + 4 + 4 + 4 + 1 + 16 + 4) + 8 * (LZ77ArithModel.maxLength + 1)
+        let parserNodes = s.horizon + 2 * LZ77ArithModel.maxLength + 3
+        let parser = parserNodes * (4 + 4 + 4 + 4 + 1 + 16 + 16 + 4) + 8 * (LZ77ArithModel.maxLength + 1)
             + 2 * 4 * LZ77ArithModel.maxPosStates * (LZ77ArithModel.maxLength + 1)
+            + (s.shortMatches || s.chooseContexts ? 4 << 16 : 0)
         // Choosing the contexts may code under lc = 8 (the samples are coded, and freed, before the block).
         let literalBits = s.chooseContexts ? Self.contextCandidates.reduce(s.literalBits) { Swift.max($0, $1.0) } : s.literalBits
         return BinaryTreeMatchFinder.memoryBytes(count: count, hashLog: Self.hashLog(count: count), windowLog: s.windowLog)
@@ -97,9 +103,25 @@ public struct LZ77ArithCodec: Codec {
     /// `trace` nil: plain encoding; otherwise the tokens are appended to it.
     /// With `chooseContexts`, a block longer than `sampleBytes` has its start
     /// coded under each of `contextCandidates` first, and is coded under the
-    /// pair that wins there clearly.
+    /// pair that wins there clearly, then with and without `shortMatches`
+    /// under that pair, keeping the smaller; a shorter block is coded whole
+    /// with and without `shortMatches` and the smaller kept.
     func encode(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer, trace: inout [LZ77ArithToken]?) throws(CodecError) {
         var s = settings
+        if s.chooseContexts && trace == nil && input.count <= Self.sampleBytes {
+            let mark = out.count
+            var none: [LZ77ArithToken]?
+            var t = s
+            t.shortMatches = !s.shortMatches
+            var other = ByteBuffer()
+            try encode(input, into: &other, settings: t, trace: &none)
+            try encode(input, into: &out, settings: s, trace: &none)
+            if other.count < out.count - mark {
+                out.truncate(to: mark)
+                try other.withUnsafeBytes { (b) throws(CodecError) in out.append(contentsOf: b) }
+            }
+            return
+        }
         if s.chooseContexts && trace == nil && input.count > Self.sampleBytes {
             let sample = UnsafeRawBufferPointer(rebasing: input[0..<Self.sampleBytes])
             var none: [LZ77ArithToken]?
@@ -119,6 +141,13 @@ public struct LZ77ArithCodec: Codec {
             }
             s.literalBits = best.lc
             s.positionBits = best.pb
+            let plain = best.lc == settings.literalBits && best.pb == settings.positionBits ? reference : best.count
+            var t = s
+            t.shortMatches = !s.shortMatches
+            none = nil
+            var trial = ByteBuffer()
+            try encode(sample, into: &trial, settings: t, trace: &none)
+            if trial.count < plain { s = t }
         }
         try encode(input, into: &out, settings: s, trace: &trace)
     }
@@ -145,7 +174,7 @@ public struct LZ77ArithCodec: Codec {
         var head = [Int32](repeating: -1, count: 1 << hashLog)
         var links = [Int32](repeating: -1, count: 2 * ring)
         var probs = LZ77ArithModel.initialProbabilities(literalContexts: 1 << s.literalBits)
-        var parser = LZ77OptimalParser(horizon: s.horizon)
+        var parser = LZ77OptimalParser(horizon: s.horizon, shortMatches: s.shortMatches)
         // The coder takes the caller's buffer as its only owner: a second
         // reference would make its first write copy the whole capacity.
         var start = ByteBuffer()
