@@ -24,7 +24,8 @@ public struct LZ77ArithCodec: Codec {
         /// log2 of the match finder's ring: matches reach back at most 2^windowLog − 1
         /// bytes, and the finder keeps 8 bytes per position of it (not of the block).
         public var windowLog: Int
-        /// Code the parse again under other literal and position contexts and keep the smallest.
+        /// Level 9: weigh other literal and position contexts (and `shortMatches`) on the
+        /// block's first `sampleBytes`, or on the whole of a shorter block, and code under the winner.
         public var chooseContexts: Bool
         /// The parse also weighs each position's nearest 2-byte match (the tree finds 3 bytes
         /// or more). It pays on tables and binaries and costs on text and DNA, so level 9
