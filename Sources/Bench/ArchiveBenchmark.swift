@@ -231,10 +231,7 @@ public enum ArchiveBenchmark {
         return (bytes, entries)
     }
 
-    static func percent(_ a: Int64, _ b: Int64) -> String {
-        let p = 100 * Double(a - b) / Double(Swift.max(b, 1))
-        return (p >= 0 ? "+" : "") + fixed(p, 2) + "%"
-    }
+    static func percent(_ a: Int64, _ b: Int64) -> String { percentAbove(Double(a), Double(b)) }
     /// `x` with `digits` decimals.
     static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
     static func seconds(_ x: Double) -> String { fixed(x, 3) + " s" }

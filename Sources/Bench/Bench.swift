@@ -1,6 +1,7 @@
 // Benchmarks run by `squeeze bench NAME` in release mode: each reports its
 // own figures and the system baseline it is measured against in the same run.
 @_exported import SqueezeKit
+import Foundation
 
 /// A whole file, or nil if it cannot be read (benchmarks fall back or report it).
 func readCorpusFile(_ path: String) -> [UInt8]? {
@@ -20,4 +21,10 @@ func fmt(_ x: Double, _ digits: Int) -> String {
     for _ in 0..<digits { scale *= 10 }
     let v = (x * scale).rounded() / scale
     return digits == 0 ? String(Int(v)) : String(v)
+}
+
+/// "+1.55%": how much larger `a` is than `b` (negative when smaller), two decimals.
+func percentAbove(_ a: Double, _ b: Double) -> String {
+    let p = 100 * (a - b) / Swift.max(b, 1e-12)
+    return (p >= 0 ? "+" : "") + String(format: "%.2f", p) + "%"
 }

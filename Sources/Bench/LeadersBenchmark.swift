@@ -72,7 +72,7 @@ public enum LeadersBenchmark {
         let bwt = try codedTotal("bwt", strongest, calgary), bzip2 = try codedTotal("bzip2", 9, calgary)
         s += "\nBWT: bwt -\(strongest) per-file average on Calgary-14: \(fmt(bwt.perFileAverage, 3)) b/B "
             + "(total \(fmt(Double(bwt.bytes) * 8 / Double(bwt.raw), 3)) b/B); bsc-m03 v0.2 (published): \(bscM03PerFileAverage): "
-            + (bwt.perFileAverage <= bscM03PerFileAverage ? "met" : "not met, \(percentOf(bwt.perFileAverage, bscM03PerFileAverage)) above") + "\n"
+            + (bwt.perFileAverage <= bscM03PerFileAverage ? "met" : "not met, \(percentAbove(bwt.perFileAverage, bscM03PerFileAverage)) above") + "\n"
         s += "     bzip2 -9, measured: \(fmt(bzip2.perFileAverage, 3)) b/B per-file average (total \(fmt(Double(bzip2.bytes) * 8 / Double(bzip2.raw), 3)))\n"
         s += "     per file (b/B): " + zip(calgary, zip(bwt.perFile, bzip2.perFile)).map {
             "\($0.0.0.dropFirst(8)) \(fmt($0.1.0, 2))/\(fmt($0.1.1, 2))" }.joined(separator: ", ") + " (bwt/bzip2)\n"
@@ -161,11 +161,5 @@ public enum LeadersBenchmark {
         ours < target ? "met (\(percent(ours, target)))" : "not met, \(percent(ours, target))"
     }
 
-    /// "+1.54%": how much larger `a` is than `b`.
-    static func percent(_ a: Int, _ b: Int) -> String { percentOf(Double(a), Double(b)) }
-
-    static func percentOf(_ a: Double, _ b: Double) -> String {
-        let p = (a / b - 1) * 100
-        return (p >= 0 ? "+" : "") + fmt(p, 2) + "%"
-    }
+    static func percent(_ a: Int, _ b: Int) -> String { percentAbove(Double(a), Double(b)) }
 }
