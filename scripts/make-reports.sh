@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product squeeze >/dev/null
 mkdir -p reports
-.build/release/squeeze compare corpora/canterbury corpora/calgary corpora/large corpora/mixed --levels both --isolate -o reports
+.build/release/squeeze compare corpora/canterbury corpora/calgary corpora/large corpora/mixed --algos all,auto --levels both --isolate -o reports
 echo "wrote reports/results.md, results.csv, results.json and results.html"
 scripts/readme-headline.py reports/results.json README.md
 scripts/make-estimate-report.sh

@@ -42,7 +42,8 @@ public enum CandidateSelection {
     /// usual settings of each library, and zstd's default for speed.
     public static let defaultBaselines = "zlib:9,bzip2:9,xz:9e,zstd:19,zstd:3"
 
-    /// `algos`: "all", "none", or comma-separated names, each optionally `name:level`;
+    /// `algos`: "all", "none", or comma-separated names, each optionally `name:level`
+    /// ("all" may be one of them: `all,auto` adds auto mode to every codec);
     /// `levels`: "default", "strongest", "both", "all", or comma-separated level labels,
     /// applied to our codecs named without a level.
     public static func select(
@@ -50,8 +51,13 @@ public enum CandidateSelection {
     ) throws(CorpusError) -> [Candidate] {
         var out: [Candidate] = []
         let ours = registry.descriptors.filter { $0.origin == .ours }
-        let oursSpecs: [String] = algos == "all" ? ours.map(\.name)
-            : algos == "none" ? [] : algos.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        // "all" may stand in a list (`all,auto`); a codec named twice is measured once.
+        var oursSpecs: [String] = []
+        if algos != "none" {
+            for item in algos.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                for spec in item == "all" ? ours.map(\.name) : [item] where !oursSpecs.contains(spec) { oursSpecs.append(spec) }
+            }
+        }
         for spec in oursSpecs { out += try parse(spec, registry: registry, levels: levels) }
         let baseSpecs: [String] = baselines == "none" ? []
             : (baselines == "default" ? defaultBaselines : baselines).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

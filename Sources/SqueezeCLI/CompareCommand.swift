@@ -53,7 +53,7 @@ struct Compare: ParsableCommand {
     @Argument(help: ArgumentHelp("Corpus directories or files.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(help: ArgumentHelp("Our codecs: all, none, or a list like huffman,arith:3.", valueName: "list"))
+    @Option(help: ArgumentHelp("Our codecs: all, none, or a list like huffman,arith:3 (all,auto: every codec and auto mode).", valueName: "list"))
     var algos = "all"
 
     @Option(help: ArgumentHelp("System baselines: default (\(CandidateSelection.defaultBaselines)), none, or a list.", valueName: "list"))
@@ -205,7 +205,7 @@ struct Compare: ParsableCommand {
         }
         var candidates: [Candidate]
         do {
-            // Auto mode is measured when named (`--algos auto:3,...`), not as part of "all".
+            // Auto mode is measured when named (`--algos auto:3,...` or `all,auto`), not as part of "all" alone.
             let registry = algos.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(AutoSelector.name) }
                 ? Self.registryWithAuto : .standard
             candidates = try CandidateSelection.select(algos: algos, baselines: baselines, levels: levels, registry: registry)

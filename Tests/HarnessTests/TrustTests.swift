@@ -280,3 +280,19 @@ func parseCSV(_ text: String) -> [[String]] {
         #expect(throws: CorpusError.self) { try ReportReader.read(Data("{}".utf8), source: "x.json") }
     }
 }
+
+@Suite struct CandidateLists {
+    /// `--algos all,auto` (what scripts/make-reports.sh runs): "all" may stand in a
+    /// list, and a codec it already holds is measured once.
+    @Test func allMayStandInAListAndACodecIsMeasuredOnce() throws {
+        let all = try CandidateSelection.select(algos: "all", baselines: "none", levels: "default", registry: .standard).map(\.label)
+        let listed = try CandidateSelection.select(algos: "huffman,all,lz77", baselines: "none", levels: "default", registry: .standard).map(\.label)
+        #expect(listed.count == all.count && Set(listed) == Set(all))
+        #expect(listed.first == all.first { $0.hasPrefix("huffman") })
+        var withAuto = CodecRegistry.standard
+        withAuto.register(AutoCodec.descriptor)
+        let both = try CandidateSelection.select(algos: "all,auto", baselines: "none", levels: "both", registry: withAuto)
+        #expect(both.filter { $0.codecName == AutoSelector.name }.map(\.levelLabel) == ["2", "3"])
+        #expect(both.count == Set(both.map(\.label)).count)
+    }
+}
