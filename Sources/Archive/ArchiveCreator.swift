@@ -55,8 +55,28 @@ public struct ArchiveCreator {
         var dataRead: Int64 = 0
         var warnings: [String] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        let cutsByKind = out.writer.compressor.auto != nil
         for path in paths {
             try walker.walk(path) { (item) throws(ArchiveError) in
+                var fd: Int32 = -1
+                defer { if fd >= 0 { close(fd) } }
+                if item.kind == .file && item.size > 0 {
+                    fd = item.diskPath.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+                    guard fd >= 0 else { throw .member(printable(item.name), "cannot open: \(String(cString: strerror(errno)))") }
+                }
+                // Auto mode: a member large enough to matter that is of another kind
+                // than the block being filled starts a block of its own.
+                var pending = 0
+                if cutsByKind && item.kind == .file && item.size >= Self.kindMemberBytes {
+                    pending = try readSome(fd, into: &buffer, limit: Int(Swift.min(Int64(buffer.count), item.size)), name: item.name)
+                    let kind = buffer.withUnsafeBytes { AutoSelector.kind(AutoSelector.features(UnsafeRawBufferPointer(rebasing: $0[0..<Swift.min(pending, Self.kindSampleBytes)]))) }
+                    if kind != out.writer.blockKind {
+                        if out.writer.blockBytes >= Self.kindBlockBytes {
+                            try out.endBlock()
+                        }
+                        out.writer.blockKind = kind
+                    }
+                }
                 let headerOffset = out.tarBytes
                 guard let entry = archive_entry_new() else { throw .library("libarchive: out of memory") }
                 defer { archive_entry_free(entry) }
@@ -67,13 +87,14 @@ public struct ArchiveCreator {
                 let dataOffset = out.tarBytes
                 if item.kind == .file && item.size > 0 {
                     var left = item.size
-                    let fd = item.diskPath.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
-                    guard fd >= 0 else { throw .member(printable(item.name), "cannot open: \(String(cString: strerror(errno)))") }
-                    defer { close(fd) }
                     while left > 0 {
-                        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, Int(Swift.min(Int64($0.count), left))) }
-                        if n < 0 && errno == EINTR { continue }
-                        guard n >= 0 else { throw .member(printable(item.name), "read error: \(String(cString: strerror(errno)))") }
+                        let n: Int
+                        if pending > 0 {
+                            n = pending
+                            pending = 0
+                        } else {
+                            n = try readSome(fd, into: &buffer, limit: Int(Swift.min(Int64(buffer.count), left)), name: item.name)
+                        }
                         if n == 0 {
                             // The file shrank while we read it: libarchive pads the member with zeros.
                             warnings.append("\(printable(item.name)): file shrank while being read; padded with zeros")
@@ -115,6 +136,25 @@ public struct ArchiveCreator {
     }
 }
 
+extension ArchiveCreator {
+    /// Auto mode's grouping (docs/ARCHIVE.md, "Auto mode"): members of at least
+    /// `kindMemberBytes` are classed by their first `kindSampleBytes`; one of
+    /// another kind than the block being filled ends that block, if it holds at
+    /// least `kindBlockBytes` (smaller members join the block they fall in).
+    static let kindMemberBytes: Int64 = 64 << 10
+    static let kindSampleBytes = 256 << 10
+    static let kindBlockBytes = 64 << 10
+}
+
+/// One read(2) of up to `limit` bytes into `buffer` (retried on EINTR); 0 at the end of the file.
+private func readSome(_ fd: Int32, into buffer: inout [UInt8], limit: Int, name: [UInt8]) throws(ArchiveError) -> Int {
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, limit) }
+        if n >= 0 { return n }
+        if errno != EINTR { throw .member(printable(name), "read error: \(String(cString: strerror(errno)))") }
+    }
+}
+
 /// Receives libarchive's output and compresses it.
 final class TarOutput {
     var writer: SqzFrameWriter
@@ -136,6 +176,15 @@ final class TarOutput {
         }
         tarBytes += Int64(p.count)
         return true
+    }
+
+    /// Codes the block being filled now, shorter than the block size.
+    func endBlock() throws(ArchiveError) {
+        do {
+            try writer.endBlock(to: &sink)
+        } catch {
+            throw .container(error)
+        }
     }
 }
 

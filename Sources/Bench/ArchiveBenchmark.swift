@@ -18,7 +18,7 @@ import Foundation
 /// of text and binary, a few large ones; pieces of the corpora mixed with
 /// random bytes, the same tree for the same size) is archived, extracted
 /// whole, and one large member extracted, each by the executable with its
-/// default codec on `threads` threads; wall time and the child's peak RSS
+/// default (auto:2) on `threads` threads; wall time and the child's peak RSS
 /// (ru_maxrss, through python3: see `ChildProcess.run`) are printed beside the bound
 /// 4 × block × threads + 64 MiB.
 public enum ArchiveBenchmark {
@@ -178,11 +178,11 @@ public enum ArchiveBenchmark {
         let t0 = Measurement.now()
         let made = try LargeTree.generate(at: tree, bytes: size, corpora: root)
         let generated = Measurement.now() - t0
-        guard let d = CodecRegistry.standard.named(Squeeze.defaultCodec) else { throw BenchError("no default codec") }
-        let block = d.blockSize(d.defaultLevel)
+        // What `archive create` uses without -a: auto at its default level.
+        let block = AutoSelector(level: AutoSelector.defaultLevel).blockSize
         let bound = Int64(4 * block * threads + (64 << 20))
         var s = "Generated tree: \(made.bytes) bytes in \(made.files) files (\(made.largeFiles) large), \(made.directories) directories "
-        s += "(\(seconds(generated)) to write); \(d.name) -\(d.label(forLevel: d.defaultLevel)), blocks of \(block >> 20) MiB, -T \(threads)\n"
+        s += "(\(seconds(generated)) to write); \(AutoSelector.name):\(AutoSelector.defaultLevel) (the archive default), blocks of \(block >> 20) MiB, -T \(threads)\n"
         s += "bound on peak RSS: 4 × \(block >> 20) MiB × \(threads) + 64 MiB = \(bound >> 20) MiB\n"
         let archive = work + "/large.tar.sqz"
         let all = work + "/x-all", single = work + "/x-one"

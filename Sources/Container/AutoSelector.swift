@@ -116,54 +116,103 @@ public struct AutoSelector: Sendable {
         return out
     }
 
-    /// The plan for one block.
-    func choose(_ raw: UnsafeRawBufferPointer) -> SqzCompressor.BlockPlan {
+    /// What a stretch of bytes holds, as the decision rules below class it.
+    /// An archive classes each member from its own data and names the class
+    /// of the block that holds it (`SqzFrameWriter.blockKind`): a block of
+    /// many small text files is mostly text, but its tar headers (zeros)
+    /// would make its own bytes read as binary.
+    public enum Kind: Sendable, Equatable, CustomStringConvertible {
+        case x86
+        case delta(stride: Int)
+        case text
+        case binary
+        /// Nearly uniform bytes (already compressed): store unless a trial finds something.
+        case noise
+
+        public var description: String {
+            switch self {
+            case .x86: "x86 code"
+            case .delta(let s): "numbers of stride \(s)"
+            case .text: "text"
+            case .binary: "binary"
+            case .noise: "incompressible"
+            }
+        }
+
+        /// The filters worth trying for this kind, best guess first.
+        var filters: [BlockFilter] {
+            switch self {
+            case .x86: [.x86, .none]
+            case .delta(let s): [.delta(stride: s), .none]
+            case .text, .binary, .noise: [.none]
+            }
+        }
+    }
+
+    /// The class of bytes with these statistics (rules 1-5 of docs/AUTO.md).
+    public static func kind(_ f: Features) -> Kind {
+        switch filters(f).first {
+        case .x86?: return .x86
+        case .delta(let s)?: return .delta(stride: s)
+        default: break
+        }
+        if f.order0 > 7.9 && f.order2 > 7.5 { return .noise }
+        return f.looksLikeText ? .text : .binary
+    }
+
+    /// The plan for one block; `hint` is the class of what the block holds when
+    /// the caller knows better than the block's bytes (an archive's members).
+    func choose(_ raw: UnsafeRawBufferPointer, hint: Kind? = nil) -> SqzCompressor.BlockPlan {
         let f = Self.features(raw)
-        let filters = Self.filters(f)
+        let own = Self.kind(f)
+        let kind = hint ?? own
+        let filters = hint?.filters ?? Self.filters(f)
+        let members = hint == nil || hint == own ? "" : "members' data \(kind) (the block's bytes read as \(own)); "
         // Nearly uniform bytes: a fast trial on a sample says whether anything is there to find.
-        if f.order0 > 7.9 && f.order2 > 7.5 && filters == [.none] {
+        if kind == .noise {
             if trialSize(Choice(descriptor: LZ77ArithCodec.descriptor, level: 1, filter: .none), raw, prefix: 1 << 16) >= 0.98 {
-                return plan(Choice(descriptor: StoreCodec.descriptor, level: 0, filter: .none), "incompressible: order-0 \(fmt(f.order0)) bits/byte, lz77 -1 trial saves < 2%")
+                return plan(Choice(descriptor: StoreCodec.descriptor, level: 0, filter: .none), members + "incompressible: order-0 \(fmt(f.order0)) bits/byte, lz77 -1 trial saves < 2%")
             }
         }
         if level >= 3 {
-            return strongest(raw, f, filters)
+            return strongest(raw, f, filters, text: hint.map { $0 == .text } ?? f.looksLikeText, note: members)
         }
         // Levels measured in docs/AUTO.md: the fastest that stay near the strongest.
         let lzLevel = level == 1 ? 3 : 5
-        if let first = filters.first, first != .none {
+        switch kind {
+        case .x86:
             // x86 code: LZ with the call transform (xz's recipe).
-            if first == .x86 {
-                return plan(Choice(descriptor: LZ77ArithCodec.descriptor, level: lzLevel, filter: .x86),
-                            "x86 signature: \(fmt(f.callsPerKiB)) E8/KiB, \(Int(f.callPlausible * 100))% plausible")
-            }
+            return plan(Choice(descriptor: LZ77ArithCodec.descriptor, level: lzLevel, filter: .x86),
+                        members + "x86 signature: \(fmt(f.callsPerKiB)) E8/KiB, \(Int(f.callPlausible * 100))% plausible")
+        case .delta(let stride):
             // Numbers: bwt's run model over the deltas (its context-mixing levels cost
             // ten times the time on such high-entropy residues for 1-2% less).
-            return plan(Choice(descriptor: BWTCodec.descriptor, level: 5, filter: first),
-                        "stride \(f.stride): deltas \(fmt(f.deltaBits)) bits/byte vs \(fmt(f.sampleBits))")
-        }
-        if f.looksLikeText {
+            return plan(Choice(descriptor: BWTCodec.descriptor, level: 5, filter: .delta(stride: stride)),
+                        members + "stride \(stride): deltas \(fmt(f.deltaBits)) bits/byte vs \(fmt(f.sampleBits))")
+        case .text:
             // PPM order 5 beats bwt on texts up to a few MiB and is faster; bwt wins on larger ones.
             if level >= 2 && raw.count <= 2 << 20 {
                 return plan(Choice(descriptor: PPMCodec.descriptor, level: 5, filter: .none),
-                            "text: \(Int(f.textShare * 100))% text bytes, order-2 \(fmt(f.order2)) bits/byte, block up to 2 MiB")
+                            members + "text: \(Int(f.textShare * 100))% text bytes, order-2 \(fmt(f.order2)) bits/byte, block up to 2 MiB")
             }
             return plan(Choice(descriptor: BWTCodec.descriptor, level: level == 1 ? 5 : 7, filter: .none),
-                        "text: \(Int(f.textShare * 100))% text bytes, order-2 \(fmt(f.order2)) bits/byte")
+                        members + "text: \(Int(f.textShare * 100))% text bytes, order-2 \(fmt(f.order2)) bits/byte")
+        case .binary, .noise:
+            return plan(Choice(descriptor: LZ77ArithCodec.descriptor, level: level == 1 ? 3 : 6, filter: .none),
+                        members + "binary: order-0 \(fmt(f.order0)), order-2 \(fmt(f.order2)) bits/byte")
         }
-        return plan(Choice(descriptor: LZ77ArithCodec.descriptor, level: level == 1 ? 3 : 6, filter: .none),
-                    "binary: order-0 \(fmt(f.order0)), order-2 \(fmt(f.order2)) bits/byte")
     }
 
     /// Level 3: trial-codes the candidates on a prefix and takes the smallest.
-    private func strongest(_ raw: UnsafeRawBufferPointer, _ f: Features, _ filters: [BlockFilter]) -> SqzCompressor.BlockPlan {
+    private func strongest(_ raw: UnsafeRawBufferPointer, _ f: Features, _ filters: [BlockFilter],
+                           text: Bool, note: String) -> SqzCompressor.BlockPlan {
         var candidates: [Choice] = []
         for filter in filters {
             candidates.append(Choice(descriptor: LZ77ArithCodec.descriptor, level: 9, filter: filter))
             candidates.append(Choice(descriptor: BWTCodec.descriptor, level: 9, filter: filter))
         }
         // PPM wins on small texts; its order-5 model is what the reports show best there.
-        if f.looksLikeText { candidates.append(Choice(descriptor: PPMCodec.descriptor, level: 5, filter: .none)) }
+        if text { candidates.append(Choice(descriptor: PPMCodec.descriptor, level: 5, filter: .none)) }
         // Context mixing is the strongest model we have on nearly everything (docs/CM.md),
         // at a tenth of lz77's speed: the strongest level weighs it too, with the detected
         // filter and, when there is one, without: cm's record contexts can see a table's
@@ -180,7 +229,7 @@ public struct AutoSelector: Sendable {
             why.append("\(c.descriptor.name) -\(c.level)\(c.filter == .none ? "" : "+\(c.filter)") \(fmt(r * 8))")
             if r < bestSize { best = c; bestSize = r }
         }
-        return plan(best, "trial on \(SqzFormat.sizeText(Swift.min(prefix, raw.count))): " + why.joined(separator: ", ") + " bits/byte")
+        return plan(best, note + "trial on \(SqzFormat.sizeText(Swift.min(prefix, raw.count))): " + why.joined(separator: ", ") + " bits/byte")
     }
 
     /// Coded size / raw size of the first `prefix` bytes under a candidate (1 when coding fails).

@@ -41,6 +41,11 @@ public struct FrameSummary: Sendable, Equatable {
         return s
     }
 
+    /// Codec and level as a user names them: `lz77 -6`, or `auto:2` for auto mode.
+    public var method: String {
+        codecName == AutoSelector.name ? "\(codecName):\(levelLabel)" : "\(codecName) -\(levelLabel)"
+    }
+
     /// Compressed size / raw size.
     public var ratio: Double { rawBytes == 0 ? 0 : Double(frameBytes) / Double(rawBytes) }
 }
@@ -181,9 +186,10 @@ public struct SqzCompressor: Sendable {
         var storedNamesStore = false
     }
 
-    /// The plan for one block: the fixed codec with the filter setting, or what auto chooses.
-    func plan(_ raw: UnsafeRawBufferPointer, codec: any Codec) -> BlockPlan {
-        if let auto { return auto.choose(raw) }
+    /// The plan for one block: the fixed codec with the filter setting, or what auto
+    /// chooses (told the class of the block's data when the caller knows it).
+    func plan(_ raw: UnsafeRawBufferPointer, codec: any Codec, kind: AutoSelector.Kind? = nil) -> BlockPlan {
+        if let auto { return auto.choose(raw, hint: kind) }
         return BlockPlan(descriptorID: descriptor.id, level: level, codec: codec,
                          filter: filter?.resolve(raw) ?? .none)
     }
@@ -243,11 +249,13 @@ public struct SqzCompressor: Sendable {
         return h
     }
 
-    /// Codes `count` blocks, each planned from its own bytes only, so the
-    /// output is the same for any number of threads.
-    func encodeBatch(_ raws: [[UInt8]], count: Int, codec: any Codec) -> [Result<BlockPayload, CodecError>] {
+    /// Codes `count` blocks, each planned from its own bytes (and its kind in
+    /// `kinds`, when given) only, so the output is the same for any number of threads.
+    func encodeBatch(_ raws: [[UInt8]], count: Int, codec: any Codec,
+                     kinds: [AutoSelector.Kind?] = []) -> [Result<BlockPayload, CodecError>] {
         let one: @Sendable (Int) -> Result<BlockPayload, CodecError> = { i in
-            let p = raws[i].withUnsafeBytes { plan($0, codec: codec) }
+            let kind = i < kinds.count ? kinds[i] : nil
+            let p = raws[i].withUnsafeBytes { plan($0, codec: codec, kind: kind) }
             return Self.encodeBlock(raws[i], plan: p)
         }
         if count == 1 { return [one(0)] }

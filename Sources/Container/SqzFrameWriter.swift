@@ -29,9 +29,16 @@ public struct SqzFrameWriter {
     public private(set) var summary: FrameSummary
     public private(set) var blocks: [BlockLocation] = []
     private var raws: [[UInt8]]
-    /// Full blocks waiting in `raws`, and the bytes in the one being filled.
+    /// The class of each waiting block's data, as `blockKind` was when it was cut.
+    private var kinds: [AutoSelector.Kind?] = []
+    /// Full blocks waiting in `raws`, their bytes, and the bytes in the one being filled.
     private var filled = 0
+    private var waitingBytes = 0
     private var current = 0
+    /// In auto mode, what the block being filled holds, when the caller knows it
+    /// better than the block's bytes tell (an archive's members, without their tar
+    /// headers): auto then codes the block for that kind (`AutoSelector.choose`).
+    public var blockKind: AutoSelector.Kind?
     private var content = CRC32()
     private let codec: any Codec
     private var started = false
@@ -54,7 +61,10 @@ public struct SqzFrameWriter {
     }
 
     /// Raw bytes taken so far (coded or still waiting in a block).
-    public var rawBytesAccepted: Int64 { summary.rawBytes + Int64(filled * compressor.blockSize + current) }
+    public var rawBytesAccepted: Int64 { summary.rawBytes + Int64(waitingBytes + current) }
+
+    /// Raw bytes in the block being filled.
+    public var blockBytes: Int { current }
 
     private mutating func startIfNeeded<K: ByteSink>(_ sink: inout K) throws(SqzError) {
         guard !started else { return }
@@ -110,9 +120,24 @@ public struct SqzFrameWriter {
         return got == want
     }
 
-    private mutating func blockFilled<K: ByteSink>(_ sink: inout K) throws(SqzError) {
+    /// Ends the block being filled here, shorter than the block size (an archive
+    /// starts a new block where its members change kind); nothing when it is empty.
+    public mutating func endBlock<K: ByteSink>(to sink: inout K) throws(SqzError) {
+        guard current > 0 else { return }
+        raws[filled].removeLast(compressor.blockSize - current)
+        try blockFilled(&sink)
+    }
+
+    /// The block being filled joins those waiting to be coded.
+    private mutating func queueBlock() {
+        if kinds.count <= filled { kinds.append(blockKind) } else { kinds[filled] = blockKind }
+        waitingBytes += current
         filled += 1
         current = 0
+    }
+
+    private mutating func blockFilled<K: ByteSink>(_ sink: inout K) throws(SqzError) {
+        queueBlock()
         if filled == compressor.threads {
             try flush(count: filled, to: &sink)
         } else if raws.count == filled {
@@ -136,9 +161,9 @@ public struct SqzFrameWriter {
                 // No references: no section (size 0), not an empty one.
                 sections.append(block.references.isEmpty ? [] : LongRangeReferenceSection.encode(block.references))
             }
-            records = compressor.encodeBatch(residuals, count: count, codec: codec)
+            records = compressor.encodeBatch(residuals, count: count, codec: codec, kinds: kinds)
         } else {
-            records = compressor.encodeBatch(raws, count: count, codec: codec)
+            records = compressor.encodeBatch(raws, count: count, codec: codec, kinds: kinds)
         }
         for i in 0..<count {
             let record: SqzCompressor.BlockPayload
@@ -175,7 +200,12 @@ public struct SqzFrameWriter {
             summary.rawBytes += Int64(raws[i].count)
             summary.frameBytes += Int64(size)
         }
+        // Blocks ended early are refilled from the start: back to full size.
+        for i in 0..<count where raws[i].count < compressor.blockSize {
+            raws[i].append(contentsOf: repeatElement(0, count: compressor.blockSize - raws[i].count))
+        }
         filled = 0
+        waitingBytes = 0
     }
 
     /// Codes what is left and writes the end marker.
@@ -183,8 +213,7 @@ public struct SqzFrameWriter {
         try startIfNeeded(&sink)
         if current > 0 {
             raws[filled].removeLast(compressor.blockSize - current)
-            filled += 1
-            current = 0
+            queueBlock()
         }
         if filled > 0 { try flush(count: filled, to: &sink) }
         var end: [UInt8] = [SqzFormat.Tag.end.rawValue]

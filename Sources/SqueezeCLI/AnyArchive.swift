@@ -23,7 +23,7 @@ enum ArchiveSummary {
         switch self {
         case .sqz(let s):
             let frames = s.frames > 1 ? "\(English.count(s.frames, "frame")), " : ""
-            return "\(s.codecName) -\(s.levelLabel), \(frames)\(English.count(s.blocks, "block"))"
+            return "\(s.method), \(frames)\(English.count(s.blocks, "block"))"
         case .foreign(let s):
             return s.format.rawValue + (s.members.map { ", " + English.count($0, s.format.memberName) } ?? "")
         }

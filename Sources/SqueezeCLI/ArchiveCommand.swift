@@ -36,12 +36,18 @@ struct ArchiveCommand: ParsableCommand {
             links are stored as links, files with several names once and then as hard links. \
             The output is written to a temporary file renamed into place when complete, and is \
             never part of what it archives.
+
+            Without -a, archives use auto (auto:2; -1 or -3 for auto:1 or auto:3): every member \
+            of 64 KiB or more is classed by its own data (text, x86 code, numbers, binary, \
+            already compressed) and starts a new block where the kind changes, and each block \
+            gets the codec and filter for its kind (`squeeze list -v` shows them). Name a codec \
+            for one codec throughout: `-a lz77` extracts several times faster, text especially.
             """,
             aliases: ["a"])
 
-        @Option(name: [.customShort("a"), .long], help: ArgumentHelp("Codec (see `squeeze algos`).", valueName: "algo"))
+        @Option(name: [.customShort("a"), .long], help: ArgumentHelp("Codec (see `squeeze algos`; default: auto).", valueName: "algo"))
         var algo: String?
-        @Option(name: .long, help: ArgumentHelp("Level of the codec; -N is the same.", valueName: "level"))
+        @Option(name: .long, help: ArgumentHelp("Level of the codec (auto: 1-3); -N is the same.", valueName: "level"))
         var level: String?
         @Option(name: [.customShort("B"), .customLong("block-size")], help: ArgumentHelp("Raw bytes per block, e.g. 1M (default: per codec).", valueName: "size"))
         var blockSize: String?
@@ -72,7 +78,15 @@ struct ArchiveCommand: ParsableCommand {
         }
 
         func run() throws {
-            let compressor = try Compress.makeCompressor(algo: algo, level: level, blockSize: blockSize, memory: memory,
+            if algo == nil, let level, !AutoSelector.levels.map(String.init).contains(level) {
+                throw UsageError("archives use -a auto unless a codec is named, and auto's levels are "
+                    + "\(AutoSelector.levels.lowerBound)-\(AutoSelector.levels.upperBound) (-1 fastest, -3 strongest); "
+                    + "for a codec's level, name the codec: -a lz77 -\(level)", Self.self)
+            }
+            if algo == nil, memory != nil {
+                throw UsageError("--mem is for one codec; name it with -a (archives use auto otherwise)", Self.self)
+            }
+            let compressor = try Compress.makeCompressor(algo: algo ?? AutoSelector.name, level: level, blockSize: blockSize, memory: memory,
                                                          threads: threads, quiet: quiet, long: long, command: Self.self)
             var cwd = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             guard getcwd(&cwd, cwd.count) != nil else { throw FileError("cannot read the current directory") }
@@ -110,7 +124,7 @@ struct ArchiveCommand: ParsableCommand {
                     let f = summary.frame
                     let pct = f.rawBytes == 0 ? 0 : 100 * Double(summary.fileBytes) / Double(f.rawBytes)
                     Terminal.errorLine("\(output): \(English.count(summary.members, "member")), \(f.rawBytes) => \(summary.fileBytes) bytes "
-                        + "(\(Format.fixed(pct, 2))%), \(f.codecName) -\(f.levelLabel), \(English.count(f.blocks, "block"))"
+                        + "(\(Format.fixed(pct, 2))%), \(f.method), \(English.count(f.blocks, "block"))"
                         + (f.storedBlocks > 0 ? " (\(f.storedBlocks) stored)" : ""))
                 }
             } catch {
@@ -226,7 +240,8 @@ struct ArchiveCommand: ParsableCommand {
             let stored = file.blocks.filter(\.stored).count
             let ratio = raw == 0 ? 0 : 100 * Double(file.fileSize) / Double(raw)
             print("\(English.count(members.count, "member")), \(raw) bytes of tar in \(file.fileSize) bytes (\(Format.fixed(ratio, 2))%), "
-                + "\(file.decoder.descriptor.name) -\(file.decoder.descriptor.label(forLevel: Int(file.decoder.header.level))), "
+                + (file.decoder.header.isAuto ? "\(AutoSelector.name):\(file.decoder.header.level), "
+                    : "\(file.decoder.descriptor.name) -\(file.decoder.descriptor.label(forLevel: Int(file.decoder.header.level))), ")
                 + "\(English.count(file.blocks.count, "block")) of \(Format.bytes(Int64(file.decoder.header.blockSize)))"
                 + (stored > 0 ? ", \(stored) stored (incompressible)" : "")
                 + (file.index == nil ? "; no index (decoded to list)" : ""))

@@ -262,7 +262,7 @@ struct Compress: ParsableCommand {
                                 + "\(b.filter == .none ? "" : " + \(b.filter)") (\(b.reason))")
                         }
                     }
-                    return (s.rawBytes, s.frameBytes, "\(s.codecName) -\(s.levelLabel), \(English.count(s.blocks, "block"))")
+                    return (s.rawBytes, s.frameBytes, "\(s.method), \(English.count(s.blocks, "block"))")
                 case .foreign(let f, let level):
                     let s = try f.compress(level: level, from: source, to: &sink, pledgedSize: input.size) {
                         progress.update($0.uncompressedBytes)

@@ -55,7 +55,7 @@ struct SqueezeTool: ParsableCommand {
             Glibc.exit(141)
         } catch let error as UsageError {
             Terminal.errorLine("Error: \(error.message)\nUsage: \(usageString(for: error.command))\n"
-                + "  See 'squeeze \(error.command._commandName) --help' for more information.")
+                + "  See 'squeeze \(commandPath(error.command)) --help' for more information.")
             Glibc.exit(2)
         } catch let error as ExitCode {
             Glibc.exit(error.rawValue)
@@ -72,6 +72,16 @@ struct SqueezeTool: ParsableCommand {
             Glibc.exit(code == .validationFailure ? 2 : 1)
         }
     }
+}
+
+/// A subcommand's name as typed after `squeeze`: `archive create`, not `create`.
+func commandPath(_ command: ParsableCommand.Type, under parent: ParsableCommand.Type = SqueezeTool.self) -> String {
+    for sub in parent.configuration.subcommands {
+        if sub == command { return sub._commandName }
+        let inner = commandPath(command, under: sub)
+        if !inner.isEmpty { return sub._commandName + " " + inner }
+    }
+    return parent == SqueezeTool.self ? command._commandName : ""
 }
 
 /// A usage error that belongs to one subcommand: printed with that

@@ -113,6 +113,48 @@ import SqueezeKit
         #expect(writer.blocks.count == 13)
     }
 
+    /// Blocks ended early (where an archive's members change kind) decode like full
+    /// ones, and a block's kind, when given, is what auto codes it for: text with
+    /// tar-like runs of zeros reads as binary by its own bytes, as text when told.
+    @Test func blocksEndedEarlyDecodeAndAutoFollowsTheBlocksKind() throws {
+        var text: [UInt8] = []
+        for i in 0..<3000 { text += Array("line \(i): the quick brown fox jumps over the lazy dog \(i * 7919 % 1000)\n".utf8) }
+        var tarLike: [UInt8] = []
+        for start in stride(from: 0, to: text.count, by: 10_000) {
+            tarLike += [UInt8](repeating: 0, count: 700) + text[start..<min(start + 10_000, text.count)]
+        }
+        let c = try SqzCompressor(autoLevel: 2, blockSize: 1 << 20, threads: 2)
+        func frame(kind: AutoSelector.Kind?, cutAt cuts: [Int]) throws -> ([UInt8], SqzFrameWriter) {
+            var writer = SqzFrameWriter(c)
+            var sink = MemorySink()
+            writer.blockKind = kind
+            var at = 0
+            for cut in cuts + [tarLike.count] {
+                try tarLike[at..<cut].withUnsafeBytes { try writer.write($0, to: &sink) }
+                #expect(writer.blockBytes == cut - at)
+                try writer.endBlock(to: &sink)
+                #expect(writer.blockBytes == 0 && writer.rawBytesAccepted == Int64(cut))
+                at = cut
+            }
+            try writer.endBlock(to: &sink)  // nothing to end: no empty block
+            _ = try writer.finish(to: &sink)
+            return (sink.bytes, writer)
+        }
+        let cuts = [1000, 50_000, 50_001, 120_000]
+        for kind in [nil, AutoSelector.Kind.text] {
+            let (bytes, writer) = try frame(kind: kind, cutAt: cuts)
+            #expect(writer.blocks.map(\.rawSize) == [1000, 49_000, 1, 69_999, tarLike.count - 120_000])
+            var out = MemorySink()
+            _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(bytes), to: &out, threads: 2)
+            #expect(out.bytes == tarLike)
+            // The block from 50,001 to 120,000: ppm when told it is text, lz77 by its own bytes.
+            let codecs = writer.summary.blockList.map(\.codec)
+            #expect(codecs[3] == (kind == .text ? "ppm" : "lz77"), "\(writer.summary.blockList.map { "\($0.codec) \($0.reason)" })")
+        }
+        #expect(tarLike.withUnsafeBytes { AutoSelector.kind(AutoSelector.features($0)) } == .binary)
+        #expect(text.withUnsafeBytes { AutoSelector.kind(AutoSelector.features($0)) } == .text)
+    }
+
     @Test func decodingOnSeveralThreadsGivesTheSameOutputAndTheSameErrors() throws {
         let content = (0..<120_000).map { UInt8(truncatingIfNeeded: ($0 * $0) >> 7) }
         let c = try SqzCompressor(descriptor: CodecRegistry.standard.named("lz77")!, blockSize: 4096)

@@ -259,6 +259,50 @@ private func makeTree(_ root: String) throws {
         #expect(used < total, "one member decoded \(used) of \(total) blocks")
     }
 
+    /// Auto archives class each member by its own data and start a block where the
+    /// kind changes, so text, noise and samples each get their codec and filter; the
+    /// same archive for any -T.
+    @Test func autoStartsABlockWhereMembersChangeKind() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        let make = try shell("""
+            set -e; mkdir -p t
+            seq 1 40000 > t/a-text
+            head -c 100000 /dev/urandom > t/b-random
+            python3 -c "import struct,sys; sys.stdout.buffer.write(b''.join(struct.pack('<h', (i*37)%2000-1000) for i in range(60000)))" > t/c-samples
+            seq 50000 90000 > t/d-text
+            printf 'small' > t/e-note
+            """, in: dir)
+        #expect(make.status == 0, "\(make.stderr)")
+        for threads in ["1", "2"] {
+            let c = try run(["archive", "create", "-a", "auto", "-T", threads, "auto\(threads).tar.sqz", "t"], in: dir)
+            #expect(c.status == 0, "\(c.stderr)")
+        }
+        #expect(try TestFiles.read("\(dir)/auto1.tar.sqz") == TestFiles.read("\(dir)/auto2.tar.sqz"))
+        let l = try run(["list", "-v", "auto1.tar.sqz"], in: dir)
+        #expect(l.status == 0, "\(l.stderr)")
+        let rows = l.stdoutText.split(separator: "\n").filter { $0.firstMatch(of: /^\s*\d+\s+\d+\s+\d+\s/) != nil }
+        let codecs = rows.map { $0.split(separator: " ", omittingEmptySubsequences: true)[3] }
+        #expect(codecs == ["ppm", "store", "bwt", "ppm"], "\(l.stdoutText)")
+        #expect(rows.count == 4 && rows[2].contains("delta:2"), "\(l.stdoutText)")
+        try fm.createDirectory(atPath: "\(dir)/x", withIntermediateDirectories: false)
+        let x = try run(["archive", "extract", "auto1.tar.sqz", "-C", "x"], in: dir)
+        #expect(x.status == 0, "\(x.stderr)")
+        for f in ["a-text", "b-random", "c-samples", "d-text", "e-note"] {
+            #expect(try TestFiles.read("\(dir)/x/t/\(f)") == TestFiles.read("\(dir)/t/\(f)"), "\(f)")
+        }
+        let piped = try shell("squeeze -dc auto1.tar.sqz | tar -tf - | wc -l", in: dir)
+        #expect(piped.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "6", "\(piped.stdoutText) \(piped.stderr)")
+        // Auto is the default; a level beyond auto's asks for the codec to be named.
+        let byDefault = try run(["archive", "create", "-v", "default.tar.sqz", "t"], in: dir)
+        #expect(byDefault.status == 0 && byDefault.stderr.contains("auto:2, 4 blocks"), "\(byDefault.stderr)")
+        #expect(try TestFiles.read("\(dir)/default.tar.sqz") == TestFiles.read("\(dir)/auto1.tar.sqz"))
+        let nine = try run(["archive", "create", "-9", "nine.tar.sqz", "t"], in: dir)
+        #expect(nine.status == 2 && nine.stderr.contains("-a lz77 -9") && nine.stderr.contains("squeeze archive create --help"), "\(nine.stderr)")
+        #expect(!fm.fileExists(atPath: "\(dir)/nine.tar.sqz"))
+        let listed = try run(["archive", "list", "default.tar.sqz"], in: dir)
+        #expect(listed.stdoutText.contains("auto:2, 4 blocks"), "\(listed.stdoutText)")
+    }
+
     @Test func listReadsOnlyTheIndexAndShowsStoredBlocks() throws {
         let dir = try SqueezeCommand.temporaryDirectory()
         let r = try shell("mkdir t && head -c 300000 /dev/urandom > t/random && seq 1 100000 > t/text && "
