@@ -65,17 +65,23 @@ public enum AdaptiveArithmeticCoding {
         var decoder = RangeDecoder(input)
         if model <= 2 {
             try OrderKFrequencyModel.withModel(order: model, symbolCount: n) { (model) throws(CodecError) in
+                // Local copies keep the coder and model state in registers; the model
+                // (not copyable) is moved out and back, also when decoding fails.
                 var dec = decoder
                 var m = model
-                defer { decoder = dec; model = m }
+                var failure: CodecError?
                 for i in 0..<n {
                     let ctx = m.currentContext()
-                    let (offset, width) = try dec.decodeScaledTarget(total: AdaptiveFrequencyModel.total(ctx))
-                    let (s, cum, freq) = AdaptiveFrequencyModel.symbol(atOffset: offset, width: width, in: ctx)
+                    let target: (offset: UInt64, width: UInt64)
+                    do throws(CodecError) { target = try dec.decodeScaledTarget(total: AdaptiveFrequencyModel.total(ctx)) } catch { failure = error; break }
+                    let (s, cum, freq) = AdaptiveFrequencyModel.symbol(atOffset: target.offset, width: target.width, in: ctx)
                     dec.consume(cumulative: cum, frequency: freq)
                     destination[i] = UInt8(truncatingIfNeeded: s)
                     m.update(s, in: ctx)
                 }
+                model = m
+                decoder = dec
+                if let failure { throw failure }
             }
         } else {
             try ContextMixingModel.withModel(orders: mixedOrders(model: model)) { (m) throws(CodecError) in

@@ -19,7 +19,7 @@ import Darwin
 /// the bit by 1/(n + 1.5) until n reaches `countLimit`, so young contexts learn
 /// fast and old ones average. Order 0 and 1 are direct tables; higher orders
 /// hash (context, high nibble) to buckets of 16 counters, one per partial nibble.
-public struct ContextMixingModel {
+public struct ContextMixingModel: ~Copyable {
     public let orders: [Int]
     @usableFromInline let inputCount: Int
     @usableFromInline let tables: [UnsafeMutablePointer<UInt32>]
@@ -60,7 +60,6 @@ public struct ContextMixingModel {
             tables.append(p)
         }
         var model = ContextMixingModel(orders: orders, tables: tables)
-        defer { model.release() }
         return try body(&model)
     }
 
@@ -109,7 +108,7 @@ public struct ContextMixingModel {
         LargeAllocation.tryAllocate(UInt32.self, count: count)
     }
 
-    func release() {
+    deinit {
         for (k, p) in zip(orders, tables) { LargeAllocation.deallocate(p, count: Self.tableSize(order: k)) }
         tablePointers.deallocate(); orderOf.deallocate(); weights.deallocate()
         index.deallocate(); stretched.deallocate(); contextHash.deallocate(); bucket.deallocate()

@@ -3,8 +3,9 @@
 /// direct (256^k of them) but their counts are created on first use, so an
 /// order-2 model only pays for the contexts that occur.
 ///
-/// Unsafe storage lives only inside `withModel`, which frees it on return.
-public struct OrderKFrequencyModel {
+/// Unsafe storage lives only inside `withModel`; the model cannot be copied
+/// out of it, and frees its storage when it ends.
+public struct OrderKFrequencyModel: ~Copyable {
     public let order: Int
     /// Context number → slot + 1 (0 = not yet created).
     @usableFromInline let slotOfContext: UnsafeMutablePointer<UInt32>
@@ -27,11 +28,12 @@ public struct OrderKFrequencyModel {
         let contexts = 1 << (8 * order)
         let slots = Swift.max(1, Swift.min(contexts, symbolCount + 1))
         var model = OrderKFrequencyModel(order: order, contexts: contexts, slots: slots)
-        defer {
-            model.slotOfContext.deallocate()
-            model.cells.deallocate()
-        }
         return try body(&model)
+    }
+
+    deinit {
+        slotOfContext.deallocate()
+        cells.deallocate()
     }
 
     init(order: Int, contexts: Int, slots: Int) {
