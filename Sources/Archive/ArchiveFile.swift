@@ -82,6 +82,18 @@ public final class ArchiveFile {
 
     deinit { close(fd) }
 
+    /// What each block used (codec, level, filter), read from the block headers
+    /// the index points to; no payload is read or decoded.
+    public func blockInfos() throws(ArchiveError) -> [BlockInfo] {
+        var out: [BlockInfo] = []
+        out.reserveCapacity(blocks.count)
+        for (i, b) in blocks.enumerated() {
+            let head = try Self.read(fd, at: b.frameOffset, count: Swift.min(SqzBlockDecoder.maxHeaderBytes, b.recordSize))
+            do { out.append(try decoder.describe(headerBytes: head, index: i + 1)) } catch { throw .container(error) }
+        }
+        return out
+    }
+
     static func read(_ fd: Int32, at offset: Int64, count: Int) throws(ArchiveError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var got = 0

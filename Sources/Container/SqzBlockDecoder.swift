@@ -101,6 +101,18 @@ public struct SqzBlockDecoder: Sendable {
                              rawSize: block.rawSize, stored: tag == .stored)
     }
 
+    /// What a block used (codec, level, filter) and its sizes, from the first bytes of
+    /// its record as for `locate`, without its payload (`archive list -v`).
+    public func describe(headerBytes: [UInt8], index: Int) throws(SqzError) -> BlockInfo {
+        var reader = BufferedReader(MemorySource(headerBytes))
+        guard let tagByte = try reader.readByte() else { throw .truncated("before block \(index)") }
+        guard let tag = SqzFormat.Tag(rawValue: tagByte), tag != .end else {
+            throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
+        }
+        let block = try decompressor.readBlockHeader(&reader, tag: tag, index: index, frame: header)
+        return decompressor.blockInfo(block, stored: tag == .stored, index: index, frame: header)
+    }
+
     /// The fields of an end marker, from its tag byte on; checks its CRC32.
     public func endMarker(_ bytes: [UInt8]) throws(SqzError) -> (rawSize: UInt64, blocks: UInt64, contentCRC: UInt32) {
         var reader = BufferedReader(MemorySource(bytes))

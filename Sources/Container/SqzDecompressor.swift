@@ -199,14 +199,7 @@ public struct SqzDecompressor: Sendable {
                 if decode, header.version >= SqzFormat.version2, codecs[block.codecKey(frame: header)] == nil {
                     codecs[block.codecKey(frame: header)] = try blockCodec(block, index: index, memoryLimit: memoryLimit)
                 }
-                if recordBlocks {
-                    let d = registry.withID(block.codecID ?? header.codecID)
-                    let lv = block.level ?? Int(header.level)
-                    summary.blockList.append(BlockInfo(
-                        index: index, rawSize: block.rawSize, payloadSize: block.payloadSize, stored: tag == .stored,
-                        codec: tag == .stored ? "store" : d?.name ?? "?", level: tag == .stored ? "" : d?.label(forLevel: lv) ?? String(lv),
-                        filter: block.filter))
-                }
+                if recordBlocks { summary.blockList.append(blockInfo(block, stored: tag == .stored, index: index, frame: header)) }
                 summary.blocks += 1
                 summary.rawBytes += Int64(block.rawSize)
                 if tag == .stored { summary.storedBlocks += 1 }
@@ -281,6 +274,15 @@ public struct SqzDecompressor: Sendable {
         var checkedAfterRebuild = false
 
         func codecKey(frame: FrameHeader) -> Int { Int(codecID ?? frame.codecID) << 8 | (level ?? Int(frame.level)) }
+    }
+
+    /// What a block's header says it holds and used: sizes, codec, level, filter.
+    func blockInfo(_ block: BlockHeader, stored: Bool, index: Int, frame header: FrameHeader) -> BlockInfo {
+        let d = registry.withID(block.codecID ?? header.codecID)
+        let lv = block.level ?? Int(header.level)
+        return BlockInfo(index: index, rawSize: block.rawSize, payloadSize: block.payloadSize, stored: stored,
+                         codec: stored ? "store" : d?.name ?? "?", level: stored ? "" : d?.label(forLevel: lv) ?? String(lv),
+                         filter: block.filter)
     }
 
     /// Reads the rest of a block header after its tag byte and checks every

@@ -214,6 +214,8 @@ struct ArchiveCommand: ParsableCommand {
             aliases: ["l"])
 
         @OptionGroup var memory: DecoderMemoryOption
+        @Flag(name: .shortAndLong, help: "Also list the blocks: sizes, and the codec, level and filter of each (from the block headers; nothing decoded).")
+        var verbose = false
         @Argument(help: ArgumentHelp("The archive.", valueName: "archive"))
         var archive: String
 
@@ -245,6 +247,13 @@ struct ArchiveCommand: ParsableCommand {
                 + "\(English.count(file.blocks.count, "block")) of \(Format.bytes(Int64(file.decoder.header.blockSize)))"
                 + (stored > 0 ? ", \(stored) stored (incompressible)" : "")
                 + (file.index == nil ? "; no index (decoded to list)" : ""))
+            guard verbose else { return }
+            let infos: [BlockInfo]
+            do { infos = try file.blockInfos() } catch { throw FileError("\(archive): \(error)") }
+            print("")
+            print(TextTable.render(header: ["block", "uncompressed", "compressed", "codec", "level", "filter"],
+                                   rows: infos.map { [String($0.index), String($0.rawSize), String($0.payloadSize),
+                                                      $0.codec, $0.level, $0.filter.description] }))
         }
 
         func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }

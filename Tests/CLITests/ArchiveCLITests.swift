@@ -301,6 +301,11 @@ private func makeTree(_ root: String) throws {
         #expect(!fm.fileExists(atPath: "\(dir)/nine.tar.sqz"))
         let listed = try run(["archive", "list", "default.tar.sqz"], in: dir)
         #expect(listed.stdoutText.contains("auto:2, 4 blocks"), "\(listed.stdoutText)")
+        // list -v adds each block's codec and filter, read from the block headers.
+        let verbose = try run(["archive", "list", "-v", "default.tar.sqz"], in: dir)
+        let blockRows = verbose.stdoutText.split(separator: "\n").filter { $0.firstMatch(of: /^\s*\d+\s+\d+\s+\d+\s+[a-z]/) != nil }
+        #expect(blockRows.map { $0.split(separator: " ", omittingEmptySubsequences: true)[3] } == ["ppm", "store", "bwt", "ppm"], "\(verbose.stdoutText)")
+        #expect(blockRows.count == 4 && blockRows[2].hasSuffix("delta:2"), "\(verbose.stdoutText)")
     }
 
     @Test func listReadsOnlyTheIndexAndShowsStoredBlocks() throws {
