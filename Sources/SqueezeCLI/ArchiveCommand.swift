@@ -37,15 +37,16 @@ struct ArchiveCommand: ParsableCommand {
             The output is written to a temporary file renamed into place when complete, and is \
             never part of what it archives.
 
-            Without -a, archives use auto (auto:2; -1 or -3 for auto:1 or auto:3): every member \
+            Without -a, archives use lz77 -6, as single files do. With -a auto, every member \
             of 64 KiB or more is classed by its own data (text, x86 code, numbers, binary, \
             already compressed) and starts a new block where the kind changes, and each block \
-            gets the codec and filter for its kind (`squeeze list -v` shows them). Name a codec \
-            for one codec throughout: `-a lz77` extracts several times faster, text especially.
+            gets the codec and filter for its kind (`squeeze archive list -v` shows them): \
+            smaller archives, but ppm and bwt blocks extract several times slower than lz77 \
+            and need more memory.
             """,
             aliases: ["a"])
 
-        @Option(name: [.customShort("a"), .long], help: ArgumentHelp("Codec (see `squeeze algos`; default: auto).", valueName: "algo"))
+        @Option(name: [.customShort("a"), .long], help: ArgumentHelp("Codec (see `squeeze algos`), or auto to choose per block.", valueName: "algo"))
         var algo: String?
         @Option(name: .long, help: ArgumentHelp("Level of the codec (auto: 1-3); -N is the same.", valueName: "level"))
         var level: String?
@@ -78,15 +79,7 @@ struct ArchiveCommand: ParsableCommand {
         }
 
         func run() throws {
-            if algo == nil, let level, !AutoSelector.levels.map(String.init).contains(level) {
-                throw UsageError("archives use -a auto unless a codec is named, and auto's levels are "
-                    + "\(AutoSelector.levels.lowerBound)-\(AutoSelector.levels.upperBound) (-1 fastest, -3 strongest); "
-                    + "for a codec's level, name the codec: -a lz77 -\(level)", Self.self)
-            }
-            if algo == nil, memory != nil {
-                throw UsageError("--mem is for one codec; name it with -a (archives use auto otherwise)", Self.self)
-            }
-            let compressor = try Compress.makeCompressor(algo: algo ?? AutoSelector.name, level: level, blockSize: blockSize, memory: memory,
+            let compressor = try Compress.makeCompressor(algo: algo, level: level, blockSize: blockSize, memory: memory,
                                                          threads: threads, quiet: quiet, long: long, command: Self.self)
             var cwd = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             guard getcwd(&cwd, cwd.count) != nil else { throw FileError("cannot read the current directory") }
