@@ -14,7 +14,8 @@
 /// Format: one variant byte — 0 raw bytes follow, 1 tANS block, 2 rANS
 /// block, 3 adaptive rANS block (layouts in `TANS`, `InterleavedRANS`,
 /// `AdaptiveRANS`), 4 one byte repeated (the byte follows) — then the block.
-/// A block that would not shrink is stored raw.
+/// A block that would not shrink is stored raw. A higher variant byte (a
+/// newer build's) is `.unsupported`.
 public struct ANSCodec: Codec {
     public enum Variant: UInt8, Sendable {
         case raw = 0, tans = 1, rans = 2, adaptive = 3, single = 4
@@ -76,7 +77,9 @@ public struct ANSCodec: Codec {
         guard originalCount >= 0 else { throw .invalidParameter("negative original size") }
         guard let first = input.first else { throw .truncated }
         let body = UnsafeRawBufferPointer(rebasing: input[1...])
-        guard let v = Variant(rawValue: first) else { throw .corrupt("unknown ans variant \(first)") }
+        guard let v = Variant(rawValue: first) else {
+            throw .unsupported("ans variant \(first) (this build reads 0–\(Variant.single.rawValue))")
+        }
         if v == .raw {
             guard body.count == originalCount else {
                 throw body.count < originalCount ? .truncated : .corrupt("raw ans block holds \(body.count) bytes, expected \(originalCount)")

@@ -4,6 +4,7 @@
 ///
 /// Format: one byte (the model number), then the range-coded stream; or the
 /// byte 255 and the raw block when coding would expand it (random data).
+/// Another model number (a newer build's) is `.unsupported`.
 public struct ArithCodec: Codec {
     public let model: Int
 
@@ -43,7 +44,10 @@ public struct ArithCodec: Codec {
             return
         }
         let model = Int(first)
-        guard AdaptiveArithmeticCoding.models.contains(model) else { throw .corrupt("unknown arith model \(model)") }
+        let models = AdaptiveArithmeticCoding.models
+        guard models.contains(model) else {
+            throw .unsupported("arith model \(model) (this build reads \(models.lowerBound)–\(models.upperBound) and \(Self.storedMarker), stored)")
+        }
         let written = try out.withUnsafeAppendingSpace(maxCount: originalCount) { (region) throws(CodecError) -> Int in
             guard originalCount > 0, let dst = region.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
             try AdaptiveArithmeticCoding.decode(body, model: model, count: originalCount, into: dst)

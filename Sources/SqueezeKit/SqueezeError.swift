@@ -16,7 +16,7 @@ public enum SqueezeError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncated(String)
     /// The compressed data is damaged; the message names the block and the check that failed.
     case corrupt(String)
-    /// The data names a format version, codec or level this build does not have.
+    /// The data names a format version, codec, level or payload format this build does not have.
     case unsupported(String)
     /// Decoding would need more memory than `limit` (pass a larger `memoryLimit:`).
     case memoryLimit(needed: Int, limit: Int, what: String)
@@ -55,6 +55,8 @@ public enum SqueezeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .empty: self = .truncated("the input is empty (not even a frame header)")
         case .truncated: self = .truncated(e.description)
         case .unsupportedVersion, .unknownCodec, .unsupportedLevel: self = .unsupported(e.description)
+        // A payload format a newer build wrote is not damage.
+        case .blockCorrupt(let b, .unsupported(let why)): self = .unsupported("block \(b): \(why)")
         case .headerCorrupt, .blockHeaderCorrupt, .blockCorrupt, .checksumMismatch, .endCorrupt,
              .contentChecksumMismatch, .trailingData, .limitExceeded:
             self = .corrupt(e.description)

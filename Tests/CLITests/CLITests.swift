@@ -270,6 +270,27 @@ private func listing(_ dir: String) throws -> [String] { try TestFiles.listing(d
         try expectRejected(h + block, "1 TiB block", message: "block 1: header corrupt: raw size 1099511627776")
     }
 
+    /// A payload naming an ans variant above those this build reads (as a newer
+    /// build might write): unsupported, with the file and block named, exit 1.
+    @Test func newerPayloadFormat() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        defer { try? fm.removeItem(atPath: dir) }
+        let r = try SqueezeCommand.run(["compress", "-a", "ans", "-c", "-"], in: dir,
+                                       input: Array(String(repeating: "squeeze me, squeeze me again! ", count: 20).utf8))
+        #expect(r.status == 0)
+        var a = r.stdout
+        // A 16-byte frame header, then the block's tag, raw and payload sizes (varints) and two CRC32s.
+        var at = 17
+        for _ in 0..<2 {
+            while a[at] >= 0x80 { at += 1 }
+            at += 1
+        }
+        at += 8
+        #expect(a[16] == 1 && a[at] == 1)  // a coded block, tANS
+        a[at] = 9
+        try expectRejected(a, "ans variant 9", message: "squeeze: bad.sqz: block 1: unsupported: ans variant 9 (this build reads 0–4)")
+    }
+
     @Test func unknownCodecAndVersion() throws {
         var h: [UInt8] = [0x89, 0x53, 0x51, 0x5A, 1, 99, 0, 0, 0, 0, 1, 0]
         try expectRejected(h + withUnsafeBytes(of: crc32(h).littleEndian, Array.init), "codec", message: "unknown codec id 99")

@@ -128,6 +128,25 @@ func collect(_ stream: AsyncThrowingStream<[UInt8], any Error>) async throws -> 
         }
     }
 
+    /// A block whose payload names a variant above those this build reads (a
+    /// newer build's) is unsupported, not corrupt, and the message names the block.
+    @Test func newerPayloadFormatIsUnsupported() throws {
+        var packed = try Squeeze.compress(Array(String(repeating: "squeeze me, squeeze me again! ", count: 20).utf8), codec: "ans")
+        // Version 1: a 16-byte frame header, then the tag, the raw and payload sizes (varints) and two CRC32s.
+        #expect(packed[4] == 1 && packed[16] == 1)  // version 1, a coded block
+        var at = 17
+        for _ in 0..<2 {
+            while packed[at] >= 0x80 { at += 1 }
+            at += 1
+        }
+        at += 8
+        #expect(packed[at] == 1)  // tANS
+        packed[at] = 9
+        #expect(throws: SqueezeError.unsupported("block 1: ans variant 9 (this build reads 0–4)")) {
+            try Squeeze.decompress(packed)
+        }
+    }
+
     @Test func memoryLimitIsTyped() throws {
         let packed = try Squeeze.compress(Generators.random(5000), codec: "bwt")
         do {

@@ -18,7 +18,8 @@ import Transforms
 /// times 2^29: 0 for `BWTRunModel` and the context-mixing model, 1 for
 /// `SecondRunModel`. Payloads from before format 1 hold the bare size, so
 /// they read as format 0. The model carries over from block to block within
-/// one payload, and every block must name the same format.
+/// one payload, and every block must name the same format. A payload whose
+/// first block names a format above 1 (a newer build's) is `.unsupported`.
 ///
 /// Sizes and speeds beside bzip2 -9 (`squeeze bench bwt`) are in
 /// docs/BLOCKSORT.md, not here, so that refreshing a figure touches no code.
@@ -166,6 +167,8 @@ public struct BWTCodec: Codec {
 
     /// The header word's bits from here up name the model's format; below is the block size.
     static let formatShift: UInt32 = 29
+    /// The highest format number this build reads (`SecondRunModel`'s); a payload naming a higher one is `.unsupported`.
+    static let newestFormat: UInt32 = 1
 
     /// 32 bits at probability ½, most significant first.
     static func codeRaw<C: BinaryCoder>(_ value: UInt32, _ coder: inout C) -> UInt32 {
@@ -213,6 +216,10 @@ public struct BWTCodec: Codec {
                 let primary = Int(Self.codeRaw(0, &decoder))
                 try decoder.finish()
                 guard header >> Self.formatShift == Model.format else {
+                    // A newer build may write a format this one lacks; a second format within a payload is damage.
+                    if done == 0, header >> Self.formatShift > Self.newestFormat {
+                        throw .unsupported("bwt payload format \(header >> Self.formatShift) (this build reads 0–\(Self.newestFormat))")
+                    }
                     throw .corrupt("BWT block at byte \(done) names model format \(header >> Self.formatShift), this payload's is \(Model.format)")
                 }
                 let n = Int(header & (1 << Self.formatShift - 1))

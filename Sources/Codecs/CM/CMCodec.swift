@@ -8,7 +8,8 @@
 /// block size, which the container stores, so encoder and decoder agree.
 /// With `--mem` smaller than the level's model for the block, the first byte
 /// is 0x80 | level and a second byte caps the tables (log2 of slots per
-/// context table); payloads without a cap are unchanged.
+/// context table); payloads without a cap are unchanged. A first byte naming
+/// a level above 9 (a newer build's) is `.unsupported`.
 ///
 /// Decoding bounds: exactly the declared raw size is written; the range
 /// decoder reads zeros past the end and counts them, so a truncated payload
@@ -88,6 +89,11 @@ public struct CMCodec: Codec {
         let capped = input[0] & Self.cappedFlag != 0
         let stored = Int(input[0] & ~Self.cappedFlag)
         guard stored == level else {
+            // Levels above 9 (or flags below 0x80) are for a newer build to define.
+            if stored > 9 {
+                throw .unsupported("cm payload header byte 0x\(String(input[0], radix: 16)) names level \(stored) "
+                    + "(this build reads levels 1–9, with 0x80 for a table cap)")
+            }
             throw .corrupt("cm payload names level \(stored), the frame level \(level)")
         }
         var cap: Int? = nil

@@ -112,14 +112,10 @@ public struct LZ77ArithCodec: Codec {
         if s.chooseContexts && trace == nil && input.count <= Self.sampleBytes {
             let mark = out.count
             var none: [LZ77ArithToken]?
-            var t = s
-            t.shortMatches = !s.shortMatches
-            var other = ByteBuffer()
-            try encode(input, into: &other, settings: t, trace: &none)
             try encode(input, into: &out, settings: s, trace: &none)
-            if other.count < out.count - mark {
+            if let other = try otherShortMatches(input, s, ifSmallerThan: out.count - mark) {
                 out.truncate(to: mark)
-                try other.withUnsafeBytes { (b) throws(CodecError) in out.append(contentsOf: b) }
+                try other.coded.withUnsafeBytes { (b) throws(CodecError) in out.append(contentsOf: b) }
             }
             return
         }
@@ -143,14 +139,22 @@ public struct LZ77ArithCodec: Codec {
             s.literalBits = best.lc
             s.positionBits = best.pb
             let plain = best.lc == settings.literalBits && best.pb == settings.positionBits ? reference : best.count
-            var t = s
-            t.shortMatches = !s.shortMatches
-            none = nil
-            var trial = ByteBuffer()
-            try encode(sample, into: &trial, settings: t, trace: &none)
-            if trial.count < plain { s = t }
+            if let other = try otherShortMatches(sample, s, ifSmallerThan: plain) { s = other.settings }
         }
         try encode(input, into: &out, settings: s, trace: &trace)
+    }
+
+    /// Level 9's trial of the other `shortMatches` setting: `input` coded under
+    /// `s` with `shortMatches` flipped, and those settings, if that comes to
+    /// fewer than `count` bytes (what `s` itself gave); else nil.
+    func otherShortMatches(_ input: UnsafeRawBufferPointer, _ s: Settings,
+                           ifSmallerThan count: Int) throws(CodecError) -> (settings: Settings, coded: ByteBuffer)? {
+        var t = s
+        t.shortMatches = !s.shortMatches
+        var none: [LZ77ArithToken]?
+        var coded = ByteBuffer()
+        try encode(input, into: &coded, settings: t, trace: &none)
+        return coded.count < count ? (t, coded) : nil
     }
 
     /// Bytes from a block's start that level 9 codes under each pair of contexts.

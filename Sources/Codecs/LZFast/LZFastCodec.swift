@@ -179,7 +179,9 @@ public struct LZFastCodec: Codec {
     public func decode(_ input: UnsafeRawBufferPointer, originalCount n: Int, into out: inout ByteBuffer) throws(CodecError) {
         guard n >= 0 else { throw .invalidParameter("negative original size") }
         guard let first = input.first else { throw .truncated }
-        guard let mode = Mode(rawValue: first) else { throw .corrupt("lzfast block mode \(first) unknown (0 raw, 1 single, 2 sequences)") }
+        guard let mode = Mode(rawValue: first) else {
+            throw .unsupported("lzfast block mode \(first) (this build reads 0 raw, 1 single, 2 sequences)")
+        }
         let body = UnsafeRawBufferPointer(rebasing: input[1...])
         switch mode {
         case .raw:

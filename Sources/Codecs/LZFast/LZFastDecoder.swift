@@ -76,7 +76,7 @@ enum LZFastDecoder {
             try TANS.decode(UnsafeRawBufferPointer(rebasing: b[pos..<(pos + length)]), count: count, into: dst)
             pos += length
         case nil:
-            throw .corrupt("lzfast \(what) stream kind \(kind) unknown (0 raw, 1 tANS, 2 single)")
+            throw .unsupported("lzfast \(what) stream kind \(kind) (this build reads 0 raw, 1 tANS, 2 single)")
         }
     }
 

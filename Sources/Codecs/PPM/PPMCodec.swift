@@ -8,10 +8,12 @@
 /// restarts on a full pool, 1 when it freezes (`PPMPoolPolicy`) — then the variant (`PPMVariant`
 /// raw value), the maximum order (1...16), the memory bound in MiB (UInt16,
 /// little-endian, 1...`maxMemoryMiB`), then the range-coded stream; or byte
-/// 0 = 255 followed by the raw block when modelling would expand it.
-/// An empty block codes to nothing. The encoder freezes; a block whose pool
-/// never filled codes the same under both policies and keeps marker 0, so
-/// blocks that fit their bound are written exactly as before the policy existed.
+/// 0 = 255 followed by the raw block when modelling would expand it. A
+/// marker or variant this build does not know (a newer build's) is
+/// `.unsupported`. An empty block codes to nothing. The encoder freezes; a
+/// block whose pool never filled codes the same under both policies and keeps
+/// marker 0, so blocks that fit their bound are written exactly as before the
+/// policy existed.
 public struct PPMCodec: Codec {
     public let order: Int
     /// Model memory bound in bytes (rounded up to whole MiB in the stream).
@@ -145,9 +147,15 @@ public struct PPMCodec: Codec {
             out.append(contentsOf: body)
             return
         }
-        guard let policy = PPMPoolPolicy(rawValue: first) else { throw .corrupt("unknown PPM block marker \(first)") }
+        guard let policy = PPMPoolPolicy(rawValue: first) else {
+            throw .unsupported("ppm block marker \(first) (this build reads 0–\(PPMPoolPolicy.allCases.count - 1) and \(PPMCodec.storedMarker), stored)")
+        }
         guard input.count >= PPMCodec.headerCount else { throw .truncated }
         guard input[1] == variant.rawValue else {
+            guard PPMVariant(rawValue: input[1]) != nil else {
+                let known = PPMVariant.allCases.map { "\($0.rawValue)" }.joined(separator: ", ")
+                throw .unsupported("ppm model variant \(input[1]) (this build reads \(known))")
+            }
             throw .corrupt("PPM stream of variant \(input[1]) given to the \(variant) decoder")
         }
         let order = Int(input[2])

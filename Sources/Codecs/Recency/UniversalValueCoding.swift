@@ -2,7 +2,8 @@
 /// universal codes of BitIO (Elias, IEEE Trans. IT-21, 1975; Apostolico & Fraenkel
 /// 1987 for Fibonacci), with an adaptive Rice code, or with an adaptive binary
 /// arithmetic coder over the γ-shaped decomposition of v (`GammaContextModel`).
-/// The selector is stored as the first payload byte, so any payload says how to read it.
+/// The selector is stored as the first payload byte, so any payload says how to read it;
+/// one above the last here (a newer build's) is `.unsupported`.
 public enum UniversalValueCoding: UInt8, Sendable, CaseIterable {
     case gamma = 1
     case delta = 2
@@ -74,7 +75,9 @@ public enum UniversalValueCoding: UInt8, Sendable, CaseIterable {
                                         name: String, into sink: inout Sink) throws(CodecError) {
         guard let first = input.first else { throw .truncated }
         guard let coding = UniversalValueCoding(rawValue: first) else {
-            throw .corrupt("\(name): unknown value coding \(first)")
+            // 0 was never a selector; numbers above the last are for a newer build.
+            guard first > Self.allCases.count else { throw .corrupt("\(name): unknown value coding \(first)") }
+            throw .unsupported("\(name) value coding \(first) (this build reads 1–\(Self.allCases.count))")
         }
         let body = UnsafeRawBufferPointer(rebasing: input[1...])
         switch coding {
