@@ -54,7 +54,7 @@ public struct AutoCodec: Codec {
         case .failure(let e): throw .corrupt("auto block: \(e)")
         }
         guard id != SqzFormat.autoCodecID, let d = registry.withID(id), d.levels.contains(level) else {
-            throw .corrupt("auto block names codec \(id) at level \(level), which this build does not have")
+            throw .unsupported("auto block names codec \(id) at level \(level), which this build does not have")
         }
         let start = out.count
         try d.make(level).decode(UnsafeRawBufferPointer(rebasing: input[at...]), originalCount: originalCount, into: &out)
