@@ -67,7 +67,10 @@ public struct ArchiveCreator {
                 // Auto mode: a member large enough to matter that is of another kind
                 // than the block being filled starts a block of its own.
                 var pending = 0
-                if cutsByKind && item.kind == .file && item.size >= Self.kindMemberBytes {
+                let classed = cutsByKind && item.kind == .file && item.size >= Self.kindMemberBytes
+                // When this member ends, the blocks after it are judged by their own bytes again.
+                defer { if classed { out.writer.followingBlockKind = nil } }
+                if classed {
                     pending = try readSome(fd, into: &buffer, limit: Int(Swift.min(Int64(buffer.count), item.size)), name: item.name)
                     let kind = buffer.withUnsafeBytes { AutoSelector.kind(AutoSelector.features(UnsafeRawBufferPointer(rebasing: $0[0..<Swift.min(pending, Self.kindSampleBytes)]))) }
                     if kind != out.writer.blockKind {
@@ -76,6 +79,8 @@ public struct ArchiveCreator {
                         }
                         out.writer.blockKind = kind
                     }
+                    // Blocks this member runs on into hold it too; those after it are judged by their bytes.
+                    out.writer.followingBlockKind = kind
                 }
                 let headerOffset = out.tarBytes
                 guard let entry = archive_entry_new() else { throw .library("libarchive: out of memory") }
@@ -137,7 +142,7 @@ public struct ArchiveCreator {
 }
 
 extension ArchiveCreator {
-    /// Auto mode's grouping (docs/ARCHIVE.md, "Auto mode"): members of at least
+    /// Auto mode's block cuts (docs/ARCHIVE.md, "Codecs, and auto in archives"): members of at least
     /// `kindMemberBytes` are classed by their first `kindSampleBytes`; one of
     /// another kind than the block being filled ends that block, if it holds at
     /// least `kindBlockBytes` (smaller members join the block they fall in).

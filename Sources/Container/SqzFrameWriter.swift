@@ -39,6 +39,10 @@ public struct SqzFrameWriter {
     /// better than the block's bytes tell (an archive's members, without their tar
     /// headers): auto then codes the block for that kind (`AutoSelector.choose`).
     public var blockKind: AutoSelector.Kind?
+    /// What `blockKind` becomes when this block ends: the kind of data that goes on
+    /// into the next block (a member longer than what is left of this one), or nil
+    /// when the next block is to be judged by its own bytes.
+    public var followingBlockKind: AutoSelector.Kind?
     private var content = CRC32()
     private let codec: any Codec
     private var started = false
@@ -131,6 +135,7 @@ public struct SqzFrameWriter {
     /// The block being filled joins those waiting to be coded.
     private mutating func queueBlock() {
         if kinds.count <= filled { kinds.append(blockKind) } else { kinds[filled] = blockKind }
+        blockKind = followingBlockKind
         waitingBytes += current
         filled += 1
         current = 0

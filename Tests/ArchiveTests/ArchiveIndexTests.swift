@@ -124,10 +124,11 @@ import SqueezeKit
             tarLike += [UInt8](repeating: 0, count: 700) + text[start..<min(start + 10_000, text.count)]
         }
         let c = try SqzCompressor(autoLevel: 2, blockSize: 1 << 20, threads: 2)
-        func frame(kind: AutoSelector.Kind?, cutAt cuts: [Int]) throws -> ([UInt8], SqzFrameWriter) {
+        func frame(kind: AutoSelector.Kind?, following: AutoSelector.Kind?, cutAt cuts: [Int]) throws -> ([UInt8], SqzFrameWriter) {
             var writer = SqzFrameWriter(c)
             var sink = MemorySink()
             writer.blockKind = kind
+            writer.followingBlockKind = following
             var at = 0
             for cut in cuts + [tarLike.count] {
                 try tarLike[at..<cut].withUnsafeBytes { try writer.write($0, to: &sink) }
@@ -142,7 +143,7 @@ import SqueezeKit
         }
         let cuts = [1000, 50_000, 50_001, 120_000]
         for kind in [nil, AutoSelector.Kind.text] {
-            let (bytes, writer) = try frame(kind: kind, cutAt: cuts)
+            let (bytes, writer) = try frame(kind: kind, following: kind, cutAt: cuts)
             #expect(writer.blocks.map(\.rawSize) == [1000, 49_000, 1, 69_999, tarLike.count - 120_000])
             var out = MemorySink()
             _ = try SqzDecompressor(registry: .standard).decompress(from: MemorySource(bytes), to: &out, threads: 2)
@@ -151,6 +152,10 @@ import SqueezeKit
             let codecs = writer.summary.blockList.map(\.codec)
             #expect(codecs[3] == (kind == .text ? "ppm" : "lz77"), "\(writer.summary.blockList.map { "\($0.codec) \($0.reason)" })")
         }
+        // A kind given for one block only: the blocks after it are judged by their own bytes.
+        let (_, once) = try frame(kind: .text, following: nil, cutAt: cuts)
+        let onceCodecs = once.summary.blockList.map(\.codec)
+        #expect(onceCodecs.first == "ppm" && !onceCodecs.dropFirst().contains("ppm"), "\(once.summary.blockList.map { "\($0.codec) \($0.reason)" })")
         #expect(tarLike.withUnsafeBytes { AutoSelector.kind(AutoSelector.features($0)) } == .binary)
         #expect(text.withUnsafeBytes { AutoSelector.kind(AutoSelector.features($0)) } == .text)
     }
