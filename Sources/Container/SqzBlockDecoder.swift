@@ -90,6 +90,23 @@ public struct SqzBlockDecoder: Sendable {
     /// `maxHeaderBytes`, fewer at the end of a file), without its payload:
     /// for finding blocks in a frame that has no index. Nil at the end marker.
     public func locate(headerBytes: [UInt8], index: Int) throws(SqzError) -> BlockLocation? {
+        guard let (tag, block, size) = try readHeader(headerBytes, index: index) else { return nil }
+        return BlockLocation(frameOffset: 0, recordSize: size + block.payloadSize + block.sectionSize,
+                             rawSize: block.rawSize, stored: tag == .stored)
+    }
+
+    /// What a block used (codec, level, filter) and its sizes, from the first bytes of
+    /// its record as for `locate`, without its payload (`archive list -v`).
+    public func describe(headerBytes: [UInt8], index: Int) throws(SqzError) -> BlockInfo {
+        guard let (tag, block, _) = try readHeader(headerBytes, index: index) else {
+            throw .blockHeaderCorrupt(block: index, "an end marker where a block was expected")
+        }
+        return decompressor.blockInfo(block, stored: tag == .stored, index: index, frame: header)
+    }
+
+    /// A block's tag and checked header from the first bytes of its record, and the
+    /// header's size in bytes; nil at the end marker.
+    private func readHeader(_ headerBytes: [UInt8], index: Int) throws(SqzError) -> (SqzFormat.Tag, SqzDecompressor.BlockHeader, Int)? {
         var reader = BufferedReader(MemorySource(headerBytes))
         guard let tagByte = try reader.readByte() else { throw .truncated("before block \(index) (no end marker)") }
         if tagByte == SqzFormat.Tag.end.rawValue { return nil }
@@ -97,20 +114,7 @@ public struct SqzBlockDecoder: Sendable {
             throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
         }
         let block = try decompressor.readBlockHeader(&reader, tag: tag, index: index, frame: header)
-        return BlockLocation(frameOffset: 0, recordSize: Int(reader.consumed) + block.payloadSize + block.sectionSize,
-                             rawSize: block.rawSize, stored: tag == .stored)
-    }
-
-    /// What a block used (codec, level, filter) and its sizes, from the first bytes of
-    /// its record as for `locate`, without its payload (`archive list -v`).
-    public func describe(headerBytes: [UInt8], index: Int) throws(SqzError) -> BlockInfo {
-        var reader = BufferedReader(MemorySource(headerBytes))
-        guard let tagByte = try reader.readByte() else { throw .truncated("before block \(index)") }
-        guard let tag = SqzFormat.Tag(rawValue: tagByte), tag != .end else {
-            throw .blockHeaderCorrupt(block: index, "unknown block type 0x\(String(tagByte, radix: 16))")
-        }
-        let block = try decompressor.readBlockHeader(&reader, tag: tag, index: index, frame: header)
-        return decompressor.blockInfo(block, stored: tag == .stored, index: index, frame: header)
+        return (tag, block, Int(reader.consumed))
     }
 
     /// The fields of an end marker, from its tag byte on; checks its CRC32.

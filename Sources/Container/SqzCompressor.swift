@@ -42,7 +42,10 @@ public struct FrameSummary: Sendable, Equatable {
     }
 
     /// Codec and level as a user names them: `lz77 -6`, or `auto:2` for auto mode.
-    public var method: String {
+    public var method: String { Self.method(codecName: codecName, levelLabel: levelLabel) }
+
+    /// `lz77 -6`, or `auto:2` for auto mode.
+    public static func method(codecName: String, levelLabel: String) -> String {
         codecName == AutoSelector.name ? "\(codecName):\(levelLabel)" : "\(codecName) -\(levelLabel)"
     }
 

@@ -233,10 +233,11 @@ struct ArchiveCommand: ParsableCommand {
             }
             let raw = file.rawSize
             let stored = file.blocks.filter(\.stored).count
+            let (h, d) = (file.decoder.header, file.decoder.descriptor)
             let ratio = raw == 0 ? 0 : 100 * Double(file.fileSize) / Double(raw)
             print("\(English.count(members.count, "member")), \(raw) bytes of tar in \(file.fileSize) bytes (\(Format.fixed(ratio, 2))%), "
-                + (file.decoder.header.isAuto ? "\(AutoSelector.name):\(file.decoder.header.level), "
-                    : "\(file.decoder.descriptor.name) -\(file.decoder.descriptor.label(forLevel: Int(file.decoder.header.level))), ")
+                + FrameSummary.method(codecName: h.isAuto ? AutoSelector.name : d.name,
+                                      levelLabel: h.isAuto ? String(h.level) : d.label(forLevel: Int(h.level))) + ", "
                 + "\(English.count(file.blocks.count, "block")) of \(Format.bytes(Int64(file.decoder.header.blockSize)))"
                 + (stored > 0 ? ", \(stored) stored (incompressible)" : "")
                 + (file.index == nil ? "; no index (decoded to list)" : ""))
