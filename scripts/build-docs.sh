@@ -8,8 +8,8 @@
 # compiled as tests (scripts/doc-examples.py --check).
 # The archive is .build/plugins/Swift-DocC/outputs/squeeze.doccarchive
 # (`docc preview` or any static server shows it; SqueezeKit is the landing module).
-# The modules are built in release by default, so after `swift build -c release`
-# (as in the test command) nothing is compiled again; DOCS_CONFIGURATION=debug
+# The modules are built in release by default with SQUEEZE_BUILD_FLAGS (set by the
+# test command), so after its build nothing is compiled again; DOCS_CONFIGURATION=debug
 # is quicker from scratch while editing the articles.
 set -eu
 cd "$(dirname "$0")/.."
@@ -25,7 +25,7 @@ done
 start=$(date +%s)
 status=0
 # shellcheck disable=SC2086 # the target options are split on purpose
-swift package -c "${DOCS_CONFIGURATION:-release}" generate-documentation --enable-experimental-combined-documentation $targets \
+swift package -c "${DOCS_CONFIGURATION:-release}" ${SQUEEZE_BUILD_FLAGS:-} generate-documentation --enable-experimental-combined-documentation $targets \
     --warnings-as-errors > "$log" 2>&1 || status=$?
 cat "$log"
 [ "$status" -eq 0 ] || { echo "build-docs: generate-documentation failed with status $status" >&2; exit 1; }

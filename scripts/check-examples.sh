@@ -38,7 +38,8 @@ echo "== Examples/ExternalCodec (squeeze compare --external)"
 squeeze=${SQUEEZE:-}
 if [ -z "$squeeze" ]; then
     squeeze=$(swift build -c release --show-bin-path)/squeeze
-    [ -x "$squeeze" ] || swift build -c release --product squeeze
+    # shellcheck disable=SC2086
+    [ -x "$squeeze" ] || swift build -c release ${SQUEEZE_BUILD_FLAGS:-} --product squeeze
 fi
 paths=""
 for f in $files; do paths="$paths $corpus/$f"; done

@@ -11,7 +11,8 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-90}
 start=$(date +%s)
-swift build -c release --product SqueezeFuzz
+# shellcheck disable=SC2086 # SQUEEZE_BUILD_FLAGS: the test command's flags, so its build is reused
+swift build -c release ${SQUEEZE_BUILD_FLAGS:-} --product SqueezeFuzz
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 .build/release/SqueezeFuzz --seeds "$seeds"

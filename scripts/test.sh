@@ -13,8 +13,17 @@ step() {
     elapsed=$(( $(date +%s) - started ))
     printf '\n== %s (at %dm%02ds)\n' "$*" $((elapsed / 60)) $((elapsed % 60)) >&2
 }
-step "release build";                swift build -c release
-step "tests";                        swift test -c release
+# One release build, with testing enabled, serves every step: the test suites, the fuzzer's
+# seed writer, the examples' and the HTML checks' squeeze, and the documentation. Every
+# step builds with the same flags (SQUEEZE_BUILD_FLAGS), so nothing is compiled twice.
+# (`swift test -c release` alone would enable testing itself, and a later plain
+# `swift build -c release` would then recompile every module without it.)
+SQUEEZE_BUILD_FLAGS="-Xswiftc -enable-testing"
+SQUEEZE=$(pwd)/.build/release/squeeze
+export SQUEEZE_BUILD_FLAGS SQUEEZE
+# shellcheck disable=SC2086 # the flags are split on purpose
+step "release build with the tests"; swift build -c release --build-tests $SQUEEZE_BUILD_FLAGS
+step "tests";                        swift test -c release --skip-build
 step "fuzzing";                      scripts/fuzz.sh
 step "example packages";             scripts/check-examples.sh
 step "API documentation";            scripts/build-docs.sh
