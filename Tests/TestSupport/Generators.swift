@@ -97,6 +97,13 @@ public enum TestCorpus {
         }
     }
 
+    /// The corpus sets (folders of corpora/) in MANIFEST.tsv, in its order.
+    public static var sets: [String] {
+        var seen: [String] = []
+        for e in manifest where !seen.contains(e.set) { seen.append(e.set) }
+        return seen
+    }
+
     /// The 14-file Calgary set used by published results.
     public static let calgary14 = ["bib", "book1", "book2", "geo", "news", "obj1", "obj2", "paper1",
                                    "paper2", "pic", "progc", "progl", "progp", "trans"]
