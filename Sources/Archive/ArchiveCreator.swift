@@ -173,6 +173,8 @@ final class TarOutput {
     }
 
     func accept(_ p: UnsafeRawBufferPointer) -> Bool {
+        // libarchive writes again after a failed write (closing the archive): the first error stands.
+        guard error == nil else { return false }
         do {
             try writer.write(p, to: &sink)
         } catch {
@@ -204,7 +206,11 @@ private func tarOutputWrite(
 
 func libraryMessage(_ a: OpaquePointer?) -> String {
     guard let a, let m = archive_error_string(a) else { return "libarchive error" }
-    return String(cString: m)
+    let message = String(cString: m)
+    // libarchive's "Write failed" or "Can't create 'x'" leave the reason in its errno.
+    let code = archive_errno(a)
+    guard code > 0, let reason = strerror(code).map({ String(cString: $0) }), !message.contains(reason) else { return message }
+    return message + ": " + reason
 }
 
 /// Runs `body` with this thread's character set UTF-8, so libarchive writes

@@ -48,6 +48,11 @@ public struct SqzFrameWriter {
     private var started = false
     /// The long-range matcher, made when the frame starts (nil without the stage).
     private var matcher: LongRangeMatcher?
+    /// True while blocks are being coded and written, and after an error stopped that
+    /// halfway: the frame is then broken, and every later call throws rather than
+    /// write after the gap (libarchive writes again after a failed write).
+    private var broken = false
+    private static let brokenError = SqzError.io("the frame was left incomplete by an earlier error")
     private let windowLog: UInt8
 
     public init(_ compressor: SqzCompressor) {
@@ -71,6 +76,7 @@ public struct SqzFrameWriter {
     public var blockBytes: Int { current }
 
     private mutating func startIfNeeded<K: ByteSink>(_ sink: inout K) throws(SqzError) {
+        if broken { throw Self.brokenError }
         guard !started else { return }
         started = true
         let header: [UInt8]
@@ -127,6 +133,7 @@ public struct SqzFrameWriter {
     /// Ends the block being filled here, shorter than the block size (an archive
     /// starts a new block where its members change kind); nothing when it is empty.
     public mutating func endBlock<K: ByteSink>(to sink: inout K) throws(SqzError) {
+        if broken { throw Self.brokenError }
         guard current > 0 else { return }
         raws[filled].removeLast(compressor.blockSize - current)
         try blockFilled(&sink)
@@ -154,6 +161,7 @@ public struct SqzFrameWriter {
     /// With the long-range stage, each block first goes through the matcher, in
     /// stream order; the residuals are what the codec codes.
     private mutating func flush<K: ByteSink>(count: Int, to sink: inout K) throws(SqzError) {
+        broken = true
         var sections: [[UInt8]] = []
         let records: [Result<SqzCompressor.BlockPayload, CodecError>]
         if let matcher {
@@ -211,6 +219,7 @@ public struct SqzFrameWriter {
         }
         filled = 0
         waitingBytes = 0
+        broken = false
     }
 
     /// Codes what is left and writes the end marker.
