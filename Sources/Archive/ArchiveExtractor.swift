@@ -45,10 +45,17 @@ public enum ArchiveExtractor {
     ) throws(ArchiveError) -> ExtractSummary {
         let selection = options.members.map { Array($0.utf8) }.map(normalized)
         var matched = [Bool](repeating: false, count: selection.count)
-        func selected(_ name: [UInt8]) -> Int? {
-            if selection.isEmpty { return -1 }
+        /// Whether the member is wanted (every member when no names are given); marks every
+        /// name that selects it as found (`src src/a.c`, or a name given twice).
+        func selected(_ name: [UInt8]) -> Bool {
+            if selection.isEmpty { return true }
             let n = normalized(name)
-            return selection.firstIndex { s in n == s || (n.count > s.count && n.starts(with: s) && n[s.count] == UInt8(ascii: "/")) }
+            var any = false
+            for (i, s) in selection.enumerated() where n == s || (n.count > s.count && n.starts(with: s) && n[s.count] == UInt8(ascii: "/")) {
+                matched[i] = true
+                any = true
+            }
+            return any
         }
 
         // With an index, only the stream ranges of the chosen members are decoded.
@@ -59,8 +66,7 @@ public enum ArchiveExtractor {
         if let index = file.index, !selection.isEmpty {
             var chosen = Set<Int>()
             for (i, m) in index.members.enumerated() {
-                guard let s = selected(m.name) else { continue }
-                if s >= 0 { matched[s] = true }
+                guard selected(m.name) else { continue }
                 chosen.insert(i)
                 // A hard link needs the file it names, which comes earlier.
                 if m.kind == .hardlink, let t = index.members[..<i].lastIndex(where: { $0.name == normalized(m.link) || $0.name == m.link }) {
@@ -124,11 +130,10 @@ public enum ArchiveExtractor {
                 let name = entryName(entry)
                 previous = name
                 // With an index the feed holds only the chosen members (and the files their hard links need).
-                guard let s = ranges != nil ? -1 : selected(name) else {
+                guard ranges != nil || selected(name) else {
                     guard archive_read_data_skip(reader.handle) >= ARCHIVE_WARN else { throw reader.failure("skipping").about(member: name) }
                     continue
                 }
-                if s >= 0 { matched[s] = true }
                 let m = member(entry, headerOffset: 0, dataOffset: 0)
                 if normalized(name) == [UInt8(ascii: ".")] {
                     // "./" stands for the target directory itself, which we leave as it is.
@@ -180,7 +185,9 @@ public enum ArchiveExtractor {
             if rc == ARCHIVE_EOF { return total }
             guard rc >= ARCHIVE_WARN else { throw reader.dataFailure().about(member: m.name) }
             try policy.wrote(Int64(size), member: m)
-            guard archive_write_data_block(w, buffer, size, offset) >= ARCHIVE_WARN else {
+            // libarchive's disk writer reports a failed write(2) (a full disk) as ARCHIVE_WARN,
+            // not as a failure: any status below ARCHIVE_OK means the data did not reach the file.
+            guard archive_write_data_block(w, buffer, size, offset) >= ARCHIVE_OK else {
                 throw .member(m.displayName, libraryMessage(w))
             }
             total += Int64(size)
