@@ -166,11 +166,22 @@ public final class ArchiveFile {
             length += 1
         }
         length += 8
-        let after = offset + Int64(length)
-        guard after < fileSize else { return }
-        let next = try read(fd, at: after, count: 4)
-        if next != SkippableFrame.magic {
-            throw .io("holds more than one frame (or trailing data); decode it with squeeze -dc | tar -x")
+        var at = offset + Int64(length)
+        // Only skippable frames may follow, each one whole: a file cut inside one (an index
+        // whose end was lost) is truncated, as `squeeze -t` says, not an archive without an index.
+        while at < fileSize {
+            let head = try read(fd, at: at, count: SkippableFrame.headerSize)
+            guard Array(head.prefix(4)) == SkippableFrame.magic else {
+                throw .io("holds more than one frame (or trailing data); decode it with squeeze -dc | tar -x")
+            }
+            guard head.count == SkippableFrame.headerSize else { throw .container(.truncated("in a skippable frame")) }
+            let size: UInt64
+            do { size = try SkippableFrame.parseHeader(head).payloadSize } catch { throw .container(error) }
+            let whole = UInt64(SkippableFrame.headerSize) + UInt64(SkippableFrame.trailerSize)
+            guard size <= UInt64(fileSize), UInt64(at) + whole + size <= UInt64(fileSize) else {
+                throw .container(.truncated("in a skippable frame"))
+            }
+            at += Int64(whole + size)
         }
     }
 

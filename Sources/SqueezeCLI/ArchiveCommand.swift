@@ -289,7 +289,7 @@ struct ArchiveCommand: ParsableCommand {
 
         func run() throws {
             try forEachFile(archives) { path in
-                let file = try openArchive(path, memory: memory, threads: threads)
+                let file = try openArchive(path, memory: memory, threads: threads, naming: false)
                 do {
                     let n = try ArchiveReading.test(file)
                     print("\(path): OK (\(English.count(n, "member")), \(English.count(file.blocks.count, "block"))\(file.index == nil ? ", no index" : ""))")
@@ -334,14 +334,15 @@ final class ArchiveProgress {
     }
 }
 
-/// Opens an archive for reading, with the decoder limits of the options.
-private func openArchive(_ path: String, memory: DecoderMemoryOption, threads: Int) throws -> ArchiveFile {
+/// Opens an archive for reading, with the decoder limits of the options. Its errors
+/// name the archive unless `naming` is false (under `forEachFile`, which names it).
+private func openArchive(_ path: String, memory: DecoderMemoryOption, threads: Int, naming: Bool = true) throws -> ArchiveFile {
     let limit = try memory.limit()
     let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     do {
         return try ArchiveFile(path: path, registry: .standard, memoryLimit: limit,
                                threads: threads <= 0 ? Swift.max(1, cores) : threads)
     } catch {
-        throw FileError("\(path): \(error)")
+        throw FileError(naming ? "\(path): \(error)" : "\(error)")
     }
 }
