@@ -33,6 +33,10 @@ struct OutputOptions: ParsableArguments {
     func validate(files: [String]) throws {
         if recursive && files.isEmpty { throw ValidationError("-r needs a directory or file to work on") }
         if output != nil && files.count > 1 { throw ValidationError("-o takes one input file; got \(files.count)") }
+        // -r may find any number of files under a directory: one -o file would be written over and over.
+        if recursive, let output, output != "-" {
+            throw ValidationError("-o FILE and -r cannot be used together: -r writes each file beside itself (-c writes them all to standard output)")
+        }
         if output != nil && output != "-" && toStdout { throw ValidationError("-o FILE and -c cannot be used together") }
         if remove && keep { throw ValidationError("--rm and -k contradict each other") }
         if verbose && quiet { throw ValidationError("-v and -q contradict each other") }
