@@ -19,7 +19,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .container(let e): "\(e)"
         case .member(let name, let why): "member '\(name)': \(why)"
-        case .index(let why): "archive index: \(why)"
+        case .index(let why): "archive index: \(why) (the content frame may still be whole: squeeze -dc ARCHIVE | tar -x reads it without the index)"
         case .io(let why): why
         case .library(let why): why
         case .notFound(let name): "member '\(name)' is not in the archive"

@@ -75,6 +75,10 @@ struct ArchiveCommand: ParsableCommand {
 
         func validate() throws {
             if paths.isEmpty { throw ValidationError("name at least one path to archive") }
+            // A file named "-" is not what a tar user means, and standard output cannot take the index.
+            if output == "-" {
+                throw ValidationError("an archive is written to a file (its index is read with random access); for a stream, use tar -cf - PATH | squeeze -c")
+            }
             if threads < 0 { throw ValidationError("--threads must be 0 or more") }
         }
 

@@ -92,6 +92,30 @@ private func makeSource(_ dir: String) throws {
         }
     }
 
+    @Test func aDamagedIndexPointsToTheWayRound() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        try makeSource(dir)
+        #expect(try run(["archive", "create", "-q", "a.tar.sqz", "src"], in: dir).status == 0)
+        var bytes = try TestFiles.read("\(dir)/a.tar.sqz")
+        bytes[bytes.count - 20] ^= 0x10   // inside the index's payload, before its 12-byte trailer
+        try TestFiles.write(bytes, "\(dir)/bad.tar.sqz")
+        let r = try run(["archive", "list", "bad.tar.sqz"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("bad.tar.sqz: archive index: checksum mismatch"), "\(r.stderr)")
+        #expect(r.stderr.contains("squeeze -dc ARCHIVE | tar -x"), "\(r.stderr)")
+        // And that way round works: the content frame is whole.
+        let t = try shell("squeeze -dc bad.tar.sqz | tar -t", in: dir)
+        #expect(t.status == 0 && t.stdoutText.contains("src/n.txt"), "\(t.stderr)")
+    }
+
+    @Test func anArchiveIsNotWrittenToAFileNamedDash() throws {
+        let dir = try SqueezeCommand.temporaryDirectory()
+        try makeSource(dir)
+        let r = try run(["archive", "create", "-", "src"], in: dir)
+        #expect(r.status == 2 && r.stderr.contains("use tar -cf - PATH | squeeze -c"), "\(r.stderr)")
+        #expect(!fm.fileExists(atPath: "\(dir)/-"))
+    }
+
     @Test func namesThatOverlapEachFindTheirMembers() throws {
         let dir = try SqueezeCommand.temporaryDirectory()
         try makeSource(dir)
